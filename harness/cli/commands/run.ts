@@ -1,0 +1,95 @@
+import { relative } from 'node:path';
+import { loadConfig } from '../../config/load.js';
+import { renderFormat, writeLeaderboards } from '../../report/write-leaderboards.js';
+import { runConfig } from '../../runner/run.js';
+import { parse, shellQuote } from '../args.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+import { stderrLogger } from '../logger.js';
+
+export const RUN_HELP = `usersim run CONFIG [options]
+
+Runs every dataset × method × task (× seed) of CONFIG. Finished units are
+appended to results/<name>/predictions as they complete; running the same
+config again resumes and skips them.
+
+Options:
+  --set key.path=value     Override a config value (repeatable), e.g. --set seed=7
+                           or --set methods.1.factors=32
+  --fresh                  Delete results/<name>/ first (needed when the config changed)
+  --limit N                Run at most N units per cell (the rest stay pending)
+  --retry-errors           Run again the units that ended in an error
+  --allow-local-plugins    Let the config load plugin files (plugin: ./x.ts): this runs their code
+  --quiet                  No progress or info messages (the leaderboard is still printed)
+  -h, --help               This help
+
+Exit codes: 0 success, 1 finished with unit errors, 2 usage or config error, 130 interrupted.`;
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    {
+      set: { type: 'string', multiple: true },
+      fresh: { type: 'boolean' },
+      limit: { type: 'string' },
+      'retry-errors': { type: 'boolean' },
+      'allow-local-plugins': { type: 'boolean' },
+      quiet: { type: 'boolean' },
+    },
+    'run',
+  );
+  if (values.help) {
+    process.stdout.write(`${RUN_HELP}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new UsageError('usersim run needs exactly one CONFIG file. See: usersim run --help');
+  const limit = values.limit === undefined ? null : Number(values.limit);
+  if (limit !== null && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`--limit needs a positive whole number, got "${values.limit}"`);
+  const file = positionals[0] as string;
+  const log = stderrLogger(values.quiet === true);
+  const cfg = await loadConfig(file, { sets: values.set ?? [], allowLocalPlugins: values['allow-local-plugins'] === true });
+
+  const controller = new AbortController();
+  const resumeArgs = argv.filter((a) => a !== '--fresh');
+  const resume = `npx usersim run ${resumeArgs.map(shellQuote).join(' ')}`;
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write('\nStopping: finishing the units in flight and saving them (Ctrl-C again to quit at once)…\n');
+      controller.abort();
+    } else {
+      process.stderr.write(`\nQuit. Resume with:\n  ${resume}\n`);
+      process.exit(EXIT.interrupted);
+    }
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const outcome = await runConfig(cfg, {
+      fresh: values.fresh === true,
+      limit,
+      retryErrors: values['retry-errors'] === true,
+      signal: controller.signal,
+      log,
+      progress: process.stderr.isTTY === true && values.quiet !== true,
+      command: `usersim run ${argv.map(shellQuote).join(' ')}`,
+    });
+    const shown = relative(process.cwd(), outcome.dir) || '.';
+    if (outcome.interrupted || !outcome.metrics) {
+      process.stderr.write(`Interrupted: ${outcome.computed} unit(s) saved in ${shown}. Resume with:\n  ${resume}\n`);
+      return EXIT.interrupted;
+    }
+    const written = writeLeaderboards(outcome.dir, outcome.metrics, cfg.resolved.report.formats, cfg.resolved.report.decimals);
+    process.stdout.write(renderFormat(outcome.metrics, 'txt', { decimals: cfg.resolved.report.decimals, color: process.stdout.isTTY === true }));
+    if (outcome.skipped > 0 && outcome.computed === 0) log.info(`nothing to run: all ${outcome.skipped} units were already done`);
+    log.info(`results: ${shown}/ (manifest.json, metrics.json, predictions/, ${written.map((w) => relative(outcome.dir, w)).join(', ')})`);
+    if (outcome.unitErrors > 0) {
+      log.warn(`${outcome.unitErrors} unit(s) ended in an error; see the "error" field in ${shown}/predictions/ and rerun with --retry-errors`);
+      return EXIT.unitErrors;
+    }
+    return EXIT.ok;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}

@@ -1,0 +1,55 @@
+import { ConfigError } from '../config/config-error.js';
+import { DataError } from '../data/data-error.js';
+import { RunError } from '../runner/run-error.js';
+import { listCommand } from './commands/list.js';
+import { reportCommand } from './commands/report.js';
+import { runCommand } from './commands/run.js';
+import { validateCommand } from './commands/validate.js';
+import { EXIT, UsageError } from './exit-codes.js';
+import { didYouMean } from '../util/suggest.js';
+
+const HELP = `usersim — benchmark harness for LLM user simulators in recommender evaluation
+
+Usage:
+  usersim run CONFIG [--set k=v]... [--fresh] [--limit N] [--allow-local-plugins]
+  usersim validate CONFIG
+  usersim list [datasets|methods|llms|recommenders|tasks]
+  usersim report RESULTS_DIR [--format md|csv|tex|txt]
+
+Run "usersim COMMAND --help" for a command's options.`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  run: runCommand,
+  validate: validateCommand,
+  list: listCommand,
+  report: reportCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const fn = COMMANDS[command];
+  if (!fn) {
+    process.stderr.write(`usersim: unknown command "${command}".${didYouMean(command, Object.keys(COMMANDS))}\n\n${HELP}\n`);
+    return EXIT.usage;
+  }
+  try {
+    return await fn(rest);
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof UsageError || e instanceof RunError) {
+      process.stderr.write(`usersim ${command}: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof DataError) {
+      process.stderr.write(`usersim ${command}: dataset error: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;

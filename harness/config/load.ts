@@ -1,0 +1,328 @@
+import { dirname, resolve } from 'node:path';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { TSchema } from '@sinclair/typebox';
+import type { DatasetPlugin, LlmPlugin, MethodPlugin, PluginKind } from '../plugin-api.js';
+import { loadPlugin, RegistryError } from '../registry/registry.js';
+import { TASKS } from '../tasks/index.js';
+import type { TaskDefinition } from '../tasks/task-api.js';
+import { createConfigAjv } from '../util/ajv.js';
+import { hashJson } from '../util/hash.js';
+import { didYouMean } from '../util/suggest.js';
+import { ConfigError, type ConfigIssue, type PathSeg } from './config-error.js';
+import { hasEnvRef, interpolateEnv } from './interpolate.js';
+import { applyOverride, parseOverride, type Override } from './overrides.js';
+import { ConfigSchema, UNHASHED_KEYS, type RawConfig } from './schema.js';
+import { displayName, isPlainObject, locateIn, mergeLayers, readLayers, type Layer } from './yaml-layers.js';
+
+export interface PluginUse<P> {
+  readonly id: string;
+  readonly plugin: P;
+  /** Validated options with defaults; secrets interpolated (never written anywhere). */
+  readonly options: Record<string, unknown>;
+}
+
+export interface MethodUse extends PluginUse<MethodPlugin> {
+  readonly llm: PluginUse<LlmPlugin> | null;
+}
+
+export interface TaskUse {
+  readonly task: TaskDefinition;
+  readonly options: Record<string, unknown>;
+}
+
+export interface LoadedConfig {
+  readonly file: string;
+  readonly dir: string;
+  /** The files of the extends: chain, this one first. */
+  readonly layers: readonly string[];
+  /** Defaults applied; ${VAR} references kept as written. */
+  readonly resolved: RawConfig;
+  /** SHA-256 of the resolved config minus keys that do not change results. */
+  readonly hash: string;
+  readonly seeds: readonly number[];
+  readonly datasets: readonly PluginUse<DatasetPlugin>[];
+  readonly methods: readonly MethodUse[];
+  readonly tasks: readonly TaskUse[];
+  readonly overrides: readonly string[];
+}
+
+export interface LoadOptions {
+  readonly sets?: readonly string[];
+  readonly allowLocalPlugins?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Paths in messages are shown relative to this directory. */
+  readonly displayBase?: string;
+}
+
+const RESERVED: Record<'dataset' | 'method' | 'llm', readonly string[]> = {
+  dataset: ['plugin', 'id'],
+  method: ['plugin', 'id', 'llm'],
+  llm: ['plugin'],
+};
+
+/**
+ * YAML → extends → --set → one validation of the whole config and of every
+ * plugin's options, all problems reported at once with file:line:col.
+ */
+export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<LoadedConfig> {
+  const displayBase = opts.displayBase ?? process.cwd();
+  const env = opts.env ?? process.env;
+  const layers = readLayers(resolve(file), displayBase);
+  const data = mergeLayers(layers);
+  const overrides: Override[] = (opts.sets ?? []).map(parseOverride);
+  for (const o of overrides) applyOverride(data, o);
+
+  const issues: ConfigIssue[] = [];
+  const where = (path: readonly PathSeg[], key = false): Omit<ConfigIssue, 'path' | 'message'> => locate(layers, overrides, displayBase, path, key);
+  const report = (path: readonly PathSeg[], message: string, key = false) => issues.push({ ...where(path, key), path, message });
+
+  const secretPaths = new Set<string>();
+  const ajv = createConfigAjv();
+  const validateTop = ajv.compile(ConfigSchema);
+  validateTop(data);
+  for (const e of collapseErrors(validateTop.errors ?? [])) reportAjv(e, [], report);
+
+  const configDir = dirname(layers[0]?.file ?? resolve(file));
+  const resolveOpts = { baseDir: configDir, allowLocalPlugins: opts.allowLocalPlugins ?? false };
+
+  async function use(kind: 'dataset' | 'method' | 'llm', entry: unknown, path: PathSeg[]): Promise<{ plugin: DatasetPlugin | MethodPlugin | LlmPlugin; options: Record<string, unknown> } | null> {
+    if (!isPlainObject(entry) || typeof entry['plugin'] !== 'string') return null;
+    let plugin: DatasetPlugin | MethodPlugin | LlmPlugin;
+    try {
+      plugin = await loadPlugin(kind, entry['plugin'], resolveOpts);
+    } catch (e) {
+      if (e instanceof RegistryError) {
+        report([...path, 'plugin'], e.message);
+        return null;
+      }
+      throw e;
+    }
+    const options: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(entry)) if (!RESERVED[kind].includes(k)) options[k] = v;
+    validateOptions(ajv.compile(plugin.options), plugin.options, options, path, report, `${kind} "${plugin.name}"`);
+    for (const [k, v] of Object.entries(options)) entry[k] = v;
+    const runtime = interpolateSecrets(plugin.options, options, path, env, report, secretPaths);
+    return { plugin, options: runtime };
+  }
+
+  const cfg = data as unknown as RawConfig;
+  let topLlm: PluginUse<LlmPlugin> | null = null;
+  if (isPlainObject(data['llm'])) {
+    const u = await use('llm', data['llm'], ['llm']);
+    if (u) topLlm = { id: u.plugin.name, plugin: u.plugin as LlmPlugin, options: u.options };
+  }
+
+  const datasets: PluginUse<DatasetPlugin>[] = [];
+  for (const [i, entry] of asList(data['datasets']).entries()) {
+    const u = await use('dataset', entry, ['datasets', i]);
+    if (u) datasets.push({ id: idOf(entry, u.plugin.name), plugin: u.plugin as DatasetPlugin, options: u.options });
+  }
+
+  const methods: MethodUse[] = [];
+  for (const [i, entry] of asList(data['methods']).entries()) {
+    const u = await use('method', entry, ['methods', i]);
+    if (!u) continue;
+    const plugin = u.plugin as MethodPlugin;
+    let llm = topLlm;
+    if (isPlainObject(entry) && isPlainObject(entry['llm'])) {
+      const lu = await use('llm', entry['llm'], ['methods', i, 'llm']);
+      llm = lu ? { id: lu.plugin.name, plugin: lu.plugin as LlmPlugin, options: lu.options } : null;
+    } else if (plugin.usesLlm && !topLlm && !isPlainObject(data['llm'])) {
+      report(['methods', i], `method "${plugin.name}" calls an LLM: add a top-level "llm:" (e.g. llm: { plugin: offline }) or one under this method`);
+    }
+    methods.push({ id: idOf(entry, plugin.name), plugin, options: u.options, llm: plugin.usesLlm ? llm : null });
+  }
+
+  const tasks: TaskUse[] = [];
+  for (const [i, entry] of asList(data['tasks']).entries()) {
+    if (!isPlainObject(entry) || typeof entry['task'] !== 'string') continue;
+    const name = entry['task'];
+    const task = TASKS[name];
+    if (!task) {
+      const names = Object.keys(TASKS);
+      report(['tasks', i, 'task'], `unknown task "${name}".${didYouMean(name, names)} Available: ${names.join(', ')}`);
+      continue;
+    }
+    const options: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(entry)) if (k !== 'task') options[k] = v;
+    validateOptions(ajv.compile(task.options), task.options, options, ['tasks', i], report, `task "${name}"`);
+    for (const [k, v] of Object.entries(options)) entry[k] = v;
+    tasks.push({ task, options });
+  }
+
+  checkUnique('datasets', datasets.map((d) => d.id), report);
+  checkUnique('methods', methods.map((m) => m.id), report);
+  checkUnique('tasks', tasks.map((t) => t.task.name), report);
+  const baseline = cfg.report?.baseline;
+  if (baseline !== undefined && !methods.some((m) => m.id === baseline)) {
+    report(['report', 'baseline'], `baseline "${baseline}" is not a method id of this config.${didYouMean(baseline, methods.map((m) => m.id))}`);
+  }
+  scanStrayEnvRefs(data, [], report, secretPaths);
+
+  if (issues.length > 0) throw new ConfigError(sortIssues(issues));
+
+  const hashed: Record<string, unknown> = { ...data };
+  for (const k of UNHASHED_KEYS) delete hashed[k];
+  return {
+    file: layers[0]?.file ?? resolve(file),
+    dir: configDir,
+    layers: layers.map((l) => displayName(l, displayBase)),
+    resolved: cfg,
+    hash: hashJson(hashed),
+    seeds: cfg.seeds ?? [cfg.seed],
+    datasets,
+    methods,
+    tasks,
+    overrides: overrides.map((o) => o.expr),
+  };
+}
+
+function idOf(entry: unknown, fallback: string): string {
+  const id = isPlainObject(entry) ? entry['id'] : undefined;
+  return typeof id === 'string' ? id : fallback;
+}
+
+function asList(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+function checkUnique(list: string, ids: string[], report: (p: PathSeg[], m: string) => void): void {
+  const seen = new Set<string>();
+  ids.forEach((id, i) => {
+    if (seen.has(id)) report([list, i], `"${id}" appears twice in ${list}: give one of them a distinct id: (e.g. id: ${id}-2)`);
+    seen.add(id);
+  });
+}
+
+function validateOptions(
+  validate: ValidateFunction,
+  _schema: TSchema,
+  options: Record<string, unknown>,
+  prefix: PathSeg[],
+  report: (p: PathSeg[], m: string, key?: boolean) => void,
+  what: string,
+): void {
+  validate(options);
+  for (const e of collapseErrors(validate.errors ?? [])) reportAjv(e, prefix, report, what);
+}
+
+/** anyOf produces one error per branch plus its own: keep one readable message per place. */
+function collapseErrors(errors: readonly ErrorObject[]): ErrorObject[] {
+  const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  const out: ErrorObject[] = [];
+  for (const e of errors) {
+    if (anyOfPaths.has(e.instancePath) && e.keyword !== 'anyOf') continue;
+    if (e.keyword === 'anyOf') {
+      const branches = ((e.parentSchema as { anyOf?: Array<{ type?: string; const?: unknown }> } | undefined)?.anyOf ?? []).map((b) =>
+        b.const !== undefined ? JSON.stringify(b.const) : (b.type ?? 'other'),
+      );
+      out.push({ ...e, message: `must be ${branches.join(' or ')}` });
+      continue;
+    }
+    out.push(e);
+  }
+  return out;
+}
+
+function pointerToPath(pointer: string): PathSeg[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function reportAjv(e: ErrorObject, prefix: PathSeg[], report: (p: PathSeg[], m: string, key?: boolean) => void, what?: string): void {
+  const path = [...prefix, ...pointerToPath(e.instancePath)];
+  const of = what ? ` of ${what}` : '';
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      const known = Object.keys((e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {});
+      report([...path, key], `unknown key "${key}"${of}.${didYouMean(key, known)} Known keys: ${known.join(', ')}`, true);
+      return;
+    }
+    case 'required': {
+      const key = (e.params as { missingProperty: string }).missingProperty;
+      report(path, `missing required key "${key}"${of}`, true);
+      return;
+    }
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+      const got = String(e.data);
+      report(path, `${JSON.stringify(e.data)} is not allowed${of}.${didYouMean(got, allowed.map(String))} Allowed: ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+      return;
+    }
+    case 'type':
+      report(path, `${e.message ?? 'wrong type'}${of} (got ${describe(e.data)})`);
+      return;
+    default:
+      report(path, `${e.message ?? e.keyword}${of}${e.keyword === 'anyOf' ? ` (got ${describe(e.data)})` : ''}`);
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+function isSecret(schema: TSchema, key: string): boolean {
+  const prop = (schema as { properties?: Record<string, { secret?: boolean }> }).properties?.[key];
+  return prop?.secret === true;
+}
+
+/** Returns the options a plugin receives: ${VAR} filled from the environment in secret fields. */
+function interpolateSecrets(
+  schema: TSchema,
+  options: Record<string, unknown>,
+  prefix: PathSeg[],
+  env: NodeJS.ProcessEnv,
+  report: (p: PathSeg[], m: string) => void,
+  secretPaths: Set<string>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...options };
+  for (const [k, v] of Object.entries(options)) {
+    if (!hasEnvRef(v) || !isSecret(schema, k)) continue;
+    secretPaths.add([...prefix, k].join('\u0000'));
+    const r = interpolateEnv(v, env);
+    if (r.missing.length > 0) report([...prefix, k], `environment variable ${r.missing.join(', ')} is not set: export it before running (its value is never written to results)`);
+    out[k] = r.value;
+  }
+  return out;
+}
+
+/** ${VAR} anywhere but a secret field is an error: it would copy the environment into results. */
+function scanStrayEnvRefs(node: unknown, path: PathSeg[], report: (p: PathSeg[], m: string) => void, secretOk: ReadonlySet<string>): void {
+  if (hasEnvRef(node)) {
+    if (!secretOk.has(path.join('\u0000'))) {
+      report(path, '${...} environment interpolation is allowed only in fields a plugin declares secret (API keys); write the value itself here');
+    }
+    return;
+  }
+  if (Array.isArray(node)) node.forEach((v, i) => scanStrayEnvRefs(v, [...path, i], report, secretOk));
+  else if (isPlainObject(node)) for (const [k, v] of Object.entries(node)) scanStrayEnvRefs(v, [...path, k], report, secretOk);
+}
+
+function locate(layers: readonly Layer[], overrides: readonly Override[], base: string, path: readonly PathSeg[], key: boolean): Omit<ConfigIssue, 'path' | 'message'> {
+  for (const o of [...overrides].reverse()) {
+    if (o.path.length <= path.length && o.path.every((s, i) => String(s) === String(path[i]))) return { source: `--set ${o.expr}` };
+  }
+  for (let len = path.length; len >= 0; len--) {
+    const sub = path.slice(0, len);
+    for (const layer of layers) {
+      const pos = locateIn(layer, sub, key && len === path.length);
+      if (pos) return { source: displayName(layer, base), line: pos.line, col: pos.col };
+    }
+  }
+  const first = layers[0];
+  return { source: first ? displayName(first, base) : '(config)' };
+}
+
+function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
+  return issues.slice().sort((a, b) => a.source.localeCompare(b.source) || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+}
+
+export type { PluginKind };

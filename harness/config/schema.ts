@@ -1,0 +1,61 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const PluginRef = (what: string) =>
+  Type.String({ minLength: 1, description: `Name of a built-in ${what} plugin (see \`usersim list\`), or ./path/to/plugin.ts with --allow-local-plugins.` });
+
+const Id = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'Row/folder label; defaults to the plugin name.' });
+
+export const LlmEntry = Type.Object(
+  { plugin: PluginRef('llm') },
+  { additionalProperties: true, description: 'LLM plugin and its options.' },
+);
+
+export const DatasetEntry = Type.Object(
+  { plugin: PluginRef('dataset'), id: Type.Optional(Id) },
+  { additionalProperties: true },
+);
+
+export const MethodEntry = Type.Object(
+  { plugin: PluginRef('method'), id: Type.Optional(Id), llm: Type.Optional(LlmEntry) },
+  { additionalProperties: true },
+);
+
+export const TaskEntry = Type.Object(
+  { task: Type.String({ minLength: 1, description: 'A standard task (see `usersim list tasks`).' }) },
+  { additionalProperties: true },
+);
+
+export const ReportSection = Type.Object(
+  {
+    baseline: Type.Optional(Type.String({ description: 'Method id every other method is compared with (statistics).' })),
+    formats: Type.Array(Type.Union([Type.Literal('txt'), Type.Literal('md'), Type.Literal('csv'), Type.Literal('tex')]), {
+      default: ['txt', 'md', 'csv', 'tex'],
+      description: 'Leaderboard files written into the results dir.',
+    }),
+    decimals: Type.Integer({ minimum: 1, maximum: 6, default: 3, description: 'Digits after the point in tables.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'Run name: results go to <output>/<name>/.' }),
+    extends: Type.Optional(Type.String({ description: 'Path of a config this one builds on (deep-merged; this file wins).' })),
+    description: Type.Optional(Type.String()),
+    seed: Type.Integer({ default: 2024, description: 'Seed of every random choice (datasets, units, methods).' }),
+    seeds: Type.Optional(Type.Array(Type.Integer(), { minItems: 1, uniqueItems: true, description: 'Repeat the whole grid per seed (overrides seed).' })),
+    concurrency: Type.Integer({ minimum: 1, maximum: 1024, default: 8, description: 'Units in flight at once.' }),
+    output: Type.String({ default: 'results', description: 'Directory holding run folders, relative to the working directory.' }),
+    llm: Type.Optional(LlmEntry),
+    datasets: Type.Array(DatasetEntry, { minItems: 1 }),
+    methods: Type.Array(MethodEntry, { minItems: 1 }),
+    tasks: Type.Array(TaskEntry, { minItems: 1 }),
+    report: ReportSection,
+  },
+  { additionalProperties: false },
+);
+
+export type RawConfig = Static<typeof ConfigSchema>;
+
+/** Keys that change how a run goes but not what it computes: left out of the config hash. */
+export const UNHASHED_KEYS = ['concurrency', 'description', 'report', 'output'] as const;

@@ -1,0 +1,84 @@
+/**
+ * The shapes a dataset plugin returns and a method receives. Item text is
+ * uniform across datasets (title, genres, description) so that no method has to
+ * special-case a dataset.
+ */
+export interface Item {
+  readonly id: string;
+  readonly title: string;
+  /** Genres, categories or tags. */
+  readonly genres: readonly string[];
+  readonly description?: string;
+}
+
+export interface UserRecord {
+  readonly id: string;
+  /** Demographics or survey answers, as the dataset has them. */
+  readonly attributes: Readonly<Record<string, string | number>>;
+}
+
+export interface Interaction {
+  readonly user: string;
+  readonly item: string;
+  /** On the dataset's scale; null for implicit feedback. */
+  readonly rating: number | null;
+  /** Unix seconds. */
+  readonly timestamp: number;
+}
+
+export interface RatingScale {
+  readonly min: number;
+  readonly max: number;
+  /** Smallest step between two ratings (1 for stars, 0.5 for ml-latest). */
+  readonly step: number;
+}
+
+export interface RatingsSplit {
+  readonly name: string;
+  readonly train: readonly Interaction[];
+  readonly valid: readonly Interaction[];
+  readonly test: readonly Interaction[];
+}
+
+export interface RatingsDataset {
+  readonly kind: 'ratings';
+  readonly name: string;
+  readonly users: readonly UserRecord[];
+  readonly items: readonly Item[];
+  /** null when the data is implicit (no ratings): the rating task shows n/a. */
+  readonly scale: RatingScale | null;
+  readonly split: RatingsSplit;
+  /** SHA-256 of every file read, by file name, for the run manifest. */
+  readonly checksums: Readonly<Record<string, string>>;
+  /** Choices this loader made that the papers leave open, for the manifest. */
+  readonly choices: readonly string[];
+}
+
+export type Dataset = RatingsDataset;
+
+/** What a simulator may know of the training data: the train split only. */
+export interface TrainData {
+  readonly datasetName: string;
+  readonly users: readonly UserRecord[];
+  readonly items: readonly Item[];
+  readonly scale: RatingScale | null;
+  readonly interactions: readonly Interaction[];
+}
+
+export interface HistoryEntry {
+  readonly item: Item;
+  readonly rating: number | null;
+  readonly timestamp: number;
+}
+
+/**
+ * One user as a simulator sees them: built from the training split only. It has
+ * no field that could carry a held-out label.
+ */
+export interface UserView {
+  readonly id: string;
+  readonly attributes: Readonly<Record<string, string | number>>;
+  /** Training interactions, oldest first. */
+  readonly history: readonly HistoryEntry[];
+  readonly scale: RatingScale | null;
+}

@@ -1,0 +1,58 @@
+/** The one request and response shape of the LLM layer (DESIGN.md §5). */
+export type JsonSchema = Record<string, unknown>;
+
+export interface ChatMessage {
+  readonly role: 'system' | 'user' | 'assistant';
+  readonly content: string;
+}
+
+export interface LlmRequest {
+  readonly messages: readonly ChatMessage[];
+  readonly temperature?: number;
+  readonly maxTokens?: number;
+  readonly seed?: number;
+  /** A JSON Schema the reply must satisfy; the layer parses and validates it. */
+  readonly schema?: JsonSchema;
+  /** A short name for the schema (providers that need one use it). */
+  readonly schemaName?: string;
+  /** Index for repeated sampling of the same prompt; part of the cache key. */
+  readonly sample?: number;
+}
+
+export interface Usage {
+  readonly input: number;
+  readonly cachedInput: number;
+  readonly output: number;
+}
+
+/** What a provider plugin returns for one call. */
+export interface ProviderReply {
+  readonly text: string;
+  readonly usage: Usage;
+  /** The model version string the endpoint reported. */
+  readonly model: string;
+}
+
+export interface LlmResponse {
+  readonly text: string;
+  readonly json?: unknown;
+  readonly usage: Usage;
+  readonly costUsd: number;
+  readonly cached: boolean;
+  readonly latencyMs: number;
+}
+
+/** A provider made by an LLM plugin. The harness wraps it; methods never see it. */
+export interface LlmProvider {
+  /** e.g. "offline", "openai". */
+  readonly provider: string;
+  readonly model: string;
+  /** Mock providers are labelled as such in every table. */
+  readonly mock: boolean;
+  /** What identifies this endpoint's output in a cache key: never secrets. */
+  readonly identity: Readonly<Record<string, unknown>>;
+  complete(request: LlmRequest, signal: AbortSignal): Promise<ProviderReply>;
+  close?(): Promise<void>;
+}
+
+export const ZERO_USAGE: Usage = { input: 0, cachedInput: 0, output: 0 };

@@ -1,0 +1,166 @@
+/**
+ * The only core module a plugin imports. Plugins are plain objects made with
+ * the define* functions below; their options are JSON Schemas (TypeBox, so the
+ * TypeScript type is derived from the schema) that the config loader validates
+ * with ajv and fills with defaults before the plugin sees them.
+ */
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { Dataset, Item, TrainData, UserView } from './data/types.js';
+import type { LlmRequest, LlmResponse, LlmProvider } from './llm/types.js';
+import type { Rng } from './util/rng.js';
+
+export { Type } from '@sinclair/typebox';
+export type { Static, TSchema } from '@sinclair/typebox';
+export type * from './data/types.js';
+export type * from './llm/types.js';
+export { Rng } from './util/rng.js';
+export { sha256, canonicalJson, hashJson } from './util/hash.js';
+export { renderTemplate } from './util/template.js';
+export { DataError } from './data/data-error.js';
+export { splitRatings, SPLIT_NAMES } from './data/splits.js';
+export type { SplitOptions, SplitName } from './data/splits.js';
+export { UserViews } from './data/train-view.js';
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface BaseContext {
+  /** The run seed (or the current seed of a multi-seed run). */
+  readonly seed: number;
+  /** Directory of the config file: relative paths in options resolve against it. */
+  readonly configDir: string;
+  readonly log: Logger;
+}
+
+interface PluginBase<S extends TSchema> {
+  readonly name: string;
+  readonly description: string;
+  readonly options: S;
+  /** Choices the plugin makes that the papers leave open (DESIGN.md "ours"). */
+  readonly choices?: readonly string[];
+}
+
+// ---------------------------------------------------------------- datasets
+
+export interface DatasetContext extends BaseContext {
+  readonly rng: Rng;
+}
+
+export interface DatasetPlugin<S extends TSchema = TSchema> extends PluginBase<S> {
+  readonly kind: 'dataset';
+  load(options: Static<S>, ctx: DatasetContext): Promise<Dataset>;
+}
+
+export function defineDataset<S extends TSchema>(p: Omit<DatasetPlugin<S>, 'kind'>): DatasetPlugin<S> {
+  return { ...p, kind: 'dataset' };
+}
+
+// ---------------------------------------------------------------- recommenders
+
+export interface Recommendation {
+  recommend(userId: string, k: number, exclude: ReadonlySet<string>): string[];
+}
+
+export interface RecommenderPlugin<S extends TSchema = TSchema> extends PluginBase<S> {
+  readonly kind: 'recommender';
+  fit(train: TrainData, options: Static<S>, ctx: BaseContext & { rng: Rng }): Promise<Recommendation>;
+}
+
+export function defineRecommender<S extends TSchema>(p: Omit<RecommenderPlugin<S>, 'kind'>): RecommenderPlugin<S> {
+  return { ...p, kind: 'recommender' };
+}
+
+// ---------------------------------------------------------------- LLMs
+
+export interface LlmPlugin<S extends TSchema = TSchema> extends PluginBase<S> {
+  readonly kind: 'llm';
+  create(options: Static<S>, ctx: BaseContext): Promise<LlmProvider>;
+}
+
+export function defineLlm<S extends TSchema>(p: Omit<LlmPlugin<S>, 'kind'>): LlmPlugin<S> {
+  return { ...p, kind: 'llm' };
+}
+
+// ---------------------------------------------------------------- methods
+
+/**
+ * The door to the model, as a method sees it. Every call is counted against
+ * the unit (or fit stage) that made it.
+ */
+export interface Llm {
+  readonly model: string;
+  readonly mock: boolean;
+  complete(request: LlmRequest): Promise<LlmResponse>;
+  /**
+   * A structured reply, parsed and validated against `request.schema`; one
+   * repair turn quotes the validation error, then an LlmParseError is thrown.
+   */
+  json<T>(request: LlmRequest & { schema: Record<string, unknown> }): Promise<T>;
+}
+
+export interface UnitContext {
+  /** Seeded from the run seed and the unit's stable id. */
+  readonly rng: Rng;
+  /** null for methods that do not use an LLM. */
+  readonly llm: Llm | null;
+  readonly signal: AbortSignal;
+}
+
+export interface FitContext extends BaseContext {
+  readonly rng: Rng;
+  readonly llm: Llm | null;
+}
+
+export interface Judgement {
+  readonly item: string;
+  readonly like: boolean;
+  readonly reason?: string;
+}
+
+export interface RatingPrediction {
+  readonly item: string;
+  readonly rating: number;
+  readonly reason?: string;
+}
+
+/**
+ * A user simulator. Each capability is optional; a task needing one the method
+ * lacks shows n/a. Candidate items carry no label: the types give a simulator
+ * no way to reach held-out data.
+ */
+export interface Simulator {
+  fit?(train: TrainData, ctx: FitContext): Promise<void>;
+  discriminate?(user: UserView, items: readonly Item[], ctx: UnitContext): Promise<readonly Judgement[]>;
+  rate?(user: UserView, items: readonly Item[], ctx: UnitContext): Promise<readonly RatingPrediction[]>;
+}
+
+export interface MethodCreateContext extends BaseContext {
+  /** Prompt templates declared in `prompts`, read from disk. */
+  readonly prompts: Readonly<Record<string, string>>;
+}
+
+export type Capability = 'discriminate' | 'rate';
+
+export interface MethodPlugin<S extends TSchema = TSchema> extends PluginBase<S> {
+  readonly kind: 'method';
+  /** Whether the method calls an LLM (then the config must give one). */
+  readonly usesLlm: boolean;
+  readonly capabilities: readonly Capability[];
+  /** Template files, hashed into the manifest. */
+  readonly prompts?: Readonly<Record<string, URL>>;
+  create(options: Static<S>, ctx: MethodCreateContext): Promise<Simulator>;
+}
+
+export function defineMethod<S extends TSchema>(p: Omit<MethodPlugin<S>, 'kind'>): MethodPlugin<S> {
+  return { ...p, kind: 'method' };
+}
+
+export type AnyPlugin = DatasetPlugin | RecommenderPlugin | LlmPlugin | MethodPlugin;
+export type PluginKind = AnyPlugin['kind'];
+
+export { splitOptionProperties } from './data/split-options.js';
+export { itemLine, attributesText, splitHistory } from './data/user-text.js';
+export type { HistorySplit } from './data/user-text.js';
+export { UnitError, LlmParseError } from './llm/errors.js';

@@ -1,0 +1,16 @@
+import { arrow, type Table } from './table-model.js';
+
+const esc = (s: string) => s.replace(/\|/g, '\\|');
+
+/** GitHub Markdown: best value per column in bold. */
+export function renderMd(tables: readonly Table[]): string {
+  return tables
+    .map((t) => {
+      const head = `| Method | ${t.columns.map((c) => esc(`${c.label}${arrow(c.direction)}`)).join(' | ')} |`;
+      const sep = `|---|${t.columns.map(() => '---:').join('|')}|`;
+      const rows = t.rows.map((r) => `| ${esc(r.label)} | ${r.cells.map((c) => (c.best ? `**${esc(c.text)}**` : esc(c.text))).join(' | ')} |`);
+      const notes = t.notes.map((n) => `\n_${n}_`).join('\n');
+      return `### ${t.title}\n\n${head}\n${sep}\n${rows.join('\n')}\n${notes}`;
+    })
+    .join('\n\n') + '\n';
+}

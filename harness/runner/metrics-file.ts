@@ -1,0 +1,105 @@
+import type { UnitErrorKind } from '../llm/errors.js';
+import { addTotals, emptyTotals, type UsageTotals } from '../llm/usage-meter.js';
+import type { Direction, MetricSpec, MetricValue, ScoredUnit, TaskDefinition, TaskUnit } from '../tasks/task-api.js';
+import type { PredictionLine } from './prediction-line.js';
+
+export interface CellMetric {
+  readonly label: string;
+  readonly direction: Direction;
+  readonly unitScore: string;
+  readonly value: number | null;
+  readonly n: number;
+  /** Filled by the statistics layer (confidence interval of the value). */
+  readonly ci?: { readonly lo: number; readonly hi: number; readonly level: number; readonly method: string };
+  readonly extra?: Readonly<Record<string, number | null>>;
+  readonly unitIds: readonly string[];
+  readonly unitScores: readonly (number | null)[];
+}
+
+export interface Cell {
+  readonly dataset: string;
+  readonly task: string;
+  readonly method: string;
+  readonly seed: number;
+  /** n/a: the method lacks the capability or the task does not apply to the dataset. */
+  readonly status: 'ok' | 'n/a' | 'incomplete';
+  readonly reason?: string;
+  readonly llm: { readonly provider: string; readonly model: string; readonly mock: boolean } | null;
+  readonly units: { readonly total: number; readonly done: number; readonly scored: number; readonly errors: number; readonly errorKinds: Partial<Record<UnitErrorKind, number>> };
+  readonly usage: UsageTotals;
+  readonly metrics: Readonly<Record<string, CellMetric>>;
+}
+
+export interface MetricsFile {
+  readonly formatVersion: 1;
+  readonly name: string;
+  readonly configHash: string;
+  /** Columns per task, in config order. */
+  readonly columns: ReadonlyArray<{ readonly task: string; readonly metrics: ReadonlyArray<Pick<MetricSpec, 'key' | 'label' | 'direction'>> }>;
+  readonly datasets: readonly string[];
+  readonly methods: readonly string[];
+  readonly seeds: readonly number[];
+  readonly cells: readonly Cell[];
+  readonly usage: UsageTotals;
+}
+
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/** Scores one cell from its prediction lines alone, in unit order. */
+export function cellFromLines(
+  base: Omit<Cell, 'status' | 'units' | 'usage' | 'metrics'>,
+  task: TaskDefinition,
+  options: Record<string, unknown>,
+  units: readonly TaskUnit[],
+  lines: ReadonlyMap<string, PredictionLine>,
+): Cell {
+  const specs = task.metrics(options as never);
+  const scored: Array<ScoredUnit & { id: string }> = [];
+  const usage = emptyTotals();
+  const errorKinds: Partial<Record<UnitErrorKind, number>> = {};
+  let errors = 0;
+  let done = 0;
+  for (const unit of units) {
+    const line = lines.get(unit.key);
+    if (!line) continue;
+    done++;
+    addTotals(usage, line.usage);
+    if (line.error) {
+      errors++;
+      errorKinds[line.error.kind] = (errorKinds[line.error.kind] ?? 0) + 1;
+      continue;
+    }
+    if (line.scores) scored.push({ id: line.id, unit, answer: line.answer, scores: line.scores });
+  }
+  const values: Record<string, MetricValue> = task.aggregate(scored, options as never);
+  const metrics: Record<string, CellMetric> = {};
+  for (const spec of specs) {
+    const v = values[spec.key];
+    metrics[spec.key] = {
+      label: spec.label,
+      direction: spec.direction,
+      unitScore: spec.unitScore,
+      value: v ? finite(v.value) : null,
+      n: v?.n ?? 0,
+      ...(v?.extra ? { extra: Object.fromEntries(Object.entries(v.extra).map(([k, x]) => [k, finite(x)])) } : {}),
+      unitIds: v?.unitIds ?? [],
+      unitScores: (v?.unitScores ?? []).map(finite),
+    };
+  }
+  return {
+    ...base,
+    status: done < units.length ? 'incomplete' : 'ok',
+    units: { total: units.length, done, scored: scored.length, errors, errorKinds },
+    usage,
+    metrics,
+  };
+}
+
+export function naCell(base: Omit<Cell, 'status' | 'units' | 'usage' | 'metrics'>, reason: string): Cell {
+  return { ...base, status: 'n/a', reason, units: { total: 0, done: 0, scored: 0, errors: 0, errorKinds: {} }, usage: emptyTotals(), metrics: {} };
+}
+
+/** Stable text: two runs with the same predictions write the same bytes. */
+export function serializeMetrics(m: MetricsFile): string {
+  return JSON.stringify(m, null, 2) + '\n';
+}

@@ -1,0 +1,102 @@
+import { closeSync, existsSync, fdatasyncSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { PredictionLine } from './prediction-line.js';
+
+/** How often appended lines are forced to disk; a killed process loses nothing already written. */
+const SYNC_INTERVAL_MS = 50;
+
+/**
+ * An append-only JSONL file of finished units. Each line is written with one
+ * write(2) as soon as its unit finishes, so a SIGKILL loses at most the units
+ * in flight; a torn last line (power loss mid-write) is cut off on reopen.
+ */
+export class PredictionStore {
+  readonly done = new Map<string, PredictionLine>();
+  private fd: number | null = null;
+  private syncTimer: NodeJS.Timeout | null = null;
+  private dirty = false;
+  /** Lines that were torn or duplicated when the file was opened. */
+  readonly repaired: { torn: number; duplicates: number } = { torn: 0, duplicates: 0 };
+
+  constructor(readonly path: string) {
+    if (!existsSync(path)) return;
+    const text = readFileSync(path, 'utf8');
+    let start = 0;
+    while (start < text.length) {
+      const nl = text.indexOf('\n', start);
+      const end = nl < 0 ? text.length : nl;
+      const raw = text.slice(start, end);
+      if (raw.trim() !== '') {
+        const line = parseLine(raw);
+        if (!line) {
+          this.repaired.torn++;
+          truncateSync(path, Buffer.byteLength(text.slice(0, start), 'utf8'));
+          return;
+        }
+        if (this.done.has(line.unit)) this.repaired.duplicates++;
+        this.done.set(line.unit, line);
+      }
+      start = end + 1;
+    }
+    if (text.length > 0 && !text.endsWith('\n')) writeFileSync(path, '\n', { flag: 'a' });
+  }
+
+  append(line: PredictionLine): void {
+    if (this.fd === null) {
+      mkdirSync(dirname(this.path), { recursive: true });
+      this.fd = openSync(this.path, 'a');
+    }
+    writeSync(this.fd, JSON.stringify(line) + '\n');
+    this.done.set(line.unit, line);
+    this.dirty = true;
+    if (!this.syncTimer) {
+      this.syncTimer = setTimeout(() => {
+        this.syncTimer = null;
+        this.sync();
+      }, SYNC_INTERVAL_MS);
+    }
+  }
+
+  sync(): void {
+    if (this.fd !== null && this.dirty) {
+      fdatasyncSync(this.fd);
+      this.dirty = false;
+    }
+  }
+
+  close(): void {
+    if (this.syncTimer) clearTimeout(this.syncTimer);
+    this.syncTimer = null;
+    this.sync();
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+
+  /**
+   * Rewrites the file in unit order, one line per unit, so that an interrupted
+   * and resumed run leaves the same file as an uninterrupted one. Atomic
+   * (write, fsync, rename), so a crash here loses nothing.
+   */
+  compact(order: readonly string[]): void {
+    this.close();
+    if (!existsSync(this.path)) return;
+    const lines = order.filter((k) => this.done.has(k)).map((k) => JSON.stringify(this.done.get(k)) + '\n');
+    const body = lines.join('');
+    if (readFileSync(this.path, 'utf8') === body) return;
+    const tmp = `${this.path}.tmp`;
+    const fd = openSync(tmp, 'w');
+    writeSync(fd, body);
+    fdatasyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, this.path);
+  }
+}
+
+function parseLine(raw: string): PredictionLine | null {
+  try {
+    const line = JSON.parse(raw) as PredictionLine;
+    return typeof line.unit === 'string' && typeof line.id === 'string' ? line : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,64 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { Capability, Simulator, UnitContext } from '../plugin-api.js';
+import type { Item, RatingsDataset, UserView } from '../data/types.js';
+import type { Rng } from '../util/rng.js';
+
+export type Direction = 'higher' | 'lower';
+
+export interface MetricSpec {
+  /** Key in metrics.json, e.g. "accuracy@1:3". */
+  readonly key: string;
+  /** Column header. */
+  readonly label: string;
+  readonly direction: Direction;
+  /** What one unit's score is for this metric (paired tests use it). */
+  readonly unitScore: string;
+}
+
+/** One unit of work: a user and the items they are asked about, with the gold the task keeps. */
+export interface TaskUnit<G = unknown> {
+  /** Stable within (task, dataset, split, seed): e.g. "196|1:3". */
+  readonly key: string;
+  readonly user: string;
+  readonly items: readonly string[];
+  readonly gold: G;
+}
+
+/** A finished unit as stored in predictions/*.jsonl (minus bookkeeping). */
+export interface ScoredUnit<G = unknown, A = unknown> {
+  readonly unit: TaskUnit<G>;
+  readonly answer: A;
+  readonly scores: Readonly<Record<string, number>>;
+}
+
+export interface MetricValue {
+  readonly value: number;
+  /** Units that contributed. */
+  readonly n: number;
+  readonly unitIds: readonly string[];
+  readonly unitScores: readonly number[];
+  /** Extra aggregates (pooled/micro values). */
+  readonly extra?: Readonly<Record<string, number>>;
+}
+
+export interface TaskDefinition<S extends TSchema = TSchema, G = unknown, A = unknown> {
+  readonly name: string;
+  readonly description: string;
+  /** Bumped when units, scoring or metrics change; recorded in the manifest. */
+  readonly version: number;
+  readonly capability: Capability;
+  readonly options: S;
+  readonly choices: readonly string[];
+  metrics(options: Static<S>): MetricSpec[];
+  /** null when the task does not apply to this dataset (the table shows n/a). */
+  buildUnits(dataset: RatingsDataset, options: Static<S>, rng: Rng): TaskUnit<G>[] | null;
+  /** Calls the simulator's capability; throws UnitError when the answer is unusable. */
+  run(sim: Simulator, user: UserView, items: readonly Item[], ctx: UnitContext): Promise<A>;
+  score(unit: TaskUnit<G>, answer: A): Record<string, number>;
+  /** `done` are the scored units, in unit order; ids align with them. */
+  aggregate(done: ReadonlyArray<ScoredUnit<G, A> & { id: string }>, options: Static<S>): Record<string, MetricValue>;
+}
+
+export function defineTask<S extends TSchema, G, A>(t: TaskDefinition<S, G, A>): TaskDefinition<S, G, A> {
+  return t;
+}

@@ -1,0 +1,7 @@
+import type { PluginIndex } from '../../harness/registry/plugin-index.js';
+
+/** Built-in dataset plugins: one line each, imported only when used. */
+export const datasets: PluginIndex<'dataset'> = {
+  'synthetic-ratings': () => import('./synthetic-ratings/index.js'),
+  movielens: () => import('./movielens/index.js'),
+};

@@ -1,0 +1,116 @@
+import {
+  defineDataset,
+  Rng,
+  sha256,
+  splitOptionProperties,
+  splitRatings,
+  Type,
+  canonicalJson,
+  type Interaction,
+  type Item,
+  type UserRecord,
+} from '../../../harness/plugin-api.js';
+import { ADJECTIVES, GENRE_WORDS, GENRES, OCCUPATIONS } from './vocabulary.js';
+
+const { users: _sampleSize, ...splitProperties } = splitOptionProperties;
+
+const Options = Type.Object(
+  {
+    users: Type.Integer({ minimum: 2, default: 200, description: 'Users generated.' }),
+    items: Type.Integer({ minimum: 10, default: 400, description: 'Items generated.' }),
+    genres: Type.Integer({ minimum: 2, maximum: GENRES.length, default: 12, description: 'Genres in play.' }),
+    minRatings: Type.Integer({ minimum: 3, default: 30, description: 'Fewest ratings per user.' }),
+    maxRatings: Type.Integer({ minimum: 3, default: 60, description: 'Most ratings per user.' }),
+    noise: Type.Number({ minimum: 0, default: 0.6, description: 'Standard deviation of rating noise (stars).' }),
+    dataSeed: Type.Union([Type.Integer(), Type.Null()], { default: null, description: 'Seed of the generated world; null: the run seed.' }),
+    split: Type.Union([Type.Literal('agent4rec'), Type.Literal('random'), Type.Literal('leave-last-out'), Type.Literal('temporal')], {
+      default: 'agent4rec',
+      description: 'How interactions are split into train/valid/test.',
+    }),
+    ...splitProperties,
+    minLiked: Type.Integer({ minimum: 0, default: 10, description: 'agent4rec split: a user needs this many ratings above likedAbove.' }),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * A small world with known structure: users have latent tastes over genres,
+ * items have genres, a quality and a popularity; users rate what they were
+ * likely to pick, 1–5 from taste fit plus noise.
+ */
+export default defineDataset({
+  name: 'synthetic-ratings',
+  description: 'Seeded synthetic ratings: latent genre tastes, generated titles and descriptions, 1–5 stars, timestamps.',
+  options: Options,
+  choices: ['synthetic-ratings: users pick items with probability ∝ popularity × exp(taste fit), so held-out items are not uniform'],
+  async load(o, ctx) {
+    if (o.maxRatings < o.minRatings) throw new Error(`synthetic-ratings: maxRatings (${o.maxRatings}) is below minRatings (${o.minRatings}); raise maxRatings`);
+    const worldSeed = o.dataSeed ?? ctx.seed;
+    const rng = Rng.derive(worldSeed, 'synthetic-ratings');
+    const genres = GENRES.slice(0, o.genres);
+
+    const items: Item[] = [];
+    const itemGenres: number[][] = [];
+    const quality: number[] = [];
+    const popularity: number[] = [];
+    const titles = new Set<string>();
+    for (let i = 0; i < o.items; i++) {
+      const k = 1 + rng.int(Math.min(3, genres.length));
+      const gs = rng.sample(genres.map((_, j) => j), k).sort((a, b) => a - b);
+      const main = genres[gs[0] as number] as string;
+      const words = GENRE_WORDS[main] as { nouns: string[]; tones: string[]; subjects: string[] };
+      let title = `The ${rng.pick(ADJECTIVES)} ${rng.pick(words.nouns)}`;
+      if (titles.has(title)) title += ` ${['II', 'III', 'IV', 'Returns', 'Reborn'][rng.int(5)]}`;
+      if (titles.has(title)) title += ` (${1970 + rng.int(55)})`;
+      titles.add(title);
+      items.push({
+        id: String(i + 1),
+        title,
+        genres: gs.map((g) => genres[g] as string),
+        description: `A ${rng.pick(words.tones)} ${main.toLowerCase()} about ${rng.pick(words.subjects)}.`,
+      });
+      itemGenres.push(gs);
+      quality.push(rng.normal(0, 0.5));
+      popularity.push(Math.exp(rng.normal(0, 1)));
+    }
+
+    const users: UserRecord[] = [];
+    const interactions: Interaction[] = [];
+    for (let u = 0; u < o.users; u++) {
+      const id = String(u + 1);
+      const taste = genres.map(() => rng.normal(0, 1));
+      const bias = rng.normal(0, 0.3);
+      users.push({ id, attributes: { age: 18 + rng.int(50), occupation: rng.pick(OCCUPATIONS) } });
+      const fit = itemGenres.map((gs, i) => gs.reduce((s, g) => s + (taste[g] as number), 0) / gs.length + (quality[i] as number));
+      // Weighted sampling without replacement (Efraimidis–Spirakis keys).
+      const keyed = fit.map((f, i) => ({ i, key: Math.log(rng.next() + 1e-12) / ((popularity[i] as number) * Math.exp(f)) }));
+      keyed.sort((a, b) => b.key - a.key);
+      const n = Math.min(o.items, o.minRatings + rng.int(o.maxRatings - o.minRatings + 1));
+      let t = 1_500_000_000 + rng.int(50_000_000);
+      for (const { i } of keyed.slice(0, n)) {
+        t += 60 + rng.int(7 * 86_400);
+        const stars = Math.round(3 + 1.2 * ((fit[i] as number) + bias) + rng.normal(0, o.noise));
+        interactions.push({ user: id, item: String(i + 1), rating: Math.min(5, Math.max(1, stars)), timestamp: t });
+      }
+    }
+
+    const split = splitRatings(interactions, {
+      name: o.split,
+      seed: o.splitSeed,
+      users: null,
+      minLiked: o.minLiked,
+      likedAbove: o.likedAbove,
+      ...(o.fractions ? { fractions: o.fractions as [number, number, number] } : {}),
+    });
+    return {
+      kind: 'ratings',
+      name: 'synthetic-ratings',
+      users,
+      items,
+      scale: { min: 1, max: 5, step: 1 },
+      split,
+      checksums: { generated: sha256(canonicalJson({ worldSeed, options: o })) },
+      choices: [],
+    };
+  },
+});

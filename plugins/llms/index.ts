@@ -1,0 +1,6 @@
+import type { PluginIndex } from '../../harness/registry/plugin-index.js';
+
+/** Built-in LLM plugins: one line each, imported only when used. */
+export const llms: PluginIndex<'llm'> = {
+  offline: () => import('./offline/index.js'),
+};

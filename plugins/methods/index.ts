@@ -1,0 +1,8 @@
+import type { PluginIndex } from '../../harness/registry/plugin-index.js';
+
+/** Built-in methods (user simulators and non-LLM references): one line each, imported only when used. */
+export const methods: PluginIndex<'method'> = {
+  popularity: () => import('./popularity/index.js'),
+  mf: () => import('./mf/index.js'),
+  'zero-shot': () => import('./zero-shot/index.js'),
+};

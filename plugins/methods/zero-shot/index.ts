@@ -1,0 +1,108 @@
+import {
+  attributesText,
+  defineMethod,
+  itemLine,
+  renderTemplate,
+  splitHistory,
+  Type,
+  UnitError,
+  type HistoryEntry,
+  type Item,
+  type Llm,
+  type UserView,
+} from '../../../harness/plugin-api.js';
+
+const Options = Type.Object(
+  {
+    maxLiked: Type.Integer({ minimum: 0, default: 15, description: 'Most recent liked training items shown (rating ≥ 4).' }),
+    maxDisliked: Type.Integer({ minimum: 0, default: 5, description: 'Most recent disliked training items shown (rating ≤ 2).' }),
+    temperature: Type.Number({ minimum: 0, maximum: 2, default: 0 }),
+    maxTokens: Type.Integer({ minimum: 16, default: 800 }),
+  },
+  { additionalProperties: false },
+);
+
+/** Short codes instead of raw ids keep prompts compact and stop ids from hinting at anything. */
+function codes(items: readonly Item[]): Map<string, Item> {
+  return new Map(items.map((item, k) => [`i${k + 1}`, item]));
+}
+
+function list(entries: readonly HistoryEntry[]): string {
+  return entries.length === 0 ? '(none)' : entries.map((h) => `- ${itemLine(h.item)}${h.rating !== null ? ` (you gave ${h.rating})` : ''}`).join('\n');
+}
+
+function needLlm(llm: Llm | null): Llm {
+  if (!llm) throw new UnitError('method', 'zero-shot needs an LLM but none was configured');
+  return llm;
+}
+
+/** The raw LLM row: persona and history in one prompt, a structured answer. */
+export default defineMethod({
+  name: 'zero-shot',
+  description: 'One prompt with the user\'s attributes and liked/disliked history; structured like/not-like or ratings from the LLM.',
+  options: Options,
+  usesLlm: true,
+  capabilities: ['discriminate', 'rate'],
+  prompts: {
+    system: new URL('./prompts/system.md', import.meta.url),
+    discriminate: new URL('./prompts/discriminate.md', import.meta.url),
+    rate: new URL('./prompts/rate.md', import.meta.url),
+  },
+  async create(o, ctx) {
+    const system = ctx.prompts['system'] as string;
+    const vars = (user: UserView, coded: Map<string, Item>) => {
+      const h = splitHistory(user, { maxLiked: o.maxLiked, maxDisliked: o.maxDisliked });
+      return {
+        attributes: attributesText(user),
+        liked: list(h.liked),
+        disliked: list(h.disliked),
+        count: coded.size,
+        items: [...coded].map(([code, item]) => `${code}: ${itemLine(item)}`).join('\n'),
+      };
+    };
+    return {
+      async discriminate(user, items, unit) {
+        const coded = codes(items);
+        const schema = {
+          type: 'object',
+          properties: Object.fromEntries([...coded.keys()].map((c) => [c, { type: 'boolean' }])),
+          required: [...coded.keys()],
+          additionalProperties: false,
+        };
+        const reply = await needLlm(unit.llm).json<Record<string, boolean>>({
+          messages: [
+            { role: 'system', content: system },
+            { role: 'user', content: renderTemplate(ctx.prompts['discriminate'] as string, vars(user, coded)) },
+          ],
+          schema,
+          schemaName: 'likes',
+          temperature: o.temperature,
+          maxTokens: o.maxTokens,
+        });
+        return [...coded].map(([code, item]) => ({ item: item.id, like: reply[code] === true }));
+      },
+      async rate(user, items, unit) {
+        const scale = user.scale;
+        if (!scale) throw new UnitError('method', 'the dataset has no rating scale');
+        const coded = codes(items);
+        const schema = {
+          type: 'object',
+          properties: Object.fromEntries([...coded.keys()].map((c) => [c, { type: 'number', minimum: scale.min, maximum: scale.max }])),
+          required: [...coded.keys()],
+          additionalProperties: false,
+        };
+        const reply = await needLlm(unit.llm).json<Record<string, number>>({
+          messages: [
+            { role: 'system', content: system },
+            { role: 'user', content: renderTemplate(ctx.prompts['rate'] as string, { ...vars(user, coded), min: scale.min, max: scale.max, step: scale.step }) },
+          ],
+          schema,
+          schemaName: 'ratings',
+          temperature: o.temperature,
+          maxTokens: o.maxTokens,
+        });
+        return [...coded].map(([code, item]) => ({ item: item.id, rating: reply[code] as number }));
+      },
+    };
+  },
+});

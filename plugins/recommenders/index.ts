@@ -1,0 +1,7 @@
+import type { PluginIndex } from '../../harness/registry/plugin-index.js';
+
+/** Built-in recommender plugins: one line each, imported only when used. */
+export const recommenders: PluginIndex<'recommender'> = {
+  random: () => import('./random/index.js'),
+  pop: () => import('./pop/index.js'),
+};
