@@ -121,9 +121,8 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
             : units === null
               ? `${t.task.name} does not apply to ${dataset.name}`
               : null;
-          const limited = units && opts.limit ? units.slice(0, opts.limit) : units;
           const file = cfg.seeds.length > 1 ? `${m.id}.seed${seed}.jsonl` : `${m.id}.jsonl`;
-          planned.push({ seed, datasetId: d.id, dataset, method: m, task: t.task, taskOptions: t.options, units: naReason ? null : limited, naReason, path: join(dir, 'predictions', d.id, t.task.name, file) });
+          planned.push({ seed, datasetId: d.id, dataset, method: m, task: t.task, taskOptions: t.options, units: naReason ? null : units, naReason, path: join(dir, 'predictions', d.id, t.task.name, file) });
         }
       }
     }
@@ -149,11 +148,12 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
     const store = new PredictionStore(cell.path);
     if (store.repaired.torn > 0) log.warn(`${cell.path}: cut off a torn last line (a unit interrupted mid-write); it will run again`);
     stores.set(cell, store);
-    const pending = cell.units.filter((u) => {
+    const todo = cell.units.filter((u) => {
       const line = store.done.get(u.key);
       return !line || (opts.retryErrors === true && line.error !== null);
     });
-    skipped += cell.units.length - pending.length;
+    const pending = opts.limit ? todo.slice(0, opts.limit) : todo;
+    skipped += cell.units.length - todo.length;
     pendingTotal += pending.length;
     pendingOf.set(cell, pending);
   }
