@@ -12,6 +12,8 @@ import type { Rng } from './util/rng.js';
 export { Type } from '@sinclair/typebox';
 export type { Static, TSchema } from '@sinclair/typebox';
 export type * from './data/types.js';
+export type * from './data/sessions.js';
+export { ACTION_TYPES, CLICK_TYPES } from './data/sessions.js';
 export type * from './llm/types.js';
 export { Rng } from './util/rng.js';
 export { sha256, canonicalJson, hashJson } from './util/hash.js';

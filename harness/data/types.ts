@@ -54,7 +54,9 @@ export interface RatingsDataset {
   readonly choices: readonly string[];
 }
 
-export type Dataset = RatingsDataset;
+import type { SessionsDataset } from './sessions.js';
+
+export type Dataset = RatingsDataset | SessionsDataset;
 
 /** What a simulator may know of the training data: the train split only. */
 export interface TrainData {

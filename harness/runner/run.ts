@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node
 import { join, resolve } from 'node:path';
 import type { LoadedConfig, MethodUse, PluginUse } from '../config/load.js';
 import { trainDataOf, UserViews } from '../data/train-view.js';
-import type { Item, RatingsDataset } from '../data/types.js';
+import type { Dataset, Item, RatingsDataset } from '../data/types.js';
 import { LlmDoor } from '../llm/door.js';
 import { UnitError } from '../llm/errors.js';
 import { emptyTotals, type UsageTotals } from '../llm/usage-meter.js';
@@ -102,16 +102,19 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   const datasetsInfo: Manifest['datasets'] = {};
   const choices = new Set<string>();
   const planned: PlannedCell[] = [];
-  const loaded = new Map<string, RatingsDataset>();
   for (const seed of cfg.seeds) {
     for (const d of cfg.datasets) {
       log.info(`loading dataset ${d.id}${cfg.seeds.length > 1 ? ` (seed ${seed})` : ''}`);
-      const dataset = await d.plugin.load(d.options as never, { seed, rng: Rng.derive(seed, 'dataset', d.id), configDir: cfg.dir, log });
-      loaded.set(`${seed}|${d.id}`, dataset);
-      (datasetsInfo as Record<string, Manifest['datasets'][string]>)[d.id] = { name: dataset.name, split: dataset.split.name, checksums: dataset.checksums };
-      for (const c of [...(d.plugin.choices ?? []), ...dataset.choices]) choices.add(c);
+      const loadedDataset: Dataset = await d.plugin.load(d.options as never, { seed, rng: Rng.derive(seed, 'dataset', d.id), configDir: cfg.dir, log });
+      (datasetsInfo as Record<string, Manifest['datasets'][string]>)[d.id] = {
+        name: loadedDataset.name,
+        split: loadedDataset.kind === 'ratings' ? loadedDataset.split.name : 'sessions',
+        checksums: loadedDataset.checksums,
+      };
+      const dataset = loadedDataset.kind === 'ratings' ? loadedDataset : null;
+      for (const c of [...(d.plugin.choices ?? []), ...loadedDataset.choices]) choices.add(c);
       for (const t of cfg.tasks) {
-        const units = t.task.buildUnits(dataset, t.options as never, Rng.derive(seed, 'units', t.task.name, d.id));
+        const units = dataset ? t.task.buildUnits(dataset, t.options as never, Rng.derive(seed, 'units', t.task.name, d.id)) : null;
         for (const c of t.task.choices) choices.add(c);
         for (const m of cfg.methods) {
           for (const c of m.plugin.choices ?? []) choices.add(c);
@@ -119,7 +122,7 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
           const naReason = !capable
             ? `${m.plugin.name} has no ${t.task.capability} capability`
             : units === null
-              ? `${t.task.name} does not apply to ${dataset.name}`
+              ? `${t.task.name} does not apply to ${loadedDataset.name}`
               : null;
           const file = cfg.seeds.length > 1 ? `${m.id}.seed${seed}.jsonl` : `${m.id}.jsonl`;
           planned.push({ seed, datasetId: d.id, dataset, method: m, task: t.task, taskOptions: t.options, units: naReason ? null : units, naReason, path: join(dir, 'predictions', d.id, t.task.name, file) });
