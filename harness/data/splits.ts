@@ -74,7 +74,7 @@ function agent4rec(all: readonly Interaction[], opts: SplitOptions): RatingsSpli
   const eligible = sortedUsers(byUser).filter(
     (u) => (byUser.get(u) ?? []).filter((x) => x.rating !== null && x.rating > likedAbove).length >= minLiked,
   );
-  const kept = keepUsers(eligible, opts.users ?? 1000, opts.seed);
+  const kept = keepUsers(eligible, opts.users === undefined ? 1000 : opts.users, opts.seed);
   const train: Interaction[] = [];
   const heldValid: Interaction[] = [];
   const heldTest: Interaction[] = [];
@@ -94,6 +94,7 @@ function agent4rec(all: readonly Interaction[], opts: SplitOptions): RatingsSpli
     train,
     valid: heldValid.filter((x) => trainItems.has(x.item)),
     test: heldTest.filter((x) => trainItems.has(x.item)),
+    excluded: [...heldValid, ...heldTest].filter((x) => !trainItems.has(x.item)),
   };
 }
 

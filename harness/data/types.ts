@@ -38,6 +38,12 @@ export interface RatingsSplit {
   readonly train: readonly Interaction[];
   readonly valid: readonly Interaction[];
   readonly test: readonly Interaction[];
+  /**
+   * Interactions of kept users that the split left out of every part (e.g.
+   * agent4rec drops held-out items unseen in train). Never shown to methods,
+   * but they still count as "interacted" when negatives are drawn.
+   */
+  readonly excluded?: readonly Interaction[];
 }
 
 export interface RatingsDataset {

@@ -17,10 +17,10 @@ export function heldOutByUser(dataset: RatingsDataset): Map<string, Interaction[
   return out;
 }
 
-/** Every item a user interacted with in any split. */
+/** Every item a user interacted with in any split, including interactions the split left out. */
 export function interactedByUser(dataset: RatingsDataset): Map<string, Set<string>> {
   const m = new Map<string, Set<string>>();
-  for (const part of [dataset.split.train, dataset.split.valid, dataset.split.test]) {
+  for (const part of [dataset.split.train, dataset.split.valid, dataset.split.test, dataset.split.excluded ?? []]) {
     for (const x of part) {
       let s = m.get(x.user);
       if (!s) m.set(x.user, (s = new Set()));

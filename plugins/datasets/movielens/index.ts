@@ -92,7 +92,7 @@ export default defineDataset({
       if (header !== 'userId,movieId,rating,timestamp') {
         throw new DataError(ratingsFile.path, 1, `unexpected header ${JSON.stringify(header)}`, 'use the original ml-latest-small ratings.csv (header userId,movieId,rating,timestamp)');
       }
-      all = parseRatingLines({ ...ratingsFile, text: ratingsFile.text.slice(ratingsFile.text.indexOf('\n') + 1) }, ',', spec.scale);
+      all = parseRatingLines(ratingsFile, ',', spec.scale, 1);
       users = [...new Set(all.map((x) => x.user))].map((id) => ({ id, attributes: {} }));
     }
 

@@ -25,7 +25,7 @@ export function readRaw(path: string, encoding: 'latin1' | 'utf8', fix: string):
  * ratings.dat uses "::"). Hand-rolled rather than a CSV parser because this is
  * the hot path of loading MovieLens-1M (a million lines).
  */
-export function parseRatingLines(file: RawFile, sep: string, scale: { min: number; max: number }): Interaction[] {
+export function parseRatingLines(file: RawFile, sep: string, scale: { min: number; max: number; step: number }, skipLines = 0): Interaction[] {
   const out: Interaction[] = [];
   const text = file.text;
   const name = basename(file.path);
@@ -37,6 +37,7 @@ export function parseRatingLines(file: RawFile, sep: string, scale: { min: numbe
     lineNo++;
     let line = text.slice(pos, end);
     pos = end + 1;
+    if (lineNo <= skipLines) continue;
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (line === '') continue;
     const parts = line.split(sep);
@@ -54,8 +55,13 @@ export function parseRatingLines(file: RawFile, sep: string, scale: { min: numbe
     if (!/^\d+$/.test(parts[0] as string) || !/^\d+$/.test(parts[1] as string) || !Number.isFinite(rating) || !Number.isFinite(ts) || (parts[3] as string).trim() === '') {
       throw new DataError(file.path, lineNo, `a field is not a number: ${JSON.stringify(line.slice(0, 80))}`, 're-download the file: MovieLens rating lines are four integers (latest: rating may be x.5)');
     }
-    if (rating < scale.min || rating > scale.max) {
-      throw new DataError(file.path, lineNo, `rating ${rating} is outside ${scale.min}–${scale.max}`, 're-download the file; a MovieLens rating is never outside its scale');
+    if (rating < scale.min || rating > scale.max || !Number.isInteger((rating - scale.min) / scale.step)) {
+      throw new DataError(
+        file.path,
+        lineNo,
+        `rating ${rating} is not on the scale ${scale.min}–${scale.max} in steps of ${scale.step}`,
+        'check that "variant" matches the file (ml-latest has half stars, 100k and 1m whole stars), or re-download it',
+      );
     }
     out.push({ user: parts[0] as string, item: parts[1] as string, rating, timestamp: ts });
   }
