@@ -8,6 +8,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { Dataset, Item, TrainData, UserView } from './data/types.js';
 import type { LlmRequest, LlmResponse, LlmProvider } from './llm/types.js';
 import type { Rng } from './util/rng.js';
+import type { DatasetDownload } from './datasets/download-spec.js';
 
 export { Type } from '@sinclair/typebox';
 export type { Static, TSchema } from '@sinclair/typebox';
@@ -52,6 +53,12 @@ export interface DatasetContext extends BaseContext {
 
 export interface DatasetPlugin<S extends TSchema = TSchema> extends PluginBase<S> {
   readonly kind: 'dataset';
+  /**
+   * Official files per variant (URL, checksum, licence, target folder), as
+   * data: `usersim datasets fetch|list` read it without running the loader.
+   * Absent for generated datasets.
+   */
+  readonly downloads?: readonly DatasetDownload[];
   load(options: Static<S>, ctx: DatasetContext): Promise<Dataset>;
 }
 
@@ -166,3 +173,16 @@ export { splitOptionProperties } from './data/split-options.js';
 export { itemLine, attributesText, splitHistory } from './data/user-text.js';
 export type { HistorySplit } from './data/user-text.js';
 export { UnitError, LlmParseError } from './llm/errors.js';
+export { ProviderError, retryAfterFromHeaders } from './llm/provider-error.js';
+export { schemaInstruction, withSchemaInstruction } from './llm/schema-instruction.js';
+export { endpointIdentity } from './llm/identity.js';
+export { apiKeyFrom } from './llm/api-key.js';
+export { cacheKey, cacheKeyMaterial } from './llm/cache-key.js';
+export type { DatasetDownload, DownloadFile, PinnedChecksum } from './datasets/download-spec.js';
+export { datasetFolder } from './datasets/local-copy.js';
+export { forEachLine, isGzip } from './data/line-reader.js';
+export type { LineReadResult } from './data/line-reader.js';
+export { parsePythonLiteral, PythonLiteralError } from './data/python-literal.js';
+export type { PythonValue } from './data/python-literal.js';
+export { InteractionTable } from './data/interaction-table.js';
+export { kCore } from './data/k-core.js';

@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/config-error.js';
 import { DataError } from '../data/data-error.js';
 import { RunError } from '../runner/run-error.js';
+import { cacheCommand } from './commands/cache.js';
 import { listCommand } from './commands/list.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
@@ -11,10 +12,11 @@ import { didYouMean } from '../util/suggest.js';
 const HELP = `usersim — benchmark harness for LLM user simulators in recommender evaluation
 
 Usage:
-  usersim run CONFIG [--set k=v]... [--fresh] [--limit N] [--allow-local-plugins]
+  usersim run CONFIG [--set k=v]... [--fresh] [--limit N] [--cache-only] [--allow-local-plugins]
   usersim validate CONFIG
   usersim list [datasets|methods|llms|recommenders|tasks]
   usersim report RESULTS_DIR [--format md|csv|tex|txt]
+  usersim cache stats|export|import|prune
 
 Run "usersim COMMAND --help" for a command's options.`;
 
@@ -23,6 +25,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   validate: validateCommand,
   list: listCommand,
   report: reportCommand,
+  cache: cacheCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -6,6 +6,7 @@ import { loadPlugin, RegistryError } from '../registry/registry.js';
 import { TASKS } from '../tasks/index.js';
 import type { TaskDefinition } from '../tasks/task-api.js';
 import { createConfigAjv } from '../util/ajv.js';
+import { LlmRuntimeOptions, RUNTIME_KEYS, type LlmRuntime } from '../llm/runtime-options.js';
 import { hashJson } from '../util/hash.js';
 import { didYouMean } from '../util/suggest.js';
 import { ConfigError, type ConfigIssue, type PathSeg } from './config-error.js';
@@ -99,7 +100,9 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     }
     const options: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(entry)) if (!RESERVED[kind].includes(k)) options[k] = v;
-    validateOptions(ajv.compile(plugin.options), plugin.options, options, path, report, `${kind} "${plugin.name}"`);
+    // LLM entries also take the harness's runtime options (limits, retries, execution).
+    const schema = kind === 'llm' ? withRuntimeOptions(plugin.options) : plugin.options;
+    validateOptions(ajv.compile(schema), schema, options, path, report, `${kind} "${plugin.name}"`);
     for (const [k, v] of Object.entries(options)) entry[k] = v;
     const runtime = interpolateSecrets(plugin.options, options, path, env, report, secretPaths);
     return { plugin, options: runtime };
@@ -175,6 +178,24 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     tasks,
     overrides: overrides.map((o) => o.expr),
   };
+}
+
+function withRuntimeOptions(schema: TSchema): TSchema {
+  const own = schema as { properties?: Record<string, unknown>; required?: string[] };
+  return {
+    ...schema,
+    type: 'object',
+    properties: { ...(own.properties ?? {}), ...LlmRuntimeOptions.properties },
+    additionalProperties: false,
+  } as unknown as TSchema;
+}
+
+/** Splits an LLM entry's validated options into the plugin's own and the harness's runtime ones. */
+export function splitLlmOptions(options: Record<string, unknown>): { own: Record<string, unknown>; runtime: LlmRuntime } {
+  const own: Record<string, unknown> = {};
+  const runtime: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) (RUNTIME_KEYS.includes(k) ? runtime : own)[k] = v;
+  return { own, runtime: runtime as LlmRuntime };
 }
 
 function idOf(entry: unknown, fallback: string): string {

@@ -47,6 +47,22 @@ export const ConfigSchema = Type.Object(
     concurrency: Type.Integer({ minimum: 1, maximum: 1024, default: 8, description: 'Units in flight at once.' }),
     output: Type.String({ default: 'results', description: 'Directory holding run folders, relative to the working directory.' }),
     llm: Type.Optional(LlmEntry),
+    cache: Type.Object(
+      {
+        path: Type.String({ default: '.cache/llm.sqlite', description: 'SQLite file of LLM responses (relative to the working directory); ship it with a paper.' }),
+        mode: Type.Union([Type.Literal('read-write'), Type.Literal('read-only'), Type.Literal('off')], {
+          default: 'read-write',
+          description: 'read-only: use hits, never store; off: no cache. --cache-only makes every miss an error.',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    costLimitUsd: Type.Union([Type.Number({ exclusiveMinimum: 0 }), Type.Null()], { default: null, description: 'Stop the run cleanly (resumable) once LLM spend reaches this.' }),
+    prices: Type.Record(
+      Type.String(),
+      Type.Object({ input: Type.Number({ minimum: 0 }), cachedInput: Type.Optional(Type.Number({ minimum: 0 })), output: Type.Number({ minimum: 0 }) }, { additionalProperties: false }),
+      { default: {}, description: 'USD per million tokens by model, overriding harness/llm/prices.yaml.' },
+    ),
     datasets: Type.Array(DatasetEntry, { minItems: 1 }),
     methods: Type.Array(MethodEntry, { minItems: 1 }),
     tasks: Type.Array(TaskEntry, { minItems: 1 }),
@@ -58,4 +74,4 @@ export const ConfigSchema = Type.Object(
 export type RawConfig = Static<typeof ConfigSchema>;
 
 /** Keys that change how a run goes but not what it computes: left out of the config hash. */
-export const UNHASHED_KEYS = ['concurrency', 'description', 'report', 'output'] as const;
+export const UNHASHED_KEYS = ['concurrency', 'description', 'report', 'output', 'cache', 'costLimitUsd', 'prices'] as const;

@@ -52,7 +52,26 @@ export interface LlmProvider {
   /** What identifies this endpoint's output in a cache key: never secrets. */
   readonly identity: Readonly<Record<string, unknown>>;
   complete(request: LlmRequest, signal: AbortSignal): Promise<ProviderReply>;
+  /** What to name in error messages (e.g. the API key variable, the endpoint). */
+  readonly hints?: { readonly apiKeyEnv?: string; readonly baseURL?: string };
+  /** The provider's batch API, when it has one (half price, asynchronous). */
+  readonly batch?: BatchApi;
   close?(): Promise<void>;
+}
+
+export interface BatchItem {
+  readonly customId: string;
+  readonly request: LlmRequest;
+}
+
+export type BatchPoll =
+  | { readonly status: 'pending'; readonly detail: string }
+  | { readonly status: 'done'; readonly results: ReadonlyArray<{ readonly customId: string; readonly reply?: ProviderReply; readonly error?: string }> }
+  | { readonly status: 'failed'; readonly message: string };
+
+export interface BatchApi {
+  submit(items: readonly BatchItem[], signal: AbortSignal): Promise<string>;
+  poll(batchId: string, signal: AbortSignal): Promise<BatchPoll>;
 }
 
 export const ZERO_USAGE: Usage = { input: 0, cachedInput: 0, output: 0 };

@@ -27,6 +27,9 @@ export interface Manifest {
   /** Every choice marked (ours): the papers leave it open and this run made it. */
   readonly choices: readonly string[];
   readonly units?: { readonly computed: number; readonly skipped: number; readonly errors: number };
+  readonly stopReason?: string;
+  /** This run's LLM traffic: every call (cached or not), what reached a provider and cost money. */
+  readonly llmUsage?: Readonly<Record<string, number | string | boolean | null>>;
 }
 
 export function gitInfo(): Manifest['git'] {

@@ -26,8 +26,23 @@ export interface Cell {
   readonly reason?: string;
   readonly llm: { readonly provider: string; readonly model: string; readonly mock: boolean } | null;
   readonly units: { readonly total: number; readonly done: number; readonly scored: number; readonly errors: number; readonly errorKinds: Partial<Record<UnitErrorKind, number>> };
-  readonly usage: UsageTotals;
+  readonly usage: CellUsage;
   readonly metrics: Readonly<Record<string, CellMetric>>;
+}
+
+/**
+ * What a cell's units cost, whether the answers came from the provider or the
+ * cache: a property of the method, so a cached replay writes the same numbers.
+ * (Cache hits are a property of the run: they go to the manifest.)
+ */
+export interface CellUsage {
+  readonly calls: number;
+  readonly input: number;
+  readonly cachedInput: number;
+  readonly output: number;
+  readonly costUsd: number;
+  readonly perUnit: { readonly calls: number; readonly input: number; readonly output: number; readonly costUsd: number };
+  readonly perCallCostUsd: number;
 }
 
 export interface MetricsFile {
@@ -40,7 +55,7 @@ export interface MetricsFile {
   readonly methods: readonly string[];
   readonly seeds: readonly number[];
   readonly cells: readonly Cell[];
-  readonly usage: UsageTotals;
+  readonly usage: CellUsage;
 }
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -90,13 +105,26 @@ export function cellFromLines(
     ...base,
     status: done < units.length ? 'incomplete' : 'ok',
     units: { total: units.length, done, scored: scored.length, errors, errorKinds },
-    usage,
+    usage: cellUsage(usage, done),
     metrics,
   };
 }
 
+export function cellUsage(t: UsageTotals, units: number): CellUsage {
+  const per = (x: number, n: number) => (n === 0 ? 0 : x / n);
+  return {
+    calls: t.calls,
+    input: t.input,
+    cachedInput: t.cachedInput,
+    output: t.output,
+    costUsd: t.costUsd,
+    perUnit: { calls: per(t.calls, units), input: per(t.input, units), output: per(t.output, units), costUsd: per(t.costUsd, units) },
+    perCallCostUsd: per(t.costUsd, t.calls),
+  };
+}
+
 export function naCell(base: Omit<Cell, 'status' | 'units' | 'usage' | 'metrics'>, reason: string): Cell {
-  return { ...base, status: 'n/a', reason, units: { total: 0, done: 0, scored: 0, errors: 0, errorKinds: {} }, usage: emptyTotals(), metrics: {} };
+  return { ...base, status: 'n/a', reason, units: { total: 0, done: 0, scored: 0, errors: 0, errorKinds: {} }, usage: cellUsage(emptyTotals(), 0), metrics: {} };
 }
 
 /** Stable text: two runs with the same predictions write the same bytes. */

@@ -12,7 +12,7 @@ export class Progress {
 
   constructor(
     private readonly total: number,
-    private readonly usage: UsageTotals,
+    private readonly usage: () => UsageTotals,
     enabled: boolean,
   ) {
     this.bar = enabled
@@ -34,12 +34,13 @@ export class Progress {
 
   private payload(): Record<string, string | number> {
     const secs = (performance.now() - this.started) / 1000;
+    const u = this.usage();
     return {
       rate: secs > 0 ? (this.done / secs).toFixed(1) : '0',
-      calls: this.usage.calls,
-      hits: this.usage.cacheHits,
-      tokens: this.usage.input + this.usage.output,
-      cost: this.usage.costUsd.toFixed(4),
+      calls: u.calls,
+      hits: u.cacheHits,
+      tokens: u.input + u.output,
+      cost: u.costUsd.toFixed(4),
     };
   }
 

@@ -1,6 +1,11 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { LoadedConfig, MethodUse, PluginUse } from '../config/load.js';
+import { splitLlmOptions, type LoadedConfig, type MethodUse, type PluginUse } from '../config/load.js';
+import { BatchPending } from '../llm/batch-pending.js';
+import { LlmCache } from '../llm/cache.js';
+import { loadPriceTable } from '../llm/prices.js';
+import { BatchLedger } from './batch-ledger.js';
+import { settleBatches } from './settle-batches.js';
 import { trainDataOf, UserViews } from '../data/train-view.js';
 import type { Dataset, Item, RatingsDataset } from '../data/types.js';
 import { LlmDoor } from '../llm/door.js';
@@ -11,7 +16,7 @@ import type { TaskDefinition, TaskUnit } from '../tasks/task-api.js';
 import { hashJson, sha256 } from '../util/hash.js';
 import { Rng } from '../util/rng.js';
 import { baseManifest, readManifest, type Manifest } from './manifest.js';
-import { cellFromLines, naCell, serializeMetrics, type Cell, type MetricsFile } from './metrics-file.js';
+import { cellFromLines, cellUsage, naCell, serializeMetrics, type Cell, type MetricsFile } from './metrics-file.js';
 import type { PredictionLine } from './prediction-line.js';
 import { PredictionStore } from './prediction-store.js';
 import { Progress } from './progress.js';
@@ -24,6 +29,8 @@ export interface RunOptions {
   readonly limit?: number | null;
   /** Run again the units whose line records an error. */
   readonly retryErrors?: boolean;
+  /** Every LLM cache miss is an error; no request leaves the machine. */
+  readonly cacheOnly?: boolean;
   readonly signal?: AbortSignal;
   readonly log: Logger;
   readonly progress?: boolean;
@@ -40,6 +47,8 @@ export interface RunOutcome {
   readonly skipped: number;
   readonly unitErrors: number;
   readonly interrupted: boolean;
+  /** Why the run stopped early, when it was not Ctrl-C (e.g. the cost limit). */
+  readonly stopReason?: string | null;
 }
 
 interface PlannedCell {
@@ -67,19 +76,52 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   if (opts.fresh) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
 
-  const signal = opts.signal ?? new AbortController().signal;
+  // The run stops on Ctrl-C (caller's signal) or when the cost limit is reached.
+  const stopper = new AbortController();
+  let stopReason: string | null = null;
+  opts.signal?.addEventListener('abort', () => stopper.abort(), { once: true });
+  if (opts.signal?.aborted) stopper.abort();
+  const signal = stopper.signal;
   const manifestBase = baseManifest(cfg, opts.command ?? '');
 
-  // LLM providers: one door per distinct LLM configuration.
+  const cacheCfg = cfg.resolved.cache;
+  const usesLlm = cfg.methods.some((m) => m.llm !== null);
+  const cachePath = resolve(opts.cwd ?? process.cwd(), cacheCfg.path);
+  if (opts.cacheOnly && cacheCfg.mode === 'off') throw new RunError('--cache-only needs the LLM cache: remove cache.mode: off from the config');
+  if (opts.cacheOnly && usesLlm && !existsSync(cachePath)) {
+    throw new RunError(`--cache-only: the LLM cache ${cachePath} does not exist; put the cache file you were sent there (or set cache.path)`);
+  }
+  const cache = usesLlm && cacheCfg.mode !== 'off' ? new LlmCache(cachePath, cacheCfg.mode === 'read-only' || opts.cacheOnly === true) : null;
+  const prices = loadPriceTable(cfg.resolved.prices);
+  const ledger = new BatchLedger(dir);
+
+  // LLM providers: one door per distinct LLM configuration (secrets never enter its id).
   const doors = new Map<string, LlmDoor>();
+  const doorIds = new Map<LlmDoor, string>();
   const doorOf = async (use: PluginUse<LlmPlugin> | null): Promise<LlmDoor | null> => {
     if (!use) return null;
-    const key = hashJson({ plugin: use.plugin.name, options: use.options });
+    const { own, runtime } = splitLlmOptions(use.options);
+    const key = hashJson({ plugin: use.plugin.name, options: publicOptions(use.plugin.options, own), runtime });
     let door = doors.get(key);
     if (!door) {
-      const provider = await use.plugin.create(use.options as never, { seed: cfg.seeds[0] as number, configDir: cfg.dir, log });
-      door = new LlmDoor(provider);
+      const provider = await use.plugin.create(own as never, { seed: cfg.seeds[0] as number, configDir: cfg.dir, log });
+      door = new LlmDoor(provider, {
+        runtime,
+        // A mock is deterministic and free: caching it would only fill the disk.
+        cache: provider.mock ? null : cache,
+        cacheOnly: opts.cacheOnly === true,
+        prices,
+        seed: cfg.seeds[0] as number,
+        costLimitUsd: cfg.resolved.costLimitUsd,
+        onCostLimit: (spent) => {
+          stopReason = `cost limit reached ($${spent.toFixed(4)} ≥ costLimitUsd $${cfg.resolved.costLimitUsd})`;
+          log.warn(`${stopReason}: stopping; rerun the same command to continue after raising costLimitUsd`);
+          stopper.abort();
+        },
+        warn: log.warn,
+      });
       doors.set(key, door);
+      doorIds.set(door, key.slice(0, 16));
     }
     return door;
   };
@@ -162,8 +204,12 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   }
   if (skipped > 0) log.info(`resuming: ${skipped} unit${skipped === 1 ? '' : 's'} already done, ${pendingTotal} to run`);
 
-  const runUsage: UsageTotals = emptyTotals();
-  const progress = new Progress(pendingTotal, runUsage, opts.progress ?? false);
+  const llmTotals = (): UsageTotals => {
+    const t = emptyTotals();
+    for (const d of doors.values()) addUsageTotals(t, d.runTotals);
+    return t;
+  };
+  const progress = new Progress(pendingTotal, llmTotals, opts.progress ?? false);
   const simulators = new Map<string, Promise<Simulator>>();
   const views = new Map<string, { views: UserViews; items: Map<string, Item> }>();
   let computed = 0;
@@ -180,7 +226,7 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
       const simKey = `${cell.seed}|${cell.datasetId}|${cell.method.id}`;
       let simP = simulators.get(simKey);
       if (!simP) {
-        simP = createSimulator(cell, dataset, door, promptText.get(cell.method.id) ?? {}, cfg, log, runUsage, signal);
+        simP = createSimulator(cell, dataset, door, promptText.get(cell.method.id) ?? {}, cfg, log, signal);
         simulators.set(simKey, simP);
       }
       const sim = await simP;
@@ -191,28 +237,43 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
         views.set(viewKey, v);
       }
       const { views: userViews, items } = v;
-      await runPool(pending, cfg.resolved.concurrency, signal, async (unit) => {
-        const id = unitId(cell, dataset, unit);
-        const usage = emptyTotals();
-        const llm = door ? door.meter(usage, signal) : null;
-        let line: PredictionLine;
-        try {
-          const unitItems = unit.items.map((i) => items.get(i) as Item);
-          const answer = await cell.task.run(sim, userViews.view(unit.user), unitItems, { rng: Rng.derive(cell.seed, 'unit', id), llm, signal });
-          line = { id, unit: unit.key, user: unit.user, items: unit.items, gold: unit.gold, answer, scores: cell.task.score(unit, answer), error: null, usage };
-        } catch (e) {
-          if (signal.aborted) return;
-          const kind = e instanceof UnitError ? e.kind : 'method';
-          const message = e instanceof UnitError ? e.message : `${(e as Error).name}: ${(e as Error).message}`;
-          line = { id, unit: unit.key, user: unit.user, items: unit.items, gold: unit.gold, answer: null, scores: null, error: { kind, message }, usage };
-          unitErrors++;
-        }
-        if (signal.aborted && line.error) return;
-        store.append(line);
-        addUsageTotals(runUsage, usage);
-        computed++;
-        progress.tick();
-      });
+      let toRun: readonly TaskUnit[] = pending;
+      for (let round = 1; toRun.length > 0 && !signal.aborted; round++) {
+        const deferred: TaskUnit[] = [];
+        await runPool(toRun, cfg.resolved.concurrency, signal, async (unit) => {
+          const id = unitId(cell, dataset, unit);
+          const usage = emptyTotals();
+          const llm = door ? door.meter(usage, signal) : null;
+          let line: PredictionLine;
+          try {
+            const unitItems = unit.items.map((i) => items.get(i) as Item);
+            const answer = await cell.task.run(sim, userViews.view(unit.user), unitItems, { rng: Rng.derive(cell.seed, 'unit', id), llm, signal });
+            line = { id, unit: unit.key, user: unit.user, items: unit.items, gold: unit.gold, answer, scores: cell.task.score(unit, answer), error: null, usage };
+          } catch (e) {
+            if (signal.aborted) return;
+            if (e instanceof BatchPending) {
+              deferred.push(unit);
+              return;
+            }
+            const kind = e instanceof UnitError ? e.kind : 'method';
+            const message = e instanceof UnitError ? e.message : `${(e as Error).name}: ${(e as Error).message}`;
+            line = { id, unit: unit.key, user: unit.user, items: unit.items, gold: unit.gold, answer: null, scores: null, error: { kind, message }, usage };
+            unitErrors++;
+          }
+          if (signal.aborted && line.error) return;
+          store.append(line);
+          computed++;
+          progress.tick();
+        });
+        if (deferred.length === 0 || signal.aborted || !door) break;
+        log.info(`${cell.method.id} / ${cell.task.name}: ${deferred.length} unit(s) wait for batch answers (stage ${round})`);
+        const failures = await settleBatches(door, doorIds.get(door) as string, ledger, log, signal).catch((e: unknown) => {
+          if (signal.aborted) return new Map<string, string>();
+          throw e;
+        });
+        for (const [k, m] of failures) door.batchFailures.set(k, m);
+        toRun = deferred;
+      }
       store.compact(cell.units?.map((u) => u.key) ?? []);
     }
   } finally {
@@ -220,22 +281,42 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
     const summary = progress.stop();
     if (pendingTotal > 0) log.info(summary);
     for (const d of doors.values()) await d.provider.close?.();
+    recordCacheKeys(dir, doors.values());
+    cache?.close();
   }
 
   const interrupted = signal.aborted;
   const finished: Manifest = {
     ...manifest,
     status: interrupted ? 'interrupted' : 'complete',
+    ...(stopReason ? { stopReason } : {}),
     finishedAt: new Date().toISOString(),
     units: { computed, skipped, errors: unitErrors },
+    llmUsage: { ...llmTotals(), spentUsd: [...doors.values()].reduce((s, d) => s + d.spent.costUsd, 0), cache: cache ? cachePath : null, cacheOnly: opts.cacheOnly === true },
   };
   writeJson(join(dir, 'manifest.json'), finished);
-  if (interrupted) return { dir, metrics: null, computed, skipped, unitErrors, interrupted };
+  if (interrupted) return { dir, metrics: null, computed, skipped, unitErrors, interrupted, stopReason };
 
   const metrics = buildMetrics(cfg, planned, stores, llmsInfo);
   writeText(join(dir, 'metrics.json'), serializeMetrics(metrics));
   const totalErrors = metrics.cells.reduce((s, c) => s + c.units.errors, 0);
-  return { dir, metrics, computed, skipped, unitErrors: totalErrors, interrupted };
+  return { dir, metrics, computed, skipped, unitErrors: totalErrors, interrupted, stopReason };
+}
+
+/** The cache keys a results dir used (merged over runs), so `usersim cache export` can ship exactly those. */
+function recordCacheKeys(dir: string, doors: Iterable<LlmDoor>): void {
+  const path = join(dir, 'cache-keys.txt');
+  const keys = new Set<string>(existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : []);
+  const before = keys.size;
+  for (const d of doors) for (const k of d.usedKeys) keys.add(k);
+  if (keys.size === before && existsSync(path)) return;
+  if (keys.size > 0) writeText(path, [...keys].sort().join('\n') + '\n');
+}
+
+/** Plugin options minus the fields its schema marks secret. */
+function publicOptions(schema: unknown, options: Record<string, unknown>): Record<string, unknown> {
+  const props = (schema as { properties?: Record<string, { secret?: boolean }> }).properties ?? {};
+  return Object.fromEntries(Object.entries(options).filter(([k]) => props[k]?.secret !== true));
 }
 
 function addUsageTotals(into: UsageTotals, from: UsageTotals): void {
@@ -258,7 +339,6 @@ async function createSimulator(
   prompts: Record<string, string>,
   cfg: LoadedConfig,
   log: Logger,
-  runUsage: UsageTotals,
   signal: AbortSignal,
 ): Promise<Simulator> {
   const ctx = { seed: cell.seed, configDir: cfg.dir, log, prompts };
@@ -273,7 +353,6 @@ async function createSimulator(
       rng: Rng.derive(cell.seed, 'fit', cell.method.id, cell.datasetId),
       llm: door ? door.meter(fitUsage, signal) : null,
     });
-    addUsageTotals(runUsage, fitUsage);
   }
   return sim;
 }
@@ -286,6 +365,7 @@ function buildMetrics(
 ): MetricsFile {
   const cells: Cell[] = [];
   const usage = emptyTotals();
+  let units = 0;
   for (const p of planned) {
     const base = { dataset: p.datasetId, task: p.task.name, method: p.method.id, seed: p.seed, llm: llms[p.method.id] ?? null };
     if (!p.units) {
@@ -294,7 +374,8 @@ function buildMetrics(
     }
     const store = stores.get(p) as PredictionStore;
     const cell = cellFromLines(base, p.task, p.taskOptions, p.units, store.done);
-    addUsageTotals(usage, cell.usage);
+    addUsageTotals(usage, { ...cell.usage, cacheHits: 0 });
+    units += cell.units.done;
     cells.push(cell);
   }
   return {
@@ -306,7 +387,7 @@ function buildMetrics(
     methods: cfg.methods.map((m) => m.id),
     seeds: cfg.seeds,
     cells,
-    usage,
+    usage: cellUsage(usage, units),
   };
 }
 

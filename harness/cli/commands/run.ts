@@ -18,6 +18,8 @@ Options:
   --fresh                  Delete results/<name>/ first (needed when the config changed)
   --limit N                Run at most N units per cell (the rest stay pending)
   --retry-errors           Run again the units that ended in an error
+  --cache-only             Answer every LLM call from the cache; a miss is an error
+                           (a reviewer replaying a shipped cache: no key, no network)
   --allow-local-plugins    Let the config load plugin files (plugin: ./x.ts): this runs their code
   --quiet                  No progress or info messages (the leaderboard is still printed)
   -h, --help               This help
@@ -32,6 +34,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       fresh: { type: 'boolean' },
       limit: { type: 'string' },
       'retry-errors': { type: 'boolean' },
+      'cache-only': { type: 'boolean' },
       'allow-local-plugins': { type: 'boolean' },
       quiet: { type: 'boolean' },
     },
@@ -69,6 +72,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       fresh: values.fresh === true,
       limit,
       retryErrors: values['retry-errors'] === true,
+      cacheOnly: values['cache-only'] === true,
       signal: controller.signal,
       log,
       progress: process.stderr.isTTY === true && values.quiet !== true,
@@ -76,8 +80,9 @@ export async function runCommand(argv: string[]): Promise<number> {
     });
     const shown = relative(process.cwd(), outcome.dir) || '.';
     if (outcome.interrupted || !outcome.metrics) {
-      process.stderr.write(`Interrupted: ${outcome.computed} unit(s) saved in ${shown}. Resume with:\n  ${resume}\n`);
-      return EXIT.interrupted;
+      const why = outcome.stopReason ? `Stopped (${outcome.stopReason})` : 'Interrupted';
+      process.stderr.write(`${why}: ${outcome.computed} unit(s) saved in ${shown}. Resume with:\n  ${resume}\n`);
+      return outcome.stopReason ? EXIT.unitErrors : EXIT.interrupted;
     }
     const written = writeLeaderboards(outcome.dir, outcome.metrics, cfg.resolved.report.formats, cfg.resolved.report.decimals);
     process.stdout.write(renderFormat(outcome.metrics, 'txt', { decimals: cfg.resolved.report.decimals, color: process.stdout.isTTY === true }));

@@ -1,0 +1,117 @@
+import type { Interaction } from './types.js';
+
+/**
+ * Interactions held as columns of numbers with interned ids, for loaders of
+ * dumps with tens of millions of rows (Amazon, Steam): an Interaction object
+ * per row would need several GB before filtering. Rows become objects only
+ * once k-core filtering and user selection have cut them down.
+ */
+export class InteractionTable {
+  readonly userIds: string[] = [];
+  readonly itemIds: string[] = [];
+  private readonly userIndex = new Map<string, number>();
+  private readonly itemIndex = new Map<string, number>();
+  private u = new Int32Array(1024);
+  private i = new Int32Array(1024);
+  /** NaN stands for "no rating" (implicit feedback). */
+  private r = new Float32Array(1024);
+  private t = new Float64Array(1024);
+  private n = 0;
+
+  get length(): number {
+    return this.n;
+  }
+
+  add(user: string, item: string, rating: number | null, timestamp: number): void {
+    if (this.n === this.u.length) this.grow();
+    let ui = this.userIndex.get(user);
+    if (ui === undefined) {
+      ui = this.userIds.length;
+      this.userIds.push(user);
+      this.userIndex.set(user, ui);
+    }
+    let ii = this.itemIndex.get(item);
+    if (ii === undefined) {
+      ii = this.itemIds.length;
+      this.itemIds.push(item);
+      this.itemIndex.set(item, ii);
+    }
+    this.u[this.n] = ui;
+    this.i[this.n] = ii;
+    this.r[this.n] = rating === null ? NaN : rating;
+    this.t[this.n] = timestamp;
+    this.n++;
+  }
+
+  userOf(row: number): number {
+    return this.u[row] as number;
+  }
+
+  itemOf(row: number): number {
+    return this.i[row] as number;
+  }
+
+  ratingOf(row: number): number | null {
+    const v = this.r[row] as number;
+    return Number.isNaN(v) ? null : v;
+  }
+
+  setRating(row: number, rating: number | null): void {
+    this.r[row] = rating === null ? NaN : rating;
+  }
+
+  timestampOf(row: number): number {
+    return this.t[row] as number;
+  }
+
+  hasItem(item: string): boolean {
+    return this.itemIndex.has(item);
+  }
+
+  /** A mask keeping every row. */
+  all(): Uint8Array {
+    return new Uint8Array(this.n).fill(1);
+  }
+
+  /**
+   * The kept rows as Interaction objects, optionally only for users that pass
+   * `userFilter` (given the user's index).
+   */
+  toInteractions(keep: Uint8Array, userFilter?: (user: number) => boolean): Interaction[] {
+    const out: Interaction[] = [];
+    for (let row = 0; row < this.n; row++) {
+      if (keep[row] !== 1) continue;
+      const ui = this.u[row] as number;
+      if (userFilter && !userFilter(ui)) continue;
+      out.push({ user: this.userIds[ui] as string, item: this.itemIds[this.i[row] as number] as string, rating: this.ratingOf(row), timestamp: this.t[row] as number });
+    }
+    return out;
+  }
+
+  /** Per user index, how many kept rows have a rating above `above` (implicit rows count as liked). */
+  likedCounts(keep: Uint8Array, above: number): Int32Array {
+    const counts = new Int32Array(this.userIds.length);
+    for (let row = 0; row < this.n; row++) {
+      if (keep[row] !== 1) continue;
+      const v = this.r[row] as number;
+      if (Number.isNaN(v) || v > above) counts[this.u[row] as number]++;
+    }
+    return counts;
+  }
+
+  private grow(): void {
+    const size = this.u.length * 2;
+    const u = new Int32Array(size);
+    u.set(this.u);
+    const i = new Int32Array(size);
+    i.set(this.i);
+    const r = new Float32Array(size);
+    r.set(this.r);
+    const t = new Float64Array(size);
+    t.set(this.t);
+    this.u = u;
+    this.i = i;
+    this.r = r;
+    this.t = t;
+  }
+}

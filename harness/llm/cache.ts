@@ -1,0 +1,191 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Usage } from './types.js';
+
+/** One stored response. The request is kept without secrets (they never enter it). */
+export interface CacheEntry {
+  readonly key: string;
+  readonly provider: string;
+  readonly model: string;
+  /** Canonical JSON of the identity and request the key was made from. */
+  readonly request: string;
+  readonly text: string;
+  readonly usage: Usage;
+  readonly costUsd: number;
+  /** The model version string the endpoint reported. */
+  readonly modelVersion: string;
+  readonly createdAt: string;
+}
+
+export interface CacheStats {
+  readonly entries: number;
+  readonly bytes: number;
+  readonly byModel: ReadonlyArray<{ provider: string; model: string; entries: number; costUsd: number }>;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS responses (
+  key TEXT PRIMARY KEY,
+  provider TEXT NOT NULL,
+  model TEXT NOT NULL,
+  request TEXT NOT NULL,
+  text TEXT NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  cached_input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  model_version TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+interface Row {
+  key: string;
+  provider: string;
+  model: string;
+  request: string;
+  text: string;
+  input_tokens: number;
+  cached_input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  model_version: string;
+  created_at: string;
+}
+
+const toEntry = (r: Row): CacheEntry => ({
+  key: r.key,
+  provider: r.provider,
+  model: r.model,
+  request: r.request,
+  text: r.text,
+  usage: { input: r.input_tokens, cachedInput: r.cached_input_tokens, output: r.output_tokens },
+  costUsd: r.cost_usd,
+  modelVersion: r.model_version,
+  createdAt: r.created_at,
+});
+
+/**
+ * A portable SQLite file of LLM responses (WAL mode), keyed by the SHA-256 of
+ * the canonical request. Errors are never stored.
+ */
+export class LlmCache {
+  private readonly db: Database.Database;
+  private readonly getStmt: Database.Statement<[string], Row>;
+  private readonly putStmt: Database.Statement<Row>;
+
+  constructor(
+    readonly path: string,
+    readonly readOnly = false,
+  ) {
+    if (readOnly && !existsSync(path)) throw new Error(`LLM cache ${path} does not exist (it was opened read-only): check cache.path, or run once with a writable cache`);
+    if (!readOnly) mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path, { readonly: readOnly, fileMustExist: readOnly });
+    if (!readOnly) {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.exec(SCHEMA);
+      this.db.prepare("INSERT OR IGNORE INTO meta (name, value) VALUES ('format', '1')").run();
+    }
+    this.getStmt = this.db.prepare('SELECT * FROM responses WHERE key = ?');
+    this.putStmt = readOnly
+      ? (null as unknown as Database.Statement<Row>)
+      : this.db.prepare(
+          `INSERT OR REPLACE INTO responses (key, provider, model, request, text, input_tokens, cached_input_tokens, output_tokens, cost_usd, model_version, created_at)
+           VALUES (@key, @provider, @model, @request, @text, @input_tokens, @cached_input_tokens, @output_tokens, @cost_usd, @model_version, @created_at)`,
+        );
+  }
+
+  get(key: string): CacheEntry | undefined {
+    const row = this.getStmt.get(key);
+    return row ? toEntry(row) : undefined;
+  }
+
+  put(e: CacheEntry): void {
+    if (this.readOnly) return;
+    this.putStmt.run({
+      key: e.key,
+      provider: e.provider,
+      model: e.model,
+      request: e.request,
+      text: e.text,
+      input_tokens: e.usage.input,
+      cached_input_tokens: e.usage.cachedInput,
+      output_tokens: e.usage.output,
+      cost_usd: e.costUsd,
+      model_version: e.modelVersion,
+      created_at: e.createdAt,
+    });
+  }
+
+  stats(): CacheStats {
+    const entries = (this.db.prepare('SELECT COUNT(*) AS n FROM responses').get() as { n: number }).n;
+    const page = this.db.pragma('page_count', { simple: true }) as number;
+    const size = this.db.pragma('page_size', { simple: true }) as number;
+    const byModel = this.db
+      .prepare('SELECT provider, model, COUNT(*) AS entries, SUM(cost_usd) AS costUsd FROM responses GROUP BY provider, model ORDER BY provider, model')
+      .all() as Array<{ provider: string; model: string; entries: number; costUsd: number }>;
+    return { entries, bytes: page * size, byModel };
+  }
+
+  /** Copies the entries with these keys into a new cache file (what a reviewer is sent). */
+  exportKeys(keys: Iterable<string>, toPath: string): { written: number; missing: string[] } {
+    if (existsSync(toPath)) throw new Error(`${toPath} already exists; export writes a new file (remove it or choose another name)`);
+    const out = new LlmCache(toPath);
+    let written = 0;
+    const missing: string[] = [];
+    out.db.transaction(() => {
+      for (const k of keys) {
+        const e = this.get(k);
+        if (!e) missing.push(k);
+        else {
+          out.put(e);
+          written++;
+        }
+      }
+    })();
+    out.close();
+    return { written, missing };
+  }
+
+  /** Adds another cache file's entries; existing keys are kept. */
+  importFrom(fromPath: string): { added: number; skipped: number } {
+    if (!existsSync(fromPath)) throw new Error(`${fromPath} does not exist: give the path of a cache file made by "usersim cache export"`);
+    const src = new LlmCache(fromPath, true);
+    let added = 0;
+    let skipped = 0;
+    const rows = src.db.prepare('SELECT * FROM responses').iterate() as IterableIterator<Row>;
+    this.db.transaction(() => {
+      for (const r of rows) {
+        if (this.getStmt.get(r.key)) skipped++;
+        else {
+          this.putStmt.run(r);
+          added++;
+        }
+      }
+    })();
+    src.close();
+    return { added, skipped };
+  }
+
+  /** Deletes entries not in `keep` (when given) and/or older than `before` (ISO time). */
+  prune(opts: { keep?: ReadonlySet<string>; before?: string }): number {
+    let removed = 0;
+    const del = this.db.prepare('DELETE FROM responses WHERE key = ?');
+    const rows = this.db.prepare('SELECT key, created_at FROM responses').all() as Array<{ key: string; created_at: string }>;
+    this.db.transaction(() => {
+      for (const r of rows) {
+        const drop = (opts.keep !== undefined && !opts.keep.has(r.key)) || (opts.before !== undefined && r.created_at < opts.before);
+        if (drop) removed += del.run(r.key).changes;
+      }
+    })();
+    this.db.exec('VACUUM');
+    return removed;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

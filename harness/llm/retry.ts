@@ -1,0 +1,96 @@
+import type { Rng } from '../util/rng.js';
+import { UnitError } from './errors.js';
+import { ProviderError } from './provider-error.js';
+
+export type RetryDecision =
+  | { readonly kind: 'rate-limit'; readonly retryAfterMs: number | null }
+  | { readonly kind: 'transient'; readonly retryAfterMs: number | null }
+  | { readonly kind: 'fatal'; readonly fix: string };
+
+export interface RetryPolicy {
+  readonly maxAttempts: number;
+  readonly baseMs: number;
+  readonly capMs: number;
+}
+
+/** 429 → rate limit; 408, 409, 5xx, 529, timeouts, resets, garbled bodies → transient; other 4xx → fatal, with what to fix. */
+export function classify(e: unknown, hints: { apiKeyEnv?: string; model?: string; baseURL?: string } = {}): RetryDecision {
+  if (!(e instanceof ProviderError)) return { kind: 'fatal', fix: `unexpected error: ${(e as Error)?.message ?? String(e)}` };
+  const s = e.status;
+  if (s === 429) return { kind: 'rate-limit', retryAfterMs: e.retryAfterMs };
+  if (s === null || s === 408 || s === 409 || s >= 500) return { kind: 'transient', retryAfterMs: e.retryAfterMs };
+  switch (s) {
+    case 401:
+      if (e.code === 'missing-key') return { kind: 'fatal', fix: 'set the variable and run again' };
+      return { kind: 'fatal', fix: `the API key was refused: check that ${hints.apiKeyEnv ?? 'the API key variable'} holds a valid key for ${hints.baseURL ?? 'this endpoint'}` };
+    case 403:
+      return { kind: 'fatal', fix: `access denied: the key in ${hints.apiKeyEnv ?? 'the API key variable'} lacks permission for model ${hints.model ?? '?'}` };
+    case 404:
+      return { kind: 'fatal', fix: `not found: check the model name (${hints.model ?? '?'}) and baseURL (${hints.baseURL ?? '?'})` };
+    case 400:
+    case 422:
+      return { kind: 'fatal', fix: 'the endpoint rejected the request: check the model supports the options used (e.g. structured output mode)' };
+    default:
+      return { kind: 'fatal', fix: `HTTP ${s}` };
+  }
+}
+
+/** Exponential backoff with full jitter, capped; Retry-After wins when the endpoint gives one. */
+export function backoffMs(attempt: number, decision: RetryDecision, policy: RetryPolicy, rng: Rng): number {
+  if (decision.kind !== 'fatal' && decision.retryAfterMs !== null) return decision.retryAfterMs;
+  const exp = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
+  return exp / 2 + rng.next() * (exp / 2);
+}
+
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export interface RetryHooks {
+  onRateLimit?(): void;
+  onSuccess?(): void;
+  onRetry?(attempt: number, decision: RetryDecision, waitMs: number, error: ProviderError): void;
+}
+
+/**
+ * Runs `attempt` until it succeeds, a fatal error, or maxAttempts. Each
+ * attempt gets its own timeout signal, linked to the run's signal.
+ */
+export async function withRetry<T>(
+  attempt: (signal: AbortSignal) => Promise<T>,
+  opts: { policy: RetryPolicy; timeoutMs: number; signal: AbortSignal; rng: Rng; hints?: Parameters<typeof classify>[1]; hooks?: RetryHooks },
+): Promise<T> {
+  let last: ProviderError | null = null;
+  for (let n = 1; n <= opts.policy.maxAttempts; n++) {
+    const timeout = AbortSignal.timeout(opts.timeoutMs);
+    const signal = AbortSignal.any([opts.signal, timeout]);
+    try {
+      const out = await attempt(signal);
+      opts.hooks?.onSuccess?.();
+      return out;
+    } catch (e) {
+      if (opts.signal.aborted || e instanceof UnitError) throw e;
+      const err = timeout.aborted ? new ProviderError(`no answer within ${opts.timeoutMs} ms`, null, null, 'timeout') : e;
+      const decision = classify(err, opts.hints);
+      if (decision.kind === 'fatal') throw new UnitError('llm', `${(err as Error).message} — ${decision.fix}`);
+      last = err as ProviderError;
+      if (decision.kind === 'rate-limit') opts.hooks?.onRateLimit?.();
+      if (n === opts.policy.maxAttempts) break;
+      const wait = backoffMs(n, decision, opts.policy, opts.rng);
+      opts.hooks?.onRetry?.(n, decision, wait, last);
+      await sleep(wait, opts.signal);
+    }
+  }
+  throw new UnitError('llm', `gave up after ${opts.policy.maxAttempts} attempts: ${last?.message ?? 'unknown error'}`);
+}

@@ -1,0 +1,30 @@
+/**
+ * Statistics of the benchmark tables (DESIGN.md section 7): bootstrap confidence
+ * intervals, paired tests of a method against the baseline, and multiple-testing
+ * adjustments. Every resampling procedure is seeded; same seed, same result.
+ */
+export { bootstrapCi } from './bootstrap-ci.js';
+export type { BootstrapCi, BootstrapCiOptions, Statistic } from './bootstrap-ci.js';
+export { pairedBootstrapTest } from './paired-bootstrap.js';
+export type { PairedBootstrapOptions, PairedBootstrapResult } from './paired-bootstrap.js';
+export { permutationTest } from './permutation-test.js';
+export type { PermutationTestOptions, PermutationTestResult } from './permutation-test.js';
+export { mcnemarExact } from './mcnemar.js';
+export type { McNemarResult } from './mcnemar.js';
+export { wilcoxonSignedRank } from './wilcoxon.js';
+export type { WilcoxonOptions, WilcoxonResult } from './wilcoxon.js';
+export { pairedTTest } from './paired-t-test.js';
+export type { PairedTTestOptions, PairedTTestResult } from './paired-t-test.js';
+export { holm, benjaminiHochberg } from './multiple-testing.js';
+export type { Alternative } from './check.js';
+export {
+  normalCdf,
+  normalSf,
+  normalQuantile,
+  studentTCdf,
+  studentTSf,
+  studentTQuantile,
+  binomialPmf,
+  binomialCdf,
+  binomialSf,
+} from './distributions.js';
