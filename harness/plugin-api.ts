@@ -8,6 +8,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { Dataset, Item, TrainData, UserView } from './data/types.js';
 import type { LlmRequest, LlmResponse, LlmProvider } from './llm/types.js';
 import type { Rng } from './util/rng.js';
+import type { ArtifactStore } from './artifacts/artifact-store.js';
 import type { DatasetDownload } from './datasets/download-spec.js';
 
 export { Type } from '@sinclair/typebox';
@@ -120,6 +121,10 @@ export interface UnitContext {
 export interface FitContext extends BaseContext {
   readonly rng: Rng;
   readonly llm: Llm | null;
+  /** Content-addressed store: `memo(key, make)` runs `make` only when no artifact has that key. */
+  readonly artifacts: ArtifactStore;
+  /** Directory where a method may write files for users (e.g. fine-tuning exports). */
+  readonly outputDir: string;
 }
 
 export interface Judgement {
@@ -186,3 +191,6 @@ export { parsePythonLiteral, PythonLiteralError } from './data/python-literal.js
 export type { PythonValue } from './data/python-literal.js';
 export { InteractionTable } from './data/interaction-table.js';
 export { kCore } from './data/k-core.js';
+export { LexicalIndex } from './retrieval/lexical-index.js';
+export type { Doc, Hit } from './retrieval/lexical-index.js';
+export type { ArtifactStore } from './artifacts/artifact-store.js';

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { ArtifactStore } from '../artifacts/artifact-store.js';
 import { splitLlmOptions, type LoadedConfig, type MethodUse, type PluginUse } from '../config/load.js';
 import { BatchPending } from '../llm/batch-pending.js';
 import { LlmCache } from '../llm/cache.js';
@@ -94,6 +95,8 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   const cache = usesLlm && cacheCfg.mode !== 'off' ? new LlmCache(cachePath, cacheCfg.mode === 'read-only' || opts.cacheOnly === true) : null;
   const prices = loadPriceTable(cfg.resolved.prices);
   const ledger = new BatchLedger(dir);
+  // Fit artifacts live beside the LLM cache: both are what a rerun reuses.
+  const artifacts = new ArtifactStore(join(dirname(cachePath), 'artifacts'));
 
   // LLM providers: one door per distinct LLM configuration (secrets never enter its id).
   const doors = new Map<string, LlmDoor>();
@@ -226,7 +229,7 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
       const simKey = `${cell.seed}|${cell.datasetId}|${cell.method.id}`;
       let simP = simulators.get(simKey);
       if (!simP) {
-        simP = createSimulator(cell, dataset, door, promptText.get(cell.method.id) ?? {}, cfg, log, signal);
+        simP = createSimulator(cell, dataset, door, promptText.get(cell.method.id) ?? {}, cfg, log, signal, artifacts, dir);
         simulators.set(simKey, simP);
       }
       const sim = await simP;
@@ -340,6 +343,8 @@ async function createSimulator(
   cfg: LoadedConfig,
   log: Logger,
   signal: AbortSignal,
+  artifacts: ArtifactStore,
+  dir: string,
 ): Promise<Simulator> {
   const ctx = { seed: cell.seed, configDir: cfg.dir, log, prompts };
   const sim = await cell.method.plugin.create(cell.method.options as never, ctx);
@@ -352,7 +357,10 @@ async function createSimulator(
       log,
       rng: Rng.derive(cell.seed, 'fit', cell.method.id, cell.datasetId),
       llm: door ? door.meter(fitUsage, signal) : null,
+      artifacts,
+      outputDir: join(dir, 'artifacts', cell.method.id, cell.datasetId),
     });
+    if (fitUsage.calls > 0) log.info(`fit ${cell.method.id} on ${cell.datasetId}: ${fitUsage.calls} LLM calls (${fitUsage.cacheHits} cached)`);
   }
   return sim;
 }
