@@ -78,6 +78,8 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
   const report = (path: readonly PathSeg[], message: string, key = false) => issues.push({ ...where(path, key), path, message });
 
   const secretPaths = new Set<string>();
+  // Entries whose plugin could not be loaded: their options cannot be checked, so say nothing more about them.
+  const unchecked = new Set<string>();
   const ajv = createConfigAjv();
   const validateTop = ajv.compile(ConfigSchema);
   validateTop(data);
@@ -94,6 +96,7 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     } catch (e) {
       if (e instanceof RegistryError) {
         report([...path, 'plugin'], e.message);
+        unchecked.add(path.join('\u0000'));
         return null;
       }
       throw e;
@@ -160,12 +163,18 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
   if (baseline !== undefined && !methods.some((m) => m.id === baseline)) {
     report(['report', 'baseline'], `baseline "${baseline}" is not a method id of this config.${didYouMean(baseline, methods.map((m) => m.id))}`);
   }
-  scanStrayEnvRefs(data, [], report, secretPaths);
+  scanStrayEnvRefs(data, [], report, secretPaths, unchecked);
 
   if (issues.length > 0) throw new ConfigError(sortIssues(issues));
 
-  const hashed: Record<string, unknown> = { ...data };
+  const hashed = structuredClone(data);
   for (const k of UNHASHED_KEYS) delete hashed[k];
+  // How LLM calls are made (limits, retries, batch) never changes what they return.
+  const dropRuntime = (llm: unknown) => {
+    if (isPlainObject(llm)) for (const k of RUNTIME_KEYS) delete llm[k];
+  };
+  dropRuntime(hashed['llm']);
+  for (const m of asList(hashed['methods'])) if (isPlainObject(m)) dropRuntime(m['llm']);
   return {
     file: layers[0]?.file ?? resolve(file),
     dir: configDir,
@@ -237,7 +246,9 @@ function collapseErrors(errors: readonly ErrorObject[]): ErrorObject[] {
       const branches = ((e.parentSchema as { anyOf?: Array<{ type?: string; const?: unknown }> } | undefined)?.anyOf ?? []).map((b) =>
         b.const !== undefined ? JSON.stringify(b.const) : (b.type ?? 'other'),
       );
-      out.push({ ...e, message: `must be ${branches.join(' or ')}` });
+      const consts = ((e.parentSchema as { anyOf?: Array<{ const?: unknown }> } | undefined)?.anyOf ?? []).filter((b) => b.const !== undefined).map((b) => String(b.const));
+      const hint = typeof e.data === 'string' && consts.length > 0 ? didYouMean(e.data, consts) : '';
+      out.push({ ...e, message: `must be ${branches.join(' or ')}`, params: { ...e.params, hint } });
       continue;
     }
     out.push(e);
@@ -279,7 +290,7 @@ function reportAjv(e: ErrorObject, prefix: PathSeg[], report: (p: PathSeg[], m: 
       report(path, `${e.message ?? 'wrong type'}${of} (got ${describe(e.data)})`);
       return;
     default:
-      report(path, `${e.message ?? e.keyword}${of}${e.keyword === 'anyOf' ? ` (got ${describe(e.data)})` : ''}`);
+      report(path, `${e.message ?? e.keyword}${of}${e.keyword === 'anyOf' ? ` (got ${describe(e.data)}).${String((e.params as { hint?: string }).hint ?? '')}` : ''}`);
   }
 }
 
@@ -316,20 +327,25 @@ function interpolateSecrets(
 }
 
 /** ${VAR} anywhere but a secret field is an error: it would copy the environment into results. */
-function scanStrayEnvRefs(node: unknown, path: PathSeg[], report: (p: PathSeg[], m: string) => void, secretOk: ReadonlySet<string>): void {
+function scanStrayEnvRefs(node: unknown, path: PathSeg[], report: (p: PathSeg[], m: string) => void, secretOk: ReadonlySet<string>, unchecked: ReadonlySet<string>): void {
+  if (unchecked.has(path.join('\u0000'))) return;
   if (hasEnvRef(node)) {
     if (!secretOk.has(path.join('\u0000'))) {
       report(path, '${...} environment interpolation is allowed only in fields a plugin declares secret (API keys); write the value itself here');
     }
     return;
   }
-  if (Array.isArray(node)) node.forEach((v, i) => scanStrayEnvRefs(v, [...path, i], report, secretOk));
-  else if (isPlainObject(node)) for (const [k, v] of Object.entries(node)) scanStrayEnvRefs(v, [...path, k], report, secretOk);
+  if (Array.isArray(node)) node.forEach((v, i) => scanStrayEnvRefs(v, [...path, i], report, secretOk, unchecked));
+  else if (isPlainObject(node)) for (const [k, v] of Object.entries(node)) scanStrayEnvRefs(v, [...path, k], report, secretOk, unchecked);
 }
 
 function locate(layers: readonly Layer[], overrides: readonly Override[], base: string, path: readonly PathSeg[], key: boolean): Omit<ConfigIssue, 'path' | 'message'> {
+  const inSomeLayer = layers.some((l) => locateIn(l, path) !== undefined);
   for (const o of [...overrides].reverse()) {
-    if (o.path.length <= path.length && o.path.every((s, i) => String(s) === String(path[i]))) return { source: `--set ${o.expr}` };
+    const setIsPrefix = o.path.length <= path.length && o.path.every((s, i) => String(s) === String(path[i]));
+    // The --set made this value (e.g. turned an absent scalar into a mapping): no file line to blame.
+    const madeBySet = !inSomeLayer && path.length < o.path.length && path.every((s, i) => String(s) === String(o.path[i]));
+    if (setIsPrefix || madeBySet) return { source: `--set ${o.expr}` };
   }
   for (let len = path.length; len >= 0; len--) {
     const sub = path.slice(0, len);

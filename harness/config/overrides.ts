@@ -48,7 +48,13 @@ export function applyOverride(target: Record<string, unknown>, o: Override): voi
     }
   }
   const last = o.path[o.path.length - 1] as PathSeg;
-  if (Array.isArray(node) && typeof last === 'number') node[last] = o.value;
+  if (Array.isArray(node) && typeof last === 'number') {
+    // Setting one past the end appends; further would leave holes in the list.
+    if (last > node.length) {
+      throw new ConfigError([{ source: `--set ${o.expr}`, path: o.path, message: `the list has ${node.length} entries; index ${last} does not exist (use ${node.length} to append)` }]);
+    }
+    node[last] = o.value;
+  }
   else if (isPlainObject(node)) node[String(last)] = o.value;
   else throw new ConfigError([{ source: `--set ${o.expr}`, path: o.path, message: 'cannot set a key inside a value that is not a mapping or list' }]);
 }

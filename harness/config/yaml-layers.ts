@@ -19,7 +19,7 @@ export function readLayers(file: string, displayBase: string, chain: string[] = 
   try {
     real = realpathSync(file);
   } catch {
-    throw new ConfigError([{ source: display(file, displayBase), path: [], message: `config file not found${chain.length ? ` (named in extends: of ${chain[chain.length - 1]})` : ''}` }]);
+    throw new ConfigError([{ source: display(file, displayBase), path: [], message: `config file not found${chain.length ? ` (named in extends: of ${display(chain[chain.length - 1] as string, displayBase)})` : ''}` }]);
   }
   if (chain.includes(real)) {
     throw new ConfigError([

@@ -3,7 +3,7 @@ import { distance } from 'fastest-levenshtein';
 /** Candidates close enough to `input` to be a likely typo, best first. */
 export function suggest(input: string, candidates: readonly string[], max = 3): string[] {
   const lower = input.toLowerCase();
-  const scored = candidates
+  const scored = [...new Set(candidates)]
     .map((c) => ({ c, d: distance(lower, c.toLowerCase()) }))
     .filter(({ c, d }) => d <= Math.max(2, Math.floor(Math.max(c.length, input.length) / 3)) || c.toLowerCase().startsWith(lower) || lower.startsWith(c.toLowerCase()))
     .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c));
