@@ -1,0 +1,200 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Value } from '@sinclair/typebox/value';
+import { describe, expect, it } from 'vitest';
+import { BatchPending } from '../../../harness/llm/batch-pending.js';
+import { LlmCache } from '../../../harness/llm/cache.js';
+import { LlmDoor, type DoorOptions } from '../../../harness/llm/door.js';
+import { LlmParseError, UnitError } from '../../../harness/llm/errors.js';
+import { loadPriceTable } from '../../../harness/llm/prices.js';
+import { ProviderError } from '../../../harness/llm/provider-error.js';
+import { LlmRuntimeOptions, type LlmRuntime } from '../../../harness/llm/runtime-options.js';
+import type { LlmProvider, LlmRequest, ProviderReply } from '../../../harness/llm/types.js';
+import { emptyTotals } from '../../../harness/llm/usage-meter.js';
+
+const runtime = (over: Partial<LlmRuntime> = {}): LlmRuntime => ({ ...(Value.Default(LlmRuntimeOptions, {}) as LlmRuntime), backoffBaseMs: 1, backoffCapMs: 5, ...over });
+
+function provider(reply: (r: LlmRequest, n: number) => ProviderReply | Promise<ProviderReply>, model = 'gpt-4.1-mini'): LlmProvider & { calls: number } {
+  const p = {
+    provider: 'fake',
+    model,
+    mock: false,
+    identity: { provider: 'fake', model },
+    calls: 0,
+    async complete(r: LlmRequest) {
+      p.calls++;
+      return reply(r, p.calls);
+    },
+  };
+  return p;
+}
+
+const ok = (text: string): ProviderReply => ({ text, model: 'gpt-4.1-mini-2025-04-14', usage: { input: 1_000_000, cachedInput: 0, output: 1_000_000 } });
+const req = (content: string, extra: Partial<LlmRequest> = {}): LlmRequest => ({ messages: [{ role: 'user', content }], ...extra });
+const signal = new AbortController().signal;
+
+function door(p: LlmProvider, over: Partial<DoorOptions> = {}): LlmDoor {
+  return new LlmDoor(p, { runtime: runtime(), cache: null, cacheOnly: false, prices: loadPriceTable(), seed: 1, ...over });
+}
+
+function tempCache(): LlmCache {
+  return new LlmCache(join(mkdtempSync(join(tmpdir(), 'usersim-cache-')), 'llm.sqlite'));
+}
+
+describe('LlmDoor', () => {
+  it('prices a call from the dated table by model prefix (gpt-4.1-mini: $0.40 in, $1.60 out per million)', async () => {
+    const d = door(provider(() => ok('hi')));
+    const t = emptyTotals();
+    const r = await d.meter(t, signal).complete(req('x'));
+    expect(r.costUsd).toBeCloseTo(2.0, 10);
+    expect(t).toMatchObject({ calls: 1, input: 1_000_000, output: 1_000_000 });
+    expect(t.costUsd).toBeCloseTo(2.0, 10);
+  });
+
+  it('answers a repeated request from the cache, with the original cost, without calling the provider', async () => {
+    const cache = tempCache();
+    const p = provider((_r, n) => ok(`reply ${n}`));
+    const d = door(p, { cache });
+    const first = await d.meter(emptyTotals(), signal).complete(req('same', { temperature: 0 }));
+    const t = emptyTotals();
+    const second = await d.meter(t, signal).complete(req('same', { temperature: 0 }));
+    expect(p.calls).toBe(1);
+    expect(second).toMatchObject({ text: first.text, cached: true, costUsd: first.costUsd });
+    expect(t.cacheHits).toBe(1);
+    // Anything that changes output changes the key: temperature, sample index, schema.
+    await d.meter(emptyTotals(), signal).complete(req('same', { temperature: 0.7 }));
+    await d.meter(emptyTotals(), signal).complete(req('same', { temperature: 0, sample: 1 }));
+    expect(p.calls).toBe(3);
+    expect(d.usedKeys.size).toBe(3);
+    cache.close();
+  });
+
+  it('--cache-only turns a miss into an error naming the key, and never calls the provider', async () => {
+    const p = provider(() => ok('x'));
+    const d = door(p, { cache: tempCache(), cacheOnly: true });
+    const err = await d.meter(emptyTotals(), signal).complete(req('q')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnitError);
+    expect((err as Error).message).toMatch(/cache miss for request [0-9a-f]{64}/);
+    expect(p.calls).toBe(0);
+  });
+
+  it('shares one provider call between identical requests in flight', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const p = provider(async () => {
+      await gate;
+      return ok('once');
+    });
+    const d = door(p);
+    const a = d.meter(emptyTotals(), signal).complete(req('dup'));
+    const b = d.meter(emptyTotals(), signal).complete(req('dup'));
+    release();
+    expect((await a).text).toBe('once');
+    expect((await b).text).toBe('once');
+    expect(p.calls).toBe(1);
+  });
+
+  it('retries 429 and 5xx, honouring Retry-After, and gives up after maxAttempts', async () => {
+    const p = provider((_r, n) => {
+      if (n === 1) throw new ProviderError('HTTP 429', 429, 20);
+      if (n === 2) throw new ProviderError('HTTP 503', 503);
+      return ok('third time');
+    });
+    const started = performance.now();
+    const r = await door(p).meter(emptyTotals(), signal).complete(req('r'));
+    expect(r.text).toBe('third time');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(19);
+    const always = provider(() => {
+      throw new ProviderError('HTTP 500', 500);
+    });
+    const err = await door(always, { runtime: runtime({ maxAttempts: 3 }) }).meter(emptyTotals(), signal).complete(req('r')).catch((e: unknown) => e);
+    expect(always.calls).toBe(3);
+    expect((err as Error).message).toMatch(/gave up after 3 attempts/);
+  });
+
+  it('does not retry 401/404 and says what to fix', async () => {
+    const p = provider(() => {
+      throw new ProviderError('HTTP 401: bad key', 401);
+    });
+    const err = await door(Object.assign(p, { hints: { apiKeyEnv: 'MY_KEY_VAR', baseURL: 'http://x' } })).meter(emptyTotals(), signal).complete(req('r')).catch((e: unknown) => e);
+    expect(p.calls).toBe(1);
+    expect((err as Error).message).toContain('MY_KEY_VAR');
+    const nf = provider(() => {
+      throw new ProviderError('HTTP 404', 404);
+    }, 'gpt-9');
+    const err404 = await door(nf).meter(emptyTotals(), signal).complete(req('r')).catch((e: unknown) => e);
+    expect(nf.calls).toBe(1);
+    expect((err404 as Error).message).toContain('check the model name (gpt-9)');
+  });
+
+  it('times out a call through its AbortSignal and retries it as transient', async () => {
+    const p = provider(
+      (_r, n) =>
+        n === 1
+          ? new Promise<ProviderReply>(() => {
+              /* never answers */
+            })
+          : ok('after timeout'),
+    );
+    // The fake ignores the signal; the retry layer's race is what must time out.
+    const slow: LlmProvider = {
+      ...p,
+      complete: (r, s) =>
+        new Promise<ProviderReply>((resolve, reject) => {
+          s.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+          void Promise.resolve(p.complete(r, s)).then(resolve, reject);
+        }),
+    };
+    const r = await door(slow, { runtime: runtime({ timeoutMs: 100 }) }).meter(emptyTotals(), signal).complete(req('t'));
+    expect(r.text).toBe('after timeout');
+  });
+
+  it('validates structured replies: tolerates fences and prose, repairs once quoting the error, then fails as a parse error', async () => {
+    const schema = { type: 'object', properties: { like: { type: 'boolean' } }, required: ['like'], additionalProperties: false };
+    const fenced = door(provider(() => ok('Sure!\n```json\n{"like": true}\n```\nHope that helps.')));
+    expect(await fenced.meter(emptyTotals(), signal).json<{ like: boolean }>({ ...req('q'), schema })).toEqual({ like: true });
+
+    const seen: LlmRequest[] = [];
+    const repaired = door(
+      provider((r, n) => {
+        seen.push(r);
+        return ok(n === 1 ? '{"like": "yes"}' : '{"like": false}');
+      }),
+    );
+    const t = emptyTotals();
+    expect(await repaired.meter(t, signal).json<{ like: boolean }>({ ...req('q'), schema })).toEqual({ like: false });
+    expect(t.calls).toBe(2);
+    expect(seen[1]?.messages.at(-1)?.content).toContain('/like: must be boolean');
+
+    const hopeless = door(provider(() => ok('no idea')));
+    const err = await hopeless.meter(emptyTotals(), signal).json({ ...req('q'), schema }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LlmParseError);
+    expect((err as UnitError).kind).toBe('parse');
+  });
+
+  it('stops the run once spend reaches costLimitUsd', async () => {
+    let stopped = 0;
+    const d = door(provider((_r, n) => ok(`r${n}`)), { costLimitUsd: 3, onCostLimit: (s) => (stopped = s) });
+    const llm = d.meter(emptyTotals(), signal);
+    await llm.complete(req('a'));
+    expect(stopped).toBe(0);
+    await llm.complete(req('b'));
+    expect(stopped).toBeCloseTo(4, 10);
+  });
+
+  it('batch mode queues misses instead of calling, then serves ingested answers from the cache at half price', async () => {
+    const cache = tempCache();
+    const p = provider(() => ok('online'));
+    const d = door({ ...p, batch: { submit: async () => 'b1', poll: async () => ({ status: 'pending', detail: '' }) } }, { cache, runtime: runtime({ execution: 'batch' }) });
+    const err = await d.meter(emptyTotals(), signal).complete(req('q')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BatchPending);
+    const [item] = d.takeQueued();
+    expect(item?.request.messages[0]?.content).toBe('q');
+    d.ingestBatchResult(item?.customId as string, d.materialOf(item?.customId as string) ?? '', ok('from batch'));
+    const r = await d.meter(emptyTotals(), signal).complete(req('q'));
+    expect(r).toMatchObject({ text: 'from batch', cached: true });
+    expect(r.costUsd).toBeCloseTo(1.0, 10);
+    expect(p.calls).toBe(0);
+  });
+});
