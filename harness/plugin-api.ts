@@ -194,3 +194,5 @@ export { kCore } from './data/k-core.js';
 export { LexicalIndex } from './retrieval/lexical-index.js';
 export type { Doc, Hit } from './retrieval/lexical-index.js';
 export type { ArtifactStore } from './artifacts/artifact-store.js';
+export { forEachRecord, stringField, numberField } from './data/record-lines.js';
+export type { RecordObject } from './data/record-lines.js';

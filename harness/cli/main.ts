@@ -2,10 +2,12 @@ import { ConfigError } from '../config/config-error.js';
 import { DataError } from '../data/data-error.js';
 import { RunError } from '../runner/run-error.js';
 import { cacheCommand } from './commands/cache.js';
+import { datasetsCommand } from './commands/datasets.js';
 import { listCommand } from './commands/list.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
+import { verifyCommand } from './commands/verify.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { didYouMean } from '../util/suggest.js';
 
@@ -15,7 +17,9 @@ Usage:
   usersim run CONFIG [--set k=v]... [--fresh] [--limit N] [--cache-only] [--allow-local-plugins]
   usersim validate CONFIG
   usersim list [datasets|methods|llms|recommenders|tasks]
-  usersim report RESULTS_DIR [--format md|csv|tex|txt]
+  usersim datasets list | fetch NAME [--variant V] [--dir DIR]
+  usersim report RESULTS_DIR [--format md|csv|tex|txt|html]
+  usersim verify RESULTS_DIR [--tolerance X]
   usersim cache stats|export|import|prune
 
 Run "usersim COMMAND --help" for a command's options.`;
@@ -24,8 +28,10 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
   validate: validateCommand,
   list: listCommand,
+  datasets: datasetsCommand,
   report: reportCommand,
   cache: cacheCommand,
+  verify: verifyCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -27,9 +27,19 @@ export const TaskEntry = Type.Object(
 
 export const ReportSection = Type.Object(
   {
-    baseline: Type.Optional(Type.String({ description: 'Method id every other method is compared with (statistics).' })),
-    formats: Type.Array(Type.Union([Type.Literal('txt'), Type.Literal('md'), Type.Literal('csv'), Type.Literal('tex')]), {
-      default: ['txt', 'md', 'csv', 'tex'],
+    baseline: Type.Optional(Type.String({ description: 'Method id every other method is compared with (paired tests); default: no comparisons.' })),
+    test: Type.Union([Type.Literal('paired-bootstrap'), Type.Literal('permutation'), Type.Literal('wilcoxon'), Type.Literal('t-test')], {
+      default: 'paired-bootstrap',
+      description: 'Paired test of each method against the baseline, on the same units; its direction comes from the metric.',
+    }),
+    correction: Type.Union([Type.Literal('holm'), Type.Literal('bh'), Type.Literal('none')], { default: 'holm', description: 'Multiple-testing correction across each table.' }),
+    alpha: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.05, description: 'Significance level for the † marks (after correction).' }),
+    B: Type.Integer({ minimum: 100, default: 10_000, description: 'Bootstrap / permutation resamples.' }),
+    level: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.95, description: 'Confidence level of every cell\'s interval.' }),
+    ci: Type.Union([Type.Literal('percentile'), Type.Literal('bca')], { default: 'percentile', description: 'Bootstrap interval method.' }),
+    reported: Type.Optional(Type.String({ description: 'YAML file of the paper\'s numbers (cells: dataset, task, method, metric, value), relative to the config.' })),
+    formats: Type.Array(Type.Union([Type.Literal('txt'), Type.Literal('md'), Type.Literal('csv'), Type.Literal('tex'), Type.Literal('html')]), {
+      default: ['txt', 'md', 'csv', 'tex', 'html'],
       description: 'Leaderboard files written into the results dir.',
     }),
     decimals: Type.Integer({ minimum: 1, maximum: 6, default: 3, description: 'Digits after the point in tables.' }),

@@ -94,7 +94,10 @@ export class InteractionTable {
     for (let row = 0; row < this.n; row++) {
       if (keep[row] !== 1) continue;
       const v = this.r[row] as number;
-      if (Number.isNaN(v) || v > above) counts[this.u[row] as number]++;
+      if (Number.isNaN(v) || v > above) {
+        const ui = this.u[row] as number;
+        counts[ui] = (counts[ui] as number) + 1;
+      }
     }
     return counts;
   }

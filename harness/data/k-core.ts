@@ -27,8 +27,10 @@ export function kCore(table: InteractionTable, k: number, start?: Uint8Array): K
     const ic = new Int32Array(nItems);
     for (let row = 0; row < table.length; row++) {
       if (keep[row] !== 1) continue;
-      uc[table.userOf(row)]++;
-      ic[table.itemOf(row)]++;
+      const u = table.userOf(row);
+      const i = table.itemOf(row);
+      uc[u] = (uc[u] as number) + 1;
+      ic[i] = (ic[i] as number) + 1;
     }
     let removed = 0;
     for (let row = 0; row < table.length; row++) {

@@ -64,7 +64,9 @@ function keepUsers(users: string[], limit: number | null | undefined, seed: numb
 /**
  * Agent4Rec's protocol (DESIGN.md §10): users with at least 20 ratings above 3,
  * `users` of them sampled with the seed, a per-user random 40/30/30 split, and
- * valid/test restricted to items that occur in the training split.
+ * valid/test restricted to items that occur in the training split. With
+ * implicit feedback (rating null: KGAT Amazon, Kaggle Steam purchases) every
+ * interaction is a positive, so it counts as liked.
  */
 function agent4rec(all: readonly Interaction[], opts: SplitOptions): RatingsSplit {
   const minLiked = opts.minLiked ?? 20;
@@ -72,7 +74,7 @@ function agent4rec(all: readonly Interaction[], opts: SplitOptions): RatingsSpli
   const [fTrain, fValid] = opts.fractions ?? [0.4, 0.3, 0.3];
   const byUser = groupByUser(all);
   const eligible = sortedUsers(byUser).filter(
-    (u) => (byUser.get(u) ?? []).filter((x) => x.rating !== null && x.rating > likedAbove).length >= minLiked,
+    (u) => (byUser.get(u) ?? []).filter((x) => x.rating === null || x.rating > likedAbove).length >= minLiked,
   );
   const kept = keepUsers(eligible, opts.users === undefined ? 1000 : opts.users, opts.seed);
   const train: Interaction[] = [];

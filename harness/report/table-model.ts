@@ -1,9 +1,16 @@
 import type { Cell, MetricsFile } from '../runner/metrics-file.js';
 
 export interface TableCell {
-  readonly text: string;
+  /** n/a (no capability / not applicable), — (no scored unit), or a number. */
+  readonly kind: 'value' | 'na' | 'none' | 'extra';
   readonly value: number | null;
+  readonly text: string;
+  readonly ci?: { readonly lo: number; readonly hi: number };
+  /** Better than the baseline after correction. */
+  readonly significant: boolean;
   readonly best: boolean;
+  readonly incomplete: boolean;
+  readonly reported?: { readonly value: number; readonly insideCi: boolean | null };
 }
 
 export interface TableColumn {
@@ -44,6 +51,8 @@ export function methodLabel(method: string, cells: readonly Cell[]): string {
   return llm.mock ? `${method} (offline mock, chance level)` : `${method} (${llm.model})`;
 }
 
+const plain = (text: string, kind: TableCell['kind'] = 'extra'): TableCell => ({ kind, value: null, text, significant: false, best: false, incomplete: false });
+
 /** One table per dataset (and seed), rows = methods, columns = every task's metrics; built from metrics.json only. */
 export function buildTables(m: MetricsFile, opts: TableOptions): Table[] {
   const tables: Table[] = [];
@@ -53,20 +62,27 @@ export function buildTables(m: MetricsFile, opts: TableOptions): Table[] {
       const cellsHere = m.cells.filter((c) => c.dataset === dataset && c.seed === seed);
       const raw = m.methods.map((method) => {
         const byTask = new Map(cellsHere.filter((c) => c.method === method).map((c) => [c.task, c]));
-        const values = columns.map((col) => {
+        const values: TableCell[] = columns.map((col) => {
           const cell = byTask.get(col.task);
-          if (!cell || cell.status === 'n/a') return { text: 'n/a', value: null };
+          if (!cell || cell.status === 'n/a') return plain('n/a', 'na');
           const metric = cell.metrics[col.key];
-          if (!metric || metric.value === null) return { text: '—', value: null };
-          const ci = metric.ci ? ` [${metric.ci.lo.toFixed(opts.decimals)}, ${metric.ci.hi.toFixed(opts.decimals)}]` : '';
-          const mark = cell.status === 'incomplete' ? '*' : '';
-          return { text: `${metric.value.toFixed(opts.decimals)}${ci}${mark}`, value: metric.value };
+          if (!metric || metric.value === null) return plain('—', 'none');
+          return {
+            kind: 'value',
+            value: metric.value,
+            text: metric.value.toFixed(opts.decimals),
+            ...(metric.ci ? { ci: { lo: metric.ci.lo, hi: metric.ci.hi } } : {}),
+            significant: metric.comparison?.significant === true && (metric.direction === 'higher' ? metric.comparison.effect > 0 : metric.comparison.effect < 0),
+            best: false,
+            incomplete: cell.status === 'incomplete',
+            ...(metric.reported ? { reported: { value: metric.reported.value, insideCi: metric.reported.insideCi } } : {}),
+          };
         });
         const mine = cellsHere.filter((c) => c.method === method);
         const errors = mine.reduce((s, c) => s + c.units.errors, 0);
         const calls = mine.reduce((s, c) => s + c.usage.calls, 0);
         const cost = mine.reduce((s, c) => s + c.usage.costUsd, 0);
-        return { method, values, extras: [String(errors), String(calls), cost.toFixed(4)] };
+        return { method, values, extras: [plain(String(errors)), plain(String(calls)), plain(cost.toFixed(4))] };
       });
       const best = columns.map((col, k) => {
         const vals = raw.map((r) => r.values[k]?.value).filter((v): v is number => v !== null && v !== undefined);
@@ -76,16 +92,15 @@ export function buildTables(m: MetricsFile, opts: TableOptions): Table[] {
       const rows: TableRow[] = raw.map((r) => ({
         method: r.method,
         label: methodLabel(r.method, m.cells),
-        cells: [
-          ...r.values.map((v, k) => ({ text: v.text, value: v.value, best: v.value !== null && v.value === best[k] })),
-          ...r.extras.map((t) => ({ text: t, value: null, best: false })),
-        ],
+        cells: [...r.values.map((v, k) => ({ ...v, best: v.value !== null && v.value === best[k] })), ...r.extras],
       }));
       const notes: string[] = [];
+      if (m.statistics) notes.push(`Intervals: ${m.statistics.ci} (terminal: ± half the interval).`);
+      if (m.statistics?.test) notes.push(`† better than ${m.statistics.baseline} at α = ${m.statistics.alpha} (${m.statistics.test}).`);
+      if (rows.some((r) => r.cells.some((c) => c.reported))) notes.push(`Paper values from ${m.statistics?.reported ?? 'the reported file'}: ✓ inside our CI, ✗ outside.`);
       if (cellsHere.some((c) => c.status === 'incomplete')) notes.push('* incomplete: some units of this cell have not run yet (rerun the config to finish).');
       if (cellsHere.some((c) => c.llm?.mock)) notes.push('Rows marked "offline mock" use the deterministic offline LLM: chance level by design, for pipeline checks only.');
-      const errorCells = cellsHere.filter((c) => c.units.errors > 0);
-      for (const c of errorCells) {
+      for (const c of cellsHere.filter((x) => x.units.errors > 0)) {
         const kinds = Object.entries(c.units.errorKinds).map(([k, n]) => `${n} ${k}`).join(', ');
         notes.push(`${c.method} / ${c.task}: ${c.units.errors} unit error(s) (${kinds}), excluded from the metric.`);
       }
@@ -104,4 +119,20 @@ export function buildTables(m: MetricsFile, opts: TableOptions): Table[] {
 
 export function arrow(direction: 'higher' | 'lower' | null): string {
   return direction === 'higher' ? ' ↑' : direction === 'lower' ? ' ↓' : '';
+}
+
+/** "0.512 [0.491, 0.533]†*" plus " (paper 0.820 ✗)": the long form used by Markdown and HTML. */
+export function longText(c: TableCell, decimals: number): string {
+  if (c.kind !== 'value') return c.text;
+  const ci = c.ci ? ` [${c.ci.lo.toFixed(decimals)}, ${c.ci.hi.toFixed(decimals)}]` : '';
+  const rep = c.reported ? ` (paper ${c.reported.value.toFixed(decimals)} ${c.reported.insideCi ? '✓' : '✗'})` : '';
+  return `${c.text}${ci}${c.significant ? '†' : ''}${c.incomplete ? '*' : ''}${rep}`;
+}
+
+/** "0.512±0.021†": the compact form for terminals. */
+export function shortText(c: TableCell, decimals: number): string {
+  if (c.kind !== 'value') return c.text;
+  const half = c.ci ? `±${((c.ci.hi - c.ci.lo) / 2).toFixed(decimals)}` : '';
+  const rep = c.reported ? ` p${c.reported.value.toFixed(decimals)}${c.reported.insideCi ? '✓' : '✗'}` : '';
+  return `${c.text}${half}${c.significant ? '†' : ''}${c.incomplete ? '*' : ''}${rep}`;
 }

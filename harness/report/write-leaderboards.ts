@@ -1,34 +1,46 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Manifest } from '../runner/manifest.js';
 import type { MetricsFile } from '../runner/metrics-file.js';
 import { renderCsv } from './render-csv.js';
+import { renderHtml } from './render-html.js';
 import { renderMd } from './render-md.js';
 import { renderTex } from './render-tex.js';
 import { renderTxt } from './render-txt.js';
 import { buildTables } from './table-model.js';
 
-export type ReportFormat = 'txt' | 'md' | 'csv' | 'tex';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['txt', 'md', 'csv', 'tex'];
+export type ReportFormat = 'txt' | 'md' | 'csv' | 'tex' | 'html';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['txt', 'md', 'csv', 'tex', 'html'];
 
-export function renderFormat(m: MetricsFile, format: ReportFormat, opts: { decimals: number; color?: boolean }): string {
-  const tables = buildTables(m, { decimals: opts.decimals });
+export async function renderFormat(m: MetricsFile, format: ReportFormat, opts: { decimals: number; color?: boolean; width?: number; manifest?: Manifest | null }): Promise<string> {
+  const tables = () => buildTables(m, { decimals: opts.decimals });
   switch (format) {
     case 'txt':
-      return renderTxt(tables, { color: opts.color ?? false });
+      return renderTxt(tables(), { color: opts.color ?? false, decimals: opts.decimals, ...(opts.width ? { width: opts.width } : {}) });
     case 'md':
-      return renderMd(tables);
+      return renderMd(tables(), opts.decimals);
     case 'csv':
       return renderCsv(m);
     case 'tex':
-      return renderTex(tables);
+      return renderTex(tables(), { decimals: opts.decimals, statistics: m.statistics ? `Intervals: ${m.statistics.ci}.${m.statistics.test ? ` $^\\dagger$: better than ${m.statistics.baseline} (${m.statistics.test}, $\\alpha = ${m.statistics.alpha}$).` : ''}` : undefined });
+    case 'html':
+      return renderHtml(m, { decimals: opts.decimals, manifest: opts.manifest ?? null });
   }
 }
 
-/** Writes leaderboard.<format> for each format; every one is rendered from metrics.json alone. */
-export function writeLeaderboards(dir: string, m: MetricsFile, formats: readonly ReportFormat[], decimals: number): string[] {
-  return formats.map((f) => {
+export function readManifestOf(dir: string): Manifest | null {
+  const p = join(dir, 'manifest.json');
+  return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as Manifest) : null;
+}
+
+/** Writes leaderboard.<format> for each format; every one is rendered from metrics.json (and the manifest's run facts). */
+export async function writeLeaderboards(dir: string, m: MetricsFile, formats: readonly ReportFormat[], decimals: number): Promise<string[]> {
+  const manifest = readManifestOf(dir);
+  const out: string[] = [];
+  for (const f of formats) {
     const path = join(dir, `leaderboard.${f}`);
-    writeFileSync(path, renderFormat(m, f, { decimals }));
-    return path;
-  });
+    writeFileSync(path, await renderFormat(m, f, { decimals, manifest }));
+    out.push(path);
+  }
+  return out;
 }

@@ -13,7 +13,27 @@ export interface CellMetric {
   readonly ci?: { readonly lo: number; readonly hi: number; readonly level: number; readonly method: string };
   readonly extra?: Readonly<Record<string, number | null>>;
   readonly unitIds: readonly string[];
+  /** Unit keys (the same across methods): what paired tests pair on. */
+  readonly unitKeys: readonly string[];
   readonly unitScores: readonly (number | null)[];
+  readonly unitWeights?: readonly number[];
+  readonly transform?: 'sqrt';
+  /** Filled by the statistics layer: this method against the baseline on this metric. */
+  readonly comparison?: CellComparison;
+  /** The paper's number for this cell, when the config names a reported file. */
+  readonly reported?: { readonly value: number; readonly source: string; readonly insideCi: boolean | null; readonly difference: number };
+}
+
+export interface CellComparison {
+  readonly baseline: string;
+  readonly test: string;
+  readonly n: number;
+  readonly statistic: number;
+  /** Mean per-unit difference, method minus baseline. */
+  readonly effect: number;
+  readonly pValue: number;
+  readonly pAdjusted: number;
+  readonly significant: boolean;
 }
 
 export interface Cell {
@@ -28,6 +48,8 @@ export interface Cell {
   readonly units: { readonly total: number; readonly done: number; readonly scored: number; readonly errors: number; readonly errorKinds: Partial<Record<UnitErrorKind, number>> };
   readonly usage: CellUsage;
   readonly metrics: Readonly<Record<string, CellMetric>>;
+  /** Histograms a task keeps for the report (rating: true and predicted ratings, rounded). */
+  readonly distributions?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 /**
@@ -56,6 +78,8 @@ export interface MetricsFile {
   readonly seeds: readonly number[];
   readonly cells: readonly Cell[];
   readonly usage: CellUsage;
+  /** How the intervals and tests were made (filled by the statistics layer). */
+  readonly statistics?: { readonly ci: string; readonly test: string | null; readonly baseline: string | null; readonly alpha: number; readonly reported: string | null };
 }
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -70,6 +94,7 @@ export function cellFromLines(
 ): Cell {
   const specs = task.metrics(options as never);
   const scored: Array<ScoredUnit & { id: string }> = [];
+  const keyOfId = new Map<string, string>();
   const usage = emptyTotals();
   const errorKinds: Partial<Record<UnitErrorKind, number>> = {};
   let errors = 0;
@@ -84,7 +109,10 @@ export function cellFromLines(
       errorKinds[line.error.kind] = (errorKinds[line.error.kind] ?? 0) + 1;
       continue;
     }
-    if (line.scores) scored.push({ id: line.id, unit, answer: line.answer, scores: line.scores });
+    if (line.scores) {
+      scored.push({ id: line.id, unit, answer: line.answer, scores: line.scores });
+      keyOfId.set(line.id, unit.key);
+    }
   }
   const values: Record<string, MetricValue> = task.aggregate(scored, options as never);
   const metrics: Record<string, CellMetric> = {};
@@ -98,7 +126,10 @@ export function cellFromLines(
       n: v?.n ?? 0,
       ...(v?.extra ? { extra: Object.fromEntries(Object.entries(v.extra).map(([k, x]) => [k, finite(x)])) } : {}),
       unitIds: v?.unitIds ?? [],
+      unitKeys: (v?.unitIds ?? []).map((id) => keyOfId.get(id) ?? id),
       unitScores: (v?.unitScores ?? []).map(finite),
+      ...(v?.unitWeights ? { unitWeights: v.unitWeights } : {}),
+      ...(v?.transform ? { transform: v.transform } : {}),
     };
   }
   return {
@@ -107,6 +138,7 @@ export function cellFromLines(
     units: { total: units.length, done, scored: scored.length, errors, errorKinds },
     usage: cellUsage(usage, done),
     metrics,
+    ...(task.distributions && scored.length > 0 ? { distributions: task.distributions(scored) } : {}),
   };
 }
 

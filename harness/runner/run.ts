@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
+import { loadReported } from '../report/reported-values.js';
+import { withStatistics } from '../stats/table-statistics.js';
 import { splitLlmOptions, type LoadedConfig, type MethodUse, type PluginUse } from '../config/load.js';
 import { BatchPending } from '../llm/batch-pending.js';
 import { LlmCache } from '../llm/cache.js';
@@ -300,8 +302,20 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   writeJson(join(dir, 'manifest.json'), finished);
   if (interrupted) return { dir, metrics: null, computed, skipped, unitErrors, interrupted, stopReason };
 
-  const metrics = buildMetrics(cfg, planned, stores, llmsInfo);
+  const rep = cfg.resolved.report;
+  const { metrics, comparisons } = withStatistics(buildMetrics(cfg, planned, stores, llmsInfo), {
+    ...(rep.baseline ? { baseline: rep.baseline } : {}),
+    test: rep.test,
+    correction: rep.correction,
+    alpha: rep.alpha,
+    B: rep.B,
+    level: rep.level,
+    ci: rep.ci,
+    seed: cfg.seeds[0] as number,
+    ...(rep.reported ? { reported: loadReported(resolve(cfg.dir, rep.reported)) } : {}),
+  });
   writeText(join(dir, 'metrics.json'), serializeMetrics(metrics));
+  writeText(join(dir, 'comparisons.json'), JSON.stringify(comparisons, null, 2) + '\n');
   const totalErrors = metrics.cells.reduce((s, c) => s + c.units.errors, 0);
   return { dir, metrics, computed, skipped, unitErrors: totalErrors, interrupted, stopReason };
 }

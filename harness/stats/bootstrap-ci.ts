@@ -68,7 +68,7 @@ export function bootstrapCi(values: readonly number[], options: BootstrapCiOptio
   const units = plan === undefined ? x.length : plan.G;
   if (units === 1) return { lo: point, hi: point, point, level, method, B };
 
-  const stream = new Stream(seed, FN);
+  const stream = new Stream(seed);
   const dist = new Float64Array(B);
   if (plan === undefined) {
     if (statistic === undefined) resampleMeans(x, B, stream, dist);
@@ -101,6 +101,7 @@ function resampleGeneric(x: Float64Array, statistic: Statistic, B: number, strea
   const n = x.length;
   const buf = new Array<number>(n).fill(0);
   for (let r = 0; r < B; r++) {
+    stream.beginResample();
     for (let i = 0; i < n; i++) buf[i] = x[stream.index(n)] as number;
     out[r] = callStatistic(statistic, buf);
   }
@@ -161,6 +162,7 @@ function resampleClustersGeneric(x: Float64Array, plan: ClusterPlan, statistic: 
   const { G, order, start } = plan;
   const buf: number[] = [];
   for (let r = 0; r < B; r++) {
+    stream.beginResample();
     let len = 0;
     for (let k = 0; k < G; k++) {
       const g = stream.index(G);

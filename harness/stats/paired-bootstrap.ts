@@ -71,7 +71,7 @@ export function pairedBootstrapTest(a: readonly number[], b: readonly number[], 
   const xa = Float64Array.from(a);
   const xb = Float64Array.from(b);
   const effectSize = mean(xa) - mean(xb);
-  const stream = new Stream(seed, FN);
+  const stream = new Stream(seed);
   const dist = new Float64Array(B);
   let observed: number;
   if (statistic === undefined) {
@@ -85,6 +85,7 @@ export function pairedBootstrapTest(a: readonly number[], b: readonly number[], 
     const bufA = new Array<number>(n).fill(0);
     const bufB = new Array<number>(n).fill(0);
     for (let r = 0; r < B; r++) {
+      stream.beginResample();
       for (let i = 0; i < n; i++) {
         const j = stream.index(n);
         bufA[i] = xa[j] as number;

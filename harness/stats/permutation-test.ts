@@ -71,7 +71,7 @@ export function permutationTest(a: readonly number[], b: readonly number[], opti
     sums = enumerateSignSums(d);
   } else {
     sums = new Float64Array(B);
-    signFlipSums(d, B, new Stream(seed, FN), sums);
+    signFlipSums(d, B, new Stream(seed), sums);
   }
   // Work with sums (the mean times n): the observed sum is the identity assignment.
   let observed = 0;

@@ -98,9 +98,31 @@ export const rating = defineTask({
       n: done.length,
       unitIds: ids,
       unitScores: done.map((d) => d.scores['mse'] as number),
+      unitWeights: done.map((d) => d.scores['n'] as number),
+      transform: 'sqrt',
       extra: { pairs },
     };
-    const mae: MetricValue = { value: pairs === 0 ? Number.NaN : sae / pairs, n: done.length, unitIds: ids, unitScores: done.map((d) => d.scores['mae'] as number), extra: { pairs } };
+    const mae: MetricValue = {
+      value: pairs === 0 ? Number.NaN : sae / pairs,
+      n: done.length,
+      unitIds: ids,
+      unitScores: done.map((d) => d.scores['mae'] as number),
+      unitWeights: done.map((d) => d.scores['n'] as number),
+      extra: { pairs },
+    };
     return { rmse, mae };
+  },
+  distributions(done) {
+    const truth: Record<string, number> = {};
+    const predicted: Record<string, number> = {};
+    for (const d of done) {
+      for (const item of d.unit.items) {
+        const g = String(Math.round(d.unit.gold.ratings[item] as number));
+        const p = String(Math.round(d.answer[item] as number));
+        truth[g] = (truth[g] ?? 0) + 1;
+        predicted[p] = (predicted[p] ?? 0) + 1;
+      }
+    }
+    return { true: truth, predicted };
   },
 });

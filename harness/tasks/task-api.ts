@@ -37,6 +37,13 @@ export interface MetricValue {
   readonly n: number;
   readonly unitIds: readonly string[];
   readonly unitScores: readonly number[];
+  /**
+   * When the value is a weighted mean of the unit scores (pooled over pairs),
+   * the weights; `transform: 'sqrt'` then gives the value (RMSE from per-user MSE).
+   * The statistics layer resamples units with this same formula.
+   */
+  readonly unitWeights?: readonly number[];
+  readonly transform?: 'sqrt';
   /** Extra aggregates (pooled/micro values). */
   readonly extra?: Readonly<Record<string, number>>;
 }
@@ -57,6 +64,8 @@ export interface TaskDefinition<S extends TSchema = TSchema, G = unknown, A = un
   score(unit: TaskUnit<G>, answer: A): Record<string, number>;
   /** `done` are the scored units, in unit order; ids align with them. */
   aggregate(done: ReadonlyArray<ScoredUnit<G, A> & { id: string }>, options: Static<S>): Record<string, MetricValue>;
+  /** Optional histograms for the report (e.g. true vs predicted ratings). */
+  distributions?(done: ReadonlyArray<ScoredUnit<G, A>>): Record<string, Record<string, number>>;
 }
 
 export function defineTask<S extends TSchema, G, A>(t: TaskDefinition<S, G, A>): TaskDefinition<S, G, A> {

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricsFile } from '../../runner/metrics-file.js';
-import { REPORT_FORMATS, renderFormat, type ReportFormat } from '../../report/write-leaderboards.js';
+import { readManifestOf, REPORT_FORMATS, renderFormat, type ReportFormat } from '../../report/write-leaderboards.js';
 import { parse } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 
-export const REPORT_HELP = `usersim report RESULTS_DIR [--format txt|md|csv|tex] [--decimals N]
+export const REPORT_HELP = `usersim report RESULTS_DIR [--format txt|md|csv|tex|html] [--decimals N]
 
 Prints the leaderboard of a finished run, rendered from RESULTS_DIR/metrics.json
 alone (nothing is recomputed).`;
@@ -30,6 +30,9 @@ export async function reportCommand(argv: string[]): Promise<number> {
     throw new UsageError(`${path} is not valid JSON (${(e as Error).message}); rerun the config to rewrite it`);
   }
   if (metrics.formatVersion !== 1) throw new UsageError(`${path} has format version ${String(metrics.formatVersion)}; this usersim reads version 1`);
-  process.stdout.write(renderFormat(metrics, format, { decimals, color: format === 'txt' && process.stdout.isTTY === true }));
+  const manifest = readManifestOf(positionals[0] as string);
+  process.stdout.write(
+    await renderFormat(metrics, format, { decimals, color: format === 'txt' && process.stdout.isTTY === true, manifest, ...(process.stdout.columns ? { width: process.stdout.columns } : {}) }),
+  );
   return EXIT.ok;
 }

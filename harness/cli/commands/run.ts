@@ -84,8 +84,10 @@ export async function runCommand(argv: string[]): Promise<number> {
       process.stderr.write(`${why}: ${outcome.computed} unit(s) saved in ${shown}. Resume with:\n  ${resume}\n`);
       return outcome.stopReason ? EXIT.unitErrors : EXIT.interrupted;
     }
-    const written = writeLeaderboards(outcome.dir, outcome.metrics, cfg.resolved.report.formats, cfg.resolved.report.decimals);
-    process.stdout.write(renderFormat(outcome.metrics, 'txt', { decimals: cfg.resolved.report.decimals, color: process.stdout.isTTY === true }));
+    const written = await writeLeaderboards(outcome.dir, outcome.metrics, cfg.resolved.report.formats, cfg.resolved.report.decimals);
+    process.stdout.write(
+      await renderFormat(outcome.metrics, 'txt', { decimals: cfg.resolved.report.decimals, color: process.stdout.isTTY === true, ...(process.stdout.columns ? { width: process.stdout.columns } : {}) }),
+    );
     if (outcome.skipped > 0 && outcome.computed === 0) log.info(`nothing to run: all ${outcome.skipped} units were already done`);
     log.info(`results: ${shown}/ (manifest.json, metrics.json, predictions/, ${written.map((w) => relative(outcome.dir, w)).join(', ')})`);
     if (outcome.unitErrors > 0) {

@@ -39,7 +39,9 @@ type Json = Record<string, unknown>;
 /** Anthropic caches from 1024 tokens (Sonnet/Opus) at explicit cache_control breakpoints. */
 const CACHE_MIN_TOKENS = 1024;
 const MODELS = [
-  { id: 'claude-opus-4-1-20250805', display_name: 'Claude Opus 4.1' },
+  { id: 'claude-opus-4-7', display_name: 'Claude Opus 4.7' },
+  { id: 'claude-sonnet-4-6', display_name: 'Claude Sonnet 4.6' },
+  { id: 'claude-opus-4-5-20251101', display_name: 'Claude Opus 4.5' },
   { id: 'claude-sonnet-4-5-20250929', display_name: 'Claude Sonnet 4.5' },
   { id: 'claude-haiku-4-5-20251001', display_name: 'Claude Haiku 4.5' },
 ];

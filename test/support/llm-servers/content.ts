@@ -183,6 +183,7 @@ const OPENAI_VERSIONS: Record<string, string> = {
 const ANTHROPIC_VERSIONS: Record<string, string> = {
   'claude-opus-4-1': 'claude-opus-4-1-20250805',
   'claude-opus-4-0': 'claude-opus-4-20250514',
+  'claude-opus-4-5': 'claude-opus-4-5-20251101',
   'claude-sonnet-4-5': 'claude-sonnet-4-5-20250929',
   'claude-sonnet-4-0': 'claude-sonnet-4-20250514',
   'claude-haiku-4-5': 'claude-haiku-4-5-20251001',

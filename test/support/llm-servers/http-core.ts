@@ -85,8 +85,6 @@ export interface Exchange {
   readonly multipart: readonly MultipartPart[] | undefined;
   /** Aborted when the client goes away or the server closes. */
   readonly signal: AbortSignal;
-  /** The socket's host:port as the client addressed it (for absolute URLs such as results_url). */
-  readonly origin: string;
 }
 
 export interface CoreOptions {
@@ -297,7 +295,6 @@ export class HttpCore {
       badJson,
       multipart,
       signal,
-      origin: `http://${req.headers.host ?? `127.0.0.1:${this.port}`}`,
     };
   }
 

@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Value } from '@sinclair/typebox/value';
+import { LlmCache } from '../harness/llm/cache.js';
+import { LlmDoor } from '../harness/llm/door.js';
+import { loadPriceTable } from '../harness/llm/prices.js';
+import { LlmRuntimeOptions, type LlmRuntime } from '../harness/llm/runtime-options.js';
+import type { LlmProvider, LlmRequest } from '../harness/llm/types.js';
+import { emptyTotals } from '../harness/llm/usage-meter.js';
+import openaiPlugin from '../plugins/llms/openai/index.js';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+};
+
+/**
+ * The LLM layer against a local OpenAI-compatible server that answers after a
+ * fixed 100 ms: with 64 requests in flight the ideal is 640 calls/s. Reports
+ * the achieved rate, the harness's own overhead per call (door time minus the
+ * provider call), and replay speed from the SQLite cache.
+ */
+export async function benchLlm(): Promise<string[]> {
+  const LATENCY = 100;
+  const INFLIGHT = 64;
+  const CALLS = 64 * 30;
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./llm-server-process.ts', import.meta.url).pathname, String(LATENCY)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const baseURL = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
+  });
+  const server = { baseURL, close: async () => { child.stdin.end(); await new Promise((r) => child.once('exit', r)); } };
+  const dir = mkdtempSync(join(tmpdir(), 'usersim-bench-llm-'));
+  process.env['USERSIM_BENCH_KEY'] = 'sk-bench';
+  try {
+    const real = await openaiPlugin.create(
+      { model: 'gpt-4.1-mini', baseURL: server.baseURL, apiKeyEnv: 'USERSIM_BENCH_KEY', structured: 'json-schema', maxTokensParam: 'max_tokens' },
+      { seed: 1, configDir: dir, log: { info() {}, warn() {} } },
+    );
+    const providerMs: number[] = [];
+    const timed: LlmProvider = {
+      ...real,
+      async complete(r, s) {
+        const t0 = performance.now();
+        try {
+          return await real.complete(r, s);
+        } finally {
+          providerMs.push(performance.now() - t0);
+        }
+      },
+    };
+    const runtime: LlmRuntime = { ...(Value.Default(LlmRuntimeOptions, {}) as LlmRuntime), maxConcurrency: INFLIGHT };
+    const cache = new LlmCache(join(dir, 'llm.sqlite'));
+    const door = new LlmDoor(timed, { runtime, cache, cacheOnly: false, prices: loadPriceTable(), seed: 1 });
+    const schema = { type: 'object', properties: { like: { type: 'boolean' }, reason: { type: 'string' } }, required: ['like', 'reason'], additionalProperties: false };
+    const request = (i: number): LlmRequest => ({
+      messages: [
+        { role: 'system', content: 'You stand in for one person in a study of recommender systems.' },
+        { role: 'user', content: `About you: age 31; occupation engineer. Would you like item ${i}: The Silent Harbor [Drama, Mystery]?` },
+      ],
+      schema,
+      temperature: 0,
+      maxTokens: 64,
+    });
+
+    // Warm up connections and the JIT.
+    const warm = door.meter(emptyTotals(), new AbortController().signal);
+    await Promise.all(Array.from({ length: INFLIGHT }, (_, i) => warm.complete(request(-1 - i))));
+    providerMs.length = 0;
+
+    const doorMs: number[] = [];
+    const llm = door.meter(emptyTotals(), new AbortController().signal);
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: INFLIGHT }, async () => {
+        for (let i = next++; i < CALLS; i = next++) {
+          const s = performance.now();
+          await llm.complete(request(i));
+          doorMs.push(performance.now() - s);
+        }
+      }),
+    );
+    const secs = (performance.now() - t0) / 1000;
+    const rate = CALLS / secs;
+    // Overhead: what a call spends in the harness around the provider call (cache lookup and store, limiter, retry wrapper, pricing).
+    const sortedOverhead = median(doorMs) - median(providerMs);
+
+    // Replay: the same requests again, all from the cache.
+    const replayLlm = door.meter(emptyTotals(), new AbortController().signal);
+    const r0 = performance.now();
+    for (let i = 0; i < CALLS; i++) await replayLlm.complete(request(i));
+    const replaySecs = (performance.now() - r0) / 1000;
+    cache.close();
+    return [
+      `LLM layer vs local OpenAI-compatible server (fixed ${LATENCY} ms, ${INFLIGHT} in flight, ${CALLS} calls, real openai SDK):`,
+      `  achieved ${rate.toFixed(1)} calls/s; ideal ${(INFLIGHT * 1000) / LATENCY}/s; ratio ${(rate / ((INFLIGHT * 1000) / LATENCY)).toFixed(3)} (target ≥ 0.95)`,
+      `  harness overhead per call (median door time − median provider time): ${sortedOverhead.toFixed(3)} ms (target ≤ 0.3 ms)`,
+      `  max in flight seen by the limiter: ${door.maxInFlight}`,
+      `  cache replay: ${(CALLS / replaySecs).toFixed(0)} calls/s (target ≥ 10,000)`,
+    ];
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,198 @@
+import type { CellComparison, CellMetric, MetricsFile } from '../runner/metrics-file.js';
+import type { ReportedValues } from '../report/reported-values.js';
+import { hashJson } from '../util/hash.js';
+import { bootstrapCi } from './bootstrap-ci.js';
+import { benjaminiHochberg, holm } from './multiple-testing.js';
+import { pairedBootstrapTest } from './paired-bootstrap.js';
+import { pairedTTest } from './paired-t-test.js';
+import { permutationTest } from './permutation-test.js';
+import { wilcoxonSignedRank } from './wilcoxon.js';
+
+export interface TableStatsOptions {
+  readonly baseline?: string;
+  readonly test: 'paired-bootstrap' | 'permutation' | 'wilcoxon' | 't-test';
+  readonly correction: 'holm' | 'bh' | 'none';
+  readonly alpha: number;
+  readonly B: number;
+  readonly level: number;
+  readonly ci: 'percentile' | 'bca';
+  readonly seed: number;
+  readonly reported?: ReportedValues;
+}
+
+export interface Comparison extends CellComparison {
+  readonly dataset: string;
+  readonly seed: number;
+  readonly task: string;
+  readonly method: string;
+  readonly metric: string;
+  readonly direction: 'higher' | 'lower';
+}
+
+export interface ComparisonsFile {
+  readonly baseline: string | null;
+  readonly test: string;
+  readonly correction: string;
+  readonly alpha: number;
+  readonly B: number;
+  readonly comparisons: readonly Comparison[];
+}
+
+const TEST_NAMES: Record<TableStatsOptions['test'], string> = {
+  'paired-bootstrap': 'paired bootstrap test',
+  permutation: 'paired approximate randomisation (sign flips)',
+  wilcoxon: 'Wilcoxon signed-rank test',
+  't-test': 'paired t-test',
+};
+
+export function describeTest(o: Pick<TableStatsOptions, 'test' | 'correction' | 'B'>): string {
+  const corr = o.correction === 'holm' ? 'Holm' : o.correction === 'bh' ? 'Benjamini–Hochberg' : 'no';
+  const b = o.test === 'paired-bootstrap' || o.test === 'permutation' ? `, B = ${o.B}` : '';
+  return `${TEST_NAMES[o.test]}${b}, ${corr} correction across each table`;
+}
+
+/** Scored units of a metric as finite (score, weight) pairs, keyed by unit key. */
+function units(m: CellMetric): Map<string, { s: number; w: number }> {
+  const out = new Map<string, { s: number; w: number }>();
+  m.unitScores.forEach((s, k) => {
+    if (s !== null && Number.isFinite(s)) out.set(m.unitKeys[k] as string, { s, w: m.unitWeights?.[k] ?? 1 });
+  });
+  return out;
+}
+
+function ciOf(m: CellMetric, o: TableStatsOptions, seed: string): CellMetric['ci'] {
+  const u = [...units(m).values()];
+  if (u.length === 0) return undefined;
+  let r;
+  if (!m.unitWeights && !m.transform) {
+    r = bootstrapCi(u.map((x) => x.s), { B: o.B, level: o.level, seed, method: o.ci });
+  } else {
+    // Pooled metrics (RMSE, MAE over pairs): resample users, recompute the pooled value.
+    const s = u.map((x) => x.s * x.w);
+    const w = u.map((x) => x.w);
+    const sqrt = m.transform === 'sqrt';
+    r = bootstrapCi(
+      u.map((_, k) => k),
+      {
+        B: o.B,
+        level: o.level,
+        seed,
+        method: o.ci,
+        statistic: (idx) => {
+          let num = 0;
+          let den = 0;
+          for (const k of idx) {
+            num += s[k] as number;
+            den += w[k] as number;
+          }
+          const v = den === 0 ? 0 : num / den;
+          return sqrt ? Math.sqrt(v) : v;
+        },
+      },
+    );
+  }
+  return { lo: r.lo, hi: r.hi, level: o.level, method: `${o.ci} bootstrap over units, B = ${o.B}` };
+}
+
+function runTest(a: number[], b: number[], direction: 'higher' | 'lower', o: TableStatsOptions, seed: string): { statistic: number; pValue: number } {
+  const alternative = direction === 'higher' ? 'greater' : 'less';
+  switch (o.test) {
+    case 'paired-bootstrap':
+      return pairedBootstrapTest(a, b, { B: o.B, seed, alternative });
+    case 'permutation':
+      return permutationTest(a, b, { B: o.B, seed, alternative });
+    case 'wilcoxon':
+      return wilcoxonSignedRank(a, b, { alternative });
+    case 't-test':
+      return pairedTTest(a, b, { alternative });
+  }
+}
+
+/**
+ * Adds to a metrics file: a CI per cell metric; for each method against the
+ * baseline, a paired test on the units both scored (direction from the
+ * metric), corrected across each table (dataset × seed); and the paper's
+ * numbers where a reported file names them. Pure and seeded.
+ */
+export function withStatistics(m: MetricsFile, o: TableStatsOptions): { metrics: MetricsFile; comparisons: ComparisonsFile } {
+  const cells = m.cells.map((c) => ({ ...c, metrics: { ...c.metrics } as Record<string, CellMetric> }));
+  for (const c of cells) {
+    for (const [key, metric] of Object.entries(c.metrics)) {
+      const ci = ciOf(metric, o, hashJson({ seed: o.seed, ci: [c.dataset, c.seed, c.task, c.method, key] }));
+      const rep = o.reported?.cells.find((r) => r.dataset === c.dataset && r.task === c.task && r.method === c.method && r.metric === key);
+      c.metrics[key] = {
+        ...metric,
+        ...(ci ? { ci } : {}),
+        ...(rep
+          ? {
+              reported: {
+                value: rep.value,
+                source: o.reported?.source ?? '',
+                insideCi: ci ? rep.value >= ci.lo && rep.value <= ci.hi : null,
+                difference: metric.value === null ? Number.NaN : metric.value - rep.value,
+              },
+            }
+          : {}),
+      };
+    }
+  }
+
+  const comparisons: Array<Omit<Comparison, 'pAdjusted' | 'significant'>> = [];
+  if (o.baseline) {
+    for (const c of cells) {
+      if (c.method === o.baseline || c.status === 'n/a') continue;
+      const base = cells.find((b) => b.dataset === c.dataset && b.seed === c.seed && b.task === c.task && b.method === o.baseline);
+      if (!base || base.status === 'n/a') continue;
+      for (const [key, metric] of Object.entries(c.metrics)) {
+        const bm = base.metrics[key];
+        if (!bm) continue;
+        const mine = units(metric);
+        const theirs = units(bm);
+        const shared = [...mine.keys()].filter((k) => theirs.has(k)).sort();
+        if (shared.length < 2) continue;
+        const a = shared.map((k) => mine.get(k)?.s as number);
+        const b = shared.map((k) => theirs.get(k)?.s as number);
+        const t = runTest(a, b, metric.direction, o, hashJson({ seed: o.seed, test: [c.dataset, c.seed, c.task, c.method, key] }));
+        const effect = a.reduce((s, x, k) => s + x - (b[k] as number), 0) / a.length;
+        comparisons.push({ dataset: c.dataset, seed: c.seed, task: c.task, method: c.method, metric: key, direction: metric.direction, baseline: o.baseline, test: o.test, n: shared.length, statistic: t.statistic, effect, pValue: t.pValue });
+      }
+    }
+  }
+
+  // Correction within each table (dataset × seed), as the table is read.
+  const adjusted: Comparison[] = [];
+  const tables = new Map<string, number[]>();
+  comparisons.forEach((x, k) => {
+    const t = `${x.dataset}|${x.seed}`;
+    tables.set(t, [...(tables.get(t) ?? []), k]);
+  });
+  const pAdj = new Array<number>(comparisons.length);
+  for (const idx of tables.values()) {
+    const ps = idx.map((k) => (comparisons[k] as Comparison).pValue);
+    const adj = o.correction === 'holm' ? holm(ps) : o.correction === 'bh' ? benjaminiHochberg(ps) : ps;
+    idx.forEach((k, j) => (pAdj[k] = adj[j] as number));
+  }
+  comparisons.forEach((x, k) => adjusted.push({ ...x, pAdjusted: pAdj[k] as number, significant: (pAdj[k] as number) < o.alpha }));
+  for (const x of adjusted) {
+    const c = cells.find((cc) => cc.dataset === x.dataset && cc.seed === x.seed && cc.task === x.task && cc.method === x.method);
+    const metric = c?.metrics[x.metric];
+    if (c && metric) {
+      const { dataset: _d, seed: _s, task: _t, method: _m, metric: _k, direction: _dir, ...comparison } = x;
+      c.metrics[x.metric] = { ...metric, comparison };
+    }
+  }
+  return {
+    metrics: { ...m, cells, statistics: { ...describeStats(o) } },
+    comparisons: { baseline: o.baseline ?? null, test: o.test, correction: o.correction, alpha: o.alpha, B: o.B, comparisons: adjusted },
+  };
+}
+
+function describeStats(o: TableStatsOptions): NonNullable<MetricsFile['statistics']> {
+  return {
+    ci: `${Math.round(o.level * 100)}% ${o.ci} bootstrap over units, B = ${o.B}`,
+    test: o.baseline ? describeTest(o) : null,
+    baseline: o.baseline ?? null,
+    alpha: o.alpha,
+    reported: o.reported?.source ?? null,
+  };
+}
