@@ -96,6 +96,37 @@ describe.each([
   });
 });
 
+describe('cost limit and cache export', () => {
+  it('costLimitUsd stops the run cleanly; raising it resumes; cache export ships exactly the run\'s entries', async () => {
+    const { dir, file } = workspace(config('costly', `llm: { plugin: openai, model: gpt-4.1, baseURL: "${openai.baseURL}", apiKeyEnv: USERSIM_TEST_OPENAI_KEY, maxConcurrency: 2 }`, 'costLimitUsd: 0.01'));
+    const stopped = await runConfig(await loadConfig(file, { sets: ['concurrency=2'] }), { log: quiet, cwd: dir });
+    expect(stopped.interrupted).toBe(true);
+    expect(stopped.stopReason).toMatch(/cost limit reached/);
+    const manifest = JSON.parse(readFileSync(join(stopped.dir, 'manifest.json'), 'utf8')) as { status: string; llmUsage: { spentUsd: number } };
+    expect(manifest.status).toBe('interrupted');
+    expect(manifest.llmUsage.spentUsd).toBeGreaterThanOrEqual(0.01);
+    expect(manifest.llmUsage.spentUsd).toBeLessThan(0.02);
+    const resumed = await runConfig(await loadConfig(file, { sets: ['costLimitUsd=100'] }), { log: quiet, cwd: dir });
+    expect(resumed.interrupted).toBe(false);
+    expect(resumed.skipped).toBe(stopped.computed);
+
+    const { cacheCommand } = await import('../../../harness/cli/commands/cache.js');
+    const out = join(dir, 'shipped.sqlite');
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    try {
+      expect(await cacheCommand(['export', resumed.dir, out, '--cache', join(dir, 'cache/llm.sqlite')])).toBe(0);
+    } finally {
+      process.stdout.write = write;
+    }
+    const keys = readFileSync(join(resumed.dir, 'cache-keys.txt'), 'utf8').split('\n').filter(Boolean);
+    const { LlmCache } = await import('../../../harness/llm/cache.js');
+    const shipped = new LlmCache(out, true);
+    expect(shipped.stats().entries).toBe(keys.length);
+    shipped.close();
+  });
+});
+
 describe('faults', () => {
   it('under 20% 429 (Retry-After), 5% 5xx, 2% timeouts, 5% malformed bodies and 5% schema-invalid replies the run finishes and counts every outcome', async () => {
     const server = await startOpenAiServer({
