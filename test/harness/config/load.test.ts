@@ -19,7 +19,7 @@ describe('loadConfig on a valid config', () => {
     expect(cfg.resolved.seed).toBe(2024);
     expect(cfg.resolved.concurrency).toBe(8);
     expect(cfg.resolved.output).toBe('results');
-    expect(cfg.resolved.report).toMatchObject({ formats: ['txt', 'md', 'csv', 'tex'], decimals: 3 });
+    expect(cfg.resolved.report).toMatchObject({ formats: ['txt', 'md', 'csv', 'tex', 'html'], decimals: 3 });
     expect(cfg.seeds).toEqual([2024]);
 
     // Plugin option defaults land both in the runtime options and in the manifest form.

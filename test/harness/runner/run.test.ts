@@ -131,7 +131,7 @@ describe('usersim run (process)', () => {
   const SLOW = (name: string) => `
 name: ${name}
 concurrency: 4
-datasets: [{ plugin: synthetic-ratings, users: 60, items: 150, minRatings: 20, maxRatings: 30, minLiked: 5 }]
+datasets: [{ plugin: synthetic-ratings, users: 30, items: 100, minRatings: 20, maxRatings: 30, minLiked: 5 }]
 methods: [{ plugin: ./slow-method.ts, id: slow, delayMs: 15 }]
 tasks: [{ task: preference-discrimination, ratios: [1, 3] }, { task: rating }]
 `;
@@ -152,7 +152,7 @@ tasks: [{ task: preference-discrimination, ratios: [1, 3] }, { task: rating }]
       await new Promise((r) => setTimeout(r, 50));
       const files = existsSync(predDir) ? predictionFiles(predDir) : {};
       const lines = Object.values(files).reduce((s, t) => s + t.split('\n').filter(Boolean).length, 0);
-      if (lines >= 20) break;
+      if (lines >= 10) break;
     }
     child.kill('SIGKILL');
     await new Promise((r) => child.on('exit', r));
