@@ -40,7 +40,7 @@ describe('simuser plugin', () => {
   });
 
   it('first unit of a user: persona matching (2 + K calls), elicitation, then 3 calls; later units: 3 calls', async () => {
-    const sim = await makeSim();
+    const sim = await makeSim({ crossUnitMemory: true });
     await sim.fit!(train(), fitCtx());
     const s = scriptedLlm((r, n) => defaultReply(r, n));
     const out = await sim.discriminate!(userU(), candidates, unit(s.llm));
@@ -73,7 +73,7 @@ describe('simuser plugin', () => {
   });
 
   it('concurrent units of one user build the persona once and run in call order, each seeing the one before', async () => {
-    const sim = await makeSim();
+    const sim = await makeSim({ crossUnitMemory: true });
     const s = scriptedLlm((r, n) => defaultReply(r, n));
     const [a, b] = await Promise.all([sim.discriminate!(userU(), [ITEMS['x']!], unit(s.llm)), sim.discriminate!(userU(), [ITEMS['y']!], unit(s.llm))]);
     expect(a.map((j) => j.item)).toEqual(['x']);
@@ -140,7 +140,7 @@ describe('simuser end to end on the offline mock LLM', () => {
     );
     const provider = await offline.create({ model: 'offline-mock' }, { seed: 1, configDir: '/', log: quiet });
     const door = new LlmDoor(provider, { runtime: Value.Default(LlmRuntimeOptions, {}) as never, cache: null, cacheOnly: false, prices: loadPriceTable(), seed: 1 });
-    const sim = await makeSim();
+    const sim = await makeSim({ crossUnitMemory: true });
     await sim.fit!(trainDataOf(data), fitCtx());
     const views = new UserViews(trainDataOf(data));
     const items = new Map(data.items.map((i) => [i.id, i]));

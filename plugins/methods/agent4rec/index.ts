@@ -1,0 +1,151 @@
+import { defineMethod, renderTemplate, Type, UnitError, UserViews, type Llm, type RatingScale, type UserView } from '../../../harness/plugin-api.js';
+import { codeItems, needLlm } from './items.js';
+import type { Agent4RecPrompts, CallSettings } from './llm-call.js';
+import type { PageItem } from './page.js';
+import { profileText, type Agent4RecProfile } from './profile.js';
+import { BrowsingSession, type SessionDeps } from './session.js';
+import { tasteArtifactKey, writeTaste, type TasteDeps } from './taste.js';
+import { Agent4RecUsers } from './user-state.js';
+
+const Options = Type.Object(
+  {
+    pageSize: Type.Integer({ minimum: 1, default: 4, description: 'Items per recommendation page (paper: 4).' }),
+    retrieveK: Type.Integer({ minimum: 0, default: 5, description: 'Memories retrieved per page (paper: 5); also the entries a reflection reads.' }),
+    reflectionThreshold: Type.Number({ minimum: 0, default: 3, description: 'Reflect when the accumulated importance (1 per memory) exceeds this (paper: 3).' }),
+    tasteLiked: Type.Integer({ minimum: 0, default: 25, description: 'Most recent liked (rating ≥ 4) training items the taste summary reads.' }),
+    tasteDisliked: Type.Integer({ minimum: 0, default: 10, description: 'Most recent disliked (rating ≤ 2) training items the taste summary reads.' }),
+    historicalRatings: Type.Boolean({
+      default: false,
+      description:
+        'Show each item\'s mean training rating on the page, as the released code does (the conformity trait refers to it). Off by default: items nobody rated in training would show "no ratings yet", which gives away many distractors (README).',
+    }),
+    profileStage: Type.Union([Type.Literal('lazy'), Type.Literal('fit')], {
+      default: 'lazy',
+      description: 'lazy: write a user\'s taste summary on their first unit; fit: write every training user\'s in fit and keep them as fit artifacts.',
+    }),
+    littleTiredAfter: Type.Integer({ minimum: 0, default: 2, description: 'From the page after this one the agent is told it is a little tired.' }),
+    veryTiredAfter: Type.Integer({ minimum: 0, default: 4, description: 'From the page after this one the agent is told it is very tired.' }),
+    temperature: Type.Number({ minimum: 0, maximum: 2, default: 0, description: 'Sampling temperature of every call.' }),
+    maxTokens: Type.Integer({ minimum: 16, default: 1500, description: 'Reply budget of every call.' }),
+  },
+  { additionalProperties: false },
+);
+
+/** Agent4Rec has ratings on every page; implicit datasets get 1–5 stars for the (unscored) page ratings (ours). */
+const DEFAULT_SCALE: RatingScale = { min: 1, max: 5, step: 1 };
+
+/**
+ * Agent4Rec (Zhang et al., SIGIR 2024): traits from data, an LLM taste
+ * summary, factual/emotional memory with reflection, page-by-page browsing
+ * with fatigue and exit, and a satisfaction interview. See README.md.
+ */
+export default defineMethod({
+  name: 'agent4rec',
+  description: 'Agent4Rec: activity/diversity/conformity traits + LLM taste summary; pages of items judged align/watch/rate/feel with factual and emotional memory, reflection, fatigue and exit.',
+  options: Options,
+  usesLlm: true,
+  capabilities: ['discriminate', 'rate'],
+  prompts: {
+    system: new URL('./prompts/system.md', import.meta.url),
+    taste: new URL('./prompts/taste.md', import.meta.url),
+    page: new URL('./prompts/page.md', import.meta.url),
+    ratePage: new URL('./prompts/rate-page.md', import.meta.url),
+    reflection: new URL('./prompts/reflection.md', import.meta.url),
+    interview: new URL('./prompts/interview.md', import.meta.url),
+  },
+  choices: [
+    'agent4rec: traits computed on the training split only; diversity = genres needed to cover 80% of the user\'s genre tags; users without ratings get conformity level 2',
+    'agent4rec: taste summary from the 25 most recent liked (≥4) and 10 most recent disliked (≤2) training items, one call per user',
+    'agent4rec: memory retrieval by BM25 (top 5, topped up with the most recent entries) instead of embeddings',
+    'agent4rec: a due reflection runs before the next page (or interview), not when it falls due',
+    'agent4rec: a page\'s reaction and the next/exit decision are one call; discrimination shows every page even after the agent chose to leave (the exit page is kept in the session)',
+    'agent4rec: discrimination answer = align yes/no per item; rating task = the items watched page by page with a rating and a feeling each',
+    'agent4rec: each unit is a fresh session whose memory starts empty',
+    'agent4rec: items\' historical (mean training) ratings are not shown by default (historicalRatings: false), because distractors nobody rated in training would be given away',
+  ],
+  async create(o, ctx) {
+    const p = ctx.prompts;
+    const prompts: Agent4RecPrompts = {
+      system: p['system'] as string,
+      taste: p['taste'] as string,
+      page: p['page'] as string,
+      ratePage: p['ratePage'] as string,
+      reflection: p['reflection'] as string,
+      interview: p['interview'] as string,
+    };
+    const settings: CallSettings = { temperature: o.temperature, maxTokens: o.maxTokens };
+    const tasteDeps: TasteDeps = { prompts, settings, maxLiked: o.tasteLiked, maxDisliked: o.tasteDisliked };
+    const users = new Agent4RecUsers(tasteDeps);
+
+    const session = (profile: Agent4RecProfile, scale: RatingScale | null): BrowsingSession => {
+      const deps: SessionDeps = {
+        prompts,
+        settings,
+        system: renderTemplate(prompts.system, { profile: profileText(profile) }),
+        memory: { retrieveK: o.retrieveK, reflectionThreshold: o.reflectionThreshold },
+        meanOf: o.historicalRatings ? users.meanOf : null,
+        scale: scale ?? DEFAULT_SCALE,
+        littleTiredAfter: o.littleTiredAfter,
+        veryTiredAfter: o.veryTiredAfter,
+      };
+      return new BrowsingSession(deps);
+    };
+    const pagesOf = (items: Parameters<typeof codeItems>[0]): PageItem[][] => {
+      const coded = [...codeItems(items)].map(([code, item]) => ({ code, item }));
+      const pages: PageItem[][] = [];
+      for (let k = 0; k < coded.length; k += o.pageSize) pages.push(coded.slice(k, k + o.pageSize));
+      return pages;
+    };
+    const start = async (user: UserView, llm: Llm) => session(await users.profile(user, llm), user.scale);
+
+    return {
+      async fit(train, fitCtx) {
+        users.fit(train);
+        if (o.profileStage !== 'fit') return;
+        const llm = fitCtx.llm;
+        if (!llm) throw new Error('agent4rec: profileStage "fit" needs an LLM in fit');
+        const views = new UserViews(train);
+        const ids = [...new Set(train.interactions.map((x) => x.user))].sort();
+        const settled = await Promise.allSettled(
+          ids.map(async (id) => {
+            const view = views.view(id);
+            const taste = await fitCtx.artifacts.memo(tasteArtifactKey(view, llm, tasteDeps), () => writeTaste(view, llm, tasteDeps));
+            users.setTaste(id, taste);
+          }),
+        );
+        const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+        const other = failed.find((f) => !(f.reason instanceof UnitError));
+        if (other) throw other.reason;
+        // A user whose summary failed gets another try, and its error, in their first unit.
+        if (failed.length > 0) fitCtx.log.warn(`agent4rec: ${failed.length} of ${ids.length} taste summaries failed in fit; they will be retried lazily`);
+      },
+      async discriminate(user, items, unit) {
+        const llm = needLlm(unit.llm, 'agent4rec');
+        const s = await start(user, llm);
+        const out = [];
+        for (const page of pagesOf(items)) {
+          const r = await s.browse(page, llm);
+          for (const { code, item } of page) {
+            const it = r.items.get(code);
+            if (it) out.push({ item: item.id, like: it.align, reason: it.reason });
+          }
+        }
+        return out;
+      },
+      async rate(user, items, unit) {
+        if (!user.scale) throw new UnitError('method', 'agent4rec: the dataset has no rating scale');
+        const llm = needLlm(unit.llm, 'agent4rec');
+        const s = await start(user, llm);
+        const out = [];
+        for (const page of pagesOf(items)) {
+          const r = await s.rate(page, llm);
+          for (const { code, item } of page) {
+            const it = r.items.get(code);
+            if (it) out.push({ item: item.id, rating: it.rating });
+          }
+        }
+        return out;
+      },
+    };
+  },
+});

@@ -1,0 +1,155 @@
+import { LexicalIndex, type Llm } from '../../../harness/plugin-api.js';
+import { writeInsights } from './insight.js';
+import type { CallSettings, RecAgentPrompts } from './llm-call.js';
+import { LongTermMemory, retrievalScore, type RetrievalWeights } from './long-term-memory.js';
+import type { MemoryEntry } from './memory-entry.js';
+import { reflect } from './reflection.js';
+import { scoreImportance } from './sensory-memory.js';
+import { ShortTermMemory, type Promotion } from './short-term-memory.js';
+import { SimilarityIndex } from './similarity.js';
+
+export interface MemoryOptions {
+  readonly importanceBatchSize: number;
+  readonly stmCapacity: number;
+  readonly reinforceThreshold: number;
+  readonly reinforcementsToPromote: number;
+  readonly reflectionThreshold: number;
+  readonly reflectionMaxEntries: number;
+  readonly weights: RetrievalWeights;
+}
+
+export interface MemoryDeps {
+  readonly prompts: RecAgentPrompts;
+  readonly settings: CallSettings;
+  readonly profile: string;
+}
+
+/** What one consolidation step did, for tests and logs. */
+export interface ObserveReport {
+  readonly importance: readonly number[];
+  readonly promoted: readonly Promotion[];
+  readonly insights: readonly string[];
+  readonly reflections: readonly string[];
+  readonly forgotten: readonly MemoryEntry[];
+}
+
+export interface RetrievedMemory {
+  readonly entry: MemoryEntry;
+  readonly score: number;
+}
+
+/**
+ * RecAgent's memory in three stages. `observe` is one consolidation step:
+ * sensory (importance scored in one batched call), short-term (each
+ * observation reinforces the entries it resembles; entries reinforced enough
+ * are promoted), long-term (promoted entries and their insights, written in
+ * one batched call; a reflection when the importance accumulated since the
+ * last one passes the threshold, at most once per step (ours)). Retrieval
+ * ranks long- and short-term entries together, as the released code does.
+ * LLM calls per step: ⌈n / importanceBatchSize⌉ + (1 if anything was promoted) + (1 if a reflection is due).
+ */
+export class RecAgentMemory {
+  private step = 0;
+  private nextId = 1;
+  private stm: ShortTermMemory;
+  private ltm = new LongTermMemory();
+  private index: { docs: MemoryEntry[]; lexical: LexicalIndex } | null = null;
+
+  /**
+   * `background`: texts that only weigh terms for the similarity of
+   * observations (e.g. the user's older history), never remembered.
+   */
+  constructor(
+    private readonly opts: MemoryOptions,
+    private readonly deps: MemoryDeps,
+    private readonly background: readonly string[] = [],
+  ) {
+    this.stm = new ShortTermMemory({ capacity: opts.stmCapacity, threshold: opts.reinforceThreshold, promoteAfter: opts.reinforcementsToPromote });
+  }
+
+  get now(): number {
+    return this.step;
+  }
+
+  get shortTerm(): readonly MemoryEntry[] {
+    return this.stm.entries;
+  }
+
+  get longTerm(): readonly MemoryEntry[] {
+    return this.ltm.entries;
+  }
+
+  /** Importance accumulated in long-term memory since the last reflection. */
+  get pendingImportance(): number {
+    return this.ltm.pendingImportance;
+  }
+
+  private entry(kind: MemoryEntry['kind'], text: string, importance: number, step: number): MemoryEntry {
+    return { id: `m${this.nextId++}`, kind, text, importance, step };
+  }
+
+  async observe(observations: readonly string[], llm: Llm): Promise<ObserveReport> {
+    if (observations.length === 0) return { importance: [], promoted: [], insights: [], reflections: [], forgotten: [] };
+    const importance = await scoreImportance(observations, llm, { ...this.deps, batchSize: this.opts.importanceBatchSize });
+    const promoted: Array<Promotion & { at: number }> = [];
+    const forgotten: MemoryEntry[] = [];
+    const fresh = observations.map((text, k) => this.entry('observation', text, importance[k] as number, this.step + k + 1));
+    const similarity = new SimilarityIndex([
+      ...this.background.map((text, k) => ({ id: `background${k}`, text })),
+      ...this.stm.entries.map((e) => ({ id: e.id, text: e.text })),
+      ...fresh.map((e) => ({ id: e.id, text: e.text })),
+    ]);
+    for (const e of fresh) {
+      this.step = e.step;
+      for (const p of this.stm.reinforce(e.text, (ids) => similarity.relative(e.id, e.text, ids))) promoted.push({ ...p, at: this.step });
+      const gone = this.stm.add(e);
+      if (gone) forgotten.push(gone);
+    }
+    const insights = await writeInsights(promoted, llm, this.deps);
+    promoted.forEach((p, k) => {
+      this.ltm.add(p.entry);
+      this.ltm.add(this.entry('insight', insights[k] as string, p.entry.importance, p.at));
+    });
+    let reflections: string[] = [];
+    if (this.ltm.pendingImportance > this.opts.reflectionThreshold) {
+      const basis = this.ltm.sinceReflection;
+      reflections = await reflect(basis, llm, { ...this.deps, maxEntries: this.opts.reflectionMaxEntries });
+      const weight = Math.max(...basis.map((e) => e.importance));
+      for (const r of reflections) this.ltm.add(this.entry('reflection', r, weight, this.step));
+      this.ltm.markReflected();
+    }
+    this.index = null;
+    return { importance, promoted: promoted.map(({ entry, reinforcedBy }) => ({ entry, reinforcedBy })), insights, reflections, forgotten };
+  }
+
+  /** The k memories (long- and short-term) with the best retrieval score for `query`, best first. */
+  retrieve(query: string, k: number): RetrievedMemory[] {
+    const { docs, lexical } = this.lexical();
+    if (docs.length === 0 || k <= 0) return [];
+    const hits = lexical.search(query, docs.length);
+    const best = hits[0]?.score ?? 0;
+    const relevance = new Map(hits.map((h) => [h.id, best > 0 ? h.score / best : 0]));
+    return docs
+      .map((entry) => ({ entry, score: retrievalScore(relevance.get(entry.id) ?? 0, entry.importance, this.step - entry.step, this.opts.weights) }))
+      .sort((a, b) => b.score - a.score || b.entry.step - a.entry.step || (a.entry.id < b.entry.id ? -1 : 1))
+      .slice(0, k);
+  }
+
+  private lexical(): { docs: MemoryEntry[]; lexical: LexicalIndex } {
+    if (!this.index) {
+      const docs = [...this.ltm.entries, ...this.stm.entries];
+      this.index = { docs, lexical: new LexicalIndex(docs.map((e) => ({ id: e.id, text: e.text }))) };
+    }
+    return this.index;
+  }
+
+  /** An independent copy: a session (e.g. closed-loop browsing) can write to it without touching the user's base memory. */
+  fork(): RecAgentMemory {
+    const c = new RecAgentMemory(this.opts, this.deps, this.background);
+    c.step = this.step;
+    c.nextId = this.nextId;
+    c.stm = this.stm.clone();
+    c.ltm = this.ltm.clone();
+    return c;
+  }
+}

@@ -1,0 +1,68 @@
+import { itemLine, type Llm, type UserView } from '../../../harness/plugin-api.js';
+import { RecAgentMemory, type MemoryDeps, type MemoryOptions } from './memory.js';
+import { buildProfile, profileText, type RecAgentProfile } from './profile.js';
+
+/** One simulated user: who they are and what they remember. Independent of any task. */
+export interface RecAgentUser {
+  readonly profile: RecAgentProfile;
+  readonly profileText: string;
+  /** The memory seeded from the training history; sessions that write to memory fork it. */
+  readonly memory: RecAgentMemory;
+}
+
+export interface UserStateOptions {
+  readonly seedObservations: number;
+  readonly interestGenres: number;
+  readonly memory: MemoryOptions;
+}
+
+/**
+ * The user's most recent training interactions (up to `cap`), oldest first,
+ * as first-person observations: what memory is seeded with (ours: the paper
+ * starts from an empty memory and a hand-written or generated profile).
+ */
+export function seedObservations(user: UserView, cap: number): string[] {
+  const max = user.scale?.max;
+  if (cap <= 0) return [];
+  return user.history.slice(-cap).map((h) =>
+    h.rating === null ? `I chose ${itemLine(h.item)}.` : `I chose ${itemLine(h.item)}; I rated it ${h.rating} out of ${max ?? 'the maximum'}.`,
+  );
+}
+
+/**
+ * Per-user state, built once per user on first use and shared by every unit
+ * of that user (units of one user may run concurrently: the Promise is
+ * memoised). A failed build is forgotten so that a later unit retries it and
+ * records its own error.
+ */
+export class RecAgentUsers {
+  private readonly users = new Map<string, Promise<RecAgentUser>>();
+
+  constructor(
+    private readonly opts: UserStateOptions,
+    private readonly deps: Omit<MemoryDeps, 'profile'>,
+  ) {}
+
+  get(user: UserView, llm: Llm): Promise<RecAgentUser> {
+    let p = this.users.get(user.id);
+    if (!p) {
+      p = this.build(user, llm);
+      this.users.set(user.id, p);
+      const mine = p;
+      p.catch(() => {
+        if (this.users.get(user.id) === mine) this.users.delete(user.id);
+      });
+    }
+    return p;
+  }
+
+  private async build(user: UserView, llm: Llm): Promise<RecAgentUser> {
+    const profile = buildProfile(user, this.opts.interestGenres);
+    const text = profileText(profile);
+    const all = seedObservations(user, Infinity);
+    const seeds = seedObservations(user, this.opts.seedObservations);
+    const memory = new RecAgentMemory(this.opts.memory, { ...this.deps, profile: text }, all.slice(0, all.length - seeds.length));
+    await memory.observe(seeds, llm);
+    return { profile, profileText: text, memory };
+  }
+}
