@@ -1,0 +1,130 @@
+import { hashJson, sha256, type FitContext, type Item, type Llm, type RatingScale, type Rng, type TrainData } from '../../../harness/plugin-api.js';
+import { proposeCounterfactuals, type FitCallSettings } from './counterfactual.js';
+import { dataOptions, type AlignUserOptions } from './options.js';
+import { pageContext, type PageContext } from './page-context.js';
+import { buildTransitions, itemOf, type Transition } from './pages.js';
+import { writePolicyThought, type PolicyThought } from './policy-examples.js';
+import { reflect, reflectOnRating, type ExploredAlternative, type ItemReflection, type Reflection } from './reflection.js';
+import { WorldModel } from './world-model.js';
+
+/** Bumped when the shape or meaning of the stored data changes, so old artifacts are not reused. */
+export const ALIGNMENT_VERSION = 1;
+
+/** The templates fit renders; their hashes are part of the artifact key. */
+export const FIT_PROMPTS = ['fitSystem', 'state', 'counterfactual', 'worldModel', 'reflection', 'itemReflection', 'policy'] as const;
+export type FitPromptName = (typeof FIT_PROMPTS)[number];
+
+/** One human step with everything fit learned from it. */
+export interface AlignedTransition {
+  readonly transition: Transition;
+  /** The valid alternatives that differ from the human action, with their world-model outcomes. */
+  readonly alternatives: readonly ExploredAlternative[];
+  readonly dropped: number;
+  readonly reflection: Reflection | null;
+  readonly itemReflection: ItemReflection | null;
+  readonly policy: PolicyThought;
+}
+
+export interface AlignmentData {
+  readonly version: number;
+  readonly transitions: readonly AlignedTransition[];
+}
+
+/** Runs `f` over `xs` with at most `limit` in flight; results keep the input order. */
+async function mapPool<T, R>(xs: readonly T[], limit: number, f: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(xs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < xs.length) {
+      const i = next++;
+      out[i] = await f(xs[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, xs.length) }, worker));
+  return out;
+}
+
+/** Transitions worked on at once; the LLM door limits the provider's concurrency on top of this. */
+const FIT_CONCURRENCY = 16;
+
+/**
+ * Fit's four products, from the training split only: world-model transitions,
+ * K counterfactuals per human transition with world-model outcomes, a
+ * reflection (page-level and, with ratings, item-level) ending in lessons, and
+ * the policy's chain of thought per human step. Stored by content hash, so a
+ * rerun makes no LLM call.
+ */
+export class AlignmentBuilder {
+  readonly worldModel: WorldModel;
+  private readonly call: FitCallSettings;
+
+  constructor(
+    private readonly prompts: Readonly<Record<FitPromptName, string>>,
+    private readonly o: AlignUserOptions,
+  ) {
+    this.call = { system: prompts.fitSystem.trim(), temperature: o.temperature, maxTokens: o.maxTokens };
+    this.worldModel = new WorldModel(prompts.worldModel, this.call);
+  }
+
+  transitions(train: TrainData, rng: Rng): Transition[] {
+    return buildTransitions(train, this.o, rng);
+  }
+
+  itemsOf(train: TrainData): Map<string, Item> {
+    return new Map(train.items.map((i) => [i.id, i]));
+  }
+
+  contextOf(t: Transition, items: ReadonlyMap<string, Item>, scale: RatingScale | null): PageContext {
+    return pageContext(t, items, scale, this.prompts.state, this.o);
+  }
+
+  /** What the data is made from, without the LLM: options, the interactions and item texts used, the templates. */
+  baseKey(train: TrainData, transitions: readonly Transition[]): Record<string, unknown> {
+    const items = this.itemsOf(train);
+    const used = new Set<string>();
+    for (const t of transitions) {
+      for (const h of t.history) used.add(h.item);
+      for (const i of t.page) used.add(i);
+    }
+    const trainHash = hashJson({ dataset: train.datasetName, scale: train.scale, transitions, items: [...used].sort().map((id) => itemOf(items, id)) });
+    const prompts = Object.fromEntries(FIT_PROMPTS.map((name) => [name, sha256(this.prompts[name])]));
+    return { artifact: 'alignuser/alignment-data', version: ALIGNMENT_VERSION, options: dataOptions(this.o), train: trainHash, prompts };
+  }
+
+  async build(train: TrainData, transitions: readonly Transition[], ctx: FitContext, llm: Llm): Promise<AlignmentData> {
+    const base = this.baseKey(train, transitions);
+    const items = this.itemsOf(train);
+    return ctx.artifacts.memo({ ...base, llm: llm.model }, async () => {
+      const aligned = await mapPool(transitions, FIT_CONCURRENCY, (t) => {
+        const page = this.contextOf(t, items, train.scale);
+        const future = this.futureOf(t, transitions, items);
+        // Keyed by what its prompts say, so a transition is reused whatever else changed in the sample.
+        const shown = hashJson({ state: page.stateText, page: page.pageText, action: page.humanAction, next: page.humanNextState, future, scale: train.scale });
+        const key = { ...base, artifact: 'alignuser/aligned-transition', train: undefined, transition: t, shown, llm: llm.model };
+        return ctx.artifacts.memo(key, () => this.align(llm, page, future));
+      });
+      return { version: ALIGNMENT_VERSION, transitions: aligned };
+    });
+  }
+
+  /** What the person really did next (their following page), when the trajectory has one: the true future outcome. */
+  private futureOf(t: Transition, all: readonly Transition[], items: ReadonlyMap<string, Item>): string {
+    const k = all.indexOf(t);
+    const next = all[k + 1];
+    if (!next || next.user !== t.user) return '';
+    const watched = next.action.watched.map((w) => `"${itemOf(items, w.item).title}"${w.rating !== null ? ` (rated ${w.rating})` : ''}`);
+    const skipped = next.page.length - next.action.watched.length;
+    return ` On their next page they watched ${watched.length > 0 ? watched.join(', ') : 'nothing'} and skipped ${skipped} item${skipped === 1 ? '' : 's'}.`;
+  }
+
+  private async align(llm: Llm, page: PageContext, future: string): Promise<AlignedTransition> {
+    const proposal = await proposeCounterfactuals(llm, this.prompts.counterfactual, page, this.o.counterfactuals, { ...this.call, temperature: this.o.counterfactualTemperature });
+    const outcomes = await this.worldModel.predict(llm, page, proposal.alternatives.map((a) => a.action));
+    const explored = proposal.alternatives.map((a, k) => ({ ...a, outcome: outcomes[k] ?? '' }));
+    const reflection = explored.length > 0 ? await reflect(llm, this.prompts.reflection, page, page.humanNextState + future, explored, this.call) : null;
+    const itemReflection = proposal.focal ? await reflectOnRating(llm, this.prompts.itemReflection, page, proposal.focal, this.call) : null;
+    const lessons = [reflection?.lesson, itemReflection?.lesson].filter((l): l is string => typeof l === 'string' && l !== '');
+    const policy = await writePolicyThought(llm, this.prompts.policy, page, lessons, this.call);
+    return { transition: page.transition, alternatives: explored, dropped: proposal.dropped, reflection, itemReflection, policy };
+  }
+}

@@ -1,0 +1,137 @@
+import { renderTemplate, UnitError, type Item, type Llm, type LlmRequest, type RatingScale } from '../../../harness/plugin-api.js';
+import type { UserState } from './persona.js';
+import { codedList, perCode, ratingSchema, scaleText, snapRating } from './text.js';
+
+/** The templates inference renders; fit renders the same ones so that SFT examples match inference prompts exactly. */
+export interface DecisionPrompts {
+  readonly system: string;
+  readonly state: string;
+  readonly screen: string;
+  readonly selectLike: string;
+  readonly selectRate: string;
+}
+
+export interface DecisionSettings {
+  readonly temperature: number;
+  readonly maxTokens: number;
+}
+
+/** Extra prompt sections: retrieved transitions and lessons (in-context), memory evidence (alignuser-plus). Each is '' or a block ending in a blank line. */
+export interface Blocks {
+  readonly experience: string;
+  readonly evidence: string;
+}
+
+export const NO_BLOCKS: Blocks = { experience: '', evidence: '' };
+
+export type Decision = 'watch' | 'skip';
+export type Screening = Readonly<Record<string, { readonly decision: Decision; readonly reason: string }>>;
+
+export interface LikeSelection {
+  readonly reasoning: string;
+  readonly items: Readonly<Record<string, { readonly like: boolean; readonly rationale: string }>>;
+}
+
+export interface RateSelection {
+  readonly reasoning: string;
+  readonly items: Readonly<Record<string, { readonly rating: number; readonly rationale: string }>>;
+}
+
+export type JsonRequest = LlmRequest & { schema: Record<string, unknown>; schemaName: string };
+
+const str = { type: 'string' };
+
+export function renderState(prompts: Pick<DecisionPrompts, 'state'>, s: UserState): string {
+  return renderTemplate(prompts.state, { persona: s.persona, liked: s.liked, disliked: s.disliked }).trimEnd();
+}
+
+export function screeningSchema(codes: readonly string[]): Record<string, unknown> {
+  const entry = { type: 'object', properties: { decision: { type: 'string', enum: ['watch', 'skip'] }, reason: str }, required: ['decision', 'reason'], additionalProperties: false };
+  return { type: 'object', properties: { items: perCode(codes, entry) }, required: ['items'], additionalProperties: false };
+}
+
+export function likeSchema(codes: readonly string[]): Record<string, unknown> {
+  const entry = { type: 'object', properties: { like: { type: 'boolean' }, rationale: str }, required: ['like', 'rationale'], additionalProperties: false };
+  return { type: 'object', properties: { reasoning: str, items: perCode(codes, entry) }, required: ['reasoning', 'items'], additionalProperties: false };
+}
+
+export function rateSchema(codes: readonly string[], scale: RatingScale): Record<string, unknown> {
+  const entry = { type: 'object', properties: { rating: ratingSchema(scale), rationale: str }, required: ['rating', 'rationale'], additionalProperties: false };
+  return { type: 'object', properties: { reasoning: str, items: perCode(codes, entry) }, required: ['reasoning', 'items'], additionalProperties: false };
+}
+
+export function screeningText(coded: ReadonlyMap<string, Item>, screening: Screening): string {
+  return [...coded.keys()].map((c) => `${c}: ${screening[c]?.decision ?? 'skip'} (${screening[c]?.reason ?? 'no reason given'})`).join('\n');
+}
+
+/**
+ * Requests of the two inference steps. Fit builds its SFT examples with these
+ * same functions, so a fine-tuned model sees at inference exactly the prompts
+ * it was trained on.
+ */
+export class DecisionRequests {
+  constructor(
+    private readonly prompts: DecisionPrompts,
+    private readonly settings: DecisionSettings,
+  ) {}
+
+  private vars(state: UserState, coded: ReadonlyMap<string, Item>, blocks: Blocks): Record<string, string | number> {
+    return { state: renderState(this.prompts, state), experience: blocks.experience, evidence: blocks.evidence, count: coded.size, items: codedList(coded) };
+  }
+
+  private request(user: string, schema: Record<string, unknown>, schemaName: string): JsonRequest {
+    return {
+      messages: [
+        { role: 'system', content: this.prompts.system.trim() },
+        { role: 'user', content: user },
+      ],
+      schema,
+      schemaName,
+      temperature: this.settings.temperature,
+      maxTokens: this.settings.maxTokens,
+    };
+  }
+
+  screen(state: UserState, coded: ReadonlyMap<string, Item>, blocks: Blocks): JsonRequest {
+    return this.request(renderTemplate(this.prompts.screen, this.vars(state, coded, blocks)), screeningSchema([...coded.keys()]), 'screening');
+  }
+
+  selectLike(state: UserState, coded: ReadonlyMap<string, Item>, screening: Screening, blocks: Blocks): JsonRequest {
+    const text = renderTemplate(this.prompts.selectLike, { ...this.vars(state, coded, blocks), screening: screeningText(coded, screening) });
+    return this.request(text, likeSchema([...coded.keys()]), 'selection_like');
+  }
+
+  selectRate(state: UserState, coded: ReadonlyMap<string, Item>, screening: Screening, scale: RatingScale, blocks: Blocks): JsonRequest {
+    const text = renderTemplate(this.prompts.selectRate, { ...this.vars(state, coded, blocks), screening: screeningText(coded, screening), scale: scaleText(scale) });
+    return this.request(text, rateSchema([...coded.keys()], scale), 'selection_rating');
+  }
+}
+
+/** Item screening then action selection: two structured calls per unit. */
+export class Decider {
+  readonly requests: DecisionRequests;
+
+  constructor(prompts: DecisionPrompts, settings: DecisionSettings) {
+    this.requests = new DecisionRequests(prompts, settings);
+  }
+
+  async screen(llm: Llm, state: UserState, coded: ReadonlyMap<string, Item>, blocks: Blocks): Promise<Screening> {
+    const reply = await llm.json<{ items: Screening }>(this.requests.screen(state, coded, blocks));
+    return reply.items;
+  }
+
+  async selectLikes(llm: Llm, state: UserState, coded: ReadonlyMap<string, Item>, screening: Screening, blocks: Blocks): Promise<LikeSelection> {
+    return llm.json<LikeSelection>(this.requests.selectLike(state, coded, screening, blocks));
+  }
+
+  async selectRatings(llm: Llm, state: UserState, coded: ReadonlyMap<string, Item>, screening: Screening, scale: RatingScale, blocks: Blocks): Promise<RateSelection> {
+    const reply = await llm.json<RateSelection>(this.requests.selectRate(state, coded, screening, scale, blocks));
+    const items = Object.fromEntries(Object.entries(reply.items).map(([c, v]) => [c, { ...v, rating: snapRating(v.rating, scale) }]));
+    return { reasoning: reply.reasoning, items };
+  }
+}
+
+export function needLlm(llm: Llm | null, method: string): Llm {
+  if (!llm) throw new UnitError('method', `${method} needs an LLM but none was configured`);
+  return llm;
+}

@@ -1,0 +1,75 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hashJson, sha256, type FitContext, type TrainData } from '../../../harness/plugin-api.js';
+import { AlignmentBuilder, type AlignmentData, type FitPromptName } from './alignment-data.js';
+import { DecisionRequests, type DecisionPrompts } from './decision.js';
+import { ExperienceBank } from './experience-bank.js';
+import { SFT_FILE, toJsonl, writeSftFile } from './export.js';
+import { runFineTune, type FineTuneResult } from './finetune.js';
+import type { AlignUserOptions } from './options.js';
+import { sftExamples } from './policy-examples.js';
+
+export type AlignUserPrompts = Readonly<Record<FitPromptName, string>> & DecisionPrompts;
+
+export interface FitOutcome {
+  /** in-context: the retrieval memory of fit. */
+  readonly bank: ExperienceBank | null;
+  /** openai-finetune / export: the model trained from the data, when known. */
+  readonly trainedModel: string | null;
+  readonly data: AlignmentData | null;
+}
+
+export const FINE_TUNED_FILE = 'fine-tuned-model.json';
+
+/**
+ * Fit with the configured backend. The data is built (or reused) first; then
+ * in-context indexes it, export writes the SFT file, openai-finetune also
+ * trains on it. When the run's LLM already is the model trained from this
+ * data, nothing is built: that model carries the lessons in its weights.
+ */
+export async function fitAlignUser(method: string, train: TrainData, ctx: FitContext, prompts: AlignUserPrompts, o: AlignUserOptions): Promise<FitOutcome> {
+  const llm = ctx.llm;
+  if (!llm) throw new Error(`${method} needs an LLM to fit: configure llm: for the run or for the method`);
+  const builder = new AlignmentBuilder(prompts, o);
+  const transitions = builder.transitions(train, ctx.rng);
+  if (transitions.length === 0) ctx.log.warn(`${method}: no training user has the ${o.minContext + o.positivesPerPage} interactions a page needs; fit learned nothing (lower minContext or positivesPerPage)`);
+  const base = builder.baseKey(train, transitions);
+  const trainedKey = (model: string) => ({ artifact: 'alignuser/trained-model', model, data: hashJson(base) });
+
+  if (o.training !== 'in-context' && (o.trainedModel === llm.model || existsSync(ctx.artifacts.pathOf(trainedKey(llm.model))))) {
+    ctx.log.info(`${method}: the run's LLM ${llm.model} is the model trained from this data; fit makes no LLM call and inference uses no retrieval`);
+    return { bank: null, trainedModel: llm.model, data: null };
+  }
+
+  const data = await builder.build(train, transitions, ctx, llm);
+  const items = builder.itemsOf(train);
+  if (o.training === 'in-context') {
+    const bank = new ExperienceBank(data.transitions, items, o);
+    ctx.log.info(`${method}: ${bank.size.transitions} transitions and ${bank.size.lessons} lessons ready for retrieval`);
+    return { bank, trainedModel: null, data };
+  }
+
+  const examples = sftExamples(data.transitions, (a) => builder.contextOf(a.transition, items, train.scale), new DecisionRequests(prompts, o), builder.worldModel, o);
+  const path = writeSftFile(ctx.outputDir, examples);
+  if (o.training === 'export') {
+    ctx.log.info(
+      `${method}: wrote ${examples.length} chat-format SFT examples to ${path}. Train a LoRA adapter on it, serve it (e.g. vllm serve <base> --enable-lora --lora-modules usersim=<adapter>), ` +
+        `then rerun with this method's llm: { plugin: openai, baseURL: http://localhost:8000/v1, model: usersim } and trainedModel: usersim (see plugins/methods/alignuser/README.md)`,
+    );
+    return { bank: null, trainedModel: o.trainedModel, data };
+  }
+
+  const jsonl = toJsonl(examples);
+  const jobKey = { artifact: 'alignuser/fine-tune-job', sft: sha256(jsonl), baseModel: o.baseModel, baseURL: o.baseURL, suffix: o.suffix };
+  const job = await ctx.artifacts.memo<FineTuneResult>(jobKey, () => runFineTune(jsonl, examples.length, o, { log: ctx.log, pendingPath: join(ctx.outputDir, 'fine-tune-pending.json') }));
+  // The record that lets a later fit recognise the fine-tuned model as the trained one.
+  await ctx.artifacts.memo(trainedKey(job.model), async () => ({ ...job, sftFile: SFT_FILE }));
+  const llmConfig = { plugin: 'openai', model: job.model, baseURL: o.baseURL, apiKeyEnv: o.apiKeyEnv };
+  mkdirSync(ctx.outputDir, { recursive: true });
+  writeFileSync(join(ctx.outputDir, FINE_TUNED_FILE), JSON.stringify({ ...job, llm: llmConfig }, null, 2) + '\n');
+  ctx.log.info(
+    `${method}: fine-tuned model ${job.model} is ready (recorded in ${join(ctx.outputDir, FINE_TUNED_FILE)}). Evaluate it by rerunning with --set llm.model=${job.model} ` +
+      `(with --fresh or a new run name), or give this method llm: { plugin: openai, model: ${job.model} }; this run's LLM (${llm.model}) is not that model, so its units are errors`,
+  );
+  return { bank: null, trainedModel: job.model, data };
+}

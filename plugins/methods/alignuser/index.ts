@@ -1,0 +1,30 @@
+import { defineMethod } from '../../../harness/plugin-api.js';
+import type { AlignUserPrompts } from './fit.js';
+import { AlignUserOptions } from './options.js';
+import { ALIGNUSER_PROMPTS, promptsFrom } from './prompts.js';
+import { AlignUserSimulator } from './simulator.js';
+
+/** Choices the paper leaves open (DESIGN.md §9), recorded in the manifest. */
+export const ALIGNUSER_CHOICES = [
+  'alignuser: rating datasets become browsing pages built from the last training interactions of sampled users (default 30 users × 2 pages, 2 rated items + 2 never-interacted training items per page, negatives drawn with the fit seed) (ours)',
+  'alignuser: K = 2 counterfactual actions per human transition, proposed at temperature 0.8; alternatives equal to the human action or to an earlier alternative are dropped (ours)',
+  'alignuser: the human next state is the history with the watched items appended, plus what the person did on their next page when there is one; the LLM world model predicts the next state of alternatives (ours)',
+  'alignuser: one item-level reflection per rated page: the human rating of one watched item (drawn with the fit seed) against an alternative rating proposed with the counterfactuals (ours)',
+  'alignuser: persona summary written without an LLM from the training history (demographics, rating count and mean, most-watched and lowest-rated genres) plus 15 liked / 5 disliked recent items (ours)',
+  'alignuser: in-context backend retrieves 3 transitions and 5 lessons with BM25 over page item texts (ours); openai-finetune default base model gpt-4.1-mini-2025-04-14 with the provider\'s automatic hyper-parameters (ours; the paper fine-tunes an undisclosed open model)',
+  'alignuser: SFT data = per transition one screening, one like/not and one rating example in the exact inference prompts, plus one next-state (world-model) example (ours)',
+];
+
+export default defineMethod({
+  name: 'alignuser',
+  description: 'AlignUSER (Bougie et al., ACL 2026): world-model transitions, counterfactual actions and reflection lessons learned in fit; item screening then action selection, in-context or with a fine-tuned model.',
+  options: AlignUserOptions,
+  usesLlm: true,
+  capabilities: ['discriminate', 'rate'],
+  choices: ALIGNUSER_CHOICES,
+  prompts: ALIGNUSER_PROMPTS,
+  async create(o, ctx) {
+    const prompts = promptsFrom(ctx.prompts, Object.keys(ALIGNUSER_PROMPTS), 'alignuser') as unknown as AlignUserPrompts;
+    return new AlignUserSimulator('alignuser', o, prompts, ctx.log);
+  },
+});

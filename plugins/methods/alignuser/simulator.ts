@@ -1,0 +1,91 @@
+import { UnitError, type FitContext, type Item, type Llm, type Logger, type RatingScale, type Simulator, type TrainData, type UnitContext, type UserView, type Judgement, type RatingPrediction } from '../../../harness/plugin-api.js';
+import { Decider, needLlm, type Blocks, type LikeSelection, type RateSelection } from './decision.js';
+import { fitAlignUser, type AlignUserPrompts, type FitOutcome } from './fit.js';
+import type { AlignUserOptions } from './options.js';
+import { PersonaBook, type UserState } from './persona.js';
+import { codeItems } from './text.js';
+
+/**
+ * AlignUSER at inference: item screening, then action selection, with the
+ * transitions and lessons of fit retrieved into the prompt (in-context) or
+ * carried by a trained model. alignuser-plus overrides the hooks.
+ */
+export class AlignUserSimulator implements Simulator {
+  protected readonly personas: PersonaBook;
+  protected readonly decider: Decider;
+  protected fitted: FitOutcome | null = null;
+
+  constructor(
+    protected readonly method: string,
+    protected readonly o: AlignUserOptions,
+    protected readonly prompts: AlignUserPrompts,
+    protected readonly log: Logger,
+  ) {
+    this.personas = new PersonaBook(o);
+    this.decider = new Decider(prompts, o);
+  }
+
+  async fit(train: TrainData, ctx: FitContext): Promise<void> {
+    this.fitted = await fitAlignUser(this.method, train, ctx, this.prompts, this.o);
+  }
+
+  /** Retrieved transitions and lessons for this page (in-context), or a check that the run's LLM is the trained model. */
+  protected experience(llm: Llm, items: readonly Item[], state: UserState): string {
+    if (this.o.training === 'in-context') return this.fitted?.bank?.block(items, state.persona) ?? '';
+    const trained = this.fitted?.trainedModel ?? this.o.trainedModel;
+    if (trained === null || llm.model !== trained) {
+      const hint =
+        trained === null
+          ? this.o.training === 'export'
+            ? 'train a model on the exported JSONL, serve it, point llm: at it and set trainedModel to its name'
+            : 'run fit to fine-tune a model first'
+          : `rerun with --set llm.model=${trained} (or a method-level llm: naming it)`;
+      throw new UnitError('method', `${this.method} (training: ${this.o.training}) needs the model trained from its data, but the run's LLM is ${llm.model}: ${hint}`);
+    }
+    return '';
+  }
+
+  /** alignuser-plus: evidence retrieved from the user's memory. */
+  protected async evidence(_llm: Llm, _user: UserView, _state: UserState, _coded: ReadonlyMap<string, Item>): Promise<string> {
+    return '';
+  }
+
+  /** alignuser-plus: causal validation of the chosen likes. */
+  protected async checkLikes(_llm: Llm, _user: UserView, _state: UserState, _coded: ReadonlyMap<string, Item>, selection: LikeSelection): Promise<LikeSelection> {
+    return selection;
+  }
+
+  /** alignuser-plus: causal validation of the chosen ratings. */
+  protected async checkRatings(_llm: Llm, _user: UserView, _state: UserState, _coded: ReadonlyMap<string, Item>, _scale: RatingScale, selection: RateSelection): Promise<RateSelection> {
+    return selection;
+  }
+
+  private async blocks(llm: Llm, user: UserView, state: UserState, items: readonly Item[], coded: ReadonlyMap<string, Item>): Promise<Blocks> {
+    const experience = this.experience(llm, items, state);
+    return { experience, evidence: await this.evidence(llm, user, state, coded) };
+  }
+
+  async discriminate(user: UserView, items: readonly Item[], unit: UnitContext): Promise<readonly Judgement[]> {
+    const llm = needLlm(unit.llm, this.method);
+    const state = this.personas.stateOf(user);
+    const coded = codeItems(items);
+    const blocks = await this.blocks(llm, user, state, items, coded);
+    const screening = await this.decider.screen(llm, state, coded, blocks);
+    const chosen = await this.decider.selectLikes(llm, state, coded, screening, blocks);
+    const final = await this.checkLikes(llm, user, state, coded, chosen);
+    return [...coded].map(([code, item]) => ({ item: item.id, like: final.items[code]?.like === true, reason: final.items[code]?.rationale }));
+  }
+
+  async rate(user: UserView, items: readonly Item[], unit: UnitContext): Promise<readonly RatingPrediction[]> {
+    const scale = user.scale;
+    if (!scale) throw new UnitError('method', 'the dataset has no rating scale');
+    const llm = needLlm(unit.llm, this.method);
+    const state = this.personas.stateOf(user);
+    const coded = codeItems(items);
+    const blocks = await this.blocks(llm, user, state, items, coded);
+    const screening = await this.decider.screen(llm, state, coded, blocks);
+    const chosen = await this.decider.selectRatings(llm, state, coded, screening, scale, blocks);
+    const final = await this.checkRatings(llm, user, state, coded, scale, chosen);
+    return [...coded].map(([code, item]) => ({ item: item.id, rating: final.items[code]?.rating as number, reason: final.items[code]?.rationale }));
+  }
+}
