@@ -196,3 +196,4 @@ export type { Doc, Hit } from './retrieval/lexical-index.js';
 export type { ArtifactStore } from './artifacts/artifact-store.js';
 export { forEachRecord, stringField, numberField } from './data/record-lines.js';
 export type { RecordObject } from './data/record-lines.js';
+export { parseRecordLine } from './data/record-lines.js';

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { loadReported } from '../report/reported-values.js';
 import { dirname, resolve } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
@@ -18,6 +20,8 @@ import { displayName, isPlainObject, locateIn, mergeLayers, readLayers, type Lay
 export interface PluginUse<P> {
   readonly id: string;
   readonly plugin: P;
+  /** Directory of the config file that wrote this entry: its relative paths resolve against it. */
+  readonly baseDir: string;
   /** Validated options with defaults; secrets interpolated (never written anywhere). */
   readonly options: Record<string, unknown>;
 }
@@ -45,6 +49,8 @@ export interface LoadedConfig {
   readonly methods: readonly MethodUse[];
   readonly tasks: readonly TaskUse[];
   readonly overrides: readonly string[];
+  /** report.reported resolved against the file that named it; null when none. */
+  readonly reportedPath: string | null;
 }
 
 export interface LoadOptions {
@@ -86,13 +92,18 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
   for (const e of collapseErrors(validateTop.errors ?? [])) reportAjv(e, [], report);
 
   const configDir = dirname(layers[0]?.file ?? resolve(file));
-  const resolveOpts = { baseDir: configDir, allowLocalPlugins: opts.allowLocalPlugins ?? false };
+  // A relative path means "relative to the file that wrote it", also when that file is an extends: base.
+  const baseDirOf = (path: readonly PathSeg[]): string => {
+    const layer = layers.find((l) => locateIn(l, path) !== undefined);
+    return layer ? dirname(layer.file) : configDir;
+  };
+  const resolveOptsFor = (path: readonly PathSeg[]) => ({ baseDir: baseDirOf(path), allowLocalPlugins: opts.allowLocalPlugins ?? false });
 
   async function use(kind: 'dataset' | 'method' | 'llm', entry: unknown, path: PathSeg[]): Promise<{ plugin: DatasetPlugin | MethodPlugin | LlmPlugin; options: Record<string, unknown> } | null> {
     if (!isPlainObject(entry) || typeof entry['plugin'] !== 'string') return null;
     let plugin: DatasetPlugin | MethodPlugin | LlmPlugin;
     try {
-      plugin = await loadPlugin(kind, entry['plugin'], resolveOpts);
+      plugin = await loadPlugin(kind, entry['plugin'], resolveOptsFor([...path, 'plugin']));
     } catch (e) {
       if (e instanceof RegistryError) {
         report([...path, 'plugin'], e.message);
@@ -115,13 +126,13 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
   let topLlm: PluginUse<LlmPlugin> | null = null;
   if (isPlainObject(data['llm'])) {
     const u = await use('llm', data['llm'], ['llm']);
-    if (u) topLlm = { id: u.plugin.name, plugin: u.plugin as LlmPlugin, options: u.options };
+    if (u) topLlm = { id: u.plugin.name, plugin: u.plugin as LlmPlugin, options: u.options, baseDir: baseDirOf(['llm']) };
   }
 
   const datasets: PluginUse<DatasetPlugin>[] = [];
   for (const [i, entry] of asList(data['datasets']).entries()) {
     const u = await use('dataset', entry, ['datasets', i]);
-    if (u) datasets.push({ id: idOf(entry, u.plugin.name), plugin: u.plugin as DatasetPlugin, options: u.options });
+    if (u) datasets.push({ id: idOf(entry, u.plugin.name), plugin: u.plugin as DatasetPlugin, options: u.options, baseDir: baseDirOf(['datasets', i]) });
   }
 
   const methods: MethodUse[] = [];
@@ -132,11 +143,11 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     let llm = topLlm;
     if (isPlainObject(entry) && isPlainObject(entry['llm'])) {
       const lu = await use('llm', entry['llm'], ['methods', i, 'llm']);
-      llm = lu ? { id: lu.plugin.name, plugin: lu.plugin as LlmPlugin, options: lu.options } : null;
+      llm = lu ? { id: lu.plugin.name, plugin: lu.plugin as LlmPlugin, options: lu.options, baseDir: baseDirOf(['methods', i, 'llm']) } : null;
     } else if (plugin.usesLlm && !topLlm && !isPlainObject(data['llm'])) {
       report(['methods', i], `method "${plugin.name}" calls an LLM: add a top-level "llm:" (e.g. llm: { plugin: offline }) or one under this method`);
     }
-    methods.push({ id: idOf(entry, plugin.name), plugin, options: u.options, llm: plugin.usesLlm ? llm : null });
+    methods.push({ id: idOf(entry, plugin.name), plugin, options: u.options, llm: plugin.usesLlm ? llm : null, baseDir: baseDirOf(['methods', i]) });
   }
 
   const tasks: TaskUse[] = [];
@@ -164,6 +175,17 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     report(['report', 'baseline'], `baseline "${baseline}" is not a method id of this config.${didYouMean(baseline, methods.map((m) => m.id))}`);
   }
   scanStrayEnvRefs(data, [], report, secretPaths, unchecked);
+  const reportedRel = cfg.report?.reported;
+  const reportedPath = typeof reportedRel === 'string' ? resolve(baseDirOf(['report', 'reported']), reportedRel) : null;
+  if (reportedPath !== null && !existsSync(reportedPath)) {
+    report(['report', 'reported'], `the reported-numbers file ${reportedPath} does not exist (the path is relative to the config file that names it)`);
+  } else if (reportedPath !== null) {
+    try {
+      loadReported(reportedPath);
+    } catch (e) {
+      report(['report', 'reported'], (e as Error).message);
+    }
+  }
 
   if (issues.length > 0) throw new ConfigError(sortIssues(issues));
 
@@ -186,6 +208,7 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     methods,
     tasks,
     overrides: overrides.map((o) => o.expr),
+    reportedPath,
   };
 }
 

@@ -17,6 +17,10 @@ export class InteractionTable {
   private r = new Float32Array(1024);
   private t = new Float64Array(1024);
   private n = 0;
+  private lastUser = '';
+  private lastUi = -1;
+  private lastItem = '';
+  private lastIi = -1;
 
   get length(): number {
     return this.n;
@@ -24,18 +28,25 @@ export class InteractionTable {
 
   add(user: string, item: string, rating: number | null, timestamp: number): void {
     if (this.n === this.u.length) this.grow();
-    let ui = this.userIndex.get(user);
+    // Dumps come grouped by user or by item: the previous row's ids often repeat.
+    let ui = user === this.lastUser ? this.lastUi : this.userIndex.get(user);
     if (ui === undefined) {
       ui = this.userIds.length;
-      this.userIds.push(user);
-      this.userIndex.set(user, ui);
+      const own = ownString(user);
+      this.userIds.push(own);
+      this.userIndex.set(own, ui);
     }
-    let ii = this.itemIndex.get(item);
+    this.lastUser = user;
+    this.lastUi = ui;
+    let ii = item === this.lastItem ? this.lastIi : this.itemIndex.get(item);
     if (ii === undefined) {
       ii = this.itemIds.length;
-      this.itemIds.push(item);
-      this.itemIndex.set(item, ii);
+      const own = ownString(item);
+      this.itemIds.push(own);
+      this.itemIndex.set(own, ii);
     }
+    this.lastItem = item;
+    this.lastIi = ii;
     this.u[this.n] = ui;
     this.i[this.n] = ii;
     this.r[this.n] = rating === null ? NaN : rating;
@@ -117,4 +128,13 @@ export class InteractionTable {
     this.r = r;
     this.t = t;
   }
+}
+
+/**
+ * A copy of `s` that does not share memory with the string it was cut from:
+ * an id sliced out of a 1 MB chunk of a dump would otherwise keep the whole
+ * chunk alive for as long as the table.
+ */
+function ownString(s: string): string {
+  return (' ' + s).slice(1);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { DataError } from './data-error.js';
 
 export interface LineReadResult {
@@ -58,13 +59,18 @@ export async function forEachLine(path: string, onLine: (line: string, lineNo: n
   const source = gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
   if (gzip) raw.on('error', (e) => source.destroy(e));
   const utf8 = (opts.encoding ?? 'utf8') === 'utf8';
-  const decoder = utf8 ? new TextDecoder('utf-8', { fatal: true }) : null;
 
   let lineNo = 0;
   let carry = '';
+  // Bytes of the unfinished line, to locate a bad byte in it; and an incomplete
+  // UTF-8 sequence cut by the chunk boundary.
   let carryBytes: Buffer[] = [];
+  let tail: Buffer | null = null;
   const emit = (text: string, final: boolean) => {
+    // Split the chunk first and join the carried piece to its first line:
+    // splitting `carry + text` would split a cons string, several times slower.
     const parts = text.split('\n');
+    parts[0] = carry + (parts[0] as string);
     // A final newline ends the last line; it does not start another.
     const last = final && parts[parts.length - 1] !== '' ? parts.length : parts.length - 1;
     for (let i = 0; i < last; i++) {
@@ -79,30 +85,30 @@ export async function forEachLine(path: string, onLine: (line: string, lineNo: n
   };
 
   try {
-    for await (const chunk of source as AsyncIterable<Buffer>) {
+    for await (const piece of source as AsyncIterable<Buffer>) {
+      let chunk: Buffer = tail ? Buffer.concat([tail, piece]) : piece;
+      tail = null;
       let text: string;
-      if (decoder) {
-        try {
-          text = decoder.decode(chunk, { stream: true });
-        } catch {
-          throw badUtf8(path, [...carryBytes, chunk], lineNo);
+      // ASCII (most of every dump) decodes fastest as latin1, with the same result.
+      if (!utf8 || isAscii(chunk)) {
+        text = chunk.toString('latin1');
+      } else {
+        const cut = completeUtf8Length(chunk);
+        if (cut < chunk.length) {
+          tail = Buffer.from(chunk.subarray(cut));
+          chunk = chunk.subarray(0, cut);
         }
-        // Keep the bytes of the unfinished line, to locate a bad byte in it later.
+        if (!isUtf8(chunk)) throw badUtf8(path, [...carryBytes, chunk], lineNo);
+        text = chunk.toString('utf8');
+      }
+      if (utf8) {
         const nl = chunk.lastIndexOf(10);
         carryBytes = nl < 0 ? [...carryBytes, chunk] : [chunk.subarray(nl + 1)];
-      } else {
-        text = chunk.toString('latin1');
       }
-      emit(carry + text, false);
+      emit(text, false);
     }
-    if (decoder) {
-      try {
-        carry += decoder.decode();
-      } catch {
-        throw badUtf8(path, carryBytes, lineNo);
-      }
-    }
-    emit(carry, true);
+    if (tail) throw badUtf8(path, [...carryBytes, tail], lineNo);
+    emit('', true);
   } catch (e) {
     if (e instanceof DataError) throw e;
     const err = e as NodeJS.ErrnoException;
@@ -122,6 +128,20 @@ export async function forEachLine(path: string, onLine: (line: string, lineNo: n
     raw.destroy();
   }
   return { lines: lineNo, bytes, sha256: hash.digest('hex'), gzip };
+}
+
+/** Length of the prefix that ends on a complete UTF-8 character (a chunk may cut one). */
+function completeUtf8Length(b: Buffer): number {
+  const n = b.length;
+  for (let back = 1; back <= Math.min(4, n); back++) {
+    const c = b[n - back] as number;
+    if (c < 0x80) return n;
+    if (c >= 0xc0) {
+      const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+      return need > back ? n - back : n;
+    }
+  }
+  return n;
 }
 
 /** Finds the first invalid UTF-8 byte in the bytes since the last complete line. */

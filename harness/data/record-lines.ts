@@ -17,28 +17,26 @@ export interface RecordLinesOptions {
  * the column where parsing stopped.
  */
 export async function forEachRecord(path: string, onRecord: (record: RecordObject, lineNo: number) => void, opts: RecordLinesOptions): Promise<LineReadResult> {
-  return forEachLine(
-    path,
-    (line, lineNo) => {
-      let value: unknown;
-      const c1 = line.charCodeAt(1);
-      // {"…  is JSON; {'… {u'… are Python reprs.
-      if (c1 === 34 || (line.length > 1 && line.charCodeAt(0) === 91)) {
-        try {
-          value = JSON.parse(line);
-        } catch {
-          value = parseOrFail(path, line, lineNo, opts.fix);
-        }
-      } else {
-        value = parseOrFail(path, line, lineNo, opts.fix);
-      }
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        throw new DataError(path, lineNo, `expected one record ({…}) per line but found ${Array.isArray(value) ? 'a list' : JSON.stringify(value)?.slice(0, 40)}`, opts.fix);
-      }
-      onRecord(value as RecordObject, lineNo);
-    },
-    { fix: opts.fix },
-  );
+  return forEachLine(path, (line, lineNo) => onRecord(parseRecordLine(path, line, lineNo, opts.fix), lineNo), { fix: opts.fix });
+}
+
+/** One line as a record: a JSON object or a Python dict literal, else a DataError naming the column. */
+export function parseRecordLine(path: string, line: string, lineNo: number, fix: string): RecordObject {
+  let value: unknown;
+  // {"…  is JSON; {'… {u'… are Python reprs.
+  if (line.charCodeAt(1) === 34 || line.charCodeAt(0) === 91) {
+    try {
+      value = JSON.parse(line);
+    } catch {
+      value = parseOrFail(path, line, lineNo, fix);
+    }
+  } else {
+    value = parseOrFail(path, line, lineNo, fix);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new DataError(path, lineNo, `expected one record ({…}) per line but found ${Array.isArray(value) ? 'a list' : JSON.stringify(value)?.slice(0, 40)}`, fix);
+  }
+  return value as RecordObject;
 }
 
 function parseOrFail(path: string, line: string, lineNo: number, fix: string): PythonValue {

@@ -22,8 +22,21 @@ export interface SessionAction {
   readonly text: string | null;
 }
 
+/** A product an action involves (OPeRA's `products` column). */
+export interface SessionProduct {
+  readonly asin: string;
+  readonly title: string;
+  /** As shown, e.g. "$19.56"; null when the page gave none. */
+  readonly price: string | null;
+  readonly quantity: number | null;
+  /** Chosen options, e.g. [{ Size: "Medium" }, { Color: "Black" }]. */
+  readonly options: readonly Readonly<Record<string, string>>[];
+}
+
 export interface SessionStep {
   readonly index: number;
+  /** The dataset's id of the action (OPeRA `action_id`). */
+  readonly actionId: string;
   /** Unix seconds. */
   readonly timestamp: number;
   readonly url: string | null;
@@ -32,6 +45,8 @@ export interface SessionStep {
   readonly action: SessionAction;
   /** The user's stated reason, when the dataset has one. */
   readonly rationale: string | null;
+  /** Products the action involves (e.g. the item added to the cart); empty when none. */
+  readonly products: readonly SessionProduct[];
 }
 
 export interface Session {
@@ -39,7 +54,7 @@ export interface Session {
   readonly user: string;
   readonly split: 'train' | 'test';
   readonly steps: readonly SessionStep[];
-  /** Whether the session ended in a purchase. */
+  /** Whether the session ended in a purchase (how a loader decides is in its choices). */
   readonly purchased: boolean;
 }
 

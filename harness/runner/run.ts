@@ -109,7 +109,7 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
     const key = hashJson({ plugin: use.plugin.name, options: publicOptions(use.plugin.options, own), runtime });
     let door = doors.get(key);
     if (!door) {
-      const provider = await use.plugin.create(own as never, { seed: cfg.seeds[0] as number, configDir: cfg.dir, log });
+      const provider = await use.plugin.create(own as never, { seed: cfg.seeds[0] as number, configDir: use.baseDir, log });
       door = new LlmDoor(provider, {
         runtime,
         // A mock is deterministic and free: caching it would only fill the disk.
@@ -152,7 +152,7 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   for (const seed of cfg.seeds) {
     for (const d of cfg.datasets) {
       log.info(`loading dataset ${d.id}${cfg.seeds.length > 1 ? ` (seed ${seed})` : ''}`);
-      const loadedDataset: Dataset = await d.plugin.load(d.options as never, { seed, rng: Rng.derive(seed, 'dataset', d.id), configDir: cfg.dir, log });
+      const loadedDataset: Dataset = await d.plugin.load(d.options as never, { seed, rng: Rng.derive(seed, 'dataset', d.id), configDir: d.baseDir, log });
       (datasetsInfo as Record<string, Manifest['datasets'][string]>)[d.id] = {
         name: loadedDataset.name,
         split: loadedDataset.kind === 'ratings' ? loadedDataset.split.name : 'sessions',
@@ -312,7 +312,7 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
     level: rep.level,
     ci: rep.ci,
     seed: cfg.seeds[0] as number,
-    ...(rep.reported ? { reported: loadReported(resolve(cfg.dir, rep.reported)) } : {}),
+    ...(cfg.reportedPath ? { reported: loadReported(cfg.reportedPath) } : {}),
   });
   writeText(join(dir, 'metrics.json'), serializeMetrics(metrics));
   writeText(join(dir, 'comparisons.json'), JSON.stringify(comparisons, null, 2) + '\n');
@@ -360,14 +360,14 @@ async function createSimulator(
   artifacts: ArtifactStore,
   dir: string,
 ): Promise<Simulator> {
-  const ctx = { seed: cell.seed, configDir: cfg.dir, log, prompts };
+  const ctx = { seed: cell.seed, configDir: cell.method.baseDir, log, prompts };
   const sim = await cell.method.plugin.create(cell.method.options as never, ctx);
   if (sim.fit) {
     const fitUsage = emptyTotals();
     log.info(`fitting ${cell.method.id} on ${cell.datasetId}`);
     await sim.fit(trainDataOf(dataset), {
       seed: cell.seed,
-      configDir: cfg.dir,
+      configDir: cell.method.baseDir,
       log,
       rng: Rng.derive(cell.seed, 'fit', cell.method.id, cell.datasetId),
       llm: door ? door.meter(fitUsage, signal) : null,

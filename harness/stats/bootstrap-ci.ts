@@ -1,7 +1,8 @@
 import { checkLevel, checkResamples, checkSeed, checkValues, mean } from './check.js';
 import { normalCdf, normalQuantile } from './distributions.js';
 import { quantiles } from './quantile.js';
-import { resampleClusterMeans, resampleMeans, Stream } from './resample.js';
+import { meanDistribution } from './mean-distribution.js';
+import { resampleClusterMeans, Stream } from './resample.js';
 
 /** A statistic of a sample. It receives a scratch array that it must not keep or modify. */
 export type Statistic = (values: number[]) => number;
@@ -68,15 +69,15 @@ export function bootstrapCi(values: readonly number[], options: BootstrapCiOptio
   const units = plan === undefined ? x.length : plan.G;
   if (units === 1) return { lo: point, hi: point, point, level, method, B };
 
-  const stream = new Stream(seed);
-  const dist = new Float64Array(B);
-  if (plan === undefined) {
-    if (statistic === undefined) resampleMeans(x, B, stream, dist);
-    else resampleGeneric(x, statistic, B, stream, dist);
-  } else if (statistic === undefined) {
-    resampleClusterMeans(plan.sums, plan.sizes, B, stream, dist);
+  let dist: Float64Array;
+  if (plan === undefined && statistic === undefined) {
+    dist = meanDistribution(x, B, seed);
   } else {
-    resampleClustersGeneric(x, plan, statistic, B, stream, dist);
+    const stream = new Stream(seed);
+    dist = new Float64Array(B);
+    if (plan === undefined) resampleGeneric(x, statistic as Statistic, B, stream, dist);
+    else if (statistic === undefined) resampleClusterMeans(plan.sums, plan.sizes, B, stream, dist);
+    else resampleClustersGeneric(x, plan, statistic, B, stream, dist);
   }
 
   const alpha = (1 - level) / 2;
@@ -177,7 +178,7 @@ function resampleClustersGeneric(x: Float64Array, plan: ClusterPlan, statistic: 
 // ---- BCa ----------------------------------------------------------------------------------
 
 /** Leave-one-out values of the statistic. */
-function jackknife(x: Float64Array, statistic: Statistic | undefined): Float64Array {
+export function jackknife(x: Float64Array, statistic: Statistic | undefined): Float64Array {
   const n = x.length;
   const out = new Float64Array(n);
   if (statistic === undefined) {

@@ -11,7 +11,8 @@
  * - normal quantile: M. J. Wichura, "Algorithm AS 241: The percentage points of the
  *   normal distribution", Applied Statistics 37 (1988) 477-484 (PPND16, ~1e-16),
  *   as in R's qnorm.
- * - log-gamma: Stirling series with recurrence for small arguments.
+ * - log-gamma: Stirling series with recurrence for small arguments; log-beta arranged
+ *   as in R's lbeta (nmath/lbeta.c) to avoid cancellation for large arguments.
  * - regularised incomplete beta: continued fraction (modified Lentz), Numerical
  *   Recipes 3rd ed. section 6.4, with the symmetry I_x(a,b) = 1 - I_{1-x}(b,a).
  * - Student t: F(t) via I_{df/(df+t^2)}(df/2, 1/2); binomial cdf via
@@ -179,6 +180,15 @@ const STIRLING = [
 ];
 const HALF_LOG_2PI = 0.9189385332046728;
 
+/** lgamma(x) - ((x - 1/2) log x - x + log sqrt(2 pi)): the Stirling-series remainder, x >= 10. */
+function stirlingCorrection(x: number): number {
+  const inv = 1 / x;
+  const inv2 = inv * inv;
+  let series = 0;
+  for (let k = STIRLING.length - 1; k >= 0; k--) series = series * inv2 + (STIRLING[k] as number);
+  return series * inv;
+}
+
 /** log Gamma(x) for x > 0. */
 export function logGamma(x: number): number {
   if (!(x > 0)) throw new RangeError(`logGamma: x must be positive, got ${x}`);
@@ -193,11 +203,26 @@ export function logGamma(x: number): number {
     }
     shift = Math.log(prod);
   }
-  const inv = 1 / x;
-  const inv2 = inv * inv;
-  let series = 0;
-  for (let k = STIRLING.length - 1; k >= 0; k--) series = series * inv2 + (STIRLING[k] as number);
-  return (x - 0.5) * Math.log(x) - x + HALF_LOG_2PI + series * inv - shift;
+  return (x - 0.5) * Math.log(x) - x + HALF_LOG_2PI + stirlingCorrection(x) - shift;
+}
+
+/**
+ * log B(a, b) = log Gamma(a) + log Gamma(b) - log Gamma(a + b), arranged as in R's
+ * lbeta (nmath/lbeta.c) so that large arguments do not cancel.
+ */
+export function logBeta(a: number, b: number): number {
+  const p = Math.min(a, b);
+  const q = Math.max(a, b);
+  if (!(p > 0)) throw new RangeError(`logBeta: arguments must be positive, got ${a}, ${b}`);
+  if (p >= 10) {
+    const corr = stirlingCorrection(p) + stirlingCorrection(q) - stirlingCorrection(p + q);
+    return -0.5 * Math.log(q) + HALF_LOG_2PI + corr + (p - 0.5) * Math.log(p / (p + q)) + q * Math.log1p(-p / (p + q));
+  }
+  if (q >= 10) {
+    const corr = stirlingCorrection(q) - stirlingCorrection(p + q);
+    return logGamma(p) + corr + p - p * Math.log(p + q) + (q - 0.5) * Math.log1p(-p / (p + q));
+  }
+  return logGamma(p) + logGamma(q) - logGamma(p + q);
 }
 
 /** Continued fraction for the incomplete beta function (modified Lentz). */
@@ -234,21 +259,26 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
   throw new Error(`regularizedIncompleteBeta: continued fraction did not converge (a=${a}, b=${b}, x=${x})`);
 }
 
+/**
+ * I_x(a, b) given both x and y = 1 - x, each computed accurately by the caller (so that
+ * x close to 1 keeps the precision of y).
+ */
+function incompleteBeta(x: number, y: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (y <= 0) return 1;
+  const logX = x < 0.5 ? Math.log(x) : Math.log1p(-y);
+  const logY = y < 0.5 ? Math.log(y) : Math.log1p(-x);
+  const front = Math.exp(a * logX + b * logY - logBeta(a, b));
+  // The continued fraction converges fast for x < (a+1)/(a+b+2); use symmetry otherwise.
+  if (x < (a + 1) / (a + b + 2)) return (front * betaContinuedFraction(x, a, b)) / a;
+  return 1 - (front * betaContinuedFraction(y, b, a)) / b;
+}
+
 /** Regularised incomplete beta function I_x(a, b), a > 0, b > 0, 0 <= x <= 1. */
 export function regularizedIncompleteBeta(x: number, a: number, b: number): number {
   if (!(a > 0) || !(b > 0)) throw new RangeError(`regularizedIncompleteBeta: a and b must be positive, got a=${a}, b=${b}`);
   if (!(x >= 0 && x <= 1)) throw new RangeError(`regularizedIncompleteBeta: x must lie in [0, 1], got ${x}`);
-  if (x === 0) return 0;
-  if (x === 1) return 1;
-  const logFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x);
-  // The continued fraction converges fast for x < (a+1)/(a+b+2); use symmetry otherwise.
-  if (x < (a + 1) / (a + b + 2)) return (Math.exp(logFront) * betaContinuedFraction(x, a, b)) / a;
-  return 1 - (Math.exp(logFront) * betaContinuedFraction(1 - x, b, a)) / b;
-}
-
-/** The upper tail 1 - I_x(a, b), computed without cancellation when it is small. */
-function regularizedIncompleteBetaComplement(x: number, a: number, b: number): number {
-  return regularizedIncompleteBeta(1 - x, b, a);
+  return incompleteBeta(x, 1 - x, a, b);
 }
 
 // ---- Student t -------------------------------------------------------------------
@@ -264,11 +294,12 @@ export function studentTSf(t: number, df: number): number {
   if (t === Infinity) return 0;
   if (t === -Infinity) return 1;
   if (df === Infinity) return normalSf(t);
-  // P(|T| > |t|) = I_{df/(df+t^2)}(df/2, 1/2); for small t^2 use the complement form
-  // so that the tail probability keeps its precision.
+  // P(|T| > |t|) = I_{df/(df+t^2)}(df/2, 1/2), with 1 - x = t^2/(df+t^2) passed exactly.
+  // (incompleteBeta only takes the 1 - ... branch when the result is at least ~1/2.)
   const t2 = t * t;
   const x = df / (df + t2);
-  const twoTail = x < 0.5 ? regularizedIncompleteBeta(x, df / 2, 0.5) : regularizedIncompleteBetaComplement(t2 / (df + t2), 0.5, df / 2);
+  const y = t2 / (df + t2);
+  const twoTail = incompleteBeta(x, y, df / 2, 0.5);
   return t > 0 ? twoTail / 2 : 1 - twoTail / 2;
 }
 
@@ -320,7 +351,10 @@ export function binomialPmf(k: number, n: number, p: number): number {
   if (!Number.isInteger(k) || k < 0 || k > n) return 0;
   if (p === 0) return k === 0 ? 1 : 0;
   if (p === 1) return k === n ? 1 : 0;
-  const logC = logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
+  if (k === 0) return Math.exp(n * Math.log1p(-p));
+  if (k === n) return Math.exp(n * Math.log(p));
+  // C(n, k) = 1 / ((n + 1) B(k + 1, n - k + 1)).
+  const logC = -Math.log(n + 1) - logBeta(k + 1, n - k + 1);
   return Math.exp(logC + k * Math.log(p) + (n - k) * Math.log1p(-p));
 }
 
@@ -333,7 +367,7 @@ export function binomialCdf(k: number, n: number, p: number): number {
   if (k >= n) return 1;
   if (p === 0) return 1;
   if (p === 1) return 0;
-  return regularizedIncompleteBeta(1 - p, n - k, k + 1);
+  return incompleteBeta(1 - p, p, n - k, k + 1);
 }
 
 /** P(X > k) for X ~ Binomial(n, p). */
@@ -345,5 +379,5 @@ export function binomialSf(k: number, n: number, p: number): number {
   if (k >= n) return 0;
   if (p === 0) return 0;
   if (p === 1) return 1;
-  return regularizedIncompleteBeta(p, k + 1, n - k);
+  return incompleteBeta(p, 1 - p, k + 1, n - k);
 }

@@ -1,7 +1,8 @@
 import { type Alternative, checkAlternative, checkLevel, checkPaired, checkResamples, checkSeed, checkValues, mean } from './check.js';
 import type { Statistic } from './bootstrap-ci.js';
 import { quantiles } from './quantile.js';
-import { resampleMeans, Stream } from './resample.js';
+import { meanDifferenceDistribution } from './mean-distribution.js';
+import { Stream } from './resample.js';
 
 export interface PairedBootstrapOptions {
   /** Statistic of one system's per-unit values; the mean when omitted (fast path). */
@@ -71,16 +72,14 @@ export function pairedBootstrapTest(a: readonly number[], b: readonly number[], 
   const xa = Float64Array.from(a);
   const xb = Float64Array.from(b);
   const effectSize = mean(xa) - mean(xb);
-  const stream = new Stream(seed);
-  const dist = new Float64Array(B);
+  let dist: Float64Array;
   let observed: number;
   if (statistic === undefined) {
-    // mean(a*) - mean(b*) = mean(d*) for the same resampled indices: one pass over d.
-    const d = new Float64Array(n);
-    for (let i = 0; i < n; i++) d[i] = (xa[i] as number) - (xb[i] as number);
-    observed = mean(d);
-    resampleMeans(d, B, stream, dist);
+    observed = effectSize;
+    dist = meanDifferenceDistribution(xa, xb, B, seed);
   } else {
+    const stream = new Stream(seed);
+    dist = new Float64Array(B);
     observed = callStatistic(statistic, Array.from(xa)) - callStatistic(statistic, Array.from(xb));
     const bufA = new Array<number>(n).fill(0);
     const bufB = new Array<number>(n).fill(0);
