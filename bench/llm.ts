@@ -74,6 +74,7 @@ export async function benchLlm(): Promise<string[]> {
     const doorMs: number[] = [];
     const llm = door.meter(emptyTotals(), new AbortController().signal);
     let next = 0;
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: INFLIGHT }, async () => {
@@ -85,6 +86,7 @@ export async function benchLlm(): Promise<string[]> {
       }),
     );
     const secs = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     const rate = CALLS / secs;
     // Overhead: what a call spends in the harness around the provider call (cache lookup and store, limiter, retry wrapper, pricing).
     const sortedOverhead = median(doorMs) - median(providerMs);
@@ -99,7 +101,7 @@ export async function benchLlm(): Promise<string[]> {
       `LLM layer vs local OpenAI-compatible server (fixed ${LATENCY} ms, ${INFLIGHT} in flight, ${CALLS} calls, real openai SDK):`,
       `  achieved ${rate.toFixed(1)} calls/s; ideal ${(INFLIGHT * 1000) / LATENCY}/s; ratio ${(rate / ((INFLIGHT * 1000) / LATENCY)).toFixed(3)} (target ≥ 0.95)`,
       `  harness overhead per call (median door time − median provider time): ${sortedOverhead.toFixed(3)} ms (target ≤ 0.3 ms)`,
-      `  max in flight seen by the limiter: ${door.maxInFlight}`,
+      `  max in flight seen by the limiter: ${door.maxInFlight}; median provider call ${median(providerMs).toFixed(1)} ms; harness process CPU ${(((cpu.user + cpu.system) / 1000) / CALLS).toFixed(2)} ms per call`,
       `  cache replay: ${(CALLS / replaySecs).toFixed(0)} calls/s (target ≥ 10,000)`,
     ];
   } finally {

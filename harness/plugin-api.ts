@@ -197,3 +197,4 @@ export type { ArtifactStore } from './artifacts/artifact-store.js';
 export { forEachRecord, stringField, numberField } from './data/record-lines.js';
 export type { RecordObject } from './data/record-lines.js';
 export { parseRecordLine } from './data/record-lines.js';
+export { nodeFetch } from './llm/node-fetch.js';

@@ -9,6 +9,7 @@ import {
   type LlmRequest,
   type ProviderReply,
 } from '../../../harness/plugin-api.js';
+import { nodeFetch } from '../../../harness/plugin-api.js';
 import { openAiBatch } from './batch.js';
 import { toProviderError } from './errors.js';
 
@@ -37,7 +38,7 @@ export default defineLlm({
     const baseURL = o.baseURL.replace(/\/+$/, '');
     let client: OpenAI | null = null;
     // Created at the first real call: a run answered from the cache needs no key.
-    const getClient = () => (client ??= new OpenAI({ apiKey: apiKeyFrom(o.apiKeyEnv, 'OpenAI-compatible'), baseURL, maxRetries: 0, timeout: 24 * 3600 * 1000 }));
+    const getClient = () => (client ??= new OpenAI({ apiKey: apiKeyFrom(o.apiKeyEnv, 'OpenAI-compatible'), baseURL, maxRetries: 0, timeout: 24 * 3600 * 1000, fetch: nodeFetch() }));
 
     const body = (r: LlmRequest): Record<string, unknown> => {
       const schema = r.schema;
