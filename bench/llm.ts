@@ -26,7 +26,7 @@ const median = (xs: number[]) => {
 export async function benchLlm(): Promise<string[]> {
   const LATENCY = 100;
   const INFLIGHT = 64;
-  const CALLS = 64 * 30;
+  const CALLS = 64 * 60;
   const child = spawn(process.execPath, ['--import', 'tsx', new URL('./llm-server-process.ts', import.meta.url).pathname, String(LATENCY)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const baseURL = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);

@@ -98,14 +98,25 @@ export class LlmCache {
         );
   }
 
+  /**
+   * Entries written since the last flush. A commit per call costs more CPU than
+   * the rest of the harness's path together, so puts are grouped into one
+   * transaction every few milliseconds; the runner flushes before it records a
+   * unit, so a finished unit's answers are always in the file.
+   */
+  private pending = new Map<string, Row>();
+  private flushTimer: NodeJS.Timeout | null = null;
+
   get(key: string): CacheEntry | undefined {
+    const buffered = this.pending.get(key);
+    if (buffered) return toEntry(buffered);
     const row = this.getStmt.get(key);
     return row ? toEntry(row) : undefined;
   }
 
   put(e: CacheEntry): void {
     if (this.readOnly) return;
-    this.putStmt.run({
+    this.pending.set(e.key, {
       key: e.key,
       provider: e.provider,
       model: e.model,
@@ -118,9 +129,24 @@ export class LlmCache {
       model_version: e.modelVersion,
       created_at: e.createdAt,
     });
+    if (this.pending.size >= 512) this.flush();
+    else if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), 10);
+  }
+
+  /** Writes the buffered entries in one transaction. */
+  flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (this.pending.size === 0 || !this.db.open) return;
+    const rows = [...this.pending.values()];
+    this.pending = new Map();
+    this.db.transaction(() => {
+      for (const r of rows) this.putStmt.run(r);
+    })();
   }
 
   stats(): CacheStats {
+    this.flush();
     const entries = (this.db.prepare('SELECT COUNT(*) AS n FROM responses').get() as { n: number }).n;
     const page = this.db.pragma('page_count', { simple: true }) as number;
     const size = this.db.pragma('page_size', { simple: true }) as number;
@@ -132,6 +158,7 @@ export class LlmCache {
 
   /** Copies the entries with these keys into a new cache file (what a reviewer is sent). */
   exportKeys(keys: Iterable<string>, toPath: string): { written: number; missing: string[] } {
+    this.flush();
     if (existsSync(toPath)) throw new Error(`${toPath} already exists; export writes a new file (remove it or choose another name)`);
     const out = new LlmCache(toPath);
     let written = 0;
@@ -152,6 +179,7 @@ export class LlmCache {
 
   /** Adds another cache file's entries; existing keys are kept. */
   importFrom(fromPath: string): { added: number; skipped: number } {
+    this.flush();
     if (!existsSync(fromPath)) throw new Error(`${fromPath} does not exist: give the path of a cache file made by "usersim cache export"`);
     const src = new LlmCache(fromPath, true);
     let added = 0;
@@ -172,6 +200,7 @@ export class LlmCache {
 
   /** Deletes entries not in `keep` (when given) and/or older than `before` (ISO time). */
   prune(opts: { keep?: ReadonlySet<string>; before?: string }): number {
+    this.flush();
     let removed = 0;
     const del = this.db.prepare('DELETE FROM responses WHERE key = ?');
     const rows = this.db.prepare('SELECT key, created_at FROM responses').all() as Array<{ key: string; created_at: string }>;
@@ -186,6 +215,7 @@ export class LlmCache {
   }
 
   close(): void {
+    this.flush();
     if (this.db.open) this.db.close();
   }
 }

@@ -266,6 +266,8 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
             unitErrors++;
           }
           if (signal.aborted && line.error) return;
+          // The unit's answers reach the cache file before its line is recorded.
+          cache?.flush();
           store.append(line);
           computed++;
           progress.tick();
