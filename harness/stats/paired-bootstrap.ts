@@ -48,9 +48,14 @@ const FN = 'pairedBootstrapTest';
  *
  * The +1 counts the observed sample as one of the resamples (Davison & Hinkley 1997,
  * Bootstrap Methods and their Application, eq. 4.11), so p is never 0 and the
- * smallest attainable p-value is 1/(B+1). Replicates within a relative 1e-12 of the
- * threshold count as "at least as extreme" (ties are conservative; resampled sums of
- * the same numbers can differ in the last bits).
+ * smallest attainable p-value is 1/(B+1). Replicates within 1e-12 * max(|delta|, |delta*|)
+ * of the threshold count as "at least as extreme" (ties are conservative; resampled sums
+ * of the same numbers can differ in the last bits).
+ *
+ * With the default statistic (the mean) the replicates are mean(a*) - mean(b*) from
+ * the fast paths of mean-distribution.ts: multinomial counts when the differences take
+ * few distinct values, otherwise the resampled means of a and b on common indices --
+ * memoised, so a test that uses the seed of the CIs of a and b reuses their resamples.
  *
  * Needs at least 2 pairs: with one pair every replicate equals the observation and
  * the bootstrap has no variability to test against.
@@ -83,10 +88,11 @@ export function pairedBootstrapTest(a: readonly number[], b: readonly number[], 
     observed = callStatistic(statistic, Array.from(xa)) - callStatistic(statistic, Array.from(xb));
     const bufA = new Array<number>(n).fill(0);
     const bufB = new Array<number>(n).fill(0);
+    const idx = new Int32Array(n);
     for (let r = 0; r < B; r++) {
-      stream.beginResample();
+      stream.drawIndices(n, idx);
       for (let i = 0; i < n; i++) {
-        const j = stream.index(n);
+        const j = idx[i] as number;
         bufA[i] = xa[j] as number;
         bufB[i] = xb[j] as number;
       }

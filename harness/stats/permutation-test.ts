@@ -37,8 +37,13 @@ const FN = 'permutationTest';
  *   p = (count + 1) / (B + 1)
  *
  * (the observed assignment counted once; Phipson & Smyth 2010, "Permutation p-values
- * should never be zero", Stat. Appl. Genet. Mol. Biol. 9:39). Replicates within a
- * relative 1e-12 of the observed value count as ties (at least as extreme).
+ * should never be zero", Stat. Appl. Genet. Mol. Biol. 9:39). Replicates within
+ * 1e-12 * sum |d_i| of the observed value count as ties (at least as extreme): sums of
+ * the same numbers in another order may differ in the last bits.
+ *
+ * The sign flips come 32 to an output of the seeded stream (resample.ts, signFlipSums),
+ * summed four differences at a time from precomputed subset sums: about 0.2 ns per
+ * difference and assignment.
  *
  * When 2^n <= B the 2^n assignments are enumerated instead and p = count / 2^n, the
  * exact randomisation p-value (the identity assignment is among them, so p > 0), as

@@ -74,9 +74,45 @@ export class Stream {
         u = t & 0xffff;
         this.spare = t >>> 16;
       }
-      const m = u * n;
-      if (m % 65536 >= thr) return Math.floor(m / 65536);
+      const m = Math.imul(u, n);
+      if ((m & 0xffff) >= thr) return m >>> 16;
     }
+  }
+
+  /**
+   * The indices of one resample: out[i] = index(n) for i = 0..count-1, starting on a
+   * fresh output -- the draws the kernels make, with the state in locals.
+   */
+  drawIndices(n: number, out: Int32Array, count: number = out.length): void {
+    this.spare = -1;
+    if (n > 65536) {
+      for (let i = 0; i < count; i++) out[i] = this.index(n);
+      return;
+    }
+    const thr = 65536 % n;
+    let a = this.a | 0;
+    let b = this.b | 0;
+    let c = this.c | 0;
+    let d = this.d | 0;
+    let k = 0;
+    while (k < count) {
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (c << 21) | (c >>> 11);
+      c = (c + t) | 0;
+      const m0 = Math.imul(t & 0xffff, n);
+      if ((m0 & 0xffff) >= thr) out[k++] = m0 >>> 16;
+      if (k < count) {
+        const m1 = Math.imul(t >>> 16, n);
+        if ((m1 & 0xffff) >= thr) out[k++] = m1 >>> 16;
+      }
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
   }
 }
 
@@ -174,13 +210,14 @@ export function resampleMeans(x: Float64Array, B: number, stream: Stream, out: F
 }
 
 /**
- * resampleMeans of two aligned arrays on the same resampled indices (paired data);
+ * resampleMeans of two aligned arrays on the same resampled indices (paired data),
+ * given interleaved as xy = [x0, y0, x1, y1, ...] so that a pair is one memory access;
  * each output is bitwise what resampleMeans gives for that array alone.
  */
-export function resampleMeansPair(x: Float64Array, y: Float64Array, B: number, stream: Stream, out: Float64Array, outY: Float64Array): void {
-  const n = x.length;
+export function resampleMeansPair(xy: Float64Array, B: number, stream: Stream, out: Float64Array, outY: Float64Array): void {
+  const n = xy.length >>> 1;
   if (n > 65536) {
-    resampleMeansPairWide(x, y, B, stream, out, outY);
+    resampleMeansPairWide(xy, B, stream, out, outY);
     return;
   }
   const thr = 65536 % n;
@@ -219,34 +256,42 @@ export function resampleMeansPair(x: Float64Array, y: Float64Array, B: number, s
       if ((m0 & 0xffff) < thr || (m1 & 0xffff) < thr || (m2 & 0xffff) < thr || (m3 & 0xffff) < thr) {
         // Rare: at least one digit rejected; take the others in order.
         if ((m0 & 0xffff) >= thr) {
-          s0 += x[m0 >>> 16] as number;
-          y0 += y[m0 >>> 16] as number;
+          const j0 = (m0 >>> 16) << 1;
+          s0 += xy[j0] as number;
+          y0 += xy[j0 + 1] as number;
           k++;
         }
         if ((m1 & 0xffff) >= thr) {
-          s1 += x[m1 >>> 16] as number;
-          y1 += y[m1 >>> 16] as number;
+          const j1 = (m1 >>> 16) << 1;
+          s1 += xy[j1] as number;
+          y1 += xy[j1 + 1] as number;
           k++;
         }
         if ((m2 & 0xffff) >= thr) {
-          s2 += x[m2 >>> 16] as number;
-          y2 += y[m2 >>> 16] as number;
+          const j2 = (m2 >>> 16) << 1;
+          s2 += xy[j2] as number;
+          y2 += xy[j2 + 1] as number;
           k++;
         }
         if ((m3 & 0xffff) >= thr) {
-          s3 += x[m3 >>> 16] as number;
-          y3 += y[m3 >>> 16] as number;
+          const j3 = (m3 >>> 16) << 1;
+          s3 += xy[j3] as number;
+          y3 += xy[j3 + 1] as number;
           k++;
         }
       } else {
-        s0 += x[m0 >>> 16] as number;
-          y0 += y[m0 >>> 16] as number;
-        s1 += x[m1 >>> 16] as number;
-          y1 += y[m1 >>> 16] as number;
-        s2 += x[m2 >>> 16] as number;
-          y2 += y[m2 >>> 16] as number;
-        s3 += x[m3 >>> 16] as number;
-          y3 += y[m3 >>> 16] as number;
+        const j0 = (m0 >>> 16) << 1;
+          s0 += xy[j0] as number;
+          y0 += xy[j0 + 1] as number;
+        const j1 = (m1 >>> 16) << 1;
+          s1 += xy[j1] as number;
+          y1 += xy[j1 + 1] as number;
+        const j2 = (m2 >>> 16) << 1;
+          s2 += xy[j2] as number;
+          y2 += xy[j2 + 1] as number;
+        const j3 = (m3 >>> 16) << 1;
+          s3 += xy[j3] as number;
+          y3 += xy[j3 + 1] as number;
         k += 4;
       }
     }
@@ -259,15 +304,17 @@ export function resampleMeansPair(x: Float64Array, y: Float64Array, B: number, s
       c = (c + t) | 0;
       const m0 = Math.imul(t & 0xffff, n);
       if ((m0 & 0xffff) >= thr) {
-        s0 += x[m0 >>> 16] as number;
-          y0 += y[m0 >>> 16] as number;
+        const j0 = (m0 >>> 16) << 1;
+          s0 += xy[j0] as number;
+          y0 += xy[j0 + 1] as number;
         k++;
       }
       if (k < n) {
         const m1 = Math.imul(t >>> 16, n);
         if ((m1 & 0xffff) >= thr) {
-          s1 += x[m1 >>> 16] as number;
-          y1 += y[m1 >>> 16] as number;
+          const j1 = (m1 >>> 16) << 1;
+          s1 += xy[j1] as number;
+          y1 += xy[j1 + 1] as number;
           k++;
         }
       }
@@ -282,15 +329,15 @@ export function resampleMeansPair(x: Float64Array, y: Float64Array, B: number, s
 }
 
 /** resampleMeansPair for more than 65536 values. */
-function resampleMeansPairWide(x: Float64Array, y: Float64Array, B: number, stream: Stream, out: Float64Array, outY: Float64Array): void {
-  const n = x.length;
+function resampleMeansPairWide(xy: Float64Array, B: number, stream: Stream, out: Float64Array, outY: Float64Array): void {
+  const n = xy.length >>> 1;
   for (let r = 0; r < B; r++) {
     let s = 0;
     let t = 0;
     for (let i = 0; i < n; i++) {
-      const j = stream.index(n);
-      s += x[j] as number;
-      t += y[j] as number;
+      const j = stream.index(n) << 1;
+      s += xy[j] as number;
+      t += xy[j + 1] as number;
     }
     out[r] = s / n;
     outY[r] = t / n;
@@ -309,21 +356,19 @@ function resampleMeansWide(x: Float64Array, B: number, stream: Stream, out: Floa
 
 /**
  * Cluster bootstrap of the mean of all units: draw G clusters with replacement and
- * return (sum of their unit values) / (number of their units).
+ * return (sum of their unit values) / (number of their units), through the paired
+ * kernel on the interleaved (cluster sum, cluster size) pairs.
  */
 export function resampleClusterMeans(sums: Float64Array, sizes: Float64Array, B: number, stream: Stream, out: Float64Array): void {
   const G = sums.length;
-  for (let r = 0; r < B; r++) {
-    stream.beginResample();
-    let s = 0;
-    let m = 0;
-    for (let i = 0; i < G; i++) {
-      const g = stream.index(G);
-      s += sums[g] as number;
-      m += sizes[g] as number;
-    }
-    out[r] = s / m;
+  const xy = new Float64Array(2 * G);
+  for (let g = 0; g < G; g++) {
+    xy[2 * g] = sums[g] as number;
+    xy[2 * g + 1] = sizes[g] as number;
   }
+  const meanSize = new Float64Array(B);
+  resampleMeansPair(xy, B, stream, out, meanSize);
+  for (let r = 0; r < B; r++) out[r] = (out[r] as number) / (meanSize[r] as number);
 }
 
 /**

@@ -118,7 +118,7 @@ export function withStatistics(m: MetricsFile, o: TableStatsOptions): { metrics:
   const cells = m.cells.map((c) => ({ ...c, metrics: { ...c.metrics } as Record<string, CellMetric> }));
   for (const c of cells) {
     for (const [key, metric] of Object.entries(c.metrics)) {
-      const ci = ciOf(metric, o, hashJson({ seed: o.seed, ci: [c.dataset, c.seed, c.task, c.method, key] }));
+      const ci = ciOf(metric, o, tableSeed(o, c));
       const rep = o.reported?.cells.find((r) => r.dataset === c.dataset && r.task === c.task && r.method === c.method && r.metric === key);
       c.metrics[key] = {
         ...metric,
@@ -148,13 +148,15 @@ export function withStatistics(m: MetricsFile, o: TableStatsOptions): { metrics:
         if (!bm) continue;
         const mine = units(metric);
         const theirs = units(bm);
-        const shared = [...mine.keys()].filter((k) => theirs.has(k)).sort();
-        if (shared.length < 2) continue;
-        const a = shared.map((k) => mine.get(k)?.s as number);
-        const b = shared.map((k) => theirs.get(k)?.s as number);
-        const t = runTest(a, b, metric.direction, o, hashJson({ seed: o.seed, test: [c.dataset, c.seed, c.task, c.method, key] }));
+        // In the units' own order (the task's, the same for every method), so that with
+        // no unit errors a and b are exactly the arrays the CIs resampled.
+        const common = [...mine.keys()].filter((k) => theirs.has(k));
+        if (common.length < 2) continue;
+        const a = common.map((k) => mine.get(k)?.s as number);
+        const b = common.map((k) => theirs.get(k)?.s as number);
+        const t = runTest(a, b, metric.direction, o, tableSeed(o, c));
         const effect = a.reduce((s, x, k) => s + x - (b[k] as number), 0) / a.length;
-        comparisons.push({ dataset: c.dataset, seed: c.seed, task: c.task, method: c.method, metric: key, direction: metric.direction, baseline: o.baseline, test: o.test, n: shared.length, statistic: t.statistic, effect, pValue: t.pValue });
+        comparisons.push({ dataset: c.dataset, seed: c.seed, task: c.task, method: c.method, metric: key, direction: metric.direction, baseline: o.baseline, test: o.test, n: common.length, statistic: t.statistic, effect, pValue: t.pValue });
       }
     }
   }
@@ -185,6 +187,17 @@ export function withStatistics(m: MetricsFile, o: TableStatsOptions): { metrics:
     metrics: { ...m, cells, statistics: { ...describeStats(o) } },
     comparisons: { baseline: o.baseline ?? null, test: o.test, correction: o.correction, alpha: o.alpha, B: o.B, comparisons: adjusted },
   };
+}
+
+/**
+ * One resampling seed per table (dataset × seed): every interval and every
+ * paired test of the table draws the same unit resamples (common random
+ * numbers). Besides making comparisons within a table consistent, it lets the
+ * bootstrap reuse the resampled means of each series between its interval and
+ * its tests (harness/stats/mean-distribution.ts memoises them).
+ */
+function tableSeed(o: TableStatsOptions, c: { dataset: string; seed: number }): string {
+  return hashJson({ seed: o.seed, table: [c.dataset, c.seed] });
 }
 
 function describeStats(o: TableStatsOptions): NonNullable<MetricsFile['statistics']> {
