@@ -1,5 +1,5 @@
 import { defineMethod, renderTemplate, Type, UnitError, UserViews, type Llm, type RatingScale, type UserView } from '../../../harness/plugin-api.js';
-import { codeItems, needLlm } from './items.js';
+import { codeItems, needLlm } from '../../../harness/plugin-api.js';
 import type { Agent4RecPrompts, CallSettings } from './llm-call.js';
 import type { PageItem } from './page.js';
 import { profileText, type Agent4RecProfile } from './profile.js';

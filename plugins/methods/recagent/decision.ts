@@ -1,5 +1,5 @@
 import { renderTemplate, UnitError, type Item, type Judgement, type Llm, type RatingPrediction, type RatingScale } from '../../../harness/plugin-api.js';
-import { itemQuery, itemsBlock, keyedObject, ratingSchema, snapRating } from './items.js';
+import { itemQuery, itemsBlock, keyedObject, ratingSchema, snapRating } from '../../../harness/plugin-api.js';
 import { askJson, type CallSettings, type RecAgentPrompts } from './llm-call.js';
 import type { MemoryEntry } from './memory-entry.js';
 import type { RecAgentMemory } from './memory.js';

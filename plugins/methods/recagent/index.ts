@@ -1,6 +1,6 @@
 import { defineMethod, Type } from '../../../harness/plugin-api.js';
 import { discriminate, rate, type DecisionDeps } from './decision.js';
-import { codeItems, needLlm } from './items.js';
+import { codeItems, needLlm } from '../../../harness/plugin-api.js';
 import type { CallSettings, RecAgentPrompts } from './llm-call.js';
 import { RecAgentUsers } from './user-state.js';
 

@@ -1,5 +1,9 @@
 import {
   attributesText,
+  codeItems,
+  itemsBlock,
+  keyedObject,
+  needLlm,
   defineMethod,
   itemLine,
   renderTemplate,
@@ -22,18 +26,8 @@ const Options = Type.Object(
   { additionalProperties: false },
 );
 
-/** Short codes instead of raw ids keep prompts compact and stop ids from hinting at anything. */
-function codes(items: readonly Item[]): Map<string, Item> {
-  return new Map(items.map((item, k) => [`i${k + 1}`, item]));
-}
-
 function list(entries: readonly HistoryEntry[]): string {
   return entries.length === 0 ? '(none)' : entries.map((h) => `- ${itemLine(h.item)}${h.rating !== null ? ` (you gave ${h.rating})` : ''}`).join('\n');
-}
-
-function needLlm(llm: Llm | null): Llm {
-  if (!llm) throw new UnitError('method', 'zero-shot needs an LLM but none was configured');
-  return llm;
 }
 
 /** The raw LLM row: persona and history in one prompt, a structured answer. */
@@ -57,19 +51,14 @@ export default defineMethod({
         liked: list(h.liked),
         disliked: list(h.disliked),
         count: coded.size,
-        items: [...coded].map(([code, item]) => `${code}: ${itemLine(item)}`).join('\n'),
+        items: itemsBlock(coded),
       };
     };
     return {
       async discriminate(user, items, unit) {
-        const coded = codes(items);
-        const schema = {
-          type: 'object',
-          properties: Object.fromEntries([...coded.keys()].map((c) => [c, { type: 'boolean' }])),
-          required: [...coded.keys()],
-          additionalProperties: false,
-        };
-        const reply = await needLlm(unit.llm).json<Record<string, boolean>>({
+        const coded = codeItems(items);
+        const schema = keyedObject([...coded.keys()], { type: 'boolean' });
+        const reply = await needLlm(unit.llm, 'zero-shot').json<Record<string, boolean>>({
           messages: [
             { role: 'system', content: system },
             { role: 'user', content: renderTemplate(ctx.prompts['discriminate'] as string, vars(user, coded)) },
@@ -84,14 +73,9 @@ export default defineMethod({
       async rate(user, items, unit) {
         const scale = user.scale;
         if (!scale) throw new UnitError('method', 'the dataset has no rating scale');
-        const coded = codes(items);
-        const schema = {
-          type: 'object',
-          properties: Object.fromEntries([...coded.keys()].map((c) => [c, { type: 'number', minimum: scale.min, maximum: scale.max }])),
-          required: [...coded.keys()],
-          additionalProperties: false,
-        };
-        const reply = await needLlm(unit.llm).json<Record<string, number>>({
+        const coded = codeItems(items);
+        const schema = keyedObject([...coded.keys()], { type: 'number', minimum: scale.min, maximum: scale.max });
+        const reply = await needLlm(unit.llm, 'zero-shot').json<Record<string, number>>({
           messages: [
             { role: 'system', content: system },
             { role: 'user', content: renderTemplate(ctx.prompts['rate'] as string, { ...vars(user, coded), min: scale.min, max: scale.max, step: scale.step }) },

@@ -1,10 +1,20 @@
-import { itemLine, UnitError, type Item, type Llm, type RatingScale } from '../../../harness/plugin-api.js';
+import { itemLine } from '../data/user-text.js';
+import type { Item, RatingScale } from '../data/types.js';
+import { UnitError } from '../llm/errors.js';
+import type { Llm } from '../plugin-api.js';
+
+/**
+ * Helpers every LLM simulator needs to put items into a prompt and get a
+ * structured answer back. Shared so that simulators differ in their logic and
+ * prompts, not in how they talk to the model.
+ */
 
 /** Short codes instead of raw ids keep prompts compact and stop ids from hinting at anything. */
 export function codeItems(items: readonly Item[]): Map<string, Item> {
   return new Map(items.map((item, k) => [`i${k + 1}`, item]));
 }
 
+/** One line per coded item: "i1: Title [genres] — description". */
 export function itemsBlock(coded: ReadonlyMap<string, Item>): string {
   return [...coded].map(([code, item]) => `${code}: ${itemLine(item)}`).join('\n');
 }
@@ -39,4 +49,26 @@ export function keyedObject(keys: readonly string[], value: Record<string, unkno
     required: [...keys],
     additionalProperties: false,
   };
+}
+
+export interface CallSettings {
+  readonly temperature: number;
+  readonly maxTokens: number;
+}
+
+/** One structured call: a system prompt (none when empty), one user turn, a schema. */
+export function askJson<T>(llm: Llm, settings: CallSettings, system: string, user: string, schema: Record<string, unknown>, schemaName: string): Promise<T> {
+  return llm.json<T>({
+    messages:
+      system === ''
+        ? [{ role: 'user', content: user }]
+        : [
+            { role: 'system', content: system },
+            { role: 'user', content: user },
+          ],
+    schema,
+    schemaName,
+    temperature: settings.temperature,
+    maxTokens: settings.maxTokens,
+  });
 }
