@@ -1,3 +1,4 @@
+import { IdInterner } from './id-interner.js';
 import type { Interaction } from './types.js';
 
 /**
@@ -7,46 +8,43 @@ import type { Interaction } from './types.js';
  * once k-core filtering and user selection have cut them down.
  */
 export class InteractionTable {
-  readonly userIds: string[] = [];
-  readonly itemIds: string[] = [];
-  private readonly userIndex = new Map<string, number>();
-  private readonly itemIndex = new Map<string, number>();
+  private readonly users = new IdInterner();
+  private readonly items = new IdInterner();
   private u = new Int32Array(1024);
   private i = new Int32Array(1024);
   /** NaN stands for "no rating" (implicit feedback). */
   private r = new Float32Array(1024);
   private t = new Float64Array(1024);
   private n = 0;
-  private lastUser = '';
-  private lastUi = -1;
-  private lastItem = '';
-  private lastIi = -1;
+
+  /** User ids by index. */
+  get userIds(): readonly string[] {
+    return this.users.keys;
+  }
+
+  /** Item ids by index. */
+  get itemIds(): readonly string[] {
+    return this.items.keys;
+  }
 
   get length(): number {
     return this.n;
   }
 
   add(user: string, item: string, rating: number | null, timestamp: number): void {
+    this.push(this.users.intern(user), this.items.intern(item), rating, timestamp);
+  }
+
+  /**
+   * add() with the ids given as UTF-8 bytes of a line (`buf[start, end)`): a
+   * dump reader then makes strings only for ids it has not seen before.
+   */
+  addBytes(buf: Uint8Array, userStart: number, userEnd: number, itemStart: number, itemEnd: number, rating: number | null, timestamp: number): void {
+    this.push(this.users.internBytes(buf, userStart, userEnd), this.items.internBytes(buf, itemStart, itemEnd), rating, timestamp);
+  }
+
+  private push(ui: number, ii: number, rating: number | null, timestamp: number): void {
     if (this.n === this.u.length) this.grow();
-    // Dumps come grouped by user or by item: the previous row's ids often repeat.
-    let ui = user === this.lastUser ? this.lastUi : this.userIndex.get(user);
-    if (ui === undefined) {
-      ui = this.userIds.length;
-      const own = ownString(user);
-      this.userIds.push(own);
-      this.userIndex.set(own, ui);
-    }
-    this.lastUser = user;
-    this.lastUi = ui;
-    let ii = item === this.lastItem ? this.lastIi : this.itemIndex.get(item);
-    if (ii === undefined) {
-      ii = this.itemIds.length;
-      const own = ownString(item);
-      this.itemIds.push(own);
-      this.itemIndex.set(own, ii);
-    }
-    this.lastItem = item;
-    this.lastIi = ii;
     this.u[this.n] = ui;
     this.i[this.n] = ii;
     this.r[this.n] = rating === null ? NaN : rating;
@@ -73,10 +71,6 @@ export class InteractionTable {
 
   timestampOf(row: number): number {
     return this.t[row] as number;
-  }
-
-  hasItem(item: string): boolean {
-    return this.itemIndex.has(item);
   }
 
   /** A mask keeping every row. */
@@ -130,11 +124,3 @@ export class InteractionTable {
   }
 }
 
-/**
- * A copy of `s` that does not share memory with the string it was cut from:
- * an id sliced out of a 1 MB chunk of a dump would otherwise keep the whole
- * chunk alive for as long as the table.
- */
-function ownString(s: string): string {
-  return (' ' + s).slice(1);
-}

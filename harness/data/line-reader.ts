@@ -48,16 +48,7 @@ export function isGzip(path: string): boolean {
  */
 export async function forEachLine(path: string, onLine: (line: string, lineNo: number) => void, opts: LineReadOptions = {}): Promise<LineReadResult> {
   const fix = opts.fix ?? 'check the path, or download the file again';
-  const gzip = isGzip(path);
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  raw.on('data', (chunk) => {
-    hash.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-  });
-  const source = gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
-  if (gzip) raw.on('error', (e) => source.destroy(e));
+  const { source, raw, gzip, result } = openStream(path);
   const utf8 = (opts.encoding ?? 'utf8') === 'utf8';
 
   let lineNo = 0;
@@ -110,24 +101,44 @@ export async function forEachLine(path: string, onLine: (line: string, lineNo: n
     if (tail) throw badUtf8(path, [...carryBytes, tail], lineNo);
     emit('', true);
   } catch (e) {
-    if (e instanceof DataError) throw e;
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EISDIR') {
-      throw new DataError(path, null, `cannot read the file (${err.code})`, fix);
-    }
-    if (gzip && (err.code?.startsWith('Z_') || /unexpected end of file|incorrect header|invalid/i.test(err.message))) {
-      throw new DataError(
-        path,
-        lineNo + 1,
-        `the gzip data is damaged or cut short (zlib: ${err.message}) after ${lineNo} complete lines`,
-        'the file is incomplete or corrupt: download it again (usersim datasets fetch … resumes and verifies the checksum)',
-      );
-    }
-    throw e;
+    throw streamError(e, path, gzip, lineNo, fix);
   } finally {
     raw.destroy();
   }
-  return { lines: lineNo, bytes, sha256: hash.digest('hex'), gzip };
+  return result(lineNo);
+}
+
+/** The file's bytes as a stream (gunzipped when gzip), hashing the stored bytes on the way. */
+export function openStream(path: string): { source: NodeJS.ReadableStream; raw: ReturnType<typeof createReadStream>; gzip: boolean; result: (lines: number) => LineReadResult } {
+  const gzip = isGzip(path);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  raw.on('data', (chunk) => {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  });
+  const source = gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
+  if (gzip) raw.on('error', (e) => source.destroy(e));
+  return { source, raw, gzip, result: (lines) => ({ lines, bytes, sha256: hash.digest('hex'), gzip }) };
+}
+
+/** A stream failure as the DataError a user can act on (missing file, damaged gzip). */
+export function streamError(e: unknown, path: string, gzip: boolean, lineNo: number, fix: string): unknown {
+  if (e instanceof DataError) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EISDIR') {
+    return new DataError(path, null, `cannot read the file (${err.code})`, fix);
+  }
+  if (gzip && (err.code?.startsWith('Z_') || /unexpected end of file|incorrect header|invalid/i.test(err.message))) {
+    return new DataError(
+      path,
+      lineNo + 1,
+      `the gzip data is damaged or cut short (zlib: ${err.message}) after ${lineNo} complete lines`,
+      'the file is incomplete or corrupt: download it again (usersim datasets fetch … resumes and verifies the checksum)',
+    );
+  }
+  return e;
 }
 
 /** Length of the prefix that ends on a complete UTF-8 character (a chunk may cut one). */
@@ -145,7 +156,7 @@ function completeUtf8Length(b: Buffer): number {
 }
 
 /** Finds the first invalid UTF-8 byte in the bytes since the last complete line. */
-function badUtf8(path: string, pending: Buffer[], linesBefore: number): DataError {
+export function badUtf8(path: string, pending: Buffer[], linesBefore: number): DataError {
   const buf = Buffer.concat(pending);
   const strict = new TextDecoder('utf-8', { fatal: true });
   let line = linesBefore + 1;

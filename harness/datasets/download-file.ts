@@ -169,12 +169,12 @@ function request(o: DownloadOptions, url: string, start: number): Promise<Incomi
   const get = u.protocol === 'https:' ? httpsGet : u.protocol === 'http:' ? httpGet : null;
   if (!get) return Promise.reject(new DataError(o.url, null, `unsupported URL scheme ${u.protocol}`, o.manualHint));
   return new Promise((resolvePromise, reject) => {
-    const req = get(u, { headers: { 'user-agent': 'usersim-bench dataset fetch', ...(start > 0 ? { range: `bytes=${start}-` } : {}) }, timeout: o.connectTimeoutMs ?? 15_000 }, (res) => {
+    const req = get(u, { headers: { 'user-agent': 'usersim-bench dataset fetch', ...(start > 0 ? { range: `bytes=${start}-` } : {}) }, timeout: o.connectTimeoutMs ?? 10_000 }, (res) => {
       req.setTimeout(0);
       resolvePromise(res);
     });
     req.on('timeout', () => {
-      const e = new Error(`no answer from ${u.host} within ${o.connectTimeoutMs ?? 15_000} ms`) as NodeJS.ErrnoException;
+      const e = new Error(`no answer from ${u.host} within ${o.connectTimeoutMs ?? 10_000} ms`) as NodeJS.ErrnoException;
       e.code = 'ETIMEDOUT';
       req.destroy(e);
     });

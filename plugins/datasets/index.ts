@@ -4,4 +4,8 @@ import type { PluginIndex } from '../../harness/registry/plugin-index.js';
 export const datasets: PluginIndex<'dataset'> = {
   'synthetic-ratings': () => import('./synthetic-ratings/index.js'),
   movielens: () => import('./movielens/index.js'),
+  'amazon-books': () => import('./amazon-books/index.js'),
+  steam: () => import('./steam/index.js'),
+  opera: () => import('./opera/index.js'),
+  'synthetic-sessions': () => import('./synthetic-sessions/index.js'),
 };

@@ -27,7 +27,7 @@ fetch  Downloads the official files of one dataset variant into
 Options:
   --variant V         Which variant (see "usersim datasets list")
   --dir DIR           The datasets cache folder
-  --timeout SECONDS   Give up connecting after this long (default 15)
+  --timeout SECONDS   Give up connecting after this long (default 10)
   -h, --help          This help
 
 Exit codes: 0 done, 2 usage error or the download failed (the message says how to get the file by hand).`;
@@ -47,7 +47,7 @@ export async function datasetsCommand(argv: string[]): Promise<number> {
   }
   if (sub === 'fetch') {
     if (rest.length !== 1) throw new UsageError('usersim datasets fetch needs exactly one dataset NAME. See: usersim datasets --help');
-    const timeout = values.timeout === undefined ? 15 : Number(values.timeout);
+    const timeout = values.timeout === undefined ? 10 : Number(values.timeout);
     if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout needs a positive number of seconds, got "${values.timeout}"`);
     const plugin = await datasetPlugin(rest[0] as string);
     const download = chooseDownload(plugin, values.variant);

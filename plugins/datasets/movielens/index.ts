@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   DataError,
+  datasetFolder,
   defineDataset,
   splitOptionProperties,
   splitRatings,
@@ -11,13 +11,16 @@ import {
   type RatingsSplit,
   type UserRecord,
 } from '../../../harness/plugin-api.js';
+import { MOVIELENS_DOWNLOADS } from './downloads.js';
 import { parseCsvRecords, parseDelimited, parseRatingLines, readRaw, type RawFile } from './parse.js';
 import { ML1M_AGES, ML1M_OCCUPATIONS, VARIANTS, type Variant } from './variants.js';
 
 const Options = Type.Object(
   {
     variant: Type.Union([Type.Literal('100k'), Type.Literal('1m'), Type.Literal('latest-small')], { default: '100k', description: 'MovieLens release.' }),
-    path: Type.String({ description: 'Folder with the unpacked release (u.data…, ratings.dat…, or ratings.csv…), relative to the config file.' }),
+    path: Type.Optional(
+      Type.String({ description: 'Folder with the unpacked release (u.data…, ratings.dat…, or ratings.csv…), relative to the config file; omit it to use the copy "usersim datasets fetch movielens" put in datasets/cache.' }),
+    ),
     split: Type.Union(
       [Type.Literal('agent4rec'), Type.Literal('official-fold'), Type.Literal('random'), Type.Literal('leave-last-out'), Type.Literal('temporal')],
       { default: 'agent4rec', description: 'agent4rec (DESIGN.md §10), official-fold (100k u1–u5), random, leave-last-out, temporal.' },
@@ -25,20 +28,20 @@ const Options = Type.Object(
     fold: Type.Integer({ minimum: 1, maximum: 5, default: 1, description: 'official-fold: which of u1…u5.' }),
     ...splitOptionProperties,
   },
-  { additionalProperties: false, required: ['path'] },
+  { additionalProperties: false },
 );
 
 export default defineDataset({
   name: 'movielens',
-  description: 'GroupLens MovieLens 100K, 1M and latest-small from a local copy; splits agent4rec, official-fold, random, leave-last-out, temporal.',
+  description: 'GroupLens MovieLens 100K, 1M and latest-small, from path: or a copy fetched with "usersim datasets fetch movielens"; splits agent4rec, official-fold, random, leave-last-out, temporal.',
   options: Options,
+  downloads: MOVIELENS_DOWNLOADS,
   choices: ['movielens: items have no plot text; the description is the release date where the file gives one'],
   async load(o, ctx) {
     const variant = o.variant as Variant;
     const spec = VARIANTS[variant];
-    const dir = resolve(ctx.configDir, o.path);
-    const fix = `point path: at the unpacked ml-${variant} folder (download ${spec.url} and unzip it)`;
-    if (!existsSync(dir)) throw new DataError(dir, null, 'the MovieLens folder does not exist', fix);
+    const dir = datasetFolder({ plugin: 'movielens', variant, path: o.path, configDir: ctx.configDir, downloads: MOVIELENS_DOWNLOADS });
+    const fix = `point path: at the unpacked ml-${variant} folder (download ${spec.url} and unzip it, or run "npx usersim datasets fetch movielens --variant ${variant}")`;
     const files: RawFile[] = [];
     const read = (name: string) => {
       const f = readRaw(join(dir, name), spec.encoding, fix);

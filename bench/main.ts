@@ -1,0 +1,26 @@
+/**
+ * `npm run bench [-- section...]`: speed and memory figures with their
+ * targets. Never part of `npm test` (timings on a shared machine are not tests).
+ */
+import { benchLlm } from './llm.js';
+
+type Section = () => Promise<string[]>;
+
+const SECTIONS: Record<string, () => Promise<Section>> = {
+  llm: async () => benchLlm,
+  datasets: async () => (await import('./datasets.js')).benchDatasets,
+  stats: async () => (await import('./stats.js')).benchStats,
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length > 0 ? wanted : Object.keys(SECTIONS);
+for (const name of names) {
+  const load = SECTIONS[name];
+  if (!load) {
+    process.stderr.write(`unknown bench section "${name}"; sections: ${Object.keys(SECTIONS).join(', ')}\n`);
+    process.exit(2);
+  }
+  const fn = await load();
+  const lines = await fn();
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+}
