@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ValidateFunction } from 'ajv';
 import type { Llm } from '../plugin-api.js';
 import { createReplyAjv, formatAjvError } from '../util/ajv.js';
@@ -76,6 +77,8 @@ export class LlmDoor {
   }
 
   meter(totals: UsageTotals, signal: AbortSignal): Llm {
+    // Every call in flight listens to the run's signal; dozens at once is the design, not a leak.
+    setMaxListeners(0, signal);
     return {
       model: this.provider.model,
       mock: this.provider.mock,

@@ -36,7 +36,7 @@ export default defineLlm({
   async create(o) {
     const baseURL = o.baseURL.replace(/\/+$/, '');
     let client: Anthropic | null = null;
-    const getClient = () => (client ??= new Anthropic({ apiKey: apiKeyFrom(o.apiKeyEnv, 'Anthropic'), baseURL, maxRetries: 0, timeout: 24 * 3600 * 1000, fetch: nodeFetch() }));
+    const getClient = () => (client ??= new Anthropic({ apiKey: apiKeyFrom(o.apiKeyEnv, 'Anthropic'), baseURL, maxRetries: 0, timeout: 24 * 3600 * 1000, fetch: nodeFetch(), logLevel: 'off' }));
     const asTool = (r: LlmRequest) => o.structured === 'tool' && r.schema !== undefined && r.schema['type'] === 'object';
 
     const params = (r: LlmRequest): Params => {

@@ -38,7 +38,7 @@ export default defineLlm({
     const baseURL = o.baseURL.replace(/\/+$/, '');
     let client: OpenAI | null = null;
     // Created at the first real call: a run answered from the cache needs no key.
-    const getClient = () => (client ??= new OpenAI({ apiKey: apiKeyFrom(o.apiKeyEnv, 'OpenAI-compatible'), baseURL, maxRetries: 0, timeout: 24 * 3600 * 1000, fetch: nodeFetch() }));
+    const getClient = () => (client ??= new OpenAI({ apiKey: apiKeyFrom(o.apiKeyEnv, 'OpenAI-compatible'), baseURL, maxRetries: 0, timeout: 24 * 3600 * 1000, fetch: nodeFetch(), logLevel: 'off' }));
 
     const body = (r: LlmRequest): Record<string, unknown> => {
       const schema = r.schema;
