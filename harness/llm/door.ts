@@ -76,18 +76,23 @@ export class LlmDoor {
     return this.limiter.maxInFlight;
   }
 
-  meter(totals: UsageTotals, signal: AbortSignal): Llm {
+  /**
+   * `online: true` bypasses batch execution: a fit stage makes calls whose
+   * answers the next call depends on, so it cannot wait for a batch.
+   */
+  meter(totals: UsageTotals, signal: AbortSignal, opts: { online?: boolean } = {}): Llm {
     // Every call in flight listens to the run's signal; dozens at once is the design, not a leak.
     setMaxListeners(0, signal);
+    const online = opts.online === true;
     return {
       model: this.provider.model,
       mock: this.provider.mock,
       complete: async (request) => {
-        const r = await this.call(request, signal);
+        const r = await this.call(request, signal, online);
         addUsage(totals, r.usage, r.costUsd, r.cached);
         return r;
       },
-      json: <T>(request: LlmRequest & { schema: Record<string, unknown> }) => this.json<T>(request, totals, signal),
+      json: <T>(request: LlmRequest & { schema: Record<string, unknown> }) => this.json<T>(request, totals, signal, online),
     };
   }
 
@@ -96,7 +101,7 @@ export class LlmDoor {
     return { key: cacheKey(material), material };
   }
 
-  private async call(request: LlmRequest, signal: AbortSignal): Promise<LlmResponse> {
+  private async call(request: LlmRequest, signal: AbortSignal, online = false): Promise<LlmResponse> {
     const { key, material } = this.keyOf(request);
     this.usedKeys.add(key);
     const hit = this.opts.cache?.get(key);
@@ -108,7 +113,7 @@ export class LlmDoor {
     if (this.opts.cacheOnly) {
       throw new UnitError('llm', `cache miss for request ${key} (${this.provider.provider}/${this.provider.model}) with --cache-only: the cache does not hold this answer; get the cache file the run was made with, or drop --cache-only to call the model`);
     }
-    if (this.opts.runtime.execution === 'batch') {
+    if (this.opts.runtime.execution === 'batch' && !online) {
       const failed = this.batchFailures.get(key);
       if (failed) throw new UnitError('llm', failed);
       this.queued.set(key, { request, material });
@@ -206,9 +211,9 @@ export class LlmDoor {
     return { ok: false, error: `the JSON does not match the schema: ${(validate.errors ?? []).map(formatAjvError).join('; ')}` };
   }
 
-  private async json<T>(request: LlmRequest & { schema: Record<string, unknown> }, totals: UsageTotals, signal: AbortSignal): Promise<T> {
+  private async json<T>(request: LlmRequest & { schema: Record<string, unknown> }, totals: UsageTotals, signal: AbortSignal, online = false): Promise<T> {
     const validate = this.validator(request.schema);
-    const first = await this.call(request, signal);
+    const first = await this.call(request, signal, online);
     addUsage(totals, first.usage, first.costUsd, first.cached);
     const r1 = this.check(first.text, validate);
     if (r1.ok) return r1.value as T;
@@ -220,7 +225,7 @@ export class LlmDoor {
         { role: 'user', content: `Your reply could not be used: ${r1.error}. Reply again with only a JSON value that satisfies the schema, and nothing else.` },
       ],
     };
-    const second = await this.call(repair, signal);
+    const second = await this.call(repair, signal, online);
     addUsage(totals, second.usage, second.costUsd, second.cached);
     const r2 = this.check(second.text, validate);
     if (r2.ok) return r2.value as T;

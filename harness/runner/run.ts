@@ -372,7 +372,7 @@ async function createSimulator(
       configDir: cell.method.baseDir,
       log,
       rng: Rng.derive(cell.seed, 'fit', cell.method.id, cell.datasetId),
-      llm: door ? door.meter(fitUsage, signal) : null,
+      llm: door ? door.meter(fitUsage, signal, { online: true }) : null,
       artifacts,
       outputDir: join(dir, 'artifacts', cell.method.id, cell.datasetId),
     });

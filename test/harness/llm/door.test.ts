@@ -198,3 +198,13 @@ describe('LlmDoor', () => {
     expect(p.calls).toBe(0);
   });
 });
+
+describe('LlmDoor in batch mode, fit stages', () => {
+  it('a meter opened with online: true calls the provider directly (a fit cannot wait for a batch)', async () => {
+    const p = provider(() => ok('direct'));
+    const d = door({ ...p, batch: { submit: async () => 'b', poll: async () => ({ status: 'pending', detail: '' }) } }, { cache: tempCache(), runtime: runtime({ execution: 'batch' }) });
+    const r = await d.meter(emptyTotals(), signal, { online: true }).complete(req('fit call'));
+    expect(r.text).toBe('direct');
+    expect(d.takeQueued()).toEqual([]);
+  });
+});
