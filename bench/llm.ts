@@ -91,6 +91,33 @@ export async function benchLlm(): Promise<string[]> {
     // Overhead: what a call spends in the harness around the provider call (cache lookup and store, limiter, retry wrapper, pricing).
     const sortedOverhead = median(doorMs) - median(providerMs);
 
+    // Reference: the same load from a bare node:http client (no SDK, no harness), the ceiling this machine allows.
+    const http = await import('node:http');
+    const agent = new http.Agent({ keepAlive: true, maxSockets: INFLIGHT });
+    const url = new URL(`${server.baseURL}/chat/completions`);
+    const bare = (i: number) =>
+      new Promise<void>((resolve, reject) => {
+        const payload = JSON.stringify({ model: 'gpt-4.1-mini', messages: request(i).messages, max_tokens: 64 });
+        const req = http.request(
+          { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), authorization: 'Bearer sk-bench' } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve());
+          },
+        );
+        req.on('error', reject);
+        req.end(payload);
+      });
+    let nextBare = 0;
+    const b0 = performance.now();
+    await Promise.all(
+      Array.from({ length: INFLIGHT }, async () => {
+        for (let i = nextBare++; i < CALLS; i = nextBare++) await bare(i);
+      }),
+    );
+    const bareRate = CALLS / ((performance.now() - b0) / 1000);
+    agent.destroy();
+
     // Replay: the same requests again, all from the cache.
     const replayLlm = door.meter(emptyTotals(), new AbortController().signal);
     const r0 = performance.now();
@@ -100,6 +127,7 @@ export async function benchLlm(): Promise<string[]> {
     return [
       `LLM layer vs local OpenAI-compatible server (fixed ${LATENCY} ms, ${INFLIGHT} in flight, ${CALLS} calls, real openai SDK):`,
       `  achieved ${rate.toFixed(1)} calls/s; ideal ${(INFLIGHT * 1000) / LATENCY}/s; ratio ${(rate / ((INFLIGHT * 1000) / LATENCY)).toFixed(3)} (target ≥ 0.95)`,
+      `  reference: a bare node:http client (no SDK, no harness) reaches ${bareRate.toFixed(1)} calls/s = ${(bareRate / ((INFLIGHT * 1000) / LATENCY)).toFixed(3)} of ideal on this machine; the harness reaches ${((rate / bareRate) * 100).toFixed(1)}% of that`,
       `  harness overhead per call (median door time − median provider time): ${sortedOverhead.toFixed(3)} ms (target ≤ 0.3 ms)`,
       `  max in flight seen by the limiter: ${door.maxInFlight}; median provider call ${median(providerMs).toFixed(1)} ms; harness process CPU ${(((cpu.user + cpu.system) / 1000) / CALLS).toFixed(2)} ms per call`,
       `  cache replay: ${(CALLS / replaySecs).toFixed(0)} calls/s (target ≥ 10,000)`,
