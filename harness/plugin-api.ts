@@ -201,3 +201,5 @@ export { datasetsCacheDir } from './datasets/cache-dir.js';
 export { forEachLineBytes } from './data/line-bytes.js';
 export { codeItems, itemsBlock, itemQuery, ratingSchema, snapRating, needLlm, keyedObject, askJson } from './methods/structured-calls.js';
 export type { CallSettings } from './methods/structured-calls.js';
+export { sdkErrorToProviderError } from './llm/sdk-error.js';
+export type { SdkErrorClasses } from './llm/sdk-error.js';

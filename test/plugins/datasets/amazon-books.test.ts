@@ -1,14 +1,13 @@
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import amazon from '../../../plugins/datasets/amazon-books/index.ts';
-import { DataError } from '../../../harness/data/data-error.ts';
-import type { Interaction, RatingsDataset } from '../../../harness/data/types.ts';
+import type { RatingsDataset } from '../../../harness/data/types.ts';
 import { TASKS } from '../../../harness/tasks/index.ts';
 import { Rng } from '../../../harness/util/rng.ts';
 import { sharedDataset } from '../../support/shared-data.ts';
+import { allInteractions, dataError, gz, tempFolders } from '../../support/data-files.js';
 
 type Options = Parameters<typeof amazon.load>[0];
 const ctx = () => ({ seed: 1, rng: new Rng(1), configDir: '/', log: { info() {}, warn() {} } });
@@ -18,31 +17,9 @@ const load = async (o: Partial<Options>) => {
   if (d.kind !== 'ratings') throw new Error('ratings expected');
   return d;
 };
-const all = (d: RatingsDataset): Interaction[] => [...d.split.train, ...d.split.valid, ...d.split.test];
-async function dataError(p: Promise<unknown>): Promise<DataError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(DataError);
-  return e as DataError;
-}
+const all = allInteractions;
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'usersim-amazon-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-const folder = (files: Record<string, string | Buffer>) => {
-  const d = tmp();
-  for (const [name, data] of Object.entries(files)) writeFileSync(join(d, name), data);
-  return d;
-};
-const gz = (s: string) => gzipSync(Buffer.from(s));
+const { tmp, folder } = tempFolders('usersim-amazon-');
 
 const KGAT = sharedDataset('amazon-books');
 

@@ -1,13 +1,13 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import movielens from '../../../plugins/datasets/movielens/index.ts';
 import { DataError } from '../../../harness/data/data-error.ts';
 import type { Interaction, RatingsDataset } from '../../../harness/data/types.ts';
 import { Rng } from '../../../harness/util/rng.ts';
 import { sharedDataset } from '../../support/shared-data.ts';
 import { asRatings } from '../../support/hand-dataset.ts';
+import { dataError, tempFolders } from '../../support/data-files.js';
 
 /**
  * The MovieLens plugin on the real files in ../shared/datasets (never copied into the repo).
@@ -52,25 +52,8 @@ const histogram = (xs: readonly Interaction[]) => {
   return h;
 };
 
-/** Loads and expects a DataError; returns it. */
-async function dataError(p: Promise<unknown>): Promise<DataError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(DataError);
-  return e as DataError;
-}
 
-const tmpDirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'usersim-ml-'));
-  tmpDirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
-});
+const { tmp } = tempFolders('usersim-ml-');
 
 const ML100K = sharedDataset('movielens-100k');
 const ML1M = sharedDataset('movielens-1m');

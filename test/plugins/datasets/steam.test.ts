@@ -1,18 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import steam from '../../../plugins/datasets/steam/index.ts';
 import { deriveRatings, quintileCuts } from '../../../plugins/datasets/steam/derive-rating.ts';
 import { readSteamGames, type SteamGames } from '../../../plugins/datasets/steam/games.ts';
 import { readKaggle } from '../../../plugins/datasets/steam/kaggle.ts';
 import { SteamRows } from '../../../plugins/datasets/steam/steam-rows.ts';
-import { DataError } from '../../../harness/data/data-error.ts';
 import { forEachRecord } from '../../../harness/data/record-lines.ts';
-import type { Interaction, RatingsDataset } from '../../../harness/data/types.ts';
+import type { RatingsDataset } from '../../../harness/data/types.ts';
 import { Rng } from '../../../harness/util/rng.ts';
 import { sharedDataset } from '../../support/shared-data.ts';
+import { allInteractions, dataError, gz, tempFolders } from '../../support/data-files.js';
 
 type Options = Parameters<typeof steam.load>[0];
 const ctx = () => ({ seed: 1, rng: new Rng(1), configDir: '/', log: { info() {}, warn() {} } });
@@ -24,32 +21,10 @@ const load = async (o: Partial<Options>) => {
   if (d.kind !== 'ratings') throw new Error('ratings expected');
   return d;
 };
-const all = (d: RatingsDataset): Interaction[] => [...d.split.train, ...d.split.valid, ...d.split.test];
+const all = allInteractions;
 const rating = (d: RatingsDataset, user: string, item: string) => all(d).find((x) => x.user === user && x.item === item)?.rating;
-async function dataError(p: Promise<unknown>): Promise<DataError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(DataError);
-  return e as DataError;
-}
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'usersim-steam-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-const folder = (files: Record<string, string | Buffer>) => {
-  const d = tmp();
-  for (const [name, data] of Object.entries(files)) writeFileSync(join(d, name), data);
-  return d;
-};
-const gz = (s: string) => gzipSync(Buffer.from(s));
+const { tmp, folder } = tempFolders('usersim-steam-');
 
 const UCSD = sharedDataset('steam/ucsd');
 const KAGGLE = sharedDataset('steam/kaggle-steam-video-games-caserec');
