@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { loadReported } from '../report/reported-values.js';
+import { loadReported, type ReportedValues } from '../report/reported-values.js';
 import { dirname, resolve } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
@@ -51,6 +51,8 @@ export interface LoadedConfig {
   readonly overrides: readonly string[];
   /** report.reported resolved against the file that named it; null when none. */
   readonly reportedPath: string | null;
+  /** Its contents, read and checked once at load. */
+  readonly reported: ReportedValues | null;
 }
 
 export interface LoadOptions {
@@ -176,12 +178,13 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
   }
   scanStrayEnvRefs(data, [], report, secretPaths, unchecked);
   const reportedRel = cfg.report?.reported;
+  let reported: ReportedValues | null = null;
   const reportedPath = typeof reportedRel === 'string' ? resolve(baseDirOf(['report', 'reported']), reportedRel) : null;
   if (reportedPath !== null && !existsSync(reportedPath)) {
     report(['report', 'reported'], `the reported-numbers file ${reportedPath} does not exist (the path is relative to the config file that names it)`);
   } else if (reportedPath !== null) {
     try {
-      loadReported(reportedPath);
+      reported = loadReported(reportedPath);
     } catch (e) {
       report(['report', 'reported'], (e as Error).message);
     }
@@ -209,6 +212,7 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     tasks,
     overrides: overrides.map((o) => o.expr),
     reportedPath,
+    reported,
   };
 }
 

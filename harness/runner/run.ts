@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
-import { loadReported } from '../report/reported-values.js';
 import { withStatistics } from '../stats/table-statistics.js';
 import { splitLlmOptions, type LoadedConfig, type MethodUse, type PluginUse } from '../config/load.js';
 import { BatchPending } from '../llm/batch-pending.js';
@@ -314,7 +313,7 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
     level: rep.level,
     ci: rep.ci,
     seed: cfg.seeds[0] as number,
-    ...(cfg.reportedPath ? { reported: loadReported(cfg.reportedPath) } : {}),
+    ...(cfg.reported ? { reported: cfg.reported } : {}),
   });
   writeText(join(dir, 'metrics.json'), serializeMetrics(metrics));
   writeText(join(dir, 'comparisons.json'), JSON.stringify(comparisons, null, 2) + '\n');
