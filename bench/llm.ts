@@ -11,11 +11,14 @@ import { emptyTotals } from '../harness/llm/usage-meter.js';
 import openaiPlugin from '../plugins/llms/openai/index.js';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
-const median = (xs: number[]) => {
+const pct = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+  return s[Math.min(s.length - 1, Math.floor(s.length * q))] ?? Number.NaN;
 };
+const median = (xs: number[]) => pct(xs, 0.5);
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /**
  * The LLM layer against a local OpenAI-compatible server that answers after a
@@ -74,6 +77,8 @@ export async function benchLlm(): Promise<string[]> {
     const doorMs: number[] = [];
     const llm = door.meter(emptyTotals(), new AbortController().signal);
     let next = 0;
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
@@ -87,6 +92,7 @@ export async function benchLlm(): Promise<string[]> {
     );
     const secs = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    loopDelay.disable();
     const rate = CALLS / secs;
     // Overhead: what a call spends in the harness around the provider call (cache lookup and store, limiter, retry wrapper, pricing).
     const sortedOverhead = median(doorMs) - median(providerMs);
@@ -130,6 +136,7 @@ export async function benchLlm(): Promise<string[]> {
       `  reference: a bare node:http client (no SDK, no harness) reaches ${bareRate.toFixed(1)} calls/s = ${(bareRate / ((INFLIGHT * 1000) / LATENCY)).toFixed(3)} of ideal on this machine; the harness reaches ${((rate / bareRate) * 100).toFixed(1)}% of that`,
       `  harness overhead per call (median door time − median provider time): ${sortedOverhead.toFixed(3)} ms (target ≤ 0.3 ms)`,
       `  max in flight seen by the limiter: ${door.maxInFlight}; median provider call ${median(providerMs).toFixed(1)} ms; harness process CPU ${(((cpu.user + cpu.system) / 1000) / CALLS).toFixed(2)} ms per call`,
+      `  provider call p50/p90/p99 ${pct(providerMs, 0.5).toFixed(1)}/${pct(providerMs, 0.9).toFixed(1)}/${pct(providerMs, 0.99).toFixed(1)} ms, mean ${mean(providerMs).toFixed(2)} ms; door call mean ${mean(doorMs).toFixed(2)} ms; harness event-loop delay p50/p99/max ${(loopDelay.percentile(50) / 1e6).toFixed(2)}/${(loopDelay.percentile(99) / 1e6).toFixed(2)}/${(loopDelay.max / 1e6).toFixed(2)} ms`,
       `  cache replay: ${(CALLS / replaySecs).toFixed(0)} calls/s (target ≥ 10,000)`,
     ];
   } finally {
