@@ -6,6 +6,7 @@
  */
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Dataset, Item, TrainData, UserView } from './data/types.js';
+import type { PredictedAction, SessionsTrainData, StepContext } from './data/sessions.js';
 import type { LlmRequest, LlmResponse, LlmProvider } from './llm/types.js';
 import type { Rng } from './util/rng.js';
 import type { ArtifactStore } from './artifacts/artifact-store.js';
@@ -15,7 +16,7 @@ export { Type } from '@sinclair/typebox';
 export type { Static, TSchema } from '@sinclair/typebox';
 export type * from './data/types.js';
 export type * from './data/sessions.js';
-export { ACTION_TYPES, CLICK_TYPES } from './data/sessions.js';
+export { ACTION_TYPES, CLICK_TYPES, sessionsTrainOf, observationTargets } from './data/sessions.js';
 export type * from './llm/types.js';
 export { Rng } from './util/rng.js';
 export { sha256, canonicalJson, hashJson } from './util/hash.js';
@@ -148,6 +149,10 @@ export interface Simulator {
   fit?(train: TrainData, ctx: FitContext): Promise<void>;
   discriminate?(user: UserView, items: readonly Item[], ctx: UnitContext): Promise<readonly Judgement[]>;
   rate?(user: UserView, items: readonly Item[], ctx: UnitContext): Promise<readonly RatingPrediction[]>;
+  /** Fit on a sessions dataset's train split (OPeRA-style data); `fit` is for ratings datasets. */
+  fitSessions?(train: SessionsTrainData, ctx: FitContext): Promise<void>;
+  /** The next action of a web-shopping session and its rationale (DESIGN.md §6 next-action). */
+  nextAction?(step: StepContext, ctx: UnitContext): Promise<PredictedAction>;
 }
 
 export interface MethodCreateContext extends BaseContext {
@@ -155,7 +160,7 @@ export interface MethodCreateContext extends BaseContext {
   readonly prompts: Readonly<Record<string, string>>;
 }
 
-export type Capability = 'discriminate' | 'rate';
+export type Capability = 'discriminate' | 'rate' | 'nextAction';
 
 export interface MethodPlugin<S extends TSchema = TSchema> extends PluginBase<S> {
   readonly kind: 'method';
@@ -203,3 +208,5 @@ export { codeItems, itemsBlock, itemQuery, ratingSchema, snapRating, needLlm, ke
 export type { CallSettings } from './methods/structured-calls.js';
 export { sdkErrorToProviderError } from './llm/sdk-error.js';
 export type { SdkErrorClasses } from './llm/sdk-error.js';
+export { actionText, historyBlock, actionSchema, actionFromReply } from './methods/session-actions.js';
+export type { ActionReply } from './methods/session-actions.js';

@@ -6,7 +6,7 @@ import type { TSchema } from '@sinclair/typebox';
 import type { DatasetPlugin, LlmPlugin, MethodPlugin, PluginKind } from '../plugin-api.js';
 import { loadPlugin, RegistryError } from '../registry/registry.js';
 import { TASKS } from '../tasks/index.js';
-import type { TaskDefinition } from '../tasks/task-api.js';
+import type { AnyTask } from '../tasks/task-api.js';
 import { createConfigAjv } from '../util/ajv.js';
 import { LlmRuntimeOptions, RUNTIME_KEYS, type LlmRuntime } from '../llm/runtime-options.js';
 import { hashJson } from '../util/hash.js';
@@ -31,7 +31,7 @@ export interface MethodUse extends PluginUse<MethodPlugin> {
 }
 
 export interface TaskUse {
-  readonly task: TaskDefinition;
+  readonly task: AnyTask;
   readonly options: Record<string, unknown>;
 }
 

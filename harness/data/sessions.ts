@@ -74,3 +74,57 @@ export interface SessionsDataset {
   readonly checksums: Readonly<Record<string, string>>;
   readonly choices: readonly string[];
 }
+
+/** What a simulator may know of a sessions dataset's training data: train sessions only. */
+export interface SessionsTrainData {
+  readonly datasetName: string;
+  readonly users: readonly PersonaRecord[];
+  /** Sessions of the train split, in dataset order. */
+  readonly sessions: readonly Session[];
+}
+
+/** An earlier step of the current session, as the simulator is shown it (the human's own action). */
+export interface PastStep {
+  readonly observation: string;
+  readonly action: SessionAction;
+  readonly rationale: string | null;
+}
+
+/**
+ * One step to predict (DESIGN.md §6 next-action): the persona, the session so
+ * far and the page now shown. It has no field that could carry the gold action.
+ */
+export interface StepContext {
+  readonly persona: PersonaRecord;
+  readonly sessionId: string;
+  /** 0-based index of the step to predict. */
+  readonly stepIndex: number;
+  /** The human's earlier steps of this session, oldest first. */
+  readonly history: readonly PastStep[];
+  /** The page before the action to predict. */
+  readonly observation: string;
+}
+
+export interface PredictedAction {
+  readonly action: SessionAction;
+  readonly rationale?: string;
+}
+
+/** The train split of a sessions dataset: all a method's fit may see. */
+export function sessionsTrainOf(d: SessionsDataset): SessionsTrainData {
+  return { datasetName: d.name, users: d.users, sessions: d.sessions.filter((s) => s.split === 'train') };
+}
+
+/** Semantic ids of the interactive elements an observation lists (its `  [id] tag "label"` lines), in page order. */
+export function observationTargets(observation: string): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const m of observation.matchAll(/^\s+\[([^\]\s]+)\](?: |$)/gm)) {
+    const id = m[1] as string;
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push(id);
+    }
+  }
+  return out;
+}

@@ -44,38 +44,50 @@ export function metricChartSpecs(m: MetricsFile): Array<{ title: string; spec: T
   return out;
 }
 
-/** Predicted against true rating counts per method (rating cells only). */
-export function ratingDistributionSpecs(m: MetricsFile): Array<{ title: string; spec: TopLevelSpec }> {
+/** What a task's histograms count, for the axis title. */
+const DISTRIBUTION_AXIS: Readonly<Record<string, { readonly axis: string; readonly noun: string }>> = {
+  rating: { axis: 'rating (rounded)', noun: 'ratings' },
+  'next-action': { axis: 'action (type:click type)', noun: 'actions' },
+};
+
+/** Predicted against true counts per method, for each dataset and task that keeps histograms (rating, next-action). */
+export function distributionSpecs(m: MetricsFile): Array<{ title: string; spec: TopLevelSpec }> {
   const out: Array<{ title: string; spec: TopLevelSpec }> = [];
   for (const dataset of m.datasets) {
-    const values: Array<{ method: string; source: string; rating: number; count: number }> = [];
-    for (const c of m.cells.filter((x) => x.dataset === dataset && x.distributions)) {
-      for (const [source, hist] of Object.entries(c.distributions ?? {})) {
-        for (const [rating, count] of Object.entries(hist)) values.push({ method: c.method, source, rating: Number(rating), count });
+    const tasks = [...new Set(m.cells.filter((x) => x.dataset === dataset && x.distributions).map((x) => x.task))];
+    for (const task of tasks) {
+      const values: Array<{ method: string; source: string; value: string; count: number }> = [];
+      for (const c of m.cells.filter((x) => x.dataset === dataset && x.task === task && x.distributions)) {
+        for (const [source, hist] of Object.entries(c.distributions ?? {})) {
+          for (const [value, count] of Object.entries(hist)) values.push({ method: c.method, source, value, count });
+        }
       }
-    }
-    if (values.length === 0) continue;
-    const title = `${dataset}: predicted vs true ratings`;
-    out.push({
-      title,
-      spec: {
-        $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      const keys = [...new Set(values.map((v) => v.value))];
+      const numeric = keys.every((k) => Number.isFinite(Number(k)));
+      keys.sort(numeric ? (a, b) => Number(a) - Number(b) : undefined);
+      const label = DISTRIBUTION_AXIS[task] ?? { axis: task, noun: 'answers' };
+      const title = `${dataset}: predicted vs true ${label.noun}`;
+      out.push({
         title,
-        data: { values },
-        facet: { column: { field: 'method', type: 'nominal', title: null } },
         spec: {
-          width: 160,
-          height: 120,
-          mark: 'bar',
-          encoding: {
-            x: { field: 'rating', type: 'ordinal', title: 'rating (rounded)' },
-            xOffset: { field: 'source', type: 'nominal' },
-            y: { field: 'count', type: 'quantitative' },
-            color: { field: 'source', type: 'nominal', scale: { domain: ['true', 'predicted'], range: ['#9ecae9', '#f58518'] } },
+          $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+          title,
+          data: { values },
+          facet: { column: { field: 'method', type: 'nominal', title: null } },
+          spec: {
+            width: numeric ? 160 : 260,
+            height: 120,
+            mark: 'bar',
+            encoding: {
+              x: { field: 'value', type: 'ordinal', title: label.axis, sort: keys },
+              xOffset: { field: 'source', type: 'nominal' },
+              y: { field: 'count', type: 'quantitative' },
+              color: { field: 'source', type: 'nominal', scale: { domain: ['true', 'predicted'], range: ['#9ecae9', '#f58518'] } },
+            },
           },
-        },
-      } as TopLevelSpec,
-    });
+        } as TopLevelSpec,
+      });
+    }
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { Manifest } from '../runner/manifest.js';
 import type { MetricsFile } from '../runner/metrics-file.js';
-import { metricChartSpecs, ratingDistributionSpecs, toSvg } from './charts.js';
+import { metricChartSpecs, distributionSpecs, toSvg } from './charts.js';
 import { arrow, buildTables, longText } from './table-model.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -19,7 +19,7 @@ dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 1rem; } dt 
 /**
  * One self-contained page (no scripts, no external files): the tables, a bar
  * chart per metric with CI whiskers and the paper's values as markers, the
- * predicted-vs-true rating distributions, and the run facts.
+ * predicted-vs-true distributions (ratings, actions), and the run facts.
  */
 export async function renderHtml(m: MetricsFile, opts: { decimals: number; manifest?: Manifest | null }): Promise<string> {
   const tables = buildTables(m, { decimals: opts.decimals });
@@ -52,7 +52,7 @@ export async function renderHtml(m: MetricsFile, opts: { decimals: number; manif
     for (const c of charts) parts.push(`<figure aria-label="${esc(c.title)}">${await toSvg(c.spec)}</figure>`);
     parts.push('</div>');
   }
-  const dists = ratingDistributionSpecs(m);
+  const dists = distributionSpecs(m);
   if (dists.length > 0) {
     parts.push('<h2>Predicted versus true ratings</h2><div class="charts">');
     for (const c of dists) parts.push(`<figure aria-label="${esc(c.title)}">${await toSvg(c.spec)}</figure>`);

@@ -1,6 +1,6 @@
 import type { UnitErrorKind } from '../llm/errors.js';
 import { addTotals, emptyTotals, type UsageTotals } from '../llm/usage-meter.js';
-import type { Direction, MetricSpec, MetricValue, ScoredUnit, TaskDefinition, TaskUnit } from '../tasks/task-api.js';
+import type { AnyTask, Direction, MetricSpec, MetricValue, ScoredUnit, TaskUnit } from '../tasks/task-api.js';
 import type { PredictionLine } from './prediction-line.js';
 
 export interface CellMetric {
@@ -18,6 +18,8 @@ export interface CellMetric {
   readonly unitScores: readonly (number | null)[];
   readonly unitWeights?: readonly number[];
   readonly transform?: 'sqrt';
+  /** Per-unit (tp, fp, fn) triples when the value is a pooled F1 (see MetricValue.pooledF1). */
+  readonly pooledF1?: readonly (readonly number[])[];
   /** Filled by the statistics layer: this method against the baseline on this metric. */
   readonly comparison?: CellComparison;
   /** The paper's number for this cell, when the config names a reported file. */
@@ -87,7 +89,7 @@ const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 /** Scores one cell from its prediction lines alone, in unit order. */
 export function cellFromLines(
   base: Omit<Cell, 'status' | 'units' | 'usage' | 'metrics'>,
-  task: TaskDefinition,
+  task: AnyTask,
   options: Record<string, unknown>,
   units: readonly TaskUnit[],
   lines: ReadonlyMap<string, PredictionLine>,
@@ -130,6 +132,7 @@ export function cellFromLines(
       unitScores: (v?.unitScores ?? []).map(finite),
       ...(v?.unitWeights ? { unitWeights: v.unitWeights } : {}),
       ...(v?.transform ? { transform: v.transform } : {}),
+      ...(v?.pooledF1 ? { pooledF1: v.pooledF1 } : {}),
     };
   }
   return {

@@ -8,13 +8,15 @@ import { LlmCache } from '../llm/cache.js';
 import { loadPriceTable } from '../llm/prices.js';
 import { BatchLedger } from './batch-ledger.js';
 import { settleBatches } from './settle-batches.js';
-import { trainDataOf, UserViews } from '../data/train-view.js';
-import type { Dataset, Item, RatingsDataset } from '../data/types.js';
+import { trainDataOf } from '../data/train-view.js';
+import { sessionsTrainOf } from '../data/sessions.js';
+import type { Dataset } from '../data/types.js';
+import { unitInputsOf, unitsFor, type UnitInputs } from './unit-inputs.js';
 import { LlmDoor } from '../llm/door.js';
 import { UnitError } from '../llm/errors.js';
 import { emptyTotals, type UsageTotals } from '../llm/usage-meter.js';
 import type { LlmPlugin, Logger, Simulator } from '../plugin-api.js';
-import type { TaskDefinition, TaskUnit } from '../tasks/task-api.js';
+import type { AnyTask, TaskUnit } from '../tasks/task-api.js';
 import { hashJson, sha256 } from '../util/hash.js';
 import { Rng } from '../util/rng.js';
 import { baseManifest, readManifest, type Manifest } from './manifest.js';
@@ -56,9 +58,9 @@ export interface RunOutcome {
 interface PlannedCell {
   readonly seed: number;
   readonly datasetId: string;
-  readonly dataset: RatingsDataset | null;
+  readonly dataset: Dataset;
   readonly method: MethodUse;
-  readonly task: TaskDefinition;
+  readonly task: AnyTask;
   readonly taskOptions: Record<string, unknown>;
   readonly units: readonly TaskUnit[] | null;
   readonly naReason: string | null;
@@ -157,10 +159,9 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
         split: loadedDataset.kind === 'ratings' ? loadedDataset.split.name : 'sessions',
         checksums: loadedDataset.checksums,
       };
-      const dataset = loadedDataset.kind === 'ratings' ? loadedDataset : null;
       for (const c of [...(d.plugin.choices ?? []), ...loadedDataset.choices]) choices.add(c);
       for (const t of cfg.tasks) {
-        const units = dataset ? t.task.buildUnits(dataset, t.options as never, Rng.derive(seed, 'units', t.task.name, d.id)) : null;
+        const units = unitsFor(t.task, loadedDataset, t.options, Rng.derive(seed, 'units', t.task.name, d.id));
         for (const c of t.task.choices) choices.add(c);
         for (const m of cfg.methods) {
           for (const c of m.plugin.choices ?? []) choices.add(c);
@@ -171,7 +172,7 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
               ? `${t.task.name} does not apply to ${loadedDataset.name}`
               : null;
           const file = cfg.seeds.length > 1 ? `${m.id}.seed${seed}.jsonl` : `${m.id}.jsonl`;
-          planned.push({ seed, datasetId: d.id, dataset, method: m, task: t.task, taskOptions: t.options, units: naReason ? null : units, naReason, path: join(dir, 'predictions', d.id, t.task.name, file) });
+          planned.push({ seed, datasetId: d.id, dataset: loadedDataset, method: m, task: t.task, taskOptions: t.options, units: naReason ? null : units, naReason, path: join(dir, 'predictions', d.id, t.task.name, file) });
         }
       }
     }
@@ -215,7 +216,7 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   };
   const progress = new Progress(pendingTotal, llmTotals, opts.progress ?? false);
   const simulators = new Map<string, Promise<Simulator>>();
-  const views = new Map<string, { views: UserViews; items: Map<string, Item> }>();
+  const inputs = new Map<string, UnitInputs>();
   let computed = 0;
   let unitErrors = 0;
 
@@ -223,7 +224,7 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
     for (const cell of planned) {
       const pending = pendingOf.get(cell) ?? [];
       const store = stores.get(cell);
-      if (pending.length === 0 || !store || !cell.dataset) continue;
+      if (pending.length === 0 || !store) continue;
       if (signal.aborted) break;
       const dataset = cell.dataset;
       const door = await doorOf(cell.method.llm);
@@ -234,13 +235,13 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
         simulators.set(simKey, simP);
       }
       const sim = await simP;
-      const viewKey = `${cell.seed}|${cell.datasetId}`;
-      let v = views.get(viewKey);
-      if (!v) {
-        v = { views: new UserViews(trainDataOf(dataset)), items: new Map(dataset.items.map((i) => [i.id, i])) };
-        views.set(viewKey, v);
+      const inputsKey = `${cell.seed}|${cell.datasetId}`;
+      let unitInputs = inputs.get(inputsKey);
+      if (!unitInputs) {
+        unitInputs = unitInputsOf(dataset);
+        inputs.set(inputsKey, unitInputs);
       }
-      const { views: userViews, items } = v;
+      const invoke = unitInputs.invoke.bind(unitInputs);
       let toRun: readonly TaskUnit[] = pending;
       for (let round = 1; toRun.length > 0 && !signal.aborted; round++) {
         const deferred: TaskUnit[] = [];
@@ -250,8 +251,7 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
           const llm = door ? door.meter(usage, signal) : null;
           let line: PredictionLine;
           try {
-            const unitItems = unit.items.map((i) => items.get(i) as Item);
-            const answer = await cell.task.run(sim, userViews.view(unit.user), unitItems, { rng: Rng.derive(cell.seed, 'unit', id), llm, signal });
+            const answer = await invoke(cell.task, sim, unit, { rng: Rng.derive(cell.seed, 'unit', id), llm, signal });
             line = { id, unit: unit.key, user: unit.user, items: unit.items, gold: unit.gold, answer, scores: cell.task.score(unit, answer), error: null, usage };
           } catch (e) {
             if (signal.aborted) return;
@@ -346,13 +346,13 @@ function addUsageTotals(into: UsageTotals, from: UsageTotals): void {
   into.costUsd += from.costUsd;
 }
 
-function unitId(cell: PlannedCell, dataset: RatingsDataset, unit: TaskUnit): string {
-  return hashJson({ task: cell.task.name, dataset: cell.datasetId, split: dataset.split.name, method: cell.method.id, seed: cell.seed, unit: unit.key }).slice(0, 20);
+function unitId(cell: PlannedCell, dataset: Dataset, unit: TaskUnit): string {
+  return hashJson({ task: cell.task.name, dataset: cell.datasetId, split: dataset.kind === 'ratings' ? dataset.split.name : 'sessions', method: cell.method.id, seed: cell.seed, unit: unit.key }).slice(0, 20);
 }
 
 async function createSimulator(
   cell: PlannedCell,
-  dataset: RatingsDataset,
+  dataset: Dataset,
   door: LlmDoor | null,
   prompts: Record<string, string>,
   cfg: LoadedConfig,
@@ -363,10 +363,11 @@ async function createSimulator(
 ): Promise<Simulator> {
   const ctx = { seed: cell.seed, configDir: cell.method.baseDir, log, prompts };
   const sim = await cell.method.plugin.create(cell.method.options as never, ctx);
-  if (sim.fit) {
+  const fits = dataset.kind === 'ratings' ? !!sim.fit : !!sim.fitSessions;
+  if (fits) {
     const fitUsage = emptyTotals();
     log.info(`fitting ${cell.method.id} on ${cell.datasetId}`);
-    await sim.fit(trainDataOf(dataset), {
+    const fitCtx = {
       seed: cell.seed,
       configDir: cell.method.baseDir,
       log,
@@ -374,7 +375,9 @@ async function createSimulator(
       llm: door ? door.meter(fitUsage, signal, { online: true }) : null,
       artifacts,
       outputDir: join(dir, 'artifacts', cell.method.id, cell.datasetId),
-    });
+    };
+    if (dataset.kind === 'ratings') await sim.fit?.(trainDataOf(dataset), fitCtx);
+    else await sim.fitSessions?.(sessionsTrainOf(dataset), fitCtx);
     if (fitUsage.calls > 0) log.info(`fit ${cell.method.id} on ${cell.datasetId}: ${fitUsage.calls} LLM calls (${fitUsage.cacheHits} cached)`);
   }
   return sim;

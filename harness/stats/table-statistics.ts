@@ -7,6 +7,7 @@ import { pairedBootstrapTest } from './paired-bootstrap.js';
 import { pairedTTest } from './paired-t-test.js';
 import { permutationTest } from './permutation-test.js';
 import { wilcoxonSignedRank } from './wilcoxon.js';
+import { pooledF1 } from '../metrics/pooled-f1.js';
 
 export interface TableStatsOptions {
   readonly baseline?: string;
@@ -51,11 +52,21 @@ export function describeTest(o: Pick<TableStatsOptions, 'test' | 'correction' | 
   return `${TEST_NAMES[o.test]}${b}, ${corr} correction across each table`;
 }
 
+interface ScoredUnitStat {
+  readonly s: number;
+  readonly w: number;
+  /** The unit's (tp, fp, fn) triples for a pooled F1. */
+  readonly counts?: readonly number[];
+}
+
 /** Scored units of a metric as finite (score, weight) pairs, keyed by unit key. */
-function units(m: CellMetric): Map<string, { s: number; w: number }> {
-  const out = new Map<string, { s: number; w: number }>();
+function units(m: CellMetric): Map<string, ScoredUnitStat> {
+  const out = new Map<string, ScoredUnitStat>();
   m.unitScores.forEach((s, k) => {
-    if (s !== null && Number.isFinite(s)) out.set(m.unitKeys[k] as string, { s, w: m.unitWeights?.[k] ?? 1 });
+    if (s !== null && Number.isFinite(s)) {
+      const counts = m.pooledF1?.[k];
+      out.set(m.unitKeys[k] as string, { s, w: m.unitWeights?.[k] ?? 1, ...(counts ? { counts } : {}) });
+    }
   });
   return out;
 }
@@ -64,7 +75,14 @@ function ciOf(m: CellMetric, o: TableStatsOptions, seed: string): CellMetric['ci
   const u = [...units(m).values()];
   if (u.length === 0) return undefined;
   let r;
-  if (!m.unitWeights && !m.transform) {
+  if (m.pooledF1) {
+    // Pooled F1 (next-action): resample units, sum their class counts, recompute the F1.
+    const counts = u.map((x) => x.counts as readonly number[]);
+    r = bootstrapCi(
+      u.map((_, k) => k),
+      { B: o.B, level: o.level, seed, method: o.ci, statistic: (idx) => pooledF1(counts, idx) },
+    );
+  } else if (!m.unitWeights && !m.transform) {
     r = bootstrapCi(u.map((x) => x.s), { B: o.B, level: o.level, seed, method: o.ci });
   } else {
     // Pooled metrics (RMSE, MAE over pairs): resample users, recompute the pooled value.
@@ -106,6 +124,19 @@ function runTest(a: number[], b: number[], direction: 'higher' | 'lower', o: Tab
     case 't-test':
       return pairedTTest(a, b, { alternative });
   }
+}
+
+/**
+ * The paired bootstrap on a pooled F1: both methods' units are resampled
+ * together and each side's F1 is recomputed from its summed counts. The
+ * bootstrap test takes one statistic of a number sample, so the sample holds
+ * unit indices, offset by n on the baseline's side to tell the two apart.
+ */
+function pooledF1Test(mine: readonly (readonly number[])[], theirs: readonly (readonly number[])[], direction: 'higher' | 'lower', o: TableStatsOptions, seed: string): { statistic: number; pValue: number } {
+  const n = mine.length;
+  const idx = mine.map((_, k) => k);
+  const statistic = (sample: number[]) => ((sample[0] as number) < n ? pooledF1(mine, sample) : pooledF1(theirs, sample.map((k) => k - n)));
+  return pairedBootstrapTest(idx, idx.map((k) => k + n), { B: o.B, seed, alternative: direction === 'higher' ? 'greater' : 'less', statistic });
 }
 
 /**
@@ -154,8 +185,11 @@ export function withStatistics(m: MetricsFile, o: TableStatsOptions): { metrics:
         if (common.length < 2) continue;
         const a = common.map((k) => mine.get(k)?.s as number);
         const b = common.map((k) => theirs.get(k)?.s as number);
-        const t = runTest(a, b, metric.direction, o, tableSeed(o, c));
-        const effect = a.reduce((s, x, k) => s + x - (b[k] as number), 0) / a.length;
+        const pooled = metric.pooledF1 && bm.pooledF1 && o.test === 'paired-bootstrap';
+        const t = pooled
+          ? pooledF1Test(common.map((k) => mine.get(k)?.counts as readonly number[]), common.map((k) => theirs.get(k)?.counts as readonly number[]), metric.direction, o, tableSeed(o, c))
+          : runTest(a, b, metric.direction, o, tableSeed(o, c));
+        const effect = pooled ? t.statistic : a.reduce((s, x, k) => s + x - (b[k] as number), 0) / a.length;
         comparisons.push({ dataset: c.dataset, seed: c.seed, task: c.task, method: c.method, metric: key, direction: metric.direction, baseline: o.baseline, test: o.test, n: common.length, statistic: t.statistic, effect, pValue: t.pValue });
       }
     }

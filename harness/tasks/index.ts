@@ -1,9 +1,11 @@
-import type { TaskDefinition } from './task-api.js';
+import type { AnyTask } from './task-api.js';
+import { nextAction } from './next-action.js';
 import { preferenceDiscrimination } from './preference-discrimination.js';
 import { rating } from './rating.js';
 
 /** The standard tasks (core, not plugins: their definitions are the benchmark). */
-export const TASKS: Readonly<Record<string, TaskDefinition>> = {
-  'preference-discrimination': preferenceDiscrimination as unknown as TaskDefinition,
-  rating: rating as unknown as TaskDefinition,
+export const TASKS: Readonly<Record<string, AnyTask>> = {
+  'preference-discrimination': preferenceDiscrimination as unknown as AnyTask,
+  rating: rating as unknown as AnyTask,
+  'next-action': nextAction as unknown as AnyTask,
 };

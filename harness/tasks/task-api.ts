@@ -1,6 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Capability, Simulator, UnitContext } from '../plugin-api.js';
 import type { Item, RatingsDataset, UserView } from '../data/types.js';
+import type { PersonaRecord, Session, SessionsDataset } from '../data/sessions.js';
 import type { Rng } from '../util/rng.js';
 
 export type Direction = 'higher' | 'lower';
@@ -44,11 +45,21 @@ export interface MetricValue {
    */
   readonly unitWeights?: readonly number[];
   readonly transform?: 'sqrt';
+  /**
+   * When the value is an F1 pooled over units (macro over classes): each unit's
+   * counts as flat (tp, fp, fn) triples, one per class. The value, and every
+   * bootstrap resample, is the mean F1 of the classes present in the summed
+   * counts (harness/metrics/pooled-f1.ts). `unitScores` then hold a per-unit
+   * score for the paired tests that need one.
+   */
+  readonly pooledF1?: readonly (readonly number[])[];
   /** Extra aggregates (pooled/micro values). */
   readonly extra?: Readonly<Record<string, number>>;
 }
 
 export interface TaskDefinition<S extends TSchema = TSchema, G = unknown, A = unknown> {
+  /** The kind of dataset the task reads (absent: ratings). */
+  readonly data?: 'ratings';
   readonly name: string;
   readonly description: string;
   /** Bumped when units, scoring or metrics change; recorded in the manifest. */
@@ -66,6 +77,25 @@ export interface TaskDefinition<S extends TSchema = TSchema, G = unknown, A = un
   aggregate(done: ReadonlyArray<ScoredUnit<G, A> & { id: string }>, options: Static<S>): Record<string, MetricValue>;
   /** Optional histograms for the report (e.g. true vs predicted ratings). */
   distributions?(done: ReadonlyArray<ScoredUnit<G, A>>): Record<string, Record<string, number>>;
+}
+
+/**
+ * A task over a sessions dataset (OPeRA-style web shopping): units are
+ * sessions, and `run` sees the persona and the session, never a split it
+ * should not (the task itself hides the gold from the simulator).
+ */
+export interface SessionTaskDefinition<S extends TSchema = TSchema, G = unknown, A = unknown>
+  extends Omit<TaskDefinition<S, G, A>, 'data' | 'buildUnits' | 'run'> {
+  readonly data: 'sessions';
+  /** null when the task does not apply to this dataset (the table shows n/a). */
+  buildUnits(dataset: SessionsDataset, options: Static<S>, rng: Rng): TaskUnit<G>[] | null;
+  run(sim: Simulator, persona: PersonaRecord, session: Session, ctx: UnitContext): Promise<A>;
+}
+
+export type AnyTask = TaskDefinition | SessionTaskDefinition;
+
+export function defineSessionTask<S extends TSchema, G, A>(t: SessionTaskDefinition<S, G, A>): SessionTaskDefinition<S, G, A> {
+  return t;
 }
 
 export function defineTask<S extends TSchema, G, A>(t: TaskDefinition<S, G, A>): TaskDefinition<S, G, A> {

@@ -10,4 +10,5 @@ export const methods: PluginIndex<'method'> = {
   simuser: () => import('./simuser/index.js'),
   alignuser: () => import('./alignuser/index.js'),
   'alignuser-plus': () => import('./alignuser-plus/index.js'),
+  markov: () => import('./markov/index.js'),
 };

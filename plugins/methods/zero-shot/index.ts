@@ -1,4 +1,8 @@
 import {
+  actionFromReply,
+  actionSchema,
+  CLICK_TYPES,
+  historyBlock,
   attributesText,
   codeItems,
   itemsBlock,
@@ -14,6 +18,7 @@ import {
   type Item,
   type Llm,
   type UserView,
+  type ActionReply,
 } from '../../../harness/plugin-api.js';
 
 const Options = Type.Object(
@@ -22,6 +27,7 @@ const Options = Type.Object(
     maxDisliked: Type.Integer({ minimum: 0, default: 5, description: 'Most recent disliked training items shown (rating ≤ 2).' }),
     temperature: Type.Number({ minimum: 0, maximum: 2, default: 0 }),
     maxTokens: Type.Integer({ minimum: 16, default: 800 }),
+    maxHistorySteps: Type.Integer({ minimum: 0, default: 20, description: 'next-action: most recent steps of the session shown (older pages by title only).' }),
   },
   { additionalProperties: false },
 );
@@ -33,14 +39,16 @@ function list(entries: readonly HistoryEntry[]): string {
 /** The raw LLM row: persona and history in one prompt, a structured answer. */
 export default defineMethod({
   name: 'zero-shot',
-  description: 'One prompt with the user\'s attributes and liked/disliked history; structured like/not-like or ratings from the LLM.',
+  description: 'One prompt with the user\'s attributes and history; structured like/not-like, ratings or next shopping action from the LLM.',
   options: Options,
   usesLlm: true,
-  capabilities: ['discriminate', 'rate'],
+  capabilities: ['discriminate', 'rate', 'nextAction'],
   prompts: {
     system: new URL('./prompts/system.md', import.meta.url),
     discriminate: new URL('./prompts/discriminate.md', import.meta.url),
     rate: new URL('./prompts/rate.md', import.meta.url),
+    shopperSystem: new URL('./prompts/shopper-system.md', import.meta.url),
+    nextAction: new URL('./prompts/next-action.md', import.meta.url),
   },
   async create(o, ctx) {
     const system = ctx.prompts['system'] as string;
@@ -86,6 +94,25 @@ export default defineMethod({
           maxTokens: o.maxTokens,
         });
         return [...coded].map(([code, item]) => ({ item: item.id, rating: reply[code] as number }));
+      },
+      async nextAction(step, unit) {
+        const user = renderTemplate(ctx.prompts['nextAction'] as string, {
+          persona: step.persona.persona.trim() || '(no survey answers)',
+          history: historyBlock(step.history, o.maxHistorySteps),
+          observation: step.observation,
+          clickTypes: CLICK_TYPES.join(', '),
+        });
+        const reply = await needLlm(unit.llm, 'zero-shot').json<ActionReply>({
+          messages: [
+            { role: 'system', content: ctx.prompts['shopperSystem'] as string },
+            { role: 'user', content: user },
+          ],
+          schema: actionSchema(step),
+          schemaName: 'next_action',
+          temperature: o.temperature,
+          maxTokens: o.maxTokens,
+        });
+        return actionFromReply(reply);
       },
     };
   },

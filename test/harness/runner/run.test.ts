@@ -172,7 +172,8 @@ tasks: [{ task: preference-discrimination, ratios: [1, 3] }, { task: rating }]
 
   it('Ctrl-C stops cleanly, exits 130 and prints the command that resumes', async () => {
     const { dir } = workspace('');
-    writeFileSync(join(dir, 'c.yaml'), SLOW('ctrlc'));
+    // Slow enough (90 units × 60 ms over 2 lanes ≈ 2.7 s) that the run cannot finish between the first line and the signal on a loaded machine.
+    writeFileSync(join(dir, 'c.yaml'), SLOW('ctrlc').replace('delayMs: 15', 'delayMs: 60'));
     const child = spawn(TSX, [CLI, 'run', 'c.yaml', '--allow-local-plugins', '--set', 'concurrency=2'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import amazon from '../../../plugins/datasets/amazon-books/index.ts';
 import type { RatingsDataset } from '../../../harness/data/types.ts';
 import { TASKS } from '../../../harness/tasks/index.ts';
+import { unitsFor } from '../../../harness/runner/unit-inputs.ts';
 import { Rng } from '../../../harness/util/rng.ts';
 import { sharedDataset } from '../../support/shared-data.ts';
 import { allInteractions, dataError, gz, tempFolders } from '../../support/data-files.js';
@@ -51,7 +52,7 @@ describe.skipIf(KGAT === null)('amazon-books kgat (real files)', () => {
 
   it('is implicit: no scale, so the rating task has no units (n/a), and items have uniform text', () => {
     expect(official.scale).toBeNull();
-    expect(TASKS['rating']?.buildUnits(official, { maxItemsPerUser: 20 } as never, new Rng(1))).toBeNull();
+    expect(unitsFor(TASKS['rating']!, official, { maxItemsPerUser: 20 }, new Rng(1))).toBeNull();
     expect(official.items[0]).toMatchObject({ id: expect.any(String), title: expect.stringMatching(/^Amazon book /), genres: [] });
   });
 
