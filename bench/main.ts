@@ -10,6 +10,7 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   llm: async () => benchLlm,
   datasets: async () => (await import('./datasets.js')).benchDatasets,
   stats: async () => (await import('./stats.js')).benchStats,
+  recommenders: async () => (await import('./recommenders.js')).benchRecommenders,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
