@@ -140,6 +140,28 @@ export interface RatingPrediction {
   readonly reason?: string;
 }
 
+/** One page of a recommender's ranking, as the simulated user is shown it. */
+export interface BrowsePage {
+  /** 1-based. */
+  readonly number: number;
+  readonly items: readonly Item[];
+}
+
+export interface PageOutcome {
+  /** Items of this page the user chose to watch (or open), with the rating they gave after; null when they gave none. */
+  readonly watched: readonly { readonly item: string; readonly rating: number | null }[];
+  /** Whether the user left after this page. */
+  readonly exit: boolean;
+}
+
+/** A closed-loop visit (DESIGN.md §6 recommender-evaluation): the pages seen, in order, and the exit interview. */
+export interface BrowseOutcome {
+  /** One entry per page seen, in order; the visit ends at the first page with `exit` (or when the pages run out). */
+  readonly pages: readonly PageOutcome[];
+  /** Satisfaction on 1–10 from an exit interview, when the simulator has one. */
+  readonly satisfaction?: number | null;
+}
+
 /**
  * A user simulator. Each capability is optional; a task needing one the method
  * lacks shows n/a. Candidate items carry no label: the types give a simulator
@@ -153,6 +175,8 @@ export interface Simulator {
   fitSessions?(train: SessionsTrainData, ctx: FitContext): Promise<void>;
   /** The next action of a web-shopping session and its rationale (DESIGN.md §6 next-action). */
   nextAction?(step: StepContext, ctx: UnitContext): Promise<PredictedAction>;
+  /** Browse the pages of a recommender's ranking in order, watching, rating, leaving (closed loop). */
+  browse?(user: UserView, pages: readonly BrowsePage[], ctx: UnitContext): Promise<BrowseOutcome>;
 }
 
 export interface MethodCreateContext extends BaseContext {
@@ -160,7 +184,7 @@ export interface MethodCreateContext extends BaseContext {
   readonly prompts: Readonly<Record<string, string>>;
 }
 
-export type Capability = 'discriminate' | 'rate' | 'nextAction';
+export type Capability = 'discriminate' | 'rate' | 'nextAction' | 'browse';
 
 export interface MethodPlugin<S extends TSchema = TSchema> extends PluginBase<S> {
   readonly kind: 'method';
@@ -210,3 +234,4 @@ export { sdkErrorToProviderError } from './llm/sdk-error.js';
 export type { SdkErrorClasses } from './llm/sdk-error.js';
 export { actionText, historyBlock, actionSchema, actionFromReply } from './methods/session-actions.js';
 export type { ActionReply } from './methods/session-actions.js';
+export { browseByJudgement } from './methods/browse-by-judgement.js';

@@ -3,7 +3,7 @@ import { loadReported, type ReportedValues } from '../report/reported-values.js'
 import { dirname, resolve } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
-import type { DatasetPlugin, LlmPlugin, MethodPlugin, PluginKind } from '../plugin-api.js';
+import type { DatasetPlugin, LlmPlugin, MethodPlugin, PluginKind, RecommenderPlugin } from '../plugin-api.js';
 import { loadPlugin, RegistryError } from '../registry/registry.js';
 import { TASKS } from '../tasks/index.js';
 import type { AnyTask } from '../tasks/task-api.js';
@@ -47,6 +47,8 @@ export interface LoadedConfig {
   readonly seeds: readonly number[];
   readonly datasets: readonly PluginUse<DatasetPlugin>[];
   readonly methods: readonly MethodUse[];
+  /** The recommenders a recommender-evaluation task shows the simulated users; empty when none are configured. */
+  readonly recommenders: readonly PluginUse<RecommenderPlugin>[];
   readonly tasks: readonly TaskUse[];
   readonly overrides: readonly string[];
   /** report.reported resolved against the file that named it; null when none. */
@@ -63,8 +65,9 @@ export interface LoadOptions {
   readonly displayBase?: string;
 }
 
-const RESERVED: Record<'dataset' | 'method' | 'llm', readonly string[]> = {
+const RESERVED: Record<'dataset' | 'method' | 'llm' | 'recommender', readonly string[]> = {
   dataset: ['plugin', 'id'],
+  recommender: ['plugin', 'id'],
   method: ['plugin', 'id', 'llm'],
   llm: ['plugin'],
 };
@@ -101,9 +104,10 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
   };
   const resolveOptsFor = (path: readonly PathSeg[]) => ({ baseDir: baseDirOf(path), allowLocalPlugins: opts.allowLocalPlugins ?? false });
 
-  async function use(kind: 'dataset' | 'method' | 'llm', entry: unknown, path: PathSeg[]): Promise<{ plugin: DatasetPlugin | MethodPlugin | LlmPlugin; options: Record<string, unknown> } | null> {
+  type AnyUsed = DatasetPlugin | MethodPlugin | LlmPlugin | RecommenderPlugin;
+  async function use(kind: 'dataset' | 'method' | 'llm' | 'recommender', entry: unknown, path: PathSeg[]): Promise<{ plugin: AnyUsed; options: Record<string, unknown> } | null> {
     if (!isPlainObject(entry) || typeof entry['plugin'] !== 'string') return null;
-    let plugin: DatasetPlugin | MethodPlugin | LlmPlugin;
+    let plugin: AnyUsed;
     try {
       plugin = await loadPlugin(kind, entry['plugin'], resolveOptsFor([...path, 'plugin']));
     } catch (e) {
@@ -152,6 +156,13 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     methods.push({ id: idOf(entry, plugin.name), plugin, options: u.options, llm: plugin.usesLlm ? llm : null, baseDir: baseDirOf(['methods', i]) });
   }
 
+  const recommenders: PluginUse<RecommenderPlugin>[] = [];
+  for (const [i, entry] of asList(data['recommenders']).entries()) {
+    const u = await use('recommender', entry, ['recommenders', i]);
+    if (u) recommenders.push({ id: idOf(entry, u.plugin.name), plugin: u.plugin as RecommenderPlugin, options: u.options, baseDir: baseDirOf(['recommenders', i]) });
+  }
+  const recommenderIds = recommenders.map((r) => r.id);
+
   const tasks: TaskUse[] = [];
   for (const [i, entry] of asList(data['tasks']).entries()) {
     if (!isPlainObject(entry) || typeof entry['task'] !== 'string') continue;
@@ -165,12 +176,14 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     const options: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(entry)) if (k !== 'task') options[k] = v;
     validateOptions(ajv.compile(task.options), task.options, options, ['tasks', i], report, `task "${name}"`);
+    if (task.needsRecommenders) resolveRecommenders(options, recommenderIds, ['tasks', i], report);
     for (const [k, v] of Object.entries(options)) entry[k] = v;
     tasks.push({ task, options });
   }
 
   checkUnique('datasets', datasets.map((d) => d.id), report);
   checkUnique('methods', methods.map((m) => m.id), report);
+  checkUnique('recommenders', recommenderIds, report);
   checkUnique('tasks', tasks.map((t) => t.task.name), report);
   const baseline = cfg.report?.baseline;
   if (baseline !== undefined && !methods.some((m) => m.id === baseline)) {
@@ -209,6 +222,7 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     seeds: cfg.seeds ?? [cfg.seed],
     datasets,
     methods,
+    recommenders,
     tasks,
     overrides: overrides.map((o) => o.expr),
     reportedPath,
@@ -241,6 +255,24 @@ function idOf(entry: unknown, fallback: string): string {
 
 function asList(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
+}
+
+/**
+ * A task that evaluates recommenders names them in its `recommenders` option;
+ * null (the default) means every configured one. The ids are written into the
+ * options, so the task's columns and the manifest name them.
+ */
+function resolveRecommenders(options: Record<string, unknown>, ids: readonly string[], path: PathSeg[], report: (p: PathSeg[], m: string) => void): void {
+  const named = options['recommenders'];
+  if (named === null || named === undefined) {
+    if (ids.length === 0) report(path, 'this task puts recommenders in front of the simulated users: add a top-level "recommenders:" list (e.g. recommenders: [{ plugin: random }, { plugin: pop }])');
+    options['recommenders'] = [...ids];
+    return;
+  }
+  if (!Array.isArray(named)) return;
+  named.forEach((id, k) => {
+    if (typeof id === 'string' && !ids.includes(id)) report([...path, 'recommenders', k], `"${id}" is not a recommender id of this config.${didYouMean(id, [...ids])} Configured: ${ids.join(', ') || '(none)'}`);
+  });
 }
 
 function checkUnique(list: string, ids: string[], report: (p: PathSeg[], m: string) => void): void {

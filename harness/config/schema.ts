@@ -20,6 +20,11 @@ export const MethodEntry = Type.Object(
   { additionalProperties: true },
 );
 
+export const RecommenderEntry = Type.Object(
+  { plugin: PluginRef('recommender'), id: Type.Optional(Id) },
+  { additionalProperties: true },
+);
+
 export const TaskEntry = Type.Object(
   { task: Type.String({ minLength: 1, description: 'A standard task (see `usersim list tasks`).' }) },
   { additionalProperties: true },
@@ -75,6 +80,9 @@ export const ConfigSchema = Type.Object(
     ),
     datasets: Type.Array(DatasetEntry, { minItems: 1 }),
     methods: Type.Array(MethodEntry, { minItems: 1 }),
+    recommenders: Type.Optional(
+      Type.Array(RecommenderEntry, { description: 'Recommenders the recommender-evaluation task puts in front of the simulated users (fitted on each dataset\'s train split).' }),
+    ),
     tasks: Type.Array(TaskEntry, { minItems: 1 }),
     report: ReportSection,
   },

@@ -16,7 +16,7 @@ import { LlmDoor } from '../llm/door.js';
 import { UnitError } from '../llm/errors.js';
 import { emptyTotals, type UsageTotals } from '../llm/usage-meter.js';
 import type { LlmPlugin, Logger, Simulator } from '../plugin-api.js';
-import type { AnyTask, TaskUnit } from '../tasks/task-api.js';
+import type { AnyTask, TaskEnv, TaskUnit } from '../tasks/task-api.js';
 import { hashJson, sha256 } from '../util/hash.js';
 import { Rng } from '../util/rng.js';
 import { baseManifest, readManifest, type Manifest } from './manifest.js';
@@ -160,8 +160,10 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
         checksums: loadedDataset.checksums,
       };
       for (const c of [...(d.plugin.choices ?? []), ...loadedDataset.choices]) choices.add(c);
+      const env = await taskEnvOf(cfg, loadedDataset, seed, d.id, log);
+      for (const r of cfg.recommenders) for (const c of r.plugin.choices ?? []) choices.add(c);
       for (const t of cfg.tasks) {
-        const units = unitsFor(t.task, loadedDataset, t.options, Rng.derive(seed, 'units', t.task.name, d.id));
+        const units = unitsFor(t.task, loadedDataset, t.options, Rng.derive(seed, 'units', t.task.name, d.id), env);
         for (const c of t.task.choices) choices.add(c);
         for (const m of cfg.methods) {
           for (const c of m.plugin.choices ?? []) choices.add(c);
@@ -319,6 +321,22 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   writeText(join(dir, 'comparisons.json'), JSON.stringify(comparisons, null, 2) + '\n');
   const totalErrors = metrics.cells.reduce((s, c) => s + c.units.errors, 0);
   return { dir, metrics, computed, skipped, unitErrors: totalErrors, interrupted, stopReason };
+}
+
+/**
+ * The config's recommenders fitted on a ratings dataset's train split, when a
+ * task needs them (recommender-evaluation); seeded per recommender and dataset.
+ */
+async function taskEnvOf(cfg: LoadedConfig, dataset: Dataset, seed: number, datasetId: string, log: Logger): Promise<TaskEnv> {
+  if (dataset.kind !== 'ratings' || !cfg.tasks.some((t) => t.task.needsRecommenders)) return { recommenders: [] };
+  const train = trainDataOf(dataset);
+  const recommenders = [];
+  for (const r of cfg.recommenders) {
+    log.info(`fitting recommender ${r.id} on ${datasetId}`);
+    const recommendation = await r.plugin.fit(train, r.options as never, { seed, configDir: r.baseDir, log, rng: Rng.derive(seed, 'recommender', r.id, datasetId) });
+    recommenders.push({ id: r.id, recommendation });
+  }
+  return { recommenders };
 }
 
 /** The cache keys a results dir used (merged over runs), so `usersim cache export` can ship exactly those. */

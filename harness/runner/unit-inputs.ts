@@ -2,7 +2,7 @@ import type { PersonaRecord, Session } from '../data/sessions.js';
 import { trainDataOf, UserViews } from '../data/train-view.js';
 import type { Dataset, Item } from '../data/types.js';
 import type { Simulator, UnitContext } from '../plugin-api.js';
-import type { AnyTask, TaskUnit } from '../tasks/task-api.js';
+import type { AnyTask, TaskEnv, TaskUnit } from '../tasks/task-api.js';
 
 /**
  * What a task's `run` is given for a unit, built once per loaded dataset: for
@@ -20,7 +20,7 @@ export function unitInputsOf(dataset: Dataset): UnitInputs {
     return {
       invoke(task, sim, unit, ctx) {
         if (task.data === 'sessions') throw new Error(`${task.name} reads sessions, but ${dataset.name} holds ratings`);
-        return task.run(sim, views.view(unit.user), unit.items.map((i) => items.get(i) as Item), ctx);
+        return task.run(sim, views.view(unit.user), unit.items.map((i) => items.get(i) as Item), ctx, unit);
       },
     };
   }
@@ -39,7 +39,7 @@ export function unitInputsOf(dataset: Dataset): UnitInputs {
 }
 
 /** The task's units on this dataset, or null when the task reads the other kind of dataset. */
-export function unitsFor(task: AnyTask, dataset: Dataset, options: Record<string, unknown>, rng: Parameters<AnyTask['buildUnits']>[2]): TaskUnit[] | null {
+export function unitsFor(task: AnyTask, dataset: Dataset, options: Record<string, unknown>, rng: Parameters<AnyTask['buildUnits']>[2], env: TaskEnv = { recommenders: [] }): TaskUnit[] | null {
   if (task.data === 'sessions') return dataset.kind === 'sessions' ? task.buildUnits(dataset, options as never, rng) : null;
-  return dataset.kind === 'ratings' ? task.buildUnits(dataset, options as never, rng) : null;
+  return dataset.kind === 'ratings' ? task.buildUnits(dataset, options as never, rng, env) : null;
 }

@@ -34,3 +34,4 @@ export {
   binomialCdf,
   binomialSf,
 } from './distributions.js';
+export { kendallTauB } from './kendall-tau.js';

@@ -1,5 +1,5 @@
 import type { Static, TSchema } from '@sinclair/typebox';
-import type { Capability, Simulator, UnitContext } from '../plugin-api.js';
+import type { Capability, Recommendation, Simulator, UnitContext } from '../plugin-api.js';
 import type { Item, RatingsDataset, UserView } from '../data/types.js';
 import type { PersonaRecord, Session, SessionsDataset } from '../data/sessions.js';
 import type { Rng } from '../util/rng.js';
@@ -57,6 +57,18 @@ export interface MetricValue {
   readonly extra?: Readonly<Record<string, number>>;
 }
 
+/** A recommender fitted on the dataset's train split, under its config id. */
+export interface FittedRecommender {
+  readonly id: string;
+  readonly recommendation: Recommendation;
+}
+
+/** What the runner gives `buildUnits` beyond the dataset. */
+export interface TaskEnv {
+  /** The config's recommenders, fitted on this dataset (empty unless the task needs them). */
+  readonly recommenders: readonly FittedRecommender[];
+}
+
 export interface TaskDefinition<S extends TSchema = TSchema, G = unknown, A = unknown> {
   /** The kind of dataset the task reads (absent: ratings). */
   readonly data?: 'ratings';
@@ -68,10 +80,18 @@ export interface TaskDefinition<S extends TSchema = TSchema, G = unknown, A = un
   readonly options: S;
   readonly choices: readonly string[];
   metrics(options: Static<S>): MetricSpec[];
+  /**
+   * Names the config's recommenders it evaluates (`recommenders` option): the
+   * runner fits them on the train split and passes them in `env`.
+   */
+  readonly needsRecommenders?: boolean;
   /** null when the task does not apply to this dataset (the table shows n/a). */
-  buildUnits(dataset: RatingsDataset, options: Static<S>, rng: Rng): TaskUnit<G>[] | null;
-  /** Calls the simulator's capability; throws UnitError when the answer is unusable. */
-  run(sim: Simulator, user: UserView, items: readonly Item[], ctx: UnitContext): Promise<A>;
+  buildUnits(dataset: RatingsDataset, options: Static<S>, rng: Rng, env?: TaskEnv): TaskUnit<G>[] | null;
+  /**
+   * Calls the simulator's capability; throws UnitError when the answer is
+   * unusable. `unit` is the task's own (its gold must never reach the simulator).
+   */
+  run(sim: Simulator, user: UserView, items: readonly Item[], ctx: UnitContext, unit?: TaskUnit<G>): Promise<A>;
   score(unit: TaskUnit<G>, answer: A): Record<string, number>;
   /** `done` are the scored units, in unit order; ids align with them. */
   aggregate(done: ReadonlyArray<ScoredUnit<G, A> & { id: string }>, options: Static<S>): Record<string, MetricValue>;

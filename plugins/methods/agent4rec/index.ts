@@ -1,4 +1,4 @@
-import { defineMethod, renderTemplate, Type, UnitError, UserViews, type Llm, type RatingScale, type UserView } from '../../../harness/plugin-api.js';
+import { defineMethod, renderTemplate, Type, UnitError, UserViews, type Llm, type PageOutcome, type RatingScale, type UserView } from '../../../harness/plugin-api.js';
 import { codeItems, needLlm } from '../../../harness/plugin-api.js';
 import type { Agent4RecPrompts, CallSettings } from './llm-call.js';
 import type { PageItem } from './page.js';
@@ -44,7 +44,7 @@ export default defineMethod({
   description: 'Agent4Rec: activity/diversity/conformity traits + LLM taste summary; pages of items judged align/watch/rate/feel with factual and emotional memory, reflection, fatigue and exit.',
   options: Options,
   usesLlm: true,
-  capabilities: ['discriminate', 'rate'],
+  capabilities: ['discriminate', 'rate', 'browse'],
   prompts: {
     system: new URL('./prompts/system.md', import.meta.url),
     taste: new URL('./prompts/taste.md', import.meta.url),
@@ -61,6 +61,7 @@ export default defineMethod({
     'agent4rec: a page\'s reaction and the next/exit decision are one call; discrimination shows every page even after the agent chose to leave (the exit page is kept in the session)',
     'agent4rec: discrimination answer = align yes/no per item; rating task = the items watched page by page with a rating and a feeling each',
     'agent4rec: each unit is a fresh session whose memory starts empty',
+    'agent4rec: recommender evaluation = the paper\'s loop: pages of the recommender\'s ranking judged align/watch/rate with fatigue until the agent exits, then the 1–10 satisfaction interview',
     'agent4rec: items\' historical (mean training) ratings are not shown by default (historicalRatings: false), because distractors nobody rated in training would be given away',
   ],
   async create(o, ctx) {
@@ -145,6 +146,29 @@ export default defineMethod({
           }
         }
         return out;
+      },
+      async browse(user, pages, unit) {
+        const llm = needLlm(unit.llm, 'agent4rec');
+        const s = await start(user, llm);
+        // Codes run across the whole visit (i1 … iN), so memories of earlier pages stay unambiguous.
+        const coded = [...codeItems(pages.flatMap((p) => p.items))].map(([code, item]) => ({ code, item }));
+        const visit: PageOutcome[] = [];
+        let at = 0;
+        for (const page of pages) {
+          const items = coded.slice(at, at + page.items.length);
+          at += page.items.length;
+          const r = await s.browse(items, llm);
+          const watched = items.flatMap(({ code, item }) => {
+            const it = r.items.get(code);
+            return it?.watch ? [{ item: item.id, rating: it.rating }] : [];
+          });
+          const exit = r.decision === 'exit';
+          visit.push({ watched, exit });
+          if (exit) break;
+        }
+        // The paper's exit interview: satisfaction 1–10 with the whole visit in memory.
+        const answer = await s.interview(llm);
+        return { pages: visit, satisfaction: answer.satisfaction };
       },
     };
   },

@@ -1,4 +1,4 @@
-import { defineMethod, Type } from '../../../harness/plugin-api.js';
+import { browseByJudgement, defineMethod, type Simulator, Type } from '../../../harness/plugin-api.js';
 import { BiasedMf } from './model.js';
 
 const Options = Type.Object(
@@ -18,14 +18,14 @@ export default defineMethod({
   description: 'Non-LLM reference: biased matrix factorisation trained by seeded SGD; like = predicted rating ≥ likeThreshold.',
   options: Options,
   usesLlm: false,
-  capabilities: ['discriminate', 'rate'],
+  capabilities: ['discriminate', 'rate', 'browse'],
   choices: ['mf: training ratings are shuffled every epoch with the run seed; predictions are clipped to the rating scale'],
   async create(o) {
     const model = new BiasedMf(o);
     let lo = -Infinity;
     let hi = Infinity;
     const clip = (r: number) => Math.min(hi, Math.max(lo, r));
-    return {
+    const sim: Simulator = {
       async fit(train, ctx) {
         if (train.scale) {
           lo = train.scale.min;
@@ -39,6 +39,11 @@ export default defineMethod({
       async rate(user, items) {
         return items.map((i) => ({ item: i.id, rating: clip(model.predict(user.id, i.id)) }));
       },
+      async browse(user, pages, ctx) {
+        // Without stars (implicit data) there is no rating to give: watched items go unrated.
+        return browseByJudgement(pages, async (p) => (await sim.discriminate?.(user, p.items, ctx)) ?? [], async (p) => (user.scale ? ((await sim.rate?.(user, p.items, ctx)) ?? []) : []));
+      },
     };
+    return sim;
   },
 });

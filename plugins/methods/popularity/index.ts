@@ -1,4 +1,4 @@
-import { defineMethod, Type, type Interaction, type RatingScale } from '../../../harness/plugin-api.js';
+import { browseByJudgement, defineMethod, type Simulator, Type, type Interaction, type RatingScale } from '../../../harness/plugin-api.js';
 
 const Options = Type.Object(
   {
@@ -16,7 +16,7 @@ export default defineMethod({
   description: 'Non-LLM reference: like = item popularity above the typical training item; rating = damped item mean.',
   options: Options,
   usesLlm: false,
-  capabilities: ['discriminate', 'rate'],
+  capabilities: ['discriminate', 'rate', 'browse'],
   choices: [
     'popularity: "like" when the item has at least as many training interactions as the median training interaction\'s item',
   ],
@@ -27,7 +27,7 @@ export default defineMethod({
     let globalMean = 0;
     let threshold = 0;
     let scale: RatingScale | null = null;
-    return {
+    const sim: Simulator = {
       async fit(train) {
         scale = train.scale;
         let total = 0;
@@ -57,6 +57,11 @@ export default defineMethod({
           return { item: i.id, rating: Math.min(hi, Math.max(lo, mean)) };
         });
       },
+      async browse(user, pages, ctx) {
+        // Without stars (implicit data) there is no rating to give: watched items go unrated.
+        return browseByJudgement(pages, async (p) => (await sim.discriminate?.(user, p.items, ctx)) ?? [], async (p) => (scale ? ((await sim.rate?.(user, p.items, ctx)) ?? []) : []));
+      },
     };
+    return sim;
   },
 });

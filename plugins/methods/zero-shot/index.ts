@@ -19,6 +19,10 @@ import {
   type Llm,
   type UserView,
   type ActionReply,
+  type PageOutcome,
+  type RatingScale,
+  ratingSchema,
+  snapRating,
 } from '../../../harness/plugin-api.js';
 
 const Options = Type.Object(
@@ -32,6 +36,9 @@ const Options = Type.Object(
   { additionalProperties: false },
 );
 
+/** Pages of a dataset without stars are still rated, on 1–5 (as the recommender-evaluation task reads them). */
+const IMPLICIT_SCALE: RatingScale = { min: 1, max: 5, step: 1 };
+
 function list(entries: readonly HistoryEntry[]): string {
   return entries.length === 0 ? '(none)' : entries.map((h) => `- ${itemLine(h.item)}${h.rating !== null ? ` (you gave ${h.rating})` : ''}`).join('\n');
 }
@@ -42,13 +49,14 @@ export default defineMethod({
   description: 'One prompt with the user\'s attributes and history; structured like/not-like, ratings or next shopping action from the LLM.',
   options: Options,
   usesLlm: true,
-  capabilities: ['discriminate', 'rate', 'nextAction'],
+  capabilities: ['discriminate', 'rate', 'nextAction', 'browse'],
   prompts: {
     system: new URL('./prompts/system.md', import.meta.url),
     discriminate: new URL('./prompts/discriminate.md', import.meta.url),
     rate: new URL('./prompts/rate.md', import.meta.url),
     shopperSystem: new URL('./prompts/shopper-system.md', import.meta.url),
     nextAction: new URL('./prompts/next-action.md', import.meta.url),
+    browse: new URL('./prompts/browse.md', import.meta.url),
   },
   async create(o, ctx) {
     const system = ctx.prompts['system'] as string;
@@ -94,6 +102,54 @@ export default defineMethod({
           maxTokens: o.maxTokens,
         });
         return [...coded].map(([code, item]) => ({ item: item.id, rating: reply[code] as number }));
+      },
+      async browse(user, pages, unit) {
+        const scale = user.scale ?? IMPLICIT_SCALE;
+        const llm = needLlm(unit.llm, 'zero-shot');
+        const outcome: PageOutcome[] = [];
+        const earlier: string[] = [];
+        for (const page of pages) {
+          const coded = codeItems(page.items);
+          const schema = {
+            type: 'object',
+            properties: {
+              items: keyedObject([...coded.keys()], {
+                type: 'object',
+                properties: { watch: { type: 'boolean' }, rating: ratingSchema(scale) },
+                required: ['watch', 'rating'],
+                additionalProperties: false,
+              }),
+              leave: { type: 'boolean' },
+            },
+            required: ['items', 'leave'],
+            additionalProperties: false,
+          };
+          const reply = await llm.json<{ items: Record<string, { watch: boolean; rating: number }>; leave: boolean }>({
+            messages: [
+              { role: 'system', content: system },
+              {
+                role: 'user',
+                content: renderTemplate(ctx.prompts['browse'] as string, {
+                  ...vars(user, coded),
+                  earlier: earlier.length === 0 ? 'This is the first page.' : `On earlier pages you watched: ${earlier.join('; ')}.`,
+                  page: page.number,
+                  pages: pages.length,
+                  min: scale.min,
+                  max: scale.max,
+                }),
+              },
+            ],
+            schema,
+            schemaName: 'page',
+            temperature: o.temperature,
+            maxTokens: o.maxTokens,
+          });
+          const watched = [...coded].filter(([code]) => reply.items[code]?.watch).map(([code, item]) => ({ item: item.id, rating: snapRating(reply.items[code]?.rating as number, scale) }));
+          for (const w of watched) earlier.push(`${(page.items.find((i) => i.id === w.item) as Item).title} (rated ${w.rating})`);
+          outcome.push({ watched, exit: reply.leave });
+          if (reply.leave) break;
+        }
+        return { pages: outcome };
       },
       async nextAction(step, unit) {
         const user = renderTemplate(ctx.prompts['nextAction'] as string, {
