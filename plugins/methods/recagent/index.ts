@@ -1,4 +1,5 @@
-import { defineMethod, Type } from '../../../harness/plugin-api.js';
+import { defineMethod, Type, type RatingScale } from '../../../harness/plugin-api.js';
+import { browseVisit } from './browse.js';
 import { discriminate, rate, type DecisionDeps } from './decision.js';
 import { codeItems, needLlm } from '../../../harness/plugin-api.js';
 import type { CallSettings, RecAgentPrompts } from './llm-call.js';
@@ -31,17 +32,22 @@ const Options = Type.Object(
   { additionalProperties: false },
 );
 
+/** Datasets without stars are still rated on 1–5 when browsing (as the recommender-evaluation task reads them). */
+const IMPLICIT_SCALE: RatingScale = { min: 1, max: 5, step: 1 };
+
 /**
  * RecAgent (Wang et al., TOIS): profile, three-stage memory (sensory,
  * short-term, long-term with insights and reflection) and decisions made on a
- * recommendation page from the profile and retrieved memories. See README.md.
+ * recommendation page from the profile and retrieved memories; closed-loop
+ * browsing (watch / next page / leave) on a per-visit fork of the memory.
+ * See README.md.
  */
 export default defineMethod({
   name: 'recagent',
-  description: 'RecAgent: profile + sensory/short-term/long-term memory (importance, reinforcement, insights, reflection) seeded from training history; page decisions from retrieved memories.',
+  description: 'RecAgent: profile + sensory/short-term/long-term memory (importance, reinforcement, insights, reflection) seeded from training history; page decisions from retrieved memories; browse: watch one item / next page / leave, rating and feeling per watch, pages written to a per-visit fork of memory.',
   options: Options,
   usesLlm: true,
-  capabilities: ['discriminate', 'rate'],
+  capabilities: ['discriminate', 'rate', 'browse'],
   prompts: {
     system: new URL('./prompts/system.md', import.meta.url),
     importance: new URL('./prompts/importance.md', import.meta.url),
@@ -49,6 +55,8 @@ export default defineMethod({
     reflection: new URL('./prompts/reflection.md', import.meta.url),
     discriminate: new URL('./prompts/discriminate.md', import.meta.url),
     rate: new URL('./prompts/rate.md', import.meta.url),
+    page: new URL('./prompts/page.md', import.meta.url),
+    watch: new URL('./prompts/watch.md', import.meta.url),
   },
   choices: [
     'recagent: profile from attributes, top genres of liked training items and mean training rating, no LLM call',
@@ -59,6 +67,12 @@ export default defineMethod({
     'recagent: at most one reflection per consolidation step',
     'recagent: discrimination shows all candidates as one page and asks watch / pass per item (watch = like); rating asks all items in one call',
     'recagent: memories retrieved per candidate item (memoriesPerItem), pooled up to maxMemories',
+    'recagent: browse offers watch one item / next page / leave per decision (no search: the task has no search engine); after a watch the agent chooses again on the same page, each item at most once',
+    'recagent: browse asks the rating and the feeling of a watched item in one call after the watch decision; datasets without stars are rated on 1-5',
+    'recagent: browse writes a page to a per-visit fork of the user\'s memory in one consolidation step when the agent moves on (each watched item, then the page and what was done on it); nothing is written after the last page seen',
+    'recagent: browse prompts show the memories written during the visit in full, besides the memories the page recalls',
+    'recagent: browse item codes restart at i1 on every page; the agent is told the page number, not how many pages there are',
+    'recagent: browse has no satisfaction interview (the paper has none)',
   ],
   async create(o, ctx) {
     const p = ctx.prompts;
@@ -69,6 +83,8 @@ export default defineMethod({
       reflection: p['reflection'] as string,
       discriminate: p['discriminate'] as string,
       rate: p['rate'] as string,
+      page: p['page'] as string,
+      watch: p['watch'] as string,
     };
     const settings: CallSettings = { temperature: o.temperature, maxTokens: o.maxTokens };
     const users = new RecAgentUsers(
@@ -98,6 +114,11 @@ export default defineMethod({
         const llm = needLlm(unit.llm, 'recagent');
         const state = await users.get(user, llm);
         return rate(state, codeItems(items), user.scale, llm, decision);
+      },
+      async browse(user, pages, unit) {
+        const llm = needLlm(unit.llm, 'recagent');
+        const state = await users.get(user, llm);
+        return browseVisit(state, pages, user.scale ?? IMPLICIT_SCALE, llm, decision);
       },
     };
   },

@@ -6,6 +6,10 @@ export interface RecAgentPrompts {
   readonly reflection: string;
   readonly discriminate: string;
   readonly rate: string;
+  /** One action on a recommendation page (browse). */
+  readonly page: string;
+  /** Rating and feeling after watching an item (browse). */
+  readonly watch: string;
 }
 
 export { askJson, type CallSettings } from '../../../harness/plugin-api.js';

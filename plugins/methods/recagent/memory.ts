@@ -143,6 +143,17 @@ export class RecAgentMemory {
     return this.index;
   }
 
+  /**
+   * The entries created after logical time `step` that memory still holds
+   * (short-term ones not forgotten, long-term ones, insights, reflections),
+   * oldest first: what a session has added since it started.
+   */
+  since(step: number): MemoryEntry[] {
+    return [...this.ltm.entries, ...this.stm.entries]
+      .filter((e) => e.step > step)
+      .sort((a, b) => a.step - b.step || Number(a.id.slice(1)) - Number(b.id.slice(1)));
+  }
+
   /** An independent copy: a session (e.g. closed-loop browsing) can write to it without touching the user's base memory. */
   fork(): RecAgentMemory {
     const c = new RecAgentMemory(this.opts, this.deps, this.background);

@@ -56,6 +56,8 @@ export interface ReplyOpts {
   importance?: number;
   watch?: (code: string) => boolean;
   rating?: number;
+  /** The action object of a browse page decision (default: leave). */
+  action?: (r: LlmRequest, n: number) => Record<string, unknown>;
 }
 
 /** A well-behaved scripted model for every RecAgent call. */
@@ -71,6 +73,10 @@ export function defaultReply(r: LlmRequest, n: number, o: ReplyOpts = {}): strin
       return JSON.stringify(Object.fromEntries(codesOf(r).map((c) => [c, { watch: (o.watch ?? (() => true))(c), reason: `REASON-${c}` }])));
     case 'ratings':
       return JSON.stringify(Object.fromEntries(codesOf(r).map((c) => [c, o.rating ?? 4])));
+    case 'page_action':
+      return JSON.stringify({ reason: `REASON-${n}`, action: o.action?.(r, n) ?? { type: 'leave' } });
+    case 'watch_feeling':
+      return JSON.stringify({ rating: o.rating ?? 4, feeling: `FEELING-${n}: it stayed with me.` });
     default:
       throw new Error(`unexpected request ${r.schemaName}`);
   }
