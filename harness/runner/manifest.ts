@@ -53,8 +53,8 @@ export function packageVersions(): Record<string, string> {
   return out;
 }
 
-export function readManifest(dir: string): Manifest | null {
-  const p = join(dir, 'manifest.json');
+export function readManifest(dir: string, name = 'manifest.json'): Manifest | null {
+  const p = join(dir, name);
   if (!existsSync(p)) return null;
   try {
     return JSON.parse(readFileSync(p, 'utf8')) as Manifest;

@@ -26,6 +26,7 @@ import { PredictionStore } from './prediction-store.js';
 import { Progress } from './progress.js';
 import { runPool } from './pool.js';
 import { RunError } from './run-error.js';
+import { checkShardManifests, inShard, shardFilesOf, shardManifestName, shardPath, type Shard } from './shard.js';
 
 export interface RunOptions {
   readonly fresh?: boolean;
@@ -42,6 +43,12 @@ export interface RunOptions {
   readonly command?: string;
   /** Where `output:` is resolved; defaults to the working directory. */
   readonly cwd?: string;
+  /**
+   * Run only this shard's units (`--shard i/n`), into `<method>.shard-i-of-n.jsonl`
+   * files and `manifest.shard-i-of-n.json`, and score nothing. A later run
+   * without a shard merges every shard file it finds, in unit order.
+   */
+  readonly shard?: Shard;
 }
 
 export interface RunOutcome {
@@ -53,6 +60,8 @@ export interface RunOutcome {
   readonly interrupted: boolean;
   /** Why the run stopped early, when it was not Ctrl-C (e.g. the cost limit). */
   readonly stopReason?: string | null;
+  /** Set for a `--shard` run: its units are saved, nothing is scored. */
+  readonly shard?: Shard;
 }
 
 interface PlannedCell {
@@ -70,7 +79,9 @@ interface PlannedCell {
 export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<RunOutcome> {
   const log = opts.log;
   const dir = resolve(opts.cwd ?? process.cwd(), cfg.resolved.output, cfg.resolved.name);
-  const previous = readManifest(dir);
+  const shard = opts.shard;
+  const manifestName = shard ? shardManifestName(shard) : 'manifest.json';
+  const previous = readManifest(dir, manifestName);
   if (previous && previous.configHash !== cfg.hash && !opts.fresh) {
     throw new RunError(
       `${dir} holds results of a different config (hash ${previous.configHash.slice(0, 12)}…, this one ${cfg.hash.slice(0, 12)}…). ` +
@@ -79,6 +90,7 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   }
   if (opts.fresh) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  if (!shard) checkShardManifests(dir, cfg.hash);
 
   // The run stops on Ctrl-C (caller's signal) or when the cost limit is reached.
   const stopper = new AbortController();
@@ -174,7 +186,8 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
               ? `${t.task.name} does not apply to ${loadedDataset.name}`
               : null;
           const file = cfg.seeds.length > 1 ? `${m.id}.seed${seed}.jsonl` : `${m.id}.jsonl`;
-          planned.push({ seed, datasetId: d.id, dataset: loadedDataset, method: m, task: t.task, taskOptions: t.options, units: naReason ? null : units, naReason, path: join(dir, 'predictions', d.id, t.task.name, file) });
+          const merged = join(dir, 'predictions', d.id, t.task.name, file);
+          planned.push({ seed, datasetId: d.id, dataset: loadedDataset, method: m, task: t.task, taskOptions: t.options, units: naReason ? null : units, naReason, path: shard ? shardPath(merged, shard) : merged });
         }
       }
     }
@@ -188,7 +201,7 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   }
 
   const manifest: Manifest = { ...manifestBase, datasets: datasetsInfo, prompts, llms: llmsInfo, choices: [...choices].sort() };
-  writeJson(join(dir, 'manifest.json'), manifest);
+  writeJson(join(dir, manifestName), manifest);
 
   // Which units are still to do.
   const stores = new Map<PlannedCell, PredictionStore>();
@@ -199,13 +212,21 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
     if (!cell.units) continue;
     const store = new PredictionStore(cell.path);
     if (store.repaired.torn > 0) log.warn(`${cell.path}: cut off a torn last line (a unit interrupted mid-write); it will run again`);
+    if (!shard) {
+      const merged = mergeShards(store, cell.path, new Set(cell.units.map((u) => u.key)));
+      if (merged > 0) {
+        store.compact(cell.units.map((u) => u.key));
+        log.info(`${cell.path}: merged ${merged} unit(s) from shard files`);
+      }
+    }
     stores.set(cell, store);
-    const todo = cell.units.filter((u) => {
+    const mine = cell.units.filter((_, k) => inShard(shard, k));
+    const todo = mine.filter((u) => {
       const line = store.done.get(u.key);
       return !line || (opts.retryErrors === true && line.error !== null);
     });
     const pending = opts.limit ? todo.slice(0, opts.limit) : todo;
-    skipped += cell.units.length - todo.length;
+    skipped += mine.length - todo.length;
     pendingTotal += pending.length;
     pendingOf.set(cell, pending);
   }
@@ -302,8 +323,9 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
     units: { computed, skipped, errors: unitErrors },
     llmUsage: { ...llmTotals(), spentUsd: [...doors.values()].reduce((s, d) => s + d.spent.costUsd, 0), cache: cache ? cachePath : null, cacheOnly: opts.cacheOnly === true },
   };
-  writeJson(join(dir, 'manifest.json'), finished);
+  writeJson(join(dir, manifestName), finished);
   if (interrupted) return { dir, metrics: null, computed, skipped, unitErrors, interrupted, stopReason };
+  if (shard) return { dir, metrics: null, computed, skipped, unitErrors, interrupted, stopReason, shard };
 
   const rep = cfg.resolved.report;
   const { metrics, comparisons } = withStatistics(buildMetrics(cfg, planned, stores, llmsInfo), {
@@ -321,6 +343,25 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   writeText(join(dir, 'comparisons.json'), JSON.stringify(comparisons, null, 2) + '\n');
   const totalErrors = metrics.cells.reduce((s, c) => s + c.units.errors, 0);
   return { dir, metrics, computed, skipped, unitErrors: totalErrors, interrupted, stopReason };
+}
+
+/**
+ * Adds to a cell's merged store the lines of its shard files (units it does
+ * not hold yet), appending them to the merged file; compaction then puts them
+ * in unit order, so merged shards leave the same file as one unsharded run.
+ */
+function mergeShards(store: PredictionStore, path: string, keys: ReadonlySet<string>): number {
+  let added = 0;
+  for (const file of shardFilesOf(path)) {
+    const part = new PredictionStore(file);
+    part.close();
+    for (const [key, line] of part.done) {
+      if (!keys.has(key) || store.done.has(key)) continue;
+      store.append(line);
+      added++;
+    }
+  }
+  return added;
 }
 
 /**

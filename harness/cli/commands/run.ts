@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { renderFormat, writeLeaderboards } from '../../report/write-leaderboards.js';
 import { runConfig } from '../../runner/run.js';
+import { parseShard, type Shard } from '../../runner/shard.js';
 import { parse, shellQuote } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { stderrLogger } from '../logger.js';
@@ -18,6 +19,10 @@ Options:
   --fresh                  Delete results/<name>/ first (needed when the config changed)
   --limit N                Run at most N units per cell (the rest stay pending)
   --retry-errors           Run again the units that ended in an error
+  --shard i/n              Run only every n-th unit of each cell, starting at the i-th,
+                           into *.shard-i-of-n.jsonl files; scores nothing. Once every
+                           shard is done and its files are in one results/<name>/, a run
+                           without --shard merges them (and runs any unit still missing)
   --cache-only             Answer every LLM call from the cache; a miss is an error
                            (a reviewer replaying a shipped cache: no key, no network)
   --allow-local-plugins    Let the config load plugin files (plugin: ./x.ts): this runs their code
@@ -34,6 +39,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       fresh: { type: 'boolean' },
       limit: { type: 'string' },
       'retry-errors': { type: 'boolean' },
+      shard: { type: 'string' },
       'cache-only': { type: 'boolean' },
       'allow-local-plugins': { type: 'boolean' },
       quiet: { type: 'boolean' },
@@ -47,6 +53,14 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('usersim run needs exactly one CONFIG file. See: usersim run --help');
   const limit = values.limit === undefined ? null : Number(values.limit);
   if (limit !== null && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`--limit needs a positive whole number, got "${values.limit}"`);
+  let shard: Shard | undefined;
+  if (values.shard !== undefined) {
+    try {
+      shard = parseShard(values.shard);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
   const file = positionals[0] as string;
   const log = stderrLogger(values.quiet === true);
   const cfg = await loadConfig(file, { sets: values.set ?? [], allowLocalPlugins: values['allow-local-plugins'] === true });
@@ -72,6 +86,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       fresh: values.fresh === true,
       limit,
       retryErrors: values['retry-errors'] === true,
+      ...(shard ? { shard } : {}),
       cacheOnly: values['cache-only'] === true,
       signal: controller.signal,
       log,
@@ -79,6 +94,14 @@ export async function runCommand(argv: string[]): Promise<number> {
       command: `usersim run ${argv.map(shellQuote).join(' ')}`,
     });
     const shown = relative(process.cwd(), outcome.dir) || '.';
+    if (outcome.shard && !outcome.interrupted) {
+      const tag = `shard-${outcome.shard.index}-of-${outcome.shard.count}`;
+      process.stderr.write(
+        `Shard ${outcome.shard.index} of ${outcome.shard.count}: ${outcome.computed} unit(s) run, ${outcome.skipped} already done, ${outcome.unitErrors} error(s); saved in ${shown}/predictions/**/*.${tag}.jsonl and ${shown}/manifest.${tag}.json.\n` +
+          `When every shard is done, put their files into one ${shown}/ (and their LLM caches into one: usersim cache import), then merge and score with:\n  npx usersim run ${argv.filter((a, k) => a !== '--shard' && argv[k - 1] !== '--shard' && !a.startsWith('--shard=') && a !== '--fresh').map(shellQuote).join(' ')}\n`,
+      );
+      return outcome.unitErrors > 0 ? EXIT.unitErrors : EXIT.ok;
+    }
     if (outcome.interrupted || !outcome.metrics) {
       const why = outcome.stopReason ? `Stopped (${outcome.stopReason})` : 'Interrupted';
       process.stderr.write(`${why}: ${outcome.computed} unit(s) saved in ${shown}. Resume with:\n  ${resume}\n`);
