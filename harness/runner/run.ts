@@ -26,7 +26,7 @@ import { PredictionStore } from './prediction-store.js';
 import { Progress } from './progress.js';
 import { runPool } from './pool.js';
 import { RunError } from './run-error.js';
-import { checkShardManifests, inShard, shardFilesOf, shardManifestName, shardPath, type Shard } from './shard.js';
+import { checkShardManifests, inShard, removeShardFiles, shardFilesOf, shardManifestName, shardPath, type Shard } from './shard.js';
 
 export interface RunOptions {
   readonly fresh?: boolean;
@@ -88,7 +88,11 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
         `Results of two configs are never mixed: rerun with --fresh to discard the old results, or give this run a new name (--set name=…).`,
     );
   }
-  if (opts.fresh) rmSync(dir, { recursive: true, force: true });
+  // A shard's --fresh discards only its own files: the other shards may share the folder.
+  if (opts.fresh) {
+    if (shard) removeShardFiles(dir, shard);
+    else rmSync(dir, { recursive: true, force: true });
+  }
   mkdirSync(dir, { recursive: true });
   if (!shard) checkShardManifests(dir, cfg.hash);
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { RunError } from './run-error.js';
 
@@ -61,4 +61,19 @@ export function checkShardManifests(dir: string, configHash: string): void {
       );
     }
   }
+}
+
+/** Deletes one shard's prediction files and manifest (its --fresh), leaving every other file of the folder. */
+export function removeShardFiles(dir: string, s: Shard): void {
+  if (!existsSync(dir)) return;
+  const suffix = `.${shardTag(s)}.jsonl`;
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(suffix)) rmSync(p);
+    }
+  };
+  walk(dir);
+  rmSync(join(dir, shardManifestName(s)), { force: true });
 }

@@ -75,6 +75,12 @@ describe('--shard i/n', () => {
     const a = new Set(keys('shard-1-of-2'));
     expect(keys('shard-2-of-2').filter((k) => a.has(k))).toEqual([]);
 
+    // --fresh on one shard discards that shard's files only.
+    const before = files(join(out, 'predictions'));
+    const again = await runConfig(w.cfg, { log: quiet, cwd: w.dir, shard: { index: 2, count: 2 }, fresh: true });
+    expect(again.computed).toBe(two.computed);
+    expect(files(join(out, 'predictions'))).toEqual(before);
+
     const merged = await runConfig(w.cfg, { log: quiet, cwd: w.dir });
     expect(merged.computed).toBe(0);
     const mergedFiles = Object.fromEntries(Object.entries(files(join(out, 'predictions'))).filter(([f]) => !f.includes('.shard-')));
