@@ -74,7 +74,7 @@ export interface MetricsFile {
   readonly name: string;
   readonly configHash: string;
   /** Columns per task, in config order. */
-  readonly columns: ReadonlyArray<{ readonly task: string; readonly metrics: ReadonlyArray<Pick<MetricSpec, 'key' | 'label' | 'direction'>> }>;
+  readonly columns: ReadonlyArray<{ readonly task: string; readonly metrics: ReadonlyArray<Pick<MetricSpec, 'key' | 'label' | 'direction' | 'group'>> }>;
   readonly datasets: readonly string[];
   readonly methods: readonly string[];
   readonly seeds: readonly number[];

@@ -471,7 +471,7 @@ function buildMetrics(
     formatVersion: 1,
     name: cfg.resolved.name,
     configHash: cfg.hash,
-    columns: cfg.tasks.map((t) => ({ task: t.task.name, metrics: t.task.metrics(t.options as never).map((m) => ({ key: m.key, label: m.label, direction: m.direction })) })),
+    columns: cfg.tasks.map((t) => ({ task: t.task.name, metrics: t.task.metrics(t.options as never).map((m) => ({ key: m.key, label: m.label, direction: m.direction, ...(m.group ? { group: m.group } : {}) })) })),
     datasets: cfg.datasets.map((d) => d.id),
     methods: cfg.methods.map((m) => m.id),
     seeds: cfg.seeds,

@@ -66,10 +66,10 @@ export const recommenderEvaluation = defineTask({
     const ids = options.recommenders ?? [];
     return [
       ...ids.flatMap((r) => [
-        { key: `liked@${r}`, label: `Liked ${r}`, direction: 'higher' as const, unitScore: 'liked' },
-        { key: `rating@${r}`, label: `Rating ${r}`, direction: 'higher' as const, unitScore: 'meanRating' },
-        { key: `pages@${r}`, label: `Pages ${r}`, direction: 'higher' as const, unitScore: 'pages' },
-        { key: `satisfaction@${r}`, label: `Sat ${r}`, direction: 'higher' as const, unitScore: 'satisfaction' },
+        { key: `liked@${r}`, label: `Liked ${r}`, direction: 'higher' as const, unitScore: 'liked', group: r },
+        { key: `rating@${r}`, label: `Rating ${r}`, direction: 'higher' as const, unitScore: 'meanRating', group: r },
+        { key: `pages@${r}`, label: `Pages ${r}`, direction: 'higher' as const, unitScore: 'pages', group: r },
+        { key: `satisfaction@${r}`, label: `Sat ${r}`, direction: 'higher' as const, unitScore: 'satisfaction', group: r },
       ]),
       { key: 'tau', label: `τ vs NDCG@${options.k}`, direction: 'higher' as const, unitScore: 'none (one value per method)' },
     ];

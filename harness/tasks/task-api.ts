@@ -14,6 +14,11 @@ export interface MetricSpec {
   readonly direction: Direction;
   /** What one unit's score is for this metric (paired tests use it). */
   readonly unitScore: string;
+  /**
+   * Columns of one group (e.g. one recommender) stay together when a wide
+   * table is split for reading; ungrouped columns form their own part.
+   */
+  readonly group?: string;
 }
 
 /** One unit of work: a user and the items they are asked about, with the gold the task keeps. */
