@@ -66,7 +66,12 @@ function codesOf(items: readonly Item[]): string[] {
   return items.map((_, k) => `i${k + 1}`);
 }
 
-function bullet(lines: readonly string[], none = '(none)'): string {
+/** The elicited preferences as every brain prompt shows them. */
+export function preferencesText(prefs: Preferences): string {
+  return [`Likes: ${prefs.likes.join('; ') || '(none stated)'}`, `Dislikes: ${prefs.dislikes.join('; ') || '(none stated)'}`, `In short: ${prefs.summary}`].join('\n');
+}
+
+export function bullet(lines: readonly string[], none = '(none)'): string {
   return lines.length === 0 ? none : lines.map((l) => `- ${l}`).join('\n');
 }
 
@@ -132,27 +137,43 @@ export class Brain {
     });
   }
 
+  /**
+   * Each offered item under its code, as item evaluation shows it: the
+   * perceived text, the top `memoryTopK` training interactions or earlier
+   * decisions it recalls (BM25), and the top `kgTopK` knowledge-graph paths
+   * from the user to it. Shared by the static tasks and the browsing loop.
+   */
+  itemBlocks(user: UserView, memory: EpisodicMemory, graph: RatingsGraph, coded: readonly (readonly [string, Item])[]): string {
+    graph.ensureUser(user);
+    const scaleMax = user.scale?.max ?? null;
+    return coded
+      .map(([code, item]) => {
+        const perceived = this.describe(item);
+        const memories = memory.retrieve(perceived, this.opts.memoryTopK, ['interaction', 'decision']).map((e) => e.text);
+        const paths = graph.evidence(user.id, item, { topK: this.opts.kgTopK, collaborative: this.opts.collaborativePaths }).map((e) => evidenceText(e, scaleMax));
+        return [`${code}: ${perceived}`, `  Memories it brings back:`, indent(bullet(memories)), `  Links from your history:`, indent(bullet(paths))].join('\n');
+      })
+      .join('\n\n');
+  }
+
+  /** The latest `reflectionsShown` notes of earlier units (none unless crossUnitMemory), as a bullet list. */
+  notesText(memory: EpisodicMemory): string {
+    return bullet(memory.latest('reflection', this.opts.reflectionsShown).map((e) => e.text));
+  }
+
   async run(input: BrainInput): Promise<Decision[]> {
     const { user, persona, memory, graph, items, mode, llm } = input;
     const prefs = await this.elicit(user, persona, llm);
     const codes = codesOf(items);
     const ask = (mode.kind === 'like' ? this.prompts.askLike : renderTemplate(this.prompts.askRate, { scale: scaleText(mode.scale) })).trim();
     const personaBlock = personaText(persona.persona);
-    const prefsBlock = [`Likes: ${prefs.likes.join('; ') || '(none stated)'}`, `Dislikes: ${prefs.dislikes.join('; ') || '(none stated)'}`, `In short: ${prefs.summary}`].join('\n');
+    const prefsBlock = preferencesText(prefs);
     const valueSchema = mode.kind === 'like' ? { type: 'boolean' } : ratingSchema(mode.scale);
     const valueKey = mode.kind === 'like' ? 'like' : 'rating';
     const fix = (v: unknown): Value => (mode.kind === 'like' ? v === true : snapRating(mode.scale, v as number));
 
     // Item evaluation + action selection: memories and graph paths per item, one call.
-    graph.ensureUser(user);
-    const scaleMax = user.scale?.max ?? null;
-    const blocks = items.map((item, k) => {
-      const perceived = this.describe(item);
-      const memories = memory.retrieve(perceived, this.opts.memoryTopK, ['interaction', 'decision']).map((e) => e.text);
-      const paths = graph.evidence(user.id, item, { topK: this.opts.kgTopK, collaborative: this.opts.collaborativePaths }).map((e) => evidenceText(e, scaleMax));
-      return [`${codes[k]}: ${perceived}`, `  Memories it brings back:`, indent(bullet(memories)), `  Links from your history:`, indent(bullet(paths))].join('\n');
-    });
-    const notes = memory.latest('reflection', this.opts.reflectionsShown).map((e) => e.text);
+    const blocks = this.itemBlocks(user, memory, graph, items.map((item, k) => [codes[k] as string, item] as const));
     const evaluation = await llm.json<Record<string, { thought: string } & Record<string, unknown>>>({
       messages: [
         { role: 'system', content: this.prompts.system },
@@ -161,9 +182,9 @@ export class Brain {
           content: renderTemplate(this.prompts.evaluate, {
             persona: personaBlock,
             preferences: prefsBlock,
-            notes: bullet(notes),
+            notes: this.notesText(memory),
             count: items.length,
-            items: blocks.join('\n\n'),
+            items: blocks,
             question: ask,
             key: valueKey,
           }),

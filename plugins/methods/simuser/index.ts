@@ -1,4 +1,5 @@
 import { defineMethod, Type, UnitError, type Item, type Llm, type UnitContext, type UserView } from '../../../harness/plugin-api.js';
+import { Browser } from './browse.js';
 import { Brain, type Decision, type Mode } from './decision.js';
 import { RatingsGraph } from './knowledge-graph.js';
 import { MemoryBank } from './memory.js';
@@ -23,11 +24,11 @@ const Options = Type.Object(
     kgTopK: Type.Integer({ minimum: 0, default: 3, description: 'Knowledge-graph paths (user → rated item → shared genre / shared raters → candidate) shown per offered item.' }),
     collaborativePaths: Type.Boolean({ default: true, description: 'Also link items through other users who rated both (training data); false: genre paths only.' }),
     reflectionsShown: Type.Integer({ minimum: 0, default: 2, description: 'Most recent reflection notes shown at item evaluation.' }),
-    refinementRounds: Type.Integer({ minimum: 0, maximum: 3, default: 1, description: 'Causal refinement calls per unit (self-check that may revise the choices).' }),
+    refinementRounds: Type.Integer({ minimum: 0, maximum: 3, default: 1, description: 'Causal refinement calls per unit, and per page when browsing (self-check that may revise the choices).' }),
     crossUnitMemory: Type.Boolean({
       default: false,
       description:
-        "Keep each unit's decisions and reflection in the user's episodic memory for the user's later units (units of one user then run one after another); false: every unit sees only the training history and no reflection call is made.",
+        "Keep each unit's decisions and reflection in the user's episodic memory for the user's later units (units of one user then run one after another); false: every unit sees only the training history and no reflection call is made (a browsing visit still reflects in its exit interview, but nothing is kept).",
     }),
     maxDescriptionChars: Type.Integer({ minimum: 0, default: 200, description: 'Item descriptions are cut to this many characters in every prompt.' }),
     temperature: Type.Number({ minimum: 0, maximum: 2, default: 0, description: 'Sampling temperature of every call.' }),
@@ -51,14 +52,16 @@ function prompt(prompts: Readonly<Record<string, string>>, name: string): string
  * SimUSER (Bougie & Watanabe, ACL 2025 Industry): persona matching, episodic
  * and knowledge-graph memory, text perception, and a brain loop of preference
  * elicitation, item evaluation, action selection, causal refinement and
- * reflection. See README.md for what is the paper's and what is ours.
+ * reflection; in recommender evaluation, the same loop page by page (watch,
+ * rate, next page or exit) with an exit interview. See README.md for what is
+ * the paper's and what is ours.
  */
 export default defineMethod({
   name: 'simuser',
-  description: 'SimUSER: matched persona, episodic + knowledge-graph memory, and a brain loop (elicit, evaluate, select, refine, reflect).',
+  description: 'SimUSER: matched persona, episodic + knowledge-graph memory, and a brain loop (elicit, evaluate, select, refine, reflect); browses pages with watch/rate/next/exit and a satisfaction interview.',
   options: Options,
   usesLlm: true,
-  capabilities: ['discriminate', 'rate'],
+  capabilities: ['discriminate', 'rate', 'browse'],
   prompts: {
     system: new URL('./prompts/system.md', import.meta.url),
     summarise: new URL('./prompts/summarise.md', import.meta.url),
@@ -70,6 +73,9 @@ export default defineMethod({
     reflect: new URL('./prompts/reflect.md', import.meta.url),
     askLike: new URL('./prompts/ask-like.md', import.meta.url),
     askRate: new URL('./prompts/ask-rate.md', import.meta.url),
+    page: new URL('./prompts/page.md', import.meta.url),
+    refinePage: new URL('./prompts/refine-page.md', import.meta.url),
+    exitInterview: new URL('./prompts/exit-interview.md', import.meta.url),
   },
   choices: [
     'simuser: persona score (personaScoring: mae-contrast) = −MAE(own training ratings) + λ·MAE(other users’ training ratings), λ = contrastWeight (0.5); rating-gap (the paper’s Σ r̂(own) − Σ r̂(other)) uses means; ties go to the first proposed persona',
@@ -78,6 +84,10 @@ export default defineMethod({
     'simuser: knowledge graph = user →rated(r)→ item →has_genre→ genre from training interactions; evidence = 3-hop paths ranked by PathSim (item–genre–item + item–user–item, equal weights)',
     'simuser: per-item work batched into one structured call per step: evaluation+selection, refinementRounds (1) causal refinements, one reflection',
     'simuser: units of a user are independent by default (crossUnitMemory: false), so a resumed or replayed run gives the same answers; crossUnitMemory: true carries decisions and reflections between them',
+    'simuser: browse = per page one evaluation+selection call (thought, watch or pass, a rating on the dataset scale for each watched item, the page\'s feeling, next or exit) and refinementRounds (1) causal refinements that may revise choices, ratings and the move; datasets without stars are rated 1–5',
+    'simuser: browse keeps a per-visit episodic memory (one entry per page: items shown, watched with ratings, feeling, move) shown in full to every later page and to the exit interview; per-item memories and graph paths come from training (and, with crossUnitMemory, earlier units) only, and the graph never gains the visit\'s ratings',
+    'simuser: browse fatigue is not a coded state: the page number and the pages so far are in the prompt and the LLM decides when to leave; the user is not told which page is the last',
+    'simuser: browse ends with one exit-interview call: a post-interaction reflection and satisfaction on 1–10; the reflection is kept in the user\'s memory only with crossUnitMemory',
   ],
   async create(o, ctx) {
     const describe = (item: Item) => perceive(item, o.maxDescriptionChars);
@@ -125,15 +135,27 @@ export default defineMethod({
       describe,
     );
 
-    const act = (user: UserView, items: readonly Item[], unit: UnitContext, mode: Mode): Promise<Decision[]> => {
-      const go = async () => {
+    const browser = new Browser(
+      {
+        system: prompt(ctx.prompts, 'system'),
+        page: prompt(ctx.prompts, 'page'),
+        refinePage: prompt(ctx.prompts, 'refinePage'),
+        exitInterview: prompt(ctx.prompts, 'exitInterview'),
+      },
+      { refinementRounds: o.refinementRounds, temperature: o.temperature, maxTokens: o.maxTokens },
+      brain,
+      describe,
+    );
+
+    /** Runs a unit of `user`; with crossUnitMemory, after the user's earlier units (the queue position is taken here, synchronously, so they keep the runner's order). */
+    const forUser = <T>(user: UserView, fn: () => Promise<T>): Promise<T> => (o.crossUnitMemory ? bank.exclusive(user.id, fn) : fn());
+
+    const act = (user: UserView, items: readonly Item[], unit: UnitContext, mode: Mode): Promise<Decision[]> =>
+      forUser(user, async () => {
         const llm = needLlm(unit.llm);
         const persona = await personas.get(user, llm);
         return brain.run({ user, persona, memory: bank.of(user), graph, items, mode, llm, persist: o.crossUnitMemory });
-      };
-      // The queue position is taken here, synchronously, so a user's units keep the runner's order.
-      return o.crossUnitMemory ? bank.exclusive(user.id, go) : go();
-    };
+      });
 
     return {
       async fit(train) {
@@ -149,6 +171,14 @@ export default defineMethod({
         if (!scale) throw new UnitError('method', 'the dataset has no rating scale');
         const decisions = await act(user, items, unit, { kind: 'rate', scale });
         return decisions.map((d) => ({ item: d.item.id, rating: d.value as number, reason: d.thought }));
+      },
+      async browse(user, pages, unit) {
+        const visit = await forUser(user, async () => {
+          const llm = needLlm(unit.llm);
+          const persona = await personas.get(user, llm);
+          return browser.visit({ user, persona, memory: bank.of(user), graph, pages, llm, persist: o.crossUnitMemory });
+        });
+        return visit.outcome;
       },
     };
   },

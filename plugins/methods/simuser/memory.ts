@@ -3,9 +3,11 @@ import { LexicalIndex, type HistoryEntry, type Item, type RatingScale, type User
 /**
  * interaction: a training interaction (what the real user did);
  * decision: what the simulator itself decided in an earlier unit;
- * reflection: the note it wrote after an earlier unit.
+ * reflection: the note it wrote after an earlier unit;
+ * page: what it saw and did on an earlier page of the current visit (browse;
+ * kept in the visit's own memory, never in the user's).
  */
-export type EpisodeKind = 'interaction' | 'decision' | 'reflection';
+export type EpisodeKind = 'interaction' | 'decision' | 'reflection' | 'page';
 
 export interface Episode {
   readonly id: string;

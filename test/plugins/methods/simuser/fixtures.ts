@@ -98,11 +98,27 @@ export function codesOf(r: LlmRequest, path: string[] = []): string[] {
 
 export const lastUser = (r: LlmRequest): string => r.messages.filter((m) => m.role === 'user').map((m) => m.content).at(-1) ?? '';
 
+export interface ReplyOptions {
+  readonly k?: number;
+  readonly like?: (code: string) => boolean;
+  readonly rating?: number;
+  readonly flip?: boolean;
+  /** Browsing: which item codes are watched (at evaluation and, unless `refinedWatch`, at refinement); default none. */
+  readonly watch?: (code: string) => boolean;
+  readonly refinedWatch?: (code: string) => boolean;
+  /** Browsing: next or exit, given the page's codes (at evaluation and, unless `refinedDecision`, at refinement); default next. */
+  readonly decision?: (codes: string[]) => 'next' | 'exit';
+  readonly refinedDecision?: (codes: string[]) => 'next' | 'exit';
+  readonly satisfaction?: number;
+}
+
+const choice = (watch: boolean, rating: number, thought?: string) => ({ ...(thought === undefined ? {} : { thought }), watch, rating: watch ? rating : null });
+
 /**
  * A well-behaved scripted model: every step answers with valid JSON; likes are
  * true for codes listed in `likeCodes`, ratings are `rating`.
  */
-export function defaultReply(r: LlmRequest, n: number, opts: { k?: number; like?: (code: string) => boolean; rating?: number; flip?: boolean } = {}): string {
+export function defaultReply(r: LlmRequest, n: number, opts: ReplyOptions = {}): string {
   switch (r.schemaName) {
     case 'history_summary':
       return JSON.stringify({ summary: 'SUMMARY: loves starships, bored by office comedies' });
@@ -126,6 +142,23 @@ export function defaultReply(r: LlmRequest, n: number, opts: { k?: number; like?
     }
     case 'reflection':
       return JSON.stringify({ note: `NOTE-${n}: I reward ambitious starship stories.` });
+    case 'browse_page': {
+      const codes = codesOf(r, ['items']);
+      const watch = opts.watch ?? (() => false);
+      return JSON.stringify({
+        items: Object.fromEntries(codes.map((c) => [c, choice(watch(c), opts.rating ?? 4, `THOUGHT-${c}`)])),
+        feeling: `FEELING-${codes[0]}`,
+        decision: opts.decision?.(codes) ?? 'next',
+      });
+    }
+    case 'refined_page': {
+      const codes = codesOf(r, ['final']);
+      const watch = opts.refinedWatch ?? opts.watch ?? (() => false);
+      const decision = opts.refinedDecision ?? opts.decision;
+      return JSON.stringify({ check: 'CHECKED', final: Object.fromEntries(codes.map((c) => [c, choice(watch(c), opts.rating ?? 4)])), decision: decision?.(codes) ?? 'next' });
+    }
+    case 'exit_interview':
+      return JSON.stringify({ reflection: `REFLECTION-${n}: starship stories keep me browsing.`, satisfaction: opts.satisfaction ?? 6 });
     default:
       throw new Error(`unexpected request ${r.schemaName}`);
   }

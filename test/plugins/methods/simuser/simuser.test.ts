@@ -27,9 +27,9 @@ const names = (s: { requests: { schemaName?: string }[] }) => s.requests.map((r)
 describe('simuser plugin', () => {
   it('is registered, declares its prompts, and every option has a default and a description', async () => {
     expect((await methods['simuser']!()).default).toBe(simuser);
-    expect(simuser.capabilities).toEqual(['discriminate', 'rate']);
+    expect(simuser.capabilities).toEqual(['discriminate', 'rate', 'browse']);
     expect(simuser.usesLlm).toBe(true);
-    expect(Object.keys(simuser.prompts ?? {}).sort()).toEqual(['askLike', 'askRate', 'elicit', 'evaluate', 'propose', 'refine', 'reflect', 'score', 'summarise', 'system']);
+    expect(Object.keys(simuser.prompts ?? {}).sort()).toEqual(['askLike', 'askRate', 'elicit', 'evaluate', 'exitInterview', 'page', 'propose', 'refine', 'refinePage', 'reflect', 'score', 'summarise', 'system']);
     const schema = simuser.options as unknown as { additionalProperties: boolean; properties: Record<string, { default?: unknown; description?: string }> };
     expect(schema.additionalProperties).toBe(false);
     for (const [k, p] of Object.entries(schema.properties)) {
