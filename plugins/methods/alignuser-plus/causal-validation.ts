@@ -1,6 +1,8 @@
-import { renderTemplate, type Item, type Llm, type RatingScale } from '../../../harness/plugin-api.js';
+import { actionFromReply, actionText as stepActionText, renderTemplate, type ActionReply, type Item, type Llm, type RatingScale, type StepContext } from '../../../harness/plugin-api.js';
 import { renderState, type LikeSelection, type RateSelection } from '../alignuser/decision.js';
 import type { UserState } from '../alignuser/persona.js';
+import { actionUnion, CLICK_TYPE_LIST, renderSessionState, type ActionSelection } from '../alignuser/session-decision.js';
+import { sameStepAction } from '../alignuser/session-steps.js';
 import { codedList, perCode, ratingSchema, scaleText, snapRating } from '../alignuser/text.js';
 
 export interface SelfCheck {
@@ -24,12 +26,14 @@ export interface ValidationSettings {
 
 const str = { type: 'string' };
 
+/** The 2–4 self-check questions and answers every validation reply starts with. */
+const checksSchema = { type: 'array', minItems: 2, maxItems: 4, items: { type: 'object', properties: { question: str, answer: str }, required: ['question', 'answer'], additionalProperties: false } };
+
 export function validationSchema(codes: readonly string[], answer: Record<string, unknown>): Record<string, unknown> {
-  const check = { type: 'object', properties: { question: str, answer: str }, required: ['question', 'answer'], additionalProperties: false };
   return {
     type: 'object',
     properties: {
-      checks: { type: 'array', minItems: 2, maxItems: 4, items: check },
+      checks: checksSchema,
       verdict: { type: 'string', enum: ['keep', 'change'] },
       reason: str,
       items: perCode(codes, answer),
@@ -97,4 +101,42 @@ export class CausalValidator {
     );
     return { selection: { reasoning: chosen.reasoning, items }, verdict: 'change', checks: reply.checks };
   }
+}
+
+export function actionValidationSchema(step: StepContext): Record<string, unknown> {
+  return {
+    type: 'object',
+    properties: {
+      checks: checksSchema,
+      verdict: { type: 'string', enum: ['keep', 'change'] },
+      reason: str,
+      action: actionUnion(step),
+    },
+    required: ['checks', 'verdict', 'reason', 'action'],
+    additionalProperties: false,
+  };
+}
+
+/**
+ * Causal validation of a next action: self-check questions answered only from
+ * persona, the session so far and the page (no memory evidence), then keep
+ * the action or change it, in one structured call. The final action is bound
+ * to the page like the selection's. On "keep" the selected action stands.
+ */
+export async function validateAction(llm: Llm, step: StepContext, chosen: ActionSelection, s: ValidationSettings & { readonly maxHistorySteps: number }): Promise<ValidationOutcome<ActionSelection>> {
+  const content = renderTemplate(s.template, { state: renderSessionState(s.state, step, s), proposal: stepActionText(actionFromReply(chosen).action), rationale: chosen.rationale, clickTypes: CLICK_TYPE_LIST });
+  const reply = await llm.json<{ checks: SelfCheck[]; verdict: 'keep' | 'change'; reason: string; action: ActionReply['action'] }>({
+    messages: [
+      { role: 'system', content: s.system },
+      { role: 'user', content },
+    ],
+    schema: actionValidationSchema(step),
+    schemaName: 'action_validation',
+    temperature: s.temperature,
+    maxTokens: s.maxTokens,
+  });
+  if (reply.verdict === 'keep') return { selection: chosen, verdict: 'keep', checks: reply.checks };
+  const same = sameStepAction(actionFromReply({ rationale: '', action: reply.action }).action, actionFromReply(chosen).action);
+  const selection: ActionSelection = same ? chosen : { reasoning: chosen.reasoning, rationale: `Changed after self-check: ${reply.reason}`, action: reply.action };
+  return { selection, verdict: 'change', checks: reply.checks };
 }

@@ -8,6 +8,8 @@ const PROMPTS = {
   ...ALIGNUSER_PROMPTS,
   queries: new URL('./prompts/queries.md', import.meta.url),
   validate: new URL('./prompts/validate.md', import.meta.url),
+  sessionQueries: new URL('./prompts/session-queries.md', import.meta.url),
+  sessionValidate: new URL('./prompts/session-validate.md', import.meta.url),
 };
 
 export default defineMethod({
@@ -15,11 +17,12 @@ export default defineMethod({
   description: 'AlignUSER+ (Bougie et al., ACL 2026): AlignUSER plus knowledge-graph memory retrieval (agent-written queries, BM25 evidence) and causal validation by self-check questions.',
   options: AlignUserPlusOptions,
   usesLlm: true,
-  capabilities: ['discriminate', 'rate'],
+  capabilities: ['discriminate', 'rate', 'nextAction'],
   choices: [
     ...ALIGNUSER_CHOICES.map((c) => c.replace(/^alignuser:/, 'alignuser-plus:')),
     'alignuser-plus: the knowledge-graph memory holds one text per rated item (with its genres and description), per genre (count, mean rating, liked and disliked titles) and per demographic attribute; BM25 retrieves 3 entries per query, at most 8 in all (ours)',
     'alignuser-plus: causal validation returns a full action; on "keep" the selected action stands unchanged (ours)',
+    'alignuser-plus: on sessions datasets the memory holds one text per training session of the shopper (searches, products opened and put in the cart, outcome), per product acted on, per survey answer and one of habits (click types, purchase rate); no query call when it is empty (ours)',
   ],
   prompts: PROMPTS,
   async create(o, ctx) {

@@ -1,4 +1,5 @@
-import { LexicalIndex, renderTemplate, type Item, type Llm, type UserView } from '../../../harness/plugin-api.js';
+import { renderTemplate, type Item, type Llm, type UserView } from '../../../harness/plugin-api.js';
+import { EvidenceIndex } from './evidence-index.js';
 import { renderState } from '../alignuser/decision.js';
 import type { UserState } from '../alignuser/persona.js';
 import { block, codedList } from '../alignuser/text.js';
@@ -17,16 +18,10 @@ interface GenreNode {
  * attributes, stored as one short text per node and edge bundle and searched
  * with BM25.
  */
-export class KnowledgeGraphMemory {
-  private readonly index: LexicalIndex;
-  private readonly texts = new Map<string, string>();
-
+export class KnowledgeGraphMemory extends EvidenceIndex {
   constructor(user: UserView) {
-    const docs: { id: string; text: string }[] = [];
-    const add = (id: string, text: string) => {
-      docs.push({ id, text });
-      this.texts.set(id, text);
-    };
+    super();
+    const add = (id: string, text: string) => this.add(id, text);
     const scale = user.scale;
     const genres = new Map<string, GenreNode>();
     for (const h of user.history) {
@@ -52,27 +47,8 @@ export class KnowledgeGraphMemory {
       add(`genre:${g}`, `Genre ${g}: you watched ${n.count} item${n.count === 1 ? '' : 's'}${mean}.${liked}${disliked}`);
     }
     for (const [k, v] of Object.entries(user.attributes)) add(`attr:${k}`, `Your ${k}: ${v}.`);
-    this.index = new LexicalIndex(docs);
   }
 
-  get size(): number {
-    return this.index.count;
-  }
-
-  /** Evidence for the queries: the top entries of each query in turn, without repeats, at most `max`. */
-  retrieve(queries: readonly string[], perQuery: number, max: number): string[] {
-    const out: string[] = [];
-    const seen = new Set<string>();
-    for (const q of queries) {
-      for (const hit of this.index.search(q, perQuery)) {
-        if (seen.has(hit.id)) continue;
-        seen.add(hit.id);
-        out.push(this.texts.get(hit.id) ?? '');
-        if (out.length >= max) return out;
-      }
-    }
-    return out;
-  }
 }
 
 /** Memories built once per user and kept for later tasks. */
@@ -106,7 +82,11 @@ export function queriesSchema(max: number): Record<string, unknown> {
 
 /** The agent's own queries for its memory: one structured call. */
 export async function writeQueries(llm: Llm, state: UserState, coded: ReadonlyMap<string, Item>, s: QuerySettings): Promise<string[]> {
-  const content = renderTemplate(s.template, { state: renderState({ state: s.state }, state), count: coded.size, items: codedList(coded), maxQueries: s.maxQueries });
+  return askQueries(llm, renderTemplate(s.template, { state: renderState({ state: s.state }, state), count: coded.size, items: codedList(coded), maxQueries: s.maxQueries }), s);
+}
+
+/** One structured call for up to `maxQueries` memory queries, given the rendered prompt (ratings or sessions state). */
+export async function askQueries(llm: Llm, content: string, s: QuerySettings): Promise<string[]> {
   const reply = await llm.json<{ queries: string[] }>({
     messages: [
       { role: 'system', content: s.system },

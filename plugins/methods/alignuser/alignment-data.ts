@@ -6,6 +6,7 @@ import { buildTransitions, itemOf, type Transition } from './pages.js';
 import { writePolicyThought, type PolicyThought } from './policy-examples.js';
 import { reflect, reflectOnRating, type ExploredAlternative, type ItemReflection, type Reflection } from './reflection.js';
 import { WorldModel } from './world-model.js';
+import { FIT_CONCURRENCY, mapPool } from './map-pool.js';
 
 /** Bumped when the shape or meaning of the stored data changes, so old artifacts are not reused. */
 export const ALIGNMENT_VERSION = 1;
@@ -30,22 +31,6 @@ export interface AlignmentData {
   readonly transitions: readonly AlignedTransition[];
 }
 
-/** Runs `f` over `xs` with at most `limit` in flight; results keep the input order. */
-async function mapPool<T, R>(xs: readonly T[], limit: number, f: (x: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(xs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < xs.length) {
-      const i = next++;
-      out[i] = await f(xs[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, xs.length) }, worker));
-  return out;
-}
-
-/** Transitions worked on at once; the LLM door limits the provider's concurrency on top of this. */
-const FIT_CONCURRENCY = 16;
 
 /**
  * Fit's four products, from the training split only: world-model transitions,

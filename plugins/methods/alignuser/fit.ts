@@ -1,25 +1,38 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hashJson, sha256, type FitContext, type TrainData } from '../../../harness/plugin-api.js';
+import { hashJson, sha256, type FitContext, type Llm, type TrainData } from '../../../harness/plugin-api.js';
 import { AlignmentBuilder, type AlignmentData, type FitPromptName } from './alignment-data.js';
 import { DecisionRequests, type DecisionPrompts } from './decision.js';
 import { ExperienceBank } from './experience-bank.js';
 import { SFT_FILE, toJsonl, writeSftFile } from './export.js';
 import { runFineTune, type FineTuneResult } from './finetune.js';
 import type { AlignUserOptions } from './options.js';
-import { sftExamples } from './policy-examples.js';
+import type { SessionFitPromptName } from './session-alignment.js';
+import type { SessionDecisionPrompts } from './session-decision.js';
+import { sftExamples, type ChatExample } from './policy-examples.js';
 
-export type AlignUserPrompts = Readonly<Record<FitPromptName, string>> & DecisionPrompts;
+export type AlignUserPrompts = Readonly<Record<FitPromptName, string>> & DecisionPrompts & Readonly<Record<SessionFitPromptName, string>> & SessionDecisionPrompts;
 
-export interface FitOutcome {
-  /** in-context: the retrieval memory of fit. */
-  readonly bank: ExperienceBank | null;
-  /** openai-finetune / export: the model trained from the data, when known. */
-  readonly trainedModel: string | null;
-  readonly data: AlignmentData | null;
-}
+/** in-context: the retrieval memory of fit (bank); openai-finetune / export: the model trained from the data, when known. */
+export type FitOutcome = BackendOutcome<ExperienceBank, AlignmentData>;
 
 export const FINE_TUNED_FILE = 'fine-tuned-model.json';
+
+/** The backend's result: a retrieval bank (in-context) or the name of the model trained from the data. */
+export interface BackendOutcome<B, D> {
+  readonly bank: B | null;
+  readonly trainedModel: string | null;
+  readonly data: D | null;
+}
+
+/** How a fit's data is built, indexed and turned into SFT examples; the backends are the same for ratings and sessions. */
+export interface FitSteps<B, D> {
+  /** What the data is made from (without the LLM): also names the trained model's record. */
+  readonly base: Record<string, unknown>;
+  build(llm: Llm): Promise<D>;
+  bank(data: D): B & { readonly size: { readonly transitions: number; readonly lessons: number } };
+  examples(data: D): ChatExample[];
+}
 
 /**
  * Fit with the configured backend. The data is built (or reused) first; then
@@ -27,29 +40,24 @@ export const FINE_TUNED_FILE = 'fine-tuned-model.json';
  * trains on it. When the run's LLM already is the model trained from this
  * data, nothing is built: that model carries the lessons in its weights.
  */
-export async function fitAlignUser(method: string, train: TrainData, ctx: FitContext, prompts: AlignUserPrompts, o: AlignUserOptions): Promise<FitOutcome> {
+export async function fitWithBackend<B, D>(method: string, ctx: FitContext, o: AlignUserOptions, steps: FitSteps<B, D>): Promise<BackendOutcome<B, D>> {
   const llm = ctx.llm;
   if (!llm) throw new Error(`${method} needs an LLM to fit: configure llm: for the run or for the method`);
-  const builder = new AlignmentBuilder(prompts, o);
-  const transitions = builder.transitions(train, ctx.rng);
-  if (transitions.length === 0) ctx.log.warn(`${method}: no training user has the ${o.minContext + o.positivesPerPage} interactions a page needs; fit learned nothing (lower minContext or positivesPerPage)`);
-  const base = builder.baseKey(train, transitions);
-  const trainedKey = (model: string) => ({ artifact: 'alignuser/trained-model', model, data: hashJson(base) });
+  const trainedKey = (model: string) => ({ artifact: 'alignuser/trained-model', model, data: hashJson(steps.base) });
 
   if (o.training !== 'in-context' && (o.trainedModel === llm.model || existsSync(ctx.artifacts.pathOf(trainedKey(llm.model))))) {
     ctx.log.info(`${method}: the run's LLM ${llm.model} is the model trained from this data; fit makes no LLM call and inference uses no retrieval`);
     return { bank: null, trainedModel: llm.model, data: null };
   }
 
-  const data = await builder.build(train, transitions, ctx, llm);
-  const items = builder.itemsOf(train);
+  const data = await steps.build(llm);
   if (o.training === 'in-context') {
-    const bank = new ExperienceBank(data.transitions, items, o);
+    const bank = steps.bank(data);
     ctx.log.info(`${method}: ${bank.size.transitions} transitions and ${bank.size.lessons} lessons ready for retrieval`);
     return { bank, trainedModel: null, data };
   }
 
-  const examples = sftExamples(data.transitions, (a) => builder.contextOf(a.transition, items, train.scale), new DecisionRequests(prompts, o), builder.worldModel, o);
+  const examples = steps.examples(data);
   const path = writeSftFile(ctx.outputDir, examples);
   if (o.training === 'export') {
     ctx.log.info(
@@ -72,4 +80,19 @@ export async function fitAlignUser(method: string, train: TrainData, ctx: FitCon
       `(with --fresh or a new run name), or give this method llm: { plugin: openai, model: ${job.model} }; this run's LLM (${llm.model}) is not that model, so its units are errors`,
   );
   return { bank: null, trainedModel: job.model, data };
+}
+
+/** Fit on a ratings dataset: browsing pages from the training interactions. */
+export async function fitAlignUser(method: string, train: TrainData, ctx: FitContext, prompts: AlignUserPrompts, o: AlignUserOptions): Promise<FitOutcome> {
+  if (!ctx.llm) throw new Error(`${method} needs an LLM to fit: configure llm: for the run or for the method`);
+  const builder = new AlignmentBuilder(prompts, o);
+  const transitions = builder.transitions(train, ctx.rng);
+  if (transitions.length === 0) ctx.log.warn(`${method}: no training user has the ${o.minContext + o.positivesPerPage} interactions a page needs; fit learned nothing (lower minContext or positivesPerPage)`);
+  const items = builder.itemsOf(train);
+  return fitWithBackend<ExperienceBank, AlignmentData>(method, ctx, o, {
+    base: builder.baseKey(train, transitions),
+    build: (llm) => builder.build(train, transitions, ctx, llm),
+    bank: (data) => new ExperienceBank(data.transitions, items, o),
+    examples: (data) => sftExamples(data.transitions, (a) => builder.contextOf(a.transition, items, train.scale), new DecisionRequests(prompts, o), builder.worldModel, o),
+  });
 }

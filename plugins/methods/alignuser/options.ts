@@ -16,6 +16,9 @@ export const alignUserOptionProperties = {
   positivesPerPage: Type.Integer({ minimum: 1, default: 2, description: 'Items on a page that the user rated in training (their action: watched, with the rating).' }),
   negativesPerPage: Type.Integer({ minimum: 0, default: 2, description: 'Items on a page drawn from training items the user never interacted with (their action: skipped).' }),
   minContext: Type.Integer({ minimum: 1, default: 5, description: 'Fewest training items that must precede a page (its history).' }),
+  fitSessions: Type.Integer({ minimum: 1, default: 20, description: 'Sessions datasets: training sessions sampled (with the fit seed); every step of them is a world-model transition and a retrieval candidate.' }),
+  stepsPerSession: Type.Integer({ minimum: 1, default: 3, description: 'Sessions datasets: steps of each sampled session (drawn with the fit seed) that get counterfactuals, a reflection and a policy thought; bounds the fit cost (fitSessions × stepsPerSession transitions).' }),
+  maxHistorySteps: Type.Integer({ minimum: 0, default: 20, description: 'Sessions datasets: most recent steps of the session shown in a state (older pages by title only; the budget of zero-shot).' }),
   counterfactuals: Type.Integer({ minimum: 1, maximum: 5, default: 2, description: 'K: alternative actions proposed per human transition.' }),
   counterfactualTemperature: Type.Number({ minimum: 0, maximum: 2, default: 0.8, description: 'Sampling temperature when the policy proposes alternative actions.' }),
   worldModelExamples: Type.Boolean({ default: true, description: 'Add next-state prediction examples (state, human action → next state) to the SFT data, as the paper pre-trains on world modelling.' }),
@@ -44,6 +47,19 @@ export type AlignUserOptions = Static<typeof AlignUserOptions>;
  * The options that change what fit builds. Inference-only and backend-only
  * options stay out of the artifact key, so changing them reuses the data.
  */
+/** The options that change what a sessions fit builds (ratings keep their own key, so adding these left old artifacts valid). */
+export function sessionDataOptions(o: AlignUserOptions): Record<string, unknown> {
+  return {
+    fitSessions: o.fitSessions,
+    stepsPerSession: o.stepsPerSession,
+    maxHistorySteps: o.maxHistorySteps,
+    counterfactuals: o.counterfactuals,
+    counterfactualTemperature: o.counterfactualTemperature,
+    temperature: o.temperature,
+    maxTokens: o.maxTokens,
+  };
+}
+
 export function dataOptions(o: AlignUserOptions): Record<string, unknown> {
   return {
     fitUsers: o.fitUsers,

@@ -11,6 +11,14 @@ export const ALIGNUSER_PROMPTS = {
   reflection: new URL('./prompts/reflection.md', import.meta.url),
   itemReflection: new URL('./prompts/item-reflection.md', import.meta.url),
   policy: new URL('./prompts/policy.md', import.meta.url),
+  sessionSystem: new URL('./prompts/session-system.md', import.meta.url),
+  sessionState: new URL('./prompts/session-state.md', import.meta.url),
+  sessionSelect: new URL('./prompts/session-select.md', import.meta.url),
+  sessionFitSystem: new URL('./prompts/session-fit-system.md', import.meta.url),
+  sessionCounterfactual: new URL('./prompts/session-counterfactual.md', import.meta.url),
+  sessionWorldModel: new URL('./prompts/session-world-model.md', import.meta.url),
+  sessionReflection: new URL('./prompts/session-reflection.md', import.meta.url),
+  sessionPolicy: new URL('./prompts/session-policy.md', import.meta.url),
 } as const;
 
 export type AlignUserPromptName = keyof typeof ALIGNUSER_PROMPTS;

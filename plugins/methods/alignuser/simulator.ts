@@ -1,8 +1,27 @@
-import { UnitError, type FitContext, type Item, type Llm, type Logger, type RatingScale, type Simulator, type TrainData, type UnitContext, type UserView, type Judgement, type RatingPrediction } from '../../../harness/plugin-api.js';
+import {
+  actionFromReply,
+  UnitError,
+  type FitContext,
+  type Item,
+  type Llm,
+  type Logger,
+  type RatingScale,
+  type Simulator,
+  type TrainData,
+  type UnitContext,
+  type UserView,
+  type Judgement,
+  type PredictedAction,
+  type RatingPrediction,
+  type SessionsTrainData,
+  type StepContext,
+} from '../../../harness/plugin-api.js';
 import { Decider, needLlm, type Blocks, type LikeSelection, type RateSelection } from './decision.js';
 import { fitAlignUser, type AlignUserPrompts, type FitOutcome } from './fit.js';
 import type { AlignUserOptions } from './options.js';
 import { PersonaBook, type UserState } from './persona.js';
+import { SessionRequests, type ActionSelection } from './session-decision.js';
+import { fitAlignUserSessions, type SessionFitOutcome } from './session-fit.js';
 import { codeItems } from './text.js';
 
 /**
@@ -14,6 +33,8 @@ export class AlignUserSimulator implements Simulator {
   protected readonly personas: PersonaBook;
   protected readonly decider: Decider;
   protected fitted: FitOutcome | null = null;
+  protected sessionFitted: SessionFitOutcome | null = null;
+  protected readonly sessionRequests: SessionRequests;
 
   constructor(
     protected readonly method: string,
@@ -23,16 +44,34 @@ export class AlignUserSimulator implements Simulator {
   ) {
     this.personas = new PersonaBook(o);
     this.decider = new Decider(prompts, o);
+    this.sessionRequests = new SessionRequests(prompts, o);
   }
 
   async fit(train: TrainData, ctx: FitContext): Promise<void> {
     this.fitted = await fitAlignUser(this.method, train, ctx, this.prompts, this.o);
   }
 
+  async fitSessions(train: SessionsTrainData, ctx: FitContext): Promise<void> {
+    this.sessionFitted = await fitAlignUserSessions(this.method, train, ctx, this.prompts, this.o);
+  }
+
   /** Retrieved transitions and lessons for this page (in-context), or a check that the run's LLM is the trained model. */
   protected experience(llm: Llm, items: readonly Item[], state: UserState): string {
     if (this.o.training === 'in-context') return this.fitted?.bank?.block(items, state.persona) ?? '';
-    const trained = this.fitted?.trainedModel ?? this.o.trainedModel;
+    this.needTrained(llm, this.fitted?.trainedModel);
+    return '';
+  }
+
+  /** Retrieved steps and lessons for this step (in-context), or a check that the run's LLM is the trained model. */
+  protected stepExperience(llm: Llm, step: StepContext): string {
+    if (this.o.training === 'in-context') return this.sessionFitted?.bank?.block(step) ?? '';
+    this.needTrained(llm, this.sessionFitted?.trainedModel);
+    return '';
+  }
+
+  /** openai-finetune / export: inference needs the model trained from fit's data (it carries the lessons), not the base model. */
+  private needTrained(llm: Llm, fitted: string | null | undefined): void {
+    const trained = fitted ?? this.o.trainedModel;
     if (trained === null || llm.model !== trained) {
       const hint =
         trained === null
@@ -42,7 +81,6 @@ export class AlignUserSimulator implements Simulator {
           : `rerun with --set llm.model=${trained} (or a method-level llm: naming it)`;
       throw new UnitError('method', `${this.method} (training: ${this.o.training}) needs the model trained from its data, but the run's LLM is ${llm.model}: ${hint}`);
     }
-    return '';
   }
 
   /** alignuser-plus: evidence retrieved from the user's memory. */
@@ -57,6 +95,16 @@ export class AlignUserSimulator implements Simulator {
 
   /** alignuser-plus: causal validation of the chosen ratings. */
   protected async checkRatings(_llm: Llm, _user: UserView, _state: UserState, _coded: ReadonlyMap<string, Item>, _scale: RatingScale, selection: RateSelection): Promise<RateSelection> {
+    return selection;
+  }
+
+  /** alignuser-plus: evidence retrieved from the shopper's memory of earlier sessions. */
+  protected async stepEvidence(_llm: Llm, _step: StepContext): Promise<string> {
+    return '';
+  }
+
+  /** alignuser-plus: causal validation of the chosen action. */
+  protected async checkAction(_llm: Llm, _step: StepContext, selection: ActionSelection): Promise<ActionSelection> {
     return selection;
   }
 
@@ -87,5 +135,20 @@ export class AlignUserSimulator implements Simulator {
     const chosen = await this.decider.selectRatings(llm, state, coded, screening, scale, blocks);
     const final = await this.checkRatings(llm, user, state, coded, scale, chosen);
     return [...coded].map(([code, item]) => ({ item: item.id, rating: final.items[code]?.rating as number, reason: final.items[code]?.rationale }));
+  }
+
+  /**
+   * Next action of a shopping session: action selection (step-by-step
+   * reasoning, then the action and its rationale) with the retrieved steps and
+   * lessons of fit. Reads only the step and what fit built, so every step is
+   * independent of the others.
+   */
+  async nextAction(step: StepContext, unit: UnitContext): Promise<PredictedAction> {
+    const llm = needLlm(unit.llm, this.method);
+    const experience = this.stepExperience(llm, step);
+    const evidence = await this.stepEvidence(llm, step);
+    const selection = await llm.json<ActionSelection>(this.sessionRequests.select(step, { experience, evidence }));
+    const final = await this.checkAction(llm, step, selection);
+    return actionFromReply(final);
   }
 }
