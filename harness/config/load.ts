@@ -49,6 +49,8 @@ export interface LoadedConfig {
   readonly methods: readonly MethodUse[];
   /** The recommenders a recommender-evaluation task shows the simulated users; empty when none are configured. */
   readonly recommenders: readonly PluginUse<RecommenderPlugin>[];
+  /** The LLM judge of tasks that need one: `judge:`, else the top-level llm; null when neither is configured. */
+  readonly judge: PluginUse<LlmPlugin> | null;
   readonly tasks: readonly TaskUse[];
   readonly overrides: readonly string[];
   /** report.reported resolved against the file that named it; null when none. */
@@ -135,6 +137,12 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     if (u) topLlm = { id: u.plugin.name, plugin: u.plugin as LlmPlugin, options: u.options, baseDir: baseDirOf(['llm']) };
   }
 
+  let judge: PluginUse<LlmPlugin> | null = topLlm;
+  if (isPlainObject(data['judge'])) {
+    const u = await use('llm', data['judge'], ['judge']);
+    judge = u ? { id: u.plugin.name, plugin: u.plugin as LlmPlugin, options: u.options, baseDir: baseDirOf(['judge']) } : null;
+  }
+
   const datasets: PluginUse<DatasetPlugin>[] = [];
   for (const [i, entry] of asList(data['datasets']).entries()) {
     const u = await use('dataset', entry, ['datasets', i]);
@@ -177,6 +185,9 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     for (const [k, v] of Object.entries(entry)) if (k !== 'task') options[k] = v;
     validateOptions(ajv.compile(task.options), task.options, options, ['tasks', i], report, `task "${name}"`);
     if (task.needsRecommenders) resolveRecommenders(options, recommenderIds, ['tasks', i], report);
+    if (task.needsJudge && !judge && !isPlainObject(data['judge']) && !isPlainObject(data['llm'])) {
+      report(['tasks', i], 'this task has an LLM judge score the simulated sessions: add a top-level "judge:" (e.g. judge: { plugin: openai, model: gpt-4.1 }) or "llm:"');
+    }
     for (const [k, v] of Object.entries(options)) entry[k] = v;
     tasks.push({ task, options });
   }
@@ -212,6 +223,7 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     if (isPlainObject(llm)) for (const k of RUNTIME_KEYS) delete llm[k];
   };
   dropRuntime(hashed['llm']);
+  dropRuntime(hashed['judge']);
   for (const m of asList(hashed['methods'])) if (isPlainObject(m)) dropRuntime(m['llm']);
   return {
     file: layers[0]?.file ?? resolve(file),
@@ -223,6 +235,7 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     datasets,
     methods,
     recommenders,
+    judge,
     tasks,
     overrides: overrides.map((o) => o.expr),
     reportedPath,

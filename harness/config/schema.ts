@@ -62,6 +62,9 @@ export const ConfigSchema = Type.Object(
     concurrency: Type.Integer({ minimum: 1, maximum: 1024, default: 8, description: 'Units in flight at once.' }),
     output: Type.String({ default: 'results', description: 'Directory holding run folders, relative to the working directory.' }),
     llm: Type.Optional(LlmEntry),
+    judge: Type.Optional(
+      Type.Object({ plugin: PluginRef('llm') }, { additionalProperties: true, description: 'The LLM judge of tasks that need one (opera-consistency); default: the top-level llm. The same judge for every method.' }),
+    ),
     cache: Type.Object(
       {
         path: Type.String({ default: '.cache/llm.sqlite', description: 'SQLite file of LLM responses (relative to the working directory); ship it with a paper.' }),

@@ -20,6 +20,8 @@ export interface CellMetric {
   readonly transform?: 'sqrt';
   /** Per-unit (tp, fp, fn) triples when the value is a pooled F1 (see MetricValue.pooledF1). */
   readonly pooledF1?: readonly (readonly number[])[];
+  /** A distance from a reference value (see MetricValue.gap). */
+  readonly gap?: { readonly reference: number; readonly scale: number };
   /** Filled by the statistics layer: this method against the baseline on this metric. */
   readonly comparison?: CellComparison;
   /** The paper's number for this cell, when the config names a reported file. */
@@ -133,6 +135,7 @@ export function cellFromLines(
       ...(v?.unitWeights ? { unitWeights: v.unitWeights } : {}),
       ...(v?.transform ? { transform: v.transform } : {}),
       ...(v?.pooledF1 ? { pooledF1: v.pooledF1 } : {}),
+      ...(v?.gap ? { gap: v.gap } : {}),
     };
   }
   return {

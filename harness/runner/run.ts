@@ -148,19 +148,16 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
     return door;
   };
 
+  // Template texts by owner, their hashes in the manifest: methods under their id, a task's own (a judge's) under "task:<name>".
   const prompts: Record<string, Record<string, string>> = {};
-  const promptText = new Map<string, Record<string, string>>();
-  for (const m of cfg.methods) {
+  const readTemplates = (owner: string, urls: Readonly<Record<string, URL>> | undefined): Record<string, string> => {
     const texts: Record<string, string> = {};
-    const hashes: Record<string, string> = {};
-    for (const [name, url] of Object.entries(m.plugin.prompts ?? {})) {
-      const text = readFileSync(url, 'utf8');
-      texts[name] = text;
-      hashes[name] = sha256(text);
-    }
-    promptText.set(m.id, texts);
-    if (Object.keys(hashes).length > 0) prompts[m.id] = hashes;
-  }
+    for (const [name, url] of Object.entries(urls ?? {})) texts[name] = readFileSync(url, 'utf8');
+    if (Object.keys(texts).length > 0) prompts[owner] = Object.fromEntries(Object.entries(texts).map(([k, t]) => [k, sha256(t)]));
+    return texts;
+  };
+  const promptText = new Map(cfg.methods.map((m) => [m.id, readTemplates(m.id, m.plugin.prompts)]));
+  const taskPrompts = new Map(cfg.tasks.map((t) => [t.task.name, readTemplates(`task:${t.task.name}`, t.task.prompts)]));
 
   // Datasets and units, once per seed: units are shared by every method (paired).
   const datasetsInfo: Manifest['datasets'] = {};
@@ -203,6 +200,8 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
     const door = await doorOf(m.llm);
     if (door) llmsInfo[m.id] = { provider: door.provider.provider, model: door.provider.model, mock: door.provider.mock };
   }
+  const judgeDoor = cfg.tasks.some((t) => t.task.needsJudge) ? await doorOf(cfg.judge) : null;
+  if (judgeDoor) llmsInfo['(judge)'] = { provider: judgeDoor.provider.provider, model: judgeDoor.provider.model, mock: judgeDoor.provider.mock };
 
   const manifest: Manifest = { ...manifestBase, datasets: datasetsInfo, prompts, llms: llmsInfo, choices: [...choices].sort() };
   writeJson(join(dir, manifestName), manifest);
@@ -276,9 +275,12 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
           const id = unitId(cell, dataset, unit);
           const usage = emptyTotals();
           const llm = door ? door.meter(usage, signal) : null;
+          // The judge's calls count against the unit too: they are part of what the cell costs.
+          // They go online even in batch mode: the stage loop settles only the method's batches.
+          const judge = judgeDoor && cell.task.needsJudge ? judgeDoor.meter(usage, signal, { online: true }) : null;
           let line: PredictionLine;
           try {
-            const answer = await invoke(cell.task, sim, unit, { rng: Rng.derive(cell.seed, 'unit', id), llm, signal });
+            const answer = await invoke(cell.task, sim, unit, { rng: Rng.derive(cell.seed, 'unit', id), llm, signal, judge, prompts: taskPrompts.get(cell.task.name) ?? {} });
             line = { id, unit: unit.key, user: unit.user, items: unit.items, gold: unit.gold, answer, scores: cell.task.score(unit, answer), error: null, usage };
           } catch (e) {
             if (signal.aborted) return;

@@ -1,8 +1,8 @@
 import type { PersonaRecord, Session } from '../data/sessions.js';
 import { trainDataOf, UserViews } from '../data/train-view.js';
 import type { Dataset, Item } from '../data/types.js';
-import type { Simulator, UnitContext } from '../plugin-api.js';
-import type { AnyTask, TaskEnv, TaskUnit } from '../tasks/task-api.js';
+import type { Simulator } from '../plugin-api.js';
+import type { AnyTask, TaskContext, TaskEnv, TaskUnit } from '../tasks/task-api.js';
 
 /**
  * What a task's `run` is given for a unit, built once per loaded dataset: for
@@ -10,7 +10,7 @@ import type { AnyTask, TaskEnv, TaskUnit } from '../tasks/task-api.js';
  * persona and the session. Only the train split reaches a ratings view.
  */
 export interface UnitInputs {
-  invoke(task: AnyTask, sim: Simulator, unit: TaskUnit, ctx: UnitContext): Promise<unknown>;
+  invoke(task: AnyTask, sim: Simulator, unit: TaskUnit, ctx: TaskContext): Promise<unknown>;
 }
 
 export function unitInputsOf(dataset: Dataset): UnitInputs {
@@ -33,7 +33,7 @@ export function unitInputsOf(dataset: Dataset): UnitInputs {
       if (!session) throw new Error(`${dataset.name}: unit ${unit.key} names no session`);
       // A shopper without a survey row is shown as a blank persona rather than dropped: the loader already warned.
       const persona = personas.get(unit.user) ?? { id: unit.user, attributes: {}, persona: '' };
-      return task.run(sim, persona, session, ctx);
+      return task.run(sim, persona, session, ctx, unit, dataset);
     },
   };
 }

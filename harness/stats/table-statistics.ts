@@ -82,6 +82,17 @@ function ciOf(m: CellMetric, o: TableStatsOptions, seed: string): CellMetric['ci
       u.map((_, k) => k),
       { B: o.B, level: o.level, seed, method: o.ci, statistic: (idx) => pooledF1(counts, idx) },
     );
+  } else if (m.gap) {
+    // A distance from a reference (e.g. the human purchase rate): |resampled mean − reference|, scaled.
+    const { reference, scale } = m.gap;
+    const xs = u.map((x) => x.s);
+    r = bootstrapCi(xs, {
+      B: o.B,
+      level: o.level,
+      seed,
+      method: o.ci,
+      statistic: (sample) => scale * Math.abs(sample.reduce((a, b) => a + b, 0) / sample.length - reference),
+    });
   } else if (!m.unitWeights && !m.transform) {
     r = bootstrapCi(u.map((x) => x.s), { B: o.B, level: o.level, seed, method: o.ci });
   } else {
@@ -176,7 +187,8 @@ export function withStatistics(m: MetricsFile, o: TableStatsOptions): { metrics:
       if (!base || base.status === 'n/a') continue;
       for (const [key, metric] of Object.entries(c.metrics)) {
         const bm = base.metrics[key];
-        if (!bm) continue;
+        // A gap to a reference has no per-unit difference to test.
+        if (!bm || metric.gap) continue;
         const mine = units(metric);
         const theirs = units(bm);
         // In the units' own order (the task's, the same for every method), so that with

@@ -1,5 +1,6 @@
 import type { AnyTask } from './task-api.js';
 import { nextAction } from './next-action.js';
+import { operaConsistency } from './opera-consistency.js';
 import { preferenceDiscrimination } from './preference-discrimination.js';
 import { rating } from './rating.js';
 import { recommenderEvaluation } from './recommender-evaluation.js';
@@ -10,4 +11,5 @@ export const TASKS: Readonly<Record<string, AnyTask>> = {
   rating: rating as unknown as AnyTask,
   'next-action': nextAction as unknown as AnyTask,
   'recommender-evaluation': recommenderEvaluation as unknown as AnyTask,
+  'opera-consistency': operaConsistency as unknown as AnyTask,
 };

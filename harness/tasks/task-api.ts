@@ -1,5 +1,5 @@
 import type { Static, TSchema } from '@sinclair/typebox';
-import type { Capability, Recommendation, Simulator, UnitContext } from '../plugin-api.js';
+import type { Capability, Llm, Recommendation, Simulator, UnitContext } from '../plugin-api.js';
 import type { Item, RatingsDataset, UserView } from '../data/types.js';
 import type { PersonaRecord, Session, SessionsDataset } from '../data/sessions.js';
 import type { Rng } from '../util/rng.js';
@@ -58,8 +58,24 @@ export interface MetricValue {
    * score for the paired tests that need one.
    */
   readonly pooledF1?: readonly (readonly number[])[];
+  /**
+   * When the value is a distance from a reference (opera-consistency's gaps to
+   * the human sessions): value = scale × |mean(unitScores) − reference|. The
+   * bootstrap recomputes it per resample; no paired test is made on it.
+   */
+  readonly gap?: { readonly reference: number; readonly scale: number };
   /** Extra aggregates (pooled/micro values). */
   readonly extra?: Readonly<Record<string, number>>;
+}
+
+/**
+ * What a task's `run` gets: the unit's context, plus the judge for tasks that
+ * need one. A task hands the simulator a UnitContext without the judge.
+ */
+export interface TaskContext extends UnitContext {
+  readonly judge?: Llm | null;
+  /** The task's prompt templates, read from disk. */
+  readonly prompts?: Readonly<Record<string, string>>;
 }
 
 /** A recommender fitted on the dataset's train split, under its config id. */
@@ -90,13 +106,17 @@ export interface TaskDefinition<S extends TSchema = TSchema, G = unknown, A = un
    * runner fits them on the train split and passes them in `env`.
    */
   readonly needsRecommenders?: boolean;
+  /** Has an LLM judge score the answers: the runner passes the config's judge as `ctx.judge`. */
+  readonly needsJudge?: boolean;
+  /** The task's own prompt templates (a judge's), hashed into the manifest like a method's. */
+  readonly prompts?: Readonly<Record<string, URL>>;
   /** null when the task does not apply to this dataset (the table shows n/a). */
   buildUnits(dataset: RatingsDataset, options: Static<S>, rng: Rng, env?: TaskEnv): TaskUnit<G>[] | null;
   /**
    * Calls the simulator's capability; throws UnitError when the answer is
    * unusable. `unit` is the task's own (its gold must never reach the simulator).
    */
-  run(sim: Simulator, user: UserView, items: readonly Item[], ctx: UnitContext, unit?: TaskUnit<G>): Promise<A>;
+  run(sim: Simulator, user: UserView, items: readonly Item[], ctx: TaskContext, unit?: TaskUnit<G>): Promise<A>;
   score(unit: TaskUnit<G>, answer: A): Record<string, number>;
   /** `done` are the scored units, in unit order; ids align with them. */
   aggregate(done: ReadonlyArray<ScoredUnit<G, A> & { id: string }>, options: Static<S>): Record<string, MetricValue>;
@@ -114,7 +134,7 @@ export interface SessionTaskDefinition<S extends TSchema = TSchema, G = unknown,
   readonly data: 'sessions';
   /** null when the task does not apply to this dataset (the table shows n/a). */
   buildUnits(dataset: SessionsDataset, options: Static<S>, rng: Rng): TaskUnit<G>[] | null;
-  run(sim: Simulator, persona: PersonaRecord, session: Session, ctx: UnitContext): Promise<A>;
+  run(sim: Simulator, persona: PersonaRecord, session: Session, ctx: TaskContext, unit?: TaskUnit<G>, dataset?: SessionsDataset): Promise<A>;
 }
 
 export type AnyTask = TaskDefinition | SessionTaskDefinition;

@@ -1,7 +1,6 @@
-import { datasetFolder, defineDataset, Type } from '../../../harness/plugin-api.js';
+import { datasetFolder, DEFAULT_OBSERVATION_CHARS, defineDataset, Type } from '../../../harness/plugin-api.js';
 import { OPERA_DOWNLOADS } from './downloads.js';
 import { loadOpera, OPERA_CHOICES } from './load-opera.js';
-import { DEFAULT_OBSERVATION_CHARS } from './observation.js';
 
 const Options = Type.Object(
   {

@@ -1,8 +1,7 @@
 import { relative } from 'node:path';
-import { DataError, type Logger, type PersonaRecord, type Session, type SessionStep, type SessionsDataset } from '../../../harness/plugin-api.js';
+import { DataError, observationFromHtml, type Logger, type PersonaRecord, type Session, type SessionStep, type SessionsDataset } from '../../../harness/plugin-api.js';
 import { ACTION_COLUMNS, parseActionRow, type ParsedAction } from './action-row.js';
 import { tableFiles, tableFolder, type OperaSplit, type OperaVersion } from './layout.js';
-import { observationFromHtml } from './observation.js';
 import { forEachParquetRow } from './parquet-rows.js';
 import { readUserTable } from './user-table.js';
 

@@ -1,4 +1,4 @@
-import type { Rng } from '../../../harness/plugin-api.js';
+import { slugOf, type Product, type Rng } from '../../../harness/plugin-api.js';
 
 /** Product lines of the generated shop: what people search for, brands, nouns, option dimensions and a price band. */
 export const CATEGORIES = [
@@ -13,23 +13,6 @@ export const CATEGORIES = [
 ] as const;
 
 export type Category = (typeof CATEGORIES)[number];
-
-export interface Product {
-  readonly asin: string;
-  readonly brand: string;
-  readonly title: string;
-  readonly price: string;
-  readonly rating: string;
-  readonly reviews: number;
-  readonly options: Readonly<Record<string, readonly string[]>>;
-  /** The semantic-id slug of the title, as the collection recipe makes it ("from_text"). */
-  readonly slug: string;
-}
-
-/** The recipe's `from_text` naming: lower case, runs of non-word characters become "_". */
-export function slugOf(text: string): string {
-  return text.toLowerCase().replace(/[^\w]+/g, '_');
-}
 
 export function makeProduct(rng: Rng, c: Category, k: number): Product {
   const brand = rng.pick(c.brands);

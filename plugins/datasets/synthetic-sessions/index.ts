@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { datasetsCacheDir, defineDataset, hashJson, Type } from '../../../harness/plugin-api.js';
+import { datasetsCacheDir, DEFAULT_OBSERVATION_CHARS, defineDataset, hashJson, Type } from '../../../harness/plugin-api.js';
 import { loadOpera, OPERA_CHOICES } from '../opera/load-opera.js';
-import { DEFAULT_OBSERVATION_CHARS } from '../opera/observation.js';
 import { writeOperaTables } from './opera-tables.js';
 
 /** Bump when the generator's output changes, so that cached worlds are regenerated. */

@@ -1,6 +1,5 @@
-import type { ClickType, Rng } from '../../../harness/plugin-api.js';
-import { CATEGORIES, makeProduct, type Product } from './catalog.js';
-import { renderPage, type PageState, type Target } from './pages.js';
+import { renderPage, type ClickType, type PageState, type Product, type Rng, type Target } from '../../../harness/plugin-api.js';
+import { CATEGORIES, makeProduct } from './catalog.js';
 import type { Shopper } from './shopper.js';
 
 /** One generated action row, in OPeRA's action-table terms. */

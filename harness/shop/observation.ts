@@ -7,7 +7,8 @@ import { Parser } from 'htmlparser2';
  * classes such as `search-result`, `product-name`, `product-price`) turned
  * into a compact text a simulator can read: page context, the products on
  * the page, and the interactive elements with the semantic ids an action
- * must name.
+ * must name. The opera loader makes every step's observation with it, and the
+ * text shop (text-shop.ts) its pages, so that both read alike.
  */
 export interface ObservationOptions {
   readonly url?: string | null;

@@ -1,8 +1,9 @@
-import type { ClickType } from '../../../harness/plugin-api.js';
-import { slugOf, type Product } from './catalog.js';
+import type { ClickType } from '../data/sessions.js';
+import { slugOf, type Product } from './shop-product.js';
 
 /**
- * Pages of the generated shop as simplified HTML in the style of OPeRA's
+ * Pages of a shop (the synthetic-sessions generator's, and the text shop the
+ * opera-consistency task runs) as simplified HTML in the style of OPeRA's
  * collection recipe: the page's own tags, `name` attributes carrying dotted
  * semantic ids (`nav_bar.search_input`, `search_results.<slug>.product_name`,
  * `buybox.purchase_form.add_to_cart`…) and the recipe's classes
@@ -15,7 +16,7 @@ export interface Target {
   readonly id: string;
   readonly kind: 'click' | 'input';
   readonly clickType: ClickType | null;
-  /** What the click does, for the session walk. */
+  /** What the click does, for the session walk and the text shop. */
   readonly effect: Effect;
 }
 
@@ -51,6 +52,7 @@ export interface PageState {
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/** The page of a state: its HTML, URL and the targets a user can act on. Pure: the same state gives the same bytes. */
 export function renderPage(s: PageState): Page {
   const targets: Target[] = [];
   const el = (tag: string, id: string, text: string, t: Omit<Target, 'id'> | null, attrs = '') => {

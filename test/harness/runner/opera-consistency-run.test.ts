@@ -1,0 +1,83 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../harness/config/load.js';
+import { ConfigError } from '../../../harness/config/config-error.js';
+import { runConfig } from '../../../harness/runner/run.js';
+import type { MetricsFile } from '../../../harness/runner/metrics-file.js';
+
+const quiet = { info() {}, warn() {} };
+const CONFIG = `
+name: consistency
+seed: 4
+concurrency: 4
+llm: { plugin: offline }
+judge: { plugin: offline, model: judge-mock }
+datasets:
+  - { plugin: synthetic-sessions, id: shop, users: 16, minSessions: 3, maxSessions: 5 }
+methods:
+  - { plugin: markov }
+  - { plugin: zero-shot }
+  - { plugin: popularity }
+tasks:
+  - { task: opera-consistency, maxSteps: 8 }
+report: { baseline: markov, B: 500 }
+`;
+
+describe('an opera-consistency run', () => {
+  let saved: string | undefined;
+  let dir: string;
+  beforeAll(() => {
+    saved = process.env['USERSIM_DATASETS_DIR'];
+    dir = mkdtempSync(join(tmpdir(), 'usersim-consistency-'));
+    process.env['USERSIM_DATASETS_DIR'] = join(dir, 'datasets');
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env['USERSIM_DATASETS_DIR'];
+    else process.env['USERSIM_DATASETS_DIR'] = saved;
+  });
+
+  it('simulates sessions in the text shop, judges them with the configured judge, compares with the humans; a rerun reproduces metrics.json', async () => {
+    const file = join(dir, 'config.yaml');
+    writeFileSync(file, CONFIG);
+    const first = await runConfig(await loadConfig(file), { log: quiet, cwd: dir });
+    expect(first.unitErrors).toBe(0);
+    const out = join(dir, 'results', 'consistency');
+    const text = readFileSync(join(out, 'metrics.json'), 'utf8');
+    const m = JSON.parse(text) as MetricsFile;
+    const cell = (method: string) => m.cells.find((c) => c.method === method);
+    for (const method of ['markov', 'zero-shot']) {
+      const c = cell(method);
+      expect(c?.status).toBe('ok');
+      expect(Object.keys(c?.metrics ?? {})).toEqual(['thought-action', 'persona-behaviour', 'pages-gap', 'purchase-gap']);
+      const gap = c?.metrics['purchase-gap'];
+      expect(gap?.value).toBeCloseTo(Math.abs((gap?.extra?.['simulated'] as number) - (gap?.extra?.['human'] as number)), 9);
+      expect(gap?.ci).toBeDefined();
+    }
+    // One judge call per session, counted in the cell's usage (markov makes no call of its own).
+    expect(cell('markov')?.usage.calls).toBe(cell('markov')?.units.done);
+    expect(cell('markov')?.units.done).toBeGreaterThan(2);
+    // Gaps are not tested against the baseline; the judged shares are.
+    expect(cell('zero-shot')?.metrics['pages-gap']?.comparison).toBeUndefined();
+    expect(cell('zero-shot')?.metrics['thought-action']?.comparison?.baseline).toBe('markov');
+    expect(cell('popularity')).toMatchObject({ status: 'n/a', reason: 'popularity has no nextAction capability' });
+
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { prompts: Record<string, Record<string, string>>; llms: Record<string, { model: string }>; choices: string[] };
+    expect(Object.keys(manifest.prompts['task:opera-consistency'] ?? {})).toEqual(['judgeSystem', 'judge']);
+    expect(manifest.llms['(judge)']?.model).toBe('judge-mock');
+    expect(manifest.choices.some((c) => c.startsWith('text shop (ours)'))).toBe(true);
+
+    const again = await runConfig(await loadConfig(file), { log: quiet, cwd: dir });
+    expect(again.computed).toBe(0);
+    expect(readFileSync(join(out, 'metrics.json'), 'utf8')).toBe(text);
+  }, 60_000);
+
+  it('a config with neither judge: nor llm: is refused with the fix', async () => {
+    const file = join(dir, 'nojudge.yaml');
+    writeFileSync(file, CONFIG.replace('llm: { plugin: offline }\n', '').replace('judge: { plugin: offline, model: judge-mock }\n', '').replace('  - { plugin: zero-shot }\n', ''));
+    const e = await loadConfig(file).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as Error).message).toMatch(/tasks\[0\]: this task has an LLM judge score the simulated sessions: add a top-level "judge:"/);
+  });
+});
