@@ -20,9 +20,13 @@ export function classCounts<T extends string | number | boolean>(predicted: read
 }
 
 /**
- * Mean F1 over the classes that occur (in gold or prediction) in the summed
- * counts: scikit-learn's `f1_score(average='macro')` without `labels`. With one
- * class (the positive one) it is the binary F1, 0 when the class never occurs
+ * Mean F1 over the classes of the list that occur (in gold or prediction) in
+ * the summed counts. When every label is in the class list this is
+ * scikit-learn's `f1_score(average='macro')` without `labels`; a prediction
+ * outside the list (next-action's "not a click" on a gold click) counts only
+ * as a miss of the gold class, as with `labels=` set to the list but without
+ * its zero components for classes that never occur. With one class (the
+ * positive one) it is the binary F1, 0 when the class never occurs
  * (scikit-learn's zero_division=0).
  */
 export function f1FromCounts(counts: ArrayLike<number>): number {

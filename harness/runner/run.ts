@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
 import { withStatistics } from '../stats/table-statistics.js';
@@ -26,7 +26,7 @@ import { PredictionStore } from './prediction-store.js';
 import { Progress } from './progress.js';
 import { runPool } from './pool.js';
 import { RunError } from './run-error.js';
-import { checkShardManifests, inShard, removeShardFiles, shardFilesOf, shardManifestName, shardPath, type Shard } from './shard.js';
+import { checkShardManifests, inShard, removeShardFiles, shardFilesOf, shardManifestName, shardPath, shardTag, type Shard } from './shard.js';
 
 export interface RunOptions {
   readonly fresh?: boolean;
@@ -105,7 +105,8 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   const manifestBase = baseManifest(cfg, opts.command ?? '');
 
   const cacheCfg = cfg.resolved.cache;
-  const usesLlm = cfg.methods.some((m) => m.llm !== null);
+  // A judge's answers are cached like a method's, even when no method calls an LLM.
+  const usesLlm = cfg.methods.some((m) => m.llm !== null) || (cfg.judge !== null && cfg.tasks.some((t) => t.task.needsJudge));
   const cachePath = resolve(opts.cwd ?? process.cwd(), cacheCfg.path);
   if (opts.cacheOnly && cacheCfg.mode === 'off') throw new RunError('--cache-only needs the LLM cache: remove cache.mode: off from the config');
   if (opts.cacheOnly && usesLlm && !existsSync(cachePath)) {
@@ -316,7 +317,7 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
     const summary = progress.stop();
     if (pendingTotal > 0) log.info(summary);
     for (const d of doors.values()) await d.provider.close?.();
-    recordCacheKeys(dir, doors.values());
+    recordCacheKeys(dir, doors.values(), shard);
     cache?.close();
   }
 
@@ -386,11 +387,17 @@ async function taskEnvOf(cfg: LoadedConfig, dataset: Dataset, seed: number, data
   return { recommenders };
 }
 
-/** The cache keys a results dir used (merged over runs), so `usersim cache export` can ship exactly those. */
-function recordCacheKeys(dir: string, doors: Iterable<LlmDoor>): void {
-  const path = join(dir, 'cache-keys.txt');
-  const keys = new Set<string>(existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : []);
+/**
+ * The cache keys a results dir used (merged over runs), so `usersim cache
+ * export` can ship exactly those. A shard writes its own file (shards may
+ * share the folder, or be copied into one); a plain run takes the union.
+ */
+function recordCacheKeys(dir: string, doors: Iterable<LlmDoor>, shard: Shard | undefined): void {
+  const path = join(dir, shard ? `cache-keys.${shardTag(shard)}.txt` : 'cache-keys.txt');
+  const read = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8').split('\n').filter(Boolean) : []);
+  const keys = new Set<string>(read(path));
   const before = keys.size;
+  if (!shard && existsSync(dir)) for (const f of readdirSync(dir).filter((x) => /^cache-keys\.shard-\d+-of-\d+\.txt$/.test(x)).sort()) for (const k of read(join(dir, f))) keys.add(k);
   for (const d of doors) for (const k of d.usedKeys) keys.add(k);
   if (keys.size === before && existsSync(path)) return;
   if (keys.size > 0) writeText(path, [...keys].sort().join('\n') + '\n');

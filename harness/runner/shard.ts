@@ -76,4 +76,5 @@ export function removeShardFiles(dir: string, s: Shard): void {
   };
   walk(dir);
   rmSync(join(dir, shardManifestName(s)), { force: true });
+  rmSync(join(dir, `cache-keys.${shardTag(s)}.txt`), { force: true });
 }

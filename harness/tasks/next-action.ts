@@ -59,7 +59,7 @@ function countsOf(gold: Gold, answer: Answer): { type: number[]; click: number[]
   const click = classCounts(
     clickSteps.map((i) => {
       const p = predicted[i] as SessionAction;
-      return p.type === 'click' && p.clickType ? p.clickType : NO_CLICK;
+      return p.type === 'click' ? (p.clickType ?? 'other') : NO_CLICK;
     }),
     clickSteps.map((i) => gold.actions[i]?.clickType ?? 'other'),
     CLICK_TYPES as readonly string[],
@@ -134,7 +134,8 @@ export const nextAction = defineSessionTask({
       if (p.type === g.type) typeRight++;
       if (g.type === 'click') {
         clicks++;
-        if (p.type === 'click' && p.clickType === g.clickType) clickRight++;
+        // As in the F1 counts: a click without a type is an "other" click.
+        if (p.type === 'click' && (p.clickType ?? 'other') === (g.clickType ?? 'other')) clickRight++;
       }
     });
     const n = gold.actions.length;

@@ -44,8 +44,9 @@ interface Answer {
 }
 
 const isPurchase = (a: SessionAction) => a.type === 'click' && a.clickType === 'purchase';
-/** Stands for the shop-confirmed purchase click when pages are counted. */
+/** Stand for the shop-confirmed purchase click, and any other step, when a simulated session's pages are counted. */
 const BUY: SessionAction = { type: 'click', clickType: 'purchase', target: null, text: null };
+const BROWSE: SessionAction = { type: 'click', clickType: 'other', target: null, text: null };
 
 /**
  * Pages a session visited until its first purchase click (or its end): the
@@ -57,9 +58,10 @@ function pagesUntilPurchase(steps: readonly { readonly observation: string; read
   return countPages((k < 0 ? steps : steps.slice(0, k + 1)).map((st) => st.observation));
 }
 
-function intentOf(s: Session): string {
-  const typed = s.steps.find((st) => st.action.type === 'input' && st.action.text)?.action.text;
-  return typed ?? s.steps.flatMap((st) => st.products)[0]?.title ?? 'something you need';
+/** The session's first search: text typed into a search box (never a product the human went on to buy). */
+function intentOf(s: Session): string | null {
+  const a = s.steps.find((st) => st.action.type === 'input' && st.action.text && /search/i.test(st.action.target ?? ''))?.action;
+  return a?.text?.trim() || null;
 }
 
 /** The catalog of a dataset's products, built once per loaded dataset. */
@@ -95,7 +97,7 @@ export const operaConsistency = defineSessionTask({
     judge: new URL('./prompts/opera-judge.md', import.meta.url),
   },
   choices: [
-    'opera-consistency: the simulated shopper starts on the search results of the human session\'s first search (its intent), with that search in its history',
+    'opera-consistency: the simulated shopper starts on the search results of the human session\'s first search (its intent), with that search in its history; test sessions without a search are not simulated (they still count in the human means)',
     'opera-consistency: pages per session = distinct consecutive pages acted on until the first purchase click or the end, for simulated and human sessions alike; a session purchases when it makes a purchase click (as the opera loader decides for humans)',
     'opera-consistency: one judge call per session scores every step (the reason supports the action) and the persona fit; an action the shop ignored (no such element) still counts as a step',
     'opera-consistency: search results are the shop\'s BM25 order over product titles; a recommender plugin does not rank them yet',
@@ -112,14 +114,14 @@ export const operaConsistency = defineSessionTask({
   buildUnits(dataset, options) {
     const test = dataset.sessions.filter((s) => s.split === 'test' && s.steps.length > 0);
     if (test.length === 0) return null;
+    // The human means are over every test session; only sessions that start from a search become units.
     const humanMeanPages = test.reduce((a, s) => a + pagesUntilPurchase(s.steps), 0) / test.length;
     const humanPurchaseRate = test.filter((s) => s.purchased).length / test.length;
-    return test.slice(0, options.sessions ?? undefined).map((s) => ({
-      key: s.id,
-      user: s.user,
-      items: [],
-      gold: { intent: intentOf(s), humanPages: humanMeanPages, humanPurchaseRate, maxSteps: options.maxSteps, resultsPerPage: options.resultsPerPage } as Gold,
-    }));
+    const units = test.flatMap((s) => {
+      const intent = intentOf(s);
+      return intent ? [{ key: s.id, user: s.user, items: [], gold: { intent, humanPages: humanMeanPages, humanPurchaseRate, maxSteps: options.maxSteps, resultsPerPage: options.resultsPerPage } as Gold }] : [];
+    });
+    return units.length === 0 ? null : units.slice(0, options.sessions ?? undefined);
   },
   async run(sim, persona, _session, ctx, unit, dataset): Promise<Answer> {
     const predict = sim.nextAction?.bind(sim);
@@ -158,8 +160,8 @@ export const operaConsistency = defineSessionTask({
       if (p.action.type === 'terminate') break;
     }
     const judge = await judgeSession(ctx.judge, ctx.prompts ?? {}, persona, intent, steps);
-    // The shop counts purchase clicks by the element clicked, whatever click type the simulator claimed.
-    const acted = history.map((h, k) => ({ observation: h.observation, action: k === firstPurchase ? BUY : h.action }));
+    // The shop's view, not the simulator's claims: only the step where the shop counted a purchase is one.
+    const acted = history.map((h, k) => ({ observation: h.observation, action: k === firstPurchase ? BUY : BROWSE }));
     return { steps, pages: pagesUntilPurchase(acted), purchased: shop.purchaseClicks > 0, judge };
   },
   score(_unit, answer) {

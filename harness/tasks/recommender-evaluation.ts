@@ -126,6 +126,7 @@ export const recommenderEvaluation = defineTask({
     const out: Record<string, MetricValue> = {};
     const likedMeans: number[] = [];
     const ndcgs: number[] = [];
+    const ndcgOf: Record<string, number> = {};
     for (const r of options.recommenders ?? []) {
       const mine = done.filter((d) => d.unit.gold.recommender === r);
       const ids = mine.map((d) => d.id);
@@ -149,17 +150,20 @@ export const recommenderEvaluation = defineTask({
       };
       const liked = out[`liked@${r}`]?.value as number;
       const ndcg = mine[0]?.unit.gold.ndcg;
+      ndcgOf[`ndcg@${r}`] = ndcg ?? Number.NaN;
       if (Number.isFinite(liked) && ndcg !== undefined) {
         likedMeans.push(liked);
         ndcgs.push(ndcg);
       }
     }
+    // τ ranks every evaluated recommender or none: with one missing (all its units failed) it would silently rank fewer.
+    const all = likedMeans.length === (options.recommenders ?? []).length;
     out['tau'] = {
-      value: likedMeans.length >= 2 ? kendallTauB(likedMeans, ndcgs) : Number.NaN,
+      value: all && likedMeans.length >= 2 ? kendallTauB(likedMeans, ndcgs) : Number.NaN,
       n: likedMeans.length,
       unitIds: [],
       unitScores: [],
-      extra: Object.fromEntries((options.recommenders ?? []).map((r, k) => [`ndcg@${r}`, ndcgs[k] ?? Number.NaN])),
+      extra: ndcgOf,
     };
     return out;
   },

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { loadConfig } from '../../../harness/config/load.js';
 import { ConfigError } from '../../../harness/config/config-error.js';
 import { runConfig } from '../../../harness/runner/run.js';
 import type { MetricsFile } from '../../../harness/runner/metrics-file.js';
+import { startOpenAiServer } from '../../support/llm-servers/index.js';
 
 const quiet = { info() {}, warn() {} };
 const CONFIG = `
@@ -80,4 +81,31 @@ describe('an opera-consistency run', () => {
     expect(e).toBeInstanceOf(ConfigError);
     expect((e as Error).message).toMatch(/tasks\[0\]: this task has an LLM judge score the simulated sessions: add a top-level "judge:"/);
   });
+
+  it('a real judge\'s answers go into the cache even when no method calls an LLM; a --cache-only replay makes no request', async () => {
+    process.env['USERSIM_TEST_JUDGE_KEY'] = 'sk-judge-test';
+    const server = await startOpenAiServer({ apiKey: 'sk-judge-test', record: false });
+    try {
+      const text = CONFIG.replace('llm: { plugin: offline }\n', '')
+        .replace('judge: { plugin: offline, model: judge-mock }', `judge: { plugin: openai, model: gpt-4.1, baseURL: "${server.baseURL}", apiKeyEnv: USERSIM_TEST_JUDGE_KEY }\ncache: { path: cache/llm.sqlite }`)
+        .replace('  - { plugin: zero-shot }\n', '');
+      const a = join(dir, 'judged-a');
+      mkdirSync(a, { recursive: true });
+      writeFileSync(join(a, 'config.yaml'), text);
+      const first = await runConfig(await loadConfig(join(a, 'config.yaml')), { log: quiet, cwd: a });
+      expect(first.unitErrors).toBe(0);
+      const calls = server.stats().total;
+      expect(calls).toBeGreaterThan(0);
+      const b = join(dir, 'judged-b');
+      mkdirSync(join(b, 'cache'), { recursive: true });
+      writeFileSync(join(b, 'config.yaml'), text);
+      copyFileSync(join(a, 'cache', 'llm.sqlite'), join(b, 'cache', 'llm.sqlite'));
+      const replay = await runConfig(await loadConfig(join(b, 'config.yaml')), { log: quiet, cwd: b, cacheOnly: true });
+      expect(replay.unitErrors).toBe(0);
+      expect(server.stats().total).toBe(calls);
+      expect(readFileSync(join(b, 'results', 'consistency', 'metrics.json'), 'utf8')).toBe(readFileSync(join(a, 'results', 'consistency', 'metrics.json'), 'utf8'));
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 });

@@ -86,10 +86,36 @@ describe('--shard i/n', () => {
     const mergedFiles = Object.fromEntries(Object.entries(files(join(out, 'predictions'))).filter(([f]) => !f.includes('.shard-')));
     expect(mergedFiles).toEqual(files(join(refOut, 'predictions')));
     expect(readFileSync(join(out, 'metrics.json'), 'utf8')).toBe(readFileSync(join(refOut, 'metrics.json'), 'utf8'));
+    // Each shard kept its own cache keys; the merge lists their union, as the unsharded run does.
+    expect(existsSync(join(out, 'cache-keys.shard-1-of-2.txt'))).toBe(true);
+    expect(readFileSync(join(out, 'cache-keys.txt'), 'utf8')).toBe(readFileSync(join(refOut, 'cache-keys.txt'), 'utf8'));
     // Merging again changes nothing.
     await runConfig(w.cfg, { log: quiet, cwd: w.dir });
     expect(readFileSync(join(out, 'metrics.json'), 'utf8')).toBe(readFileSync(join(refOut, 'metrics.json'), 'utf8'));
     expect(shardFilesOf(join(out, 'predictions', 'syn', 'rating', 'zero-shot.jsonl')).map((f) => f.split('/').pop())).toEqual(['zero-shot.shard-1-of-2.jsonl', 'zero-shot.shard-2-of-2.jsonl']);
+  }, 60_000);
+
+  it('a method with per-user state built lazily (agent4rec\'s taste) gets the same metric values from shards; only its usage counts each shard\'s rebuild', async () => {
+    const cfgText = CONFIG.replace('  - { plugin: zero-shot }', '  - { plugin: agent4rec }');
+    const make = async () => {
+      const w = await workspace();
+      writeFileSync(w.file, cfgText);
+      return { ...w, cfg: await loadConfig(w.file) };
+    };
+    const ref = await make();
+    await runConfig(ref.cfg, { log: quiet, cwd: ref.dir });
+    const w = await make();
+    await runConfig(w.cfg, { log: quiet, cwd: w.dir, shard: { index: 1, count: 2 } });
+    await runConfig(w.cfg, { log: quiet, cwd: w.dir, shard: { index: 2, count: 2 } });
+    await runConfig(w.cfg, { log: quiet, cwd: w.dir });
+    type M = { cells: Array<{ method: string; task: string; usage: { calls: number }; metrics: Record<string, { value: number | null; ci?: unknown }> }> };
+    const read = (d: string) => JSON.parse(readFileSync(join(d, 'results', 'sharded', 'metrics.json'), 'utf8')) as M;
+    const a = read(ref.dir);
+    const b = read(w.dir);
+    for (const [k, c] of a.cells.entries()) {
+      expect(b.cells[k]?.metrics).toEqual(c.metrics);
+      if (c.method === 'agent4rec') expect(b.cells[k]?.usage.calls).toBeGreaterThanOrEqual(c.usage.calls);
+    }
   }, 60_000);
 
   it('a missing shard\'s units are run by the merging run; a shard of another config is refused', async () => {

@@ -108,6 +108,16 @@ describe('next-action run', () => {
   });
 });
 
+describe('next-action click types', () => {
+  it('a click without a type is an "other" click, in the per-session score and in the F1 counts alike', async () => {
+    const untyped = session('s9', 'test', [click('a', null), terminate]);
+    const unit = task.buildUnits({ ...ds, sessions: [untyped] }, { sessions: null }, new Rng(1))![0]!;
+    const answer = await task.run(scripted({ 's9:0': click('b', 'other') }), persona, untyped, unitContext());
+    expect(task.score(unit, answer)['clickTypeAccuracy']).toBe(1);
+    expect(task.aggregate([{ id: 'x', unit, answer, scores: task.score(unit, answer) }], { sessions: null })['click-type-f1']?.value).toBe(1);
+  });
+});
+
 describe('next-action scores', () => {
   const units = task.buildUnits(ds, { sessions: null }, new Rng(1)) ?? [];
   const run = async (sim: Simulator) => Promise.all(units.map(async (unit, k) => {

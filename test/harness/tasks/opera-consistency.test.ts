@@ -122,6 +122,31 @@ describe('opera-consistency closed loop', () => {
     expect(m['persona-behaviour']?.value).toBe(0);
   });
 
+  it('counts pages by what the shop did, not by the click type a simulator claims', async () => {
+    const units = task.buildUnits(ds, opts, new Rng(1)) ?? [];
+    const honest = await task.run(buyer([]), persona, ds.sessions[1] as Session, (await ctxWith(() => allSupported(3))).ctx, units[0], ds);
+    // The same clicks, but the product link is labelled a purchase.
+    const inner = buyer([]);
+    const liar: Simulator = {
+      async nextAction(step, c) {
+        const p = await inner.nextAction!(step, c);
+        return p.action.clickType === 'product_link' ? { ...p, action: { ...p.action, clickType: 'purchase' } } : p;
+      },
+    };
+    const claimed = await task.run(liar, persona, ds.sessions[1] as Session, (await ctxWith(() => allSupported(3))).ctx, units[0], ds);
+    expect(claimed.steps[0]?.action.clickType).toBe('purchase');
+    expect(claimed.pages).toBe(honest.pages);
+  });
+
+  it('only sessions that start from a search are simulated; the human means still count every test session', () => {
+    const noSearch = session('s3', 'test', [{ action: { type: 'input', clickType: null, target: 'zip_code_input', text: '02115' } }, { action: click('p', 'product_link'), products: [lamp] }, { action: terminate }]);
+    const units = task.buildUnits({ ...ds, sessions: [...ds.sessions, noSearch] }, opts, new Rng(1)) ?? [];
+    expect(units.map((u) => u.key)).toEqual(['s1', 's2']);
+    // Pages 3, 4 and 3; purchases 1 of 3.
+    expect(units[0]?.gold).toMatchObject({ humanPages: 10 / 3, humanPurchaseRate: 1 / 3 });
+    expect(task.buildUnits({ ...ds, sessions: [ds.sessions[0] as Session, noSearch] }, opts, new Rng(1))).toBeNull();
+  });
+
   it('without a judge or the capability the unit is a method error', async () => {
     const units = task.buildUnits(ds, opts, new Rng(1)) ?? [];
     const ctx: TaskContext = { rng: new Rng(1), llm: null, signal: new AbortController().signal };

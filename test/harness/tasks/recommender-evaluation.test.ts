@@ -105,6 +105,15 @@ describe('recommender-evaluation scores', () => {
     expect(reversed['satisfaction@good']?.value).toBeNaN();
   });
 
+  it('keeps each recommender\'s NDCG under its own id, and gives no τ when a recommender has no scored unit', async () => {
+    const done = await runAll((key) => (key.endsWith('good') ? browser(5, 3) : browser(2, 1)));
+    const onlyBad = done.filter((d) => d.unit.gold.recommender === 'bad');
+    const m = task.aggregate(onlyBad, opts);
+    expect(m['tau']?.value).toBeNaN();
+    expect(m['tau']?.extra?.['ndcg@bad']).toBe(0);
+    expect(m['tau']?.extra?.['ndcg@good']).toBeNaN();
+  });
+
   it('the metric columns follow the recommenders option', () => {
     expect(task.metrics(opts).map((x) => x.key)).toEqual([
       'liked@good', 'rating@good', 'pages@good', 'satisfaction@good',
