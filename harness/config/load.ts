@@ -185,6 +185,10 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     for (const [k, v] of Object.entries(entry)) if (k !== 'task') options[k] = v;
     validateOptions(ajv.compile(task.options), task.options, options, ['tasks', i], report, `task "${name}"`);
     if (task.needsRecommenders) resolveRecommenders(options, recommenderIds, ['tasks', i], report);
+    const one = options['recommender'];
+    if (typeof one === 'string' && !recommenderIds.includes(one)) {
+      report(['tasks', i, 'recommender'], `"${one}" is not a recommender id of this config.${didYouMean(one, recommenderIds)} Configured: ${recommenderIds.join(', ') || '(none: add a top-level "recommenders:" list)'}`);
+    }
     if (task.needsJudge && !judge && !isPlainObject(data['judge']) && !isPlainObject(data['llm'])) {
       report(['tasks', i], 'this task has an LLM judge score the simulated sessions: add a top-level "judge:" (e.g. judge: { plugin: openai, model: gpt-4.1 }) or "llm:"');
     }

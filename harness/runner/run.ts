@@ -10,6 +10,7 @@ import { BatchLedger } from './batch-ledger.js';
 import { settleBatches } from './settle-batches.js';
 import { trainDataOf } from '../data/train-view.js';
 import { sessionsTrainOf } from '../data/sessions.js';
+import { shopTrainData } from '../shop/shop-train-data.js';
 import type { Dataset } from '../data/types.js';
 import { unitInputsOf, unitsFor, type UnitInputs } from './unit-inputs.js';
 import { LlmDoor } from '../llm/door.js';
@@ -164,6 +165,7 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   const datasetsInfo: Manifest['datasets'] = {};
   const choices = new Set<string>();
   const planned: PlannedCell[] = [];
+  const envs = new Map<string, TaskEnv>();
   for (const seed of cfg.seeds) {
     for (const d of cfg.datasets) {
       log.info(`loading dataset ${d.id}${cfg.seeds.length > 1 ? ` (seed ${seed})` : ''}`);
@@ -175,6 +177,7 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
       };
       for (const c of [...(d.plugin.choices ?? []), ...loadedDataset.choices]) choices.add(c);
       const env = await taskEnvOf(cfg, loadedDataset, seed, d.id, log);
+      envs.set(`${seed}|${d.id}`, env);
       for (const r of cfg.recommenders) for (const c of r.plugin.choices ?? []) choices.add(c);
       for (const t of cfg.tasks) {
         const units = unitsFor(t.task, loadedDataset, t.options, Rng.derive(seed, 'units', t.task.name, d.id), env);
@@ -265,7 +268,7 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
       const inputsKey = `${cell.seed}|${cell.datasetId}`;
       let unitInputs = inputs.get(inputsKey);
       if (!unitInputs) {
-        unitInputs = unitInputsOf(dataset);
+        unitInputs = unitInputsOf(dataset, envs.get(inputsKey) ?? { recommenders: [] });
         inputs.set(inputsKey, unitInputs);
       }
       const invoke = unitInputs.invoke.bind(unitInputs);
@@ -372,12 +375,15 @@ function mergeShards(store: PredictionStore, path: string, keys: ReadonlySet<str
 }
 
 /**
- * The config's recommenders fitted on a ratings dataset's train split, when a
- * task needs them (recommender-evaluation); seeded per recommender and dataset.
+ * The config's recommenders fitted on a dataset's train split, when a task
+ * needs them (recommender-evaluation, or a task option naming one such as
+ * opera-consistency's shop ranking); seeded per recommender and dataset. A
+ * sessions dataset is seen as implicit feedback on its products.
  */
 async function taskEnvOf(cfg: LoadedConfig, dataset: Dataset, seed: number, datasetId: string, log: Logger): Promise<TaskEnv> {
-  if (dataset.kind !== 'ratings' || !cfg.tasks.some((t) => t.task.needsRecommenders)) return { recommenders: [] };
-  const train = trainDataOf(dataset);
+  const wanted = cfg.tasks.some((t) => t.task.needsRecommenders || typeof t.options['recommender'] === 'string');
+  if (!wanted || cfg.recommenders.length === 0) return { recommenders: [] };
+  const train = dataset.kind === 'ratings' ? trainDataOf(dataset) : shopTrainData(dataset);
   const recommenders = [];
   for (const r of cfg.recommenders) {
     log.info(`fitting recommender ${r.id} on ${datasetId}`);

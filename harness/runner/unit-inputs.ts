@@ -13,14 +13,14 @@ export interface UnitInputs {
   invoke(task: AnyTask, sim: Simulator, unit: TaskUnit, ctx: TaskContext): Promise<unknown>;
 }
 
-export function unitInputsOf(dataset: Dataset): UnitInputs {
+export function unitInputsOf(dataset: Dataset, env: TaskEnv = { recommenders: [] }): UnitInputs {
   if (dataset.kind === 'ratings') {
     const views = new UserViews(trainDataOf(dataset));
     const items = new Map(dataset.items.map((i) => [i.id, i]));
     return {
       invoke(task, sim, unit, ctx) {
         if (task.data === 'sessions') throw new Error(`${task.name} reads sessions, but ${dataset.name} holds ratings`);
-        return task.run(sim, views.view(unit.user), unit.items.map((i) => items.get(i) as Item), ctx, unit);
+        return task.run(sim, views.view(unit.user), unit.items.map((i) => items.get(i) as Item), { ...ctx, env }, unit);
       },
     };
   }
@@ -33,7 +33,7 @@ export function unitInputsOf(dataset: Dataset): UnitInputs {
       if (!session) throw new Error(`${dataset.name}: unit ${unit.key} names no session`);
       // A shopper without a survey row is shown as a blank persona rather than dropped: the loader already warned.
       const persona = personas.get(unit.user) ?? { id: unit.user, attributes: {}, persona: '' };
-      return task.run(sim, persona, session, ctx, unit, dataset);
+      return task.run(sim, persona, session, { ...ctx, env }, unit, dataset);
     },
   };
 }

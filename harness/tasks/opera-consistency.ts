@@ -3,7 +3,7 @@ import { actionText } from '../methods/session-actions.js';
 import type { PastStep, PersonaRecord, PredictedAction, Session, SessionAction, SessionsDataset } from '../data/sessions.js';
 import { UnitError } from '../llm/errors.js';
 import type { Llm } from '../plugin-api.js';
-import { catalogOf, countPages, SHOP_CHOICES, TextShop, type ShopItem } from '../shop/text-shop.js';
+import { catalogOf, countPages, SHOP_CHOICES, TextShop, type ShopItem, type ShopRanker } from '../shop/text-shop.js';
 import { renderTemplate } from '../util/template.js';
 import { Rng } from '../util/rng.js';
 import { defineSessionTask, type MetricValue } from './task-api.js';
@@ -13,6 +13,10 @@ const Options = Type.Object(
     sessions: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { default: null, description: 'Simulate at most this many test sessions (in dataset order); null: all.' }),
     maxSteps: Type.Integer({ minimum: 1, default: 20, description: 'Actions a simulated session may take before it is cut off.' }),
     resultsPerPage: Type.Integer({ minimum: 1, default: 6, description: 'Products on a search results page.' }),
+    recommender: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
+      default: null,
+      description: 'Id of a configured recommender that orders the search results for each shopper (fitted on the train sessions as implicit feedback); null: the BM25 order.',
+    }),
   },
   { additionalProperties: false },
 );
@@ -26,6 +30,7 @@ interface Gold {
   /** The task's options a unit needs at run time. */
   readonly maxSteps: number;
   readonly resultsPerPage: number;
+  readonly recommender: string | null;
 }
 
 interface SimStep {
@@ -100,7 +105,7 @@ export const operaConsistency = defineSessionTask({
     'opera-consistency: the simulated shopper starts on the search results of the human session\'s first search (its intent), with that search in its history; test sessions without a search are not simulated (they still count in the human means)',
     'opera-consistency: pages per session = distinct consecutive pages acted on until the first purchase click or the end, for simulated and human sessions alike; a session purchases when it makes a purchase click (as the opera loader decides for humans)',
     'opera-consistency: one judge call per session scores every step (the reason supports the action) and the persona fit; an action the shop ignored (no such element) still counts as a step',
-    'opera-consistency: search results are the shop\'s BM25 order over product titles; a recommender plugin does not rank them yet',
+    'opera-consistency: search results are the top BM25 candidates over product titles, ordered by the recommender the task names (fitted on the train sessions, one interaction per shopper and product acted on) or, without one, in BM25 order',
     ...SHOP_CHOICES,
   ],
   metrics() {
@@ -119,7 +124,7 @@ export const operaConsistency = defineSessionTask({
     const humanPurchaseRate = test.filter((s) => s.purchased).length / test.length;
     const units = test.flatMap((s) => {
       const intent = intentOf(s);
-      return intent ? [{ key: s.id, user: s.user, items: [], gold: { intent, humanPages: humanMeanPages, humanPurchaseRate, maxSteps: options.maxSteps, resultsPerPage: options.resultsPerPage } as Gold }] : [];
+      return intent ? [{ key: s.id, user: s.user, items: [], gold: { intent, humanPages: humanMeanPages, humanPurchaseRate, maxSteps: options.maxSteps, resultsPerPage: options.resultsPerPage, recommender: options.recommender } as Gold }] : [];
     });
     return units.length === 0 ? null : units.slice(0, options.sessions ?? undefined);
   },
@@ -128,8 +133,21 @@ export const operaConsistency = defineSessionTask({
     if (!predict) throw new UnitError('method', 'method has no nextAction capability');
     if (!unit || !dataset) throw new Error('opera-consistency: run needs its unit and dataset');
     if (!ctx.judge) throw new UnitError('method', 'opera-consistency needs an LLM judge (config judge: or llm:)');
-    const { maxSteps, resultsPerPage } = unit.gold;
-    const shop = new TextShop(catalogFor(dataset), { resultsPerPage });
+    const { maxSteps, resultsPerPage, recommender } = unit.gold;
+    const catalog = catalogFor(dataset);
+    let rank: ShopRanker | undefined;
+    if (recommender) {
+      const fitted = ctx.env?.recommenders.find((r) => r.id === recommender);
+      if (!fitted) throw new Error(`opera-consistency: recommender "${recommender}" was not fitted on this dataset`);
+      // The shopper's whole ranking of the catalog, once per unit; candidates it leaves out go last, in BM25 order.
+      let position: Map<string, number> | null = null;
+      rank = (_query, candidates) => {
+        position ??= new Map(fitted.recommendation.recommend(unit.user, catalog.length, new Set()).map((id, k) => [id, k]));
+        const at = (it: ShopItem) => position?.get(it.asin) ?? Number.MAX_SAFE_INTEGER;
+        return candidates.map((it, k) => ({ it, k })).sort((a, b) => at(a.it) - at(b.it) || a.k - b.k).map((x) => x.it);
+      };
+    }
+    const shop = new TextShop(catalog, { resultsPerPage, ...(rank ? { rank } : {}) });
     const history: PastStep[] = [];
     // The given start: the human's first search, typed and sent (in the history, as the shopper's own steps).
     const intent = unit.gold.intent;

@@ -76,6 +76,8 @@ export interface TaskContext extends UnitContext {
   readonly judge?: Llm | null;
   /** The task's prompt templates, read from disk. */
   readonly prompts?: Readonly<Record<string, string>>;
+  /** The config's recommenders fitted on this dataset, when a task needs them. */
+  readonly env?: TaskEnv;
 }
 
 /** A recommender fitted on the dataset's train split, under its config id. */

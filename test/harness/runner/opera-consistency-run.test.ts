@@ -74,6 +74,19 @@ describe('an opera-consistency run', () => {
     expect(readFileSync(join(out, 'metrics.json'), 'utf8')).toBe(text);
   }, 60_000);
 
+  it('a configured recommender ranks the shop\'s search results; an unknown one is a config error', async () => {
+    const file = join(dir, 'ranked.yaml');
+    const text = CONFIG.replace('name: consistency', 'name: ranked').replace('tasks:\n', 'recommenders:\n  - { plugin: pop }\n  - { plugin: itemknn }\ntasks:\n').replace('{ task: opera-consistency, maxSteps: 8 }', '{ task: opera-consistency, maxSteps: 8, recommender: itemknn }');
+    writeFileSync(file, text);
+    const logged: string[] = [];
+    const r = await runConfig(await loadConfig(file), { log: { info: (m) => logged.push(m), warn: (m) => logged.push(m) }, cwd: dir });
+    expect(r.unitErrors).toBe(0);
+    expect(logged).toContain('fitting recommender itemknn on shop');
+    writeFileSync(file, text.replace('recommender: itemknn }', 'recommender: itemnn }'));
+    const e = await loadConfig(file).catch((x: unknown) => x);
+    expect((e as Error).message).toMatch(/tasks\[0\]\.recommender: "itemnn" is not a recommender id of this config\. Did you mean "itemknn"\?/);
+  }, 60_000);
+
   it('a config with neither judge: nor llm: is refused with the fix', async () => {
     const file = join(dir, 'nojudge.yaml');
     writeFileSync(file, CONFIG.replace('llm: { plugin: offline }\n', '').replace('judge: { plugin: offline, model: judge-mock }\n', '').replace('  - { plugin: zero-shot }\n', ''));

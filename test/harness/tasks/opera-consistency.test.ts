@@ -43,7 +43,7 @@ const ds: SessionsDataset = {
   checksums: {},
   choices: [],
 };
-const opts = { sessions: null, maxSteps: 6, resultsPerPage: 6 };
+const opts = { sessions: null, maxSteps: 6, resultsPerPage: 6, recommender: null };
 
 /** Opens the first product of the results, buys it now, places the order: what the step's page allows, found by element id. */
 function buyer(seen: StepContext[]): Simulator {
@@ -75,7 +75,7 @@ describe('opera-consistency units', () => {
     const units = task.buildUnits(ds, opts, new Rng(1)) ?? [];
     expect(units.map((u) => u.key)).toEqual(['s1', 's2']);
     // Human pages: s1 up to its purchase click (3), s2 all 4 steps → 3.5; purchase rate 1 of 2.
-    expect(units[0]?.gold).toEqual({ intent: 'desk lamp', humanPages: 3.5, humanPurchaseRate: 0.5, maxSteps: 6, resultsPerPage: 6 });
+    expect(units[0]?.gold).toEqual({ intent: 'desk lamp', humanPages: 3.5, humanPurchaseRate: 0.5, maxSteps: 6, resultsPerPage: 6, recommender: null });
     expect(units[1]?.gold.intent).toBe('lamp');
   });
 });
@@ -145,6 +145,23 @@ describe('opera-consistency closed loop', () => {
     // Pages 3, 4 and 3; purchases 1 of 3.
     expect(units[0]?.gold).toMatchObject({ humanPages: 10 / 3, humanPurchaseRate: 1 / 3 });
     expect(task.buildUnits({ ...ds, sessions: [ds.sessions[0] as Session, noSearch] }, opts, new Rng(1))).toBeNull();
+  });
+
+  it('a recommender orders the search results for the shopper', async () => {
+    const units = task.buildUnits(ds, { ...opts, recommender: 'fav' }, new Rng(1)) ?? [];
+    const firstPage = async (prefer: string) => {
+      const seen: StepContext[] = [];
+      const { ctx } = await ctxWith(() => allSupported(3));
+      const recommendation = { recommend: (user: string, k: number) => (user === 'u1' ? [prefer, 'B0MUG00001'].slice(0, k) : []) };
+      await task.run(buyer(seen), persona, ds.sessions[1] as Session, { ...ctx, env: { recommenders: [{ id: 'fav', recommendation }] } }, units[0], ds);
+      return seen[0]?.observation ?? '';
+    };
+    const benqFirst = await firstPage('B0LAMP0002');
+    expect(benqFirst.indexOf('BenQ Architect Desk Lamp')).toBeLessThan(benqFirst.indexOf('TaoTronics LED Desk Lamp'));
+    const taoFirst = await firstPage('B0LAMP0001');
+    expect(taoFirst.indexOf('TaoTronics LED Desk Lamp')).toBeLessThan(taoFirst.indexOf('BenQ Architect Desk Lamp'));
+    const { ctx } = await ctxWith(() => allSupported(3));
+    await expect(task.run(buyer([]), persona, ds.sessions[1] as Session, ctx, units[0], ds)).rejects.toThrow(/recommender "fav" was not fitted/);
   });
 
   it('without a judge or the capability the unit is a method error', async () => {
