@@ -64,7 +64,7 @@ export const preferenceDiscrimination = defineTask({
           key: `${user}|${ratioLabel(m)}`,
           user,
           items: unitRng.shuffle([...positives, ...negatives]),
-          gold: { ratio: m, positives },
+          gold: { ratio: m, positives } as Gold,
         });
       }
     }

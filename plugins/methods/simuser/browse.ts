@@ -189,7 +189,7 @@ export class Browser {
   }
 
   async visit(input: VisitInput): Promise<VisitRecord> {
-    const { user, persona, memory, graph, pages, llm } = input;
+    const { user, persona, memory, pages, llm } = input;
     if (pages.length === 0) throw new UnitError('method', 'simuser: a visit needs at least one page');
     const scale = user.scale ?? IMPLICIT_SCALE;
     const prefs = await this.brain.elicit(user, persona, llm);

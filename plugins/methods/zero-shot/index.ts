@@ -16,7 +16,6 @@ import {
   UnitError,
   type HistoryEntry,
   type Item,
-  type Llm,
   type UserView,
   type ActionReply,
   type PageOutcome,

@@ -2,7 +2,6 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import movielens from '../../../plugins/datasets/movielens/index.ts';
-import { DataError } from '../../../harness/data/data-error.ts';
 import type { Interaction, RatingsDataset } from '../../../harness/data/types.ts';
 import { Rng } from '../../../harness/util/rng.ts';
 import { sharedDataset } from '../../support/shared-data.ts';

@@ -24,7 +24,7 @@ const load = async (o: Partial<Options>) => {
 const all = allInteractions;
 const rating = (d: RatingsDataset, user: string, item: string) => all(d).find((x) => x.user === user && x.item === item)?.rating;
 
-const { tmp, folder } = tempFolders('usersim-steam-');
+const { folder } = tempFolders('usersim-steam-');
 
 const UCSD = sharedDataset('steam/ucsd');
 const KAGGLE = sharedDataset('steam/kaggle-steam-video-games-caserec');

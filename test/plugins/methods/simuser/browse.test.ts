@@ -1,8 +1,4 @@
-import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { LlmDoor } from '../../../../harness/llm/door.ts';
-import { loadPriceTable } from '../../../../harness/llm/prices.ts';
-import { LlmRuntimeOptions } from '../../../../harness/llm/runtime-options.ts';
 import { emptyTotals } from '../../../../harness/llm/usage-meter.ts';
 import { trainDataOf, UserViews } from '../../../../harness/data/train-view.ts';
 import { ArtifactStore } from '../../../../harness/artifacts/artifact-store.ts';
@@ -10,12 +6,9 @@ import { LlmParseError, type BrowsePage, type FitContext, type Item, type Llm, t
 import { recommenderEvaluation } from '../../../../harness/tasks/recommender-evaluation.ts';
 import type { TaskUnit } from '../../../../harness/tasks/task-api.ts';
 import { Rng } from '../../../../harness/util/rng.ts';
-import offline from '../../../../plugins/llms/offline/index.ts';
-import synthetic from '../../../../plugins/datasets/synthetic-ratings/index.ts';
 import { pageEntry } from '../../../../plugins/methods/simuser/browse.ts';
-import { asRatings } from '../../../support/hand-dataset.ts';
 import { promptText, scriptedLlm } from '../../../support/scripted-llm.ts';
-import { codesOf, defaultReply, ITEMS, lastUser, makeSim, train, userU, type ReplyOptions } from './fixtures.ts';
+import { codesOf, defaultReply, ITEMS, lastUser, makeSim, offlineWorld, train, userU, type ReplyOptions } from './fixtures.ts';
 
 const quiet = { info() {}, warn() {} };
 const unit = (llm: Llm | null, seed = 1): UnitContext => ({ rng: new Rng(seed), llm, signal: new AbortController().signal });
@@ -214,14 +207,7 @@ describe('simuser browse (recommender evaluation)', () => {
 
 describe('simuser browse on the offline mock LLM', () => {
   it('every visit over 3 pages is a valid outcome, with 2 calls per page seen and 1 exit interview', async () => {
-    const data = asRatings(
-      await synthetic.load(
-        { users: 20, items: 80, genres: 8, minRatings: 20, maxRatings: 25, noise: 0.6, dataSeed: 5, split: 'agent4rec', splitSeed: 101, minLiked: 5, likedAbove: 3 },
-        { seed: 1, rng: new Rng(1), configDir: '/', log: quiet },
-      ),
-    );
-    const provider = await offline.create({ model: 'offline-mock' }, { seed: 1, configDir: '/', log: quiet });
-    const door = new LlmDoor(provider, { runtime: Value.Default(LlmRuntimeOptions, {}) as never, cache: null, cacheOnly: false, prices: loadPriceTable(), seed: 1 });
+    const { data, door } = await offlineWorld();
     const sim = await makeSim();
     await sim.fit!(trainDataOf(data), fitCtx());
     const views = new UserViews(trainDataOf(data));

@@ -1,4 +1,11 @@
 import { readFileSync } from 'node:fs';
+import synthetic from '../../../../plugins/datasets/synthetic-ratings/index.ts';
+import offline from '../../../../plugins/llms/offline/index.ts';
+import { LlmDoor } from '../../../../harness/llm/door.ts';
+import { loadPriceTable } from '../../../../harness/llm/prices.ts';
+import { LlmRuntimeOptions } from '../../../../harness/llm/runtime-options.ts';
+import { Rng } from '../../../../harness/util/rng.ts';
+import { asRatings } from '../../../support/hand-dataset.ts';
 import { Value } from '@sinclair/typebox/value';
 import simuser from '../../../../plugins/methods/simuser/index.ts';
 import type { Interaction, Item, LlmRequest, Simulator, TrainData, UserView } from '../../../../harness/plugin-api.ts';
@@ -162,4 +169,18 @@ export function defaultReply(r: LlmRequest, n: number, opts: ReplyOptions = {}):
     default:
       throw new Error(`unexpected request ${r.schemaName}`);
   }
+}
+
+/** A small synthetic ratings world and the offline mock LLM behind the real door: what the end-to-end tests run on. */
+export async function offlineWorld() {
+  const quietLog = { info() {}, warn() {} };
+  const data = asRatings(
+    await synthetic.load(
+      { users: 20, items: 80, genres: 8, minRatings: 20, maxRatings: 25, noise: 0.6, dataSeed: 5, split: 'agent4rec', splitSeed: 101, minLiked: 5, likedAbove: 3 },
+      { seed: 1, rng: new Rng(1), configDir: '/', log: quietLog },
+    ),
+  );
+  const provider = await offline.create({ model: 'offline-mock' }, { seed: 1, configDir: '/', log: quietLog });
+  const door = new LlmDoor(provider, { runtime: Value.Default(LlmRuntimeOptions, {}) as never, cache: null, cacheOnly: false, prices: loadPriceTable(), seed: 1 });
+  return { data, door };
 }

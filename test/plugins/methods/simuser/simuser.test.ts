@@ -1,8 +1,5 @@
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { LlmDoor } from '../../../../harness/llm/door.ts';
-import { loadPriceTable } from '../../../../harness/llm/prices.ts';
-import { LlmRuntimeOptions } from '../../../../harness/llm/runtime-options.ts';
 import { emptyTotals } from '../../../../harness/llm/usage-meter.ts';
 import { LlmParseError, UnitError, UserViews, type FitContext, type Item, type Llm, type UnitContext } from '../../../../harness/plugin-api.ts';
 import { trainDataOf } from '../../../../harness/data/train-view.ts';
@@ -12,11 +9,8 @@ import { ArtifactStore } from '../../../../harness/artifacts/artifact-store.ts';
 import { Rng } from '../../../../harness/util/rng.ts';
 import { methods } from '../../../../plugins/methods/index.ts';
 import simuser from '../../../../plugins/methods/simuser/index.ts';
-import offline from '../../../../plugins/llms/offline/index.ts';
-import synthetic from '../../../../plugins/datasets/synthetic-ratings/index.ts';
 import { promptText, scriptedLlm } from '../../../support/scripted-llm.ts';
-import { asRatings } from '../../../support/hand-dataset.ts';
-import { defaultReply, ITEMS, lastUser, makeSim, train, userU } from './fixtures.ts';
+import { defaultReply, ITEMS, lastUser, makeSim, offlineWorld, train, userU } from './fixtures.ts';
 
 const quiet = { info() {}, warn() {} };
 const unit = (llm: Llm | null, seed = 1): UnitContext => ({ rng: new Rng(seed), llm, signal: new AbortController().signal });
@@ -132,14 +126,7 @@ describe('simuser plugin', () => {
 
 describe('simuser end to end on the offline mock LLM', () => {
   it('every unit of both tasks yields a valid answer', async () => {
-    const data = asRatings(
-      await synthetic.load(
-        { users: 20, items: 80, genres: 8, minRatings: 20, maxRatings: 25, noise: 0.6, dataSeed: 5, split: 'agent4rec', splitSeed: 101, minLiked: 5, likedAbove: 3 },
-        { seed: 1, rng: new Rng(1), configDir: '/', log: quiet },
-      ),
-    );
-    const provider = await offline.create({ model: 'offline-mock' }, { seed: 1, configDir: '/', log: quiet });
-    const door = new LlmDoor(provider, { runtime: Value.Default(LlmRuntimeOptions, {}) as never, cache: null, cacheOnly: false, prices: loadPriceTable(), seed: 1 });
+    const { data, door } = await offlineWorld();
     const sim = await makeSim({ crossUnitMemory: true });
     await sim.fit!(trainDataOf(data), fitCtx());
     const views = new UserViews(trainDataOf(data));
