@@ -17,7 +17,7 @@ export default defineMethod({
   description: 'AlignUSER+ (Bougie et al., ACL 2026): AlignUSER plus knowledge-graph memory retrieval (agent-written queries, BM25 evidence) and causal validation by self-check questions.',
   options: AlignUserPlusOptions,
   usesLlm: true,
-  capabilities: ['discriminate', 'rate', 'nextAction'],
+  capabilities: ['discriminate', 'rate', 'nextAction', 'browse'],
   choices: [
     ...ALIGNUSER_CHOICES.map((c) => c.replace(/^alignuser:/, 'alignuser-plus:')),
     'alignuser-plus: the knowledge-graph memory holds one text per rated item (with its genres and description), per genre (count, mean rating, liked and disliked titles) and per demographic attribute; BM25 retrieves 3 entries per query, at most 8 in all (ours)',

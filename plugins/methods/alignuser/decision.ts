@@ -9,6 +9,8 @@ export interface DecisionPrompts {
   readonly screen: string;
   readonly selectLike: string;
   readonly selectRate: string;
+  /** Closed-loop browsing: after a page, go on or leave. */
+  readonly browseContinue: string;
 }
 
 export interface DecisionSettings {
@@ -101,6 +103,12 @@ export class DecisionRequests {
     return this.request(text, likeSchema([...coded.keys()]), 'selection_like');
   }
 
+  continueVisit(state: UserState, page: number, coded: ReadonlyMap<string, Item>, outcome: string, blocks: Blocks): JsonRequest {
+    const text = renderTemplate(this.prompts.browseContinue, { ...this.vars(state, coded, blocks), page, outcome });
+    const schema = { type: 'object', properties: { reasoning: str, decision: { type: 'string', enum: ['next', 'leave'] } }, required: ['reasoning', 'decision'], additionalProperties: false };
+    return this.request(text, schema, 'browse_continue');
+  }
+
   selectRate(state: UserState, coded: ReadonlyMap<string, Item>, screening: Screening, scale: RatingScale, blocks: Blocks): JsonRequest {
     const text = renderTemplate(this.prompts.selectRate, { ...this.vars(state, coded, blocks), screening: screeningText(coded, screening), scale: scaleText(scale) });
     return this.request(text, rateSchema([...coded.keys()], scale), 'selection_rating');
@@ -124,12 +132,18 @@ export class Decider {
     return llm.json<LikeSelection>(this.requests.selectLike(state, coded, screening, blocks));
   }
 
+  async continueVisit(llm: Llm, state: UserState, page: number, coded: ReadonlyMap<string, Item>, outcome: string, blocks: Blocks): Promise<VisitDecision> {
+    return (await llm.json<{ decision: VisitDecision }>(this.requests.continueVisit(state, page, coded, outcome, blocks))).decision;
+  }
+
   async selectRatings(llm: Llm, state: UserState, coded: ReadonlyMap<string, Item>, screening: Screening, scale: RatingScale, blocks: Blocks): Promise<RateSelection> {
     const reply = await llm.json<RateSelection>(this.requests.selectRate(state, coded, screening, scale, blocks));
     const items = Object.fromEntries(Object.entries(reply.items).map(([c, v]) => [c, { ...v, rating: snapRating(v.rating, scale) }]));
     return { reasoning: reply.reasoning, items };
   }
 }
+
+export type VisitDecision = 'next' | 'leave';
 
 export function needLlm(llm: Llm | null, method: string): Llm {
   if (!llm) throw new UnitError('method', `${method} needs an LLM but none was configured`);

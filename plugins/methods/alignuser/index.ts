@@ -17,6 +17,7 @@ export const ALIGNUSER_CHOICES = [
   'alignuser: sessions datasets: the human next state is a short text of the real next page (its lines before the element list, at most 700 characters, and the element count) or the end of the session; what followed (the next human action, steps left, purchase) is given to the reflection as the real future outcome (ours)',
   'alignuser: sessions datasets: counterfactual actions are bound by the schema to elements the page lists (or terminate); an alternative is dropped when it equals the human action (type and target, and typed text up to case and spacing; the click type alone does not make it different) or an earlier alternative (ours)',
   'alignuser: sessions datasets: one action-selection call per step (step-by-step reasoning, rationale, action) with 3 similar human steps and 5 lessons retrieved by BM25 over persona, previous action and page; history of the last 20 steps as zero-shot shows it (ours)',
+  'alignuser: recommender evaluation: per page item screening, then ratings of the watched items (the rating selection step), then one call deciding next page or leave; earlier pages of the visit are shown in the evidence section; no satisfaction interview (ours)',
   'alignuser: sessions datasets: SFT data = one action-selection example per aligned step (policy thought, the person\'s own rationale when the dataset has one, the human action) plus one next-state example per transition (ours)',
 ];
 
@@ -25,7 +26,7 @@ export default defineMethod({
   description: 'AlignUSER (Bougie et al., ACL 2026): world-model transitions, counterfactual actions and reflection lessons learned in fit (rating pages or OPeRA sessions); item screening then action selection, or next-action selection, in-context or with a fine-tuned model.',
   options: AlignUserOptions,
   usesLlm: true,
-  capabilities: ['discriminate', 'rate', 'nextAction'],
+  capabilities: ['discriminate', 'rate', 'nextAction', 'browse'],
   choices: ALIGNUSER_CHOICES,
   prompts: ALIGNUSER_PROMPTS,
   async create(o, ctx) {

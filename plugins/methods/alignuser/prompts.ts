@@ -5,6 +5,7 @@ export const ALIGNUSER_PROMPTS = {
   screen: new URL('./prompts/screen.md', import.meta.url),
   selectLike: new URL('./prompts/select-like.md', import.meta.url),
   selectRate: new URL('./prompts/select-rate.md', import.meta.url),
+  browseContinue: new URL('./prompts/browse-continue.md', import.meta.url),
   fitSystem: new URL('./prompts/fit-system.md', import.meta.url),
   counterfactual: new URL('./prompts/counterfactual.md', import.meta.url),
   worldModel: new URL('./prompts/world-model.md', import.meta.url),

@@ -15,8 +15,12 @@ import {
   type RatingPrediction,
   type SessionsTrainData,
   type StepContext,
+  type BrowseOutcome,
+  type BrowsePage,
+  type PageOutcome,
 } from '../../../harness/plugin-api.js';
 import { Decider, needLlm, type Blocks, type LikeSelection, type RateSelection } from './decision.js';
+import { IMPLICIT_SCALE, visitBlock } from './visit.js';
 import { fitAlignUser, type AlignUserPrompts, type FitOutcome } from './fit.js';
 import type { AlignUserOptions } from './options.js';
 import { PersonaBook, type UserState } from './persona.js';
@@ -135,6 +139,41 @@ export class AlignUserSimulator implements Simulator {
     const chosen = await this.decider.selectRatings(llm, state, coded, screening, scale, blocks);
     const final = await this.checkRatings(llm, user, state, coded, scale, chosen);
     return [...coded].map(([code, item]) => ({ item: item.id, rating: final.items[code]?.rating as number, reason: final.items[code]?.rationale }));
+  }
+
+  /**
+   * Closed-loop browsing (recommender evaluation), with the paper's two
+   * inference steps per page: item screening (watch or skip), then action
+   * selection (a rating for each watched item, with the same causal validation
+   * hook as the rating task); then one call decides next page or leave. Earlier
+   * pages of the visit reach later prompts in the evidence section; nothing is
+   * kept between units.
+   */
+  async browse(user: UserView, pages: readonly BrowsePage[], unit: UnitContext): Promise<BrowseOutcome> {
+    const llm = needLlm(unit.llm, this.method);
+    const scale = user.scale ?? IMPLICIT_SCALE;
+    const state = this.personas.stateOf(user);
+    const visit: string[] = [];
+    const out: PageOutcome[] = [];
+    for (const page of pages) {
+      const coded = codeItems(page.items);
+      const base = await this.blocks(llm, user, state, page.items, coded);
+      const blocks: Blocks = { ...base, evidence: visitBlock(visit) + base.evidence };
+      const screening = await this.decider.screen(llm, state, coded, blocks);
+      const chosen = new Map([...coded].filter(([code]) => screening[code]?.decision === 'watch'));
+      let ratings: RateSelection['items'] = {};
+      if (chosen.size > 0) {
+        const selection = await this.decider.selectRatings(llm, state, chosen, screening, scale, blocks);
+        ratings = (await this.checkRatings(llm, user, state, chosen, scale, selection)).items;
+      }
+      const watched = [...chosen].map(([code, item]) => ({ item: item.id, rating: ratings[code]?.rating ?? null }));
+      const outcome = watched.length === 0 ? 'You watched none of them.' : `You watched ${[...chosen].map(([code, item]) => `${item.title} (rated ${ratings[code]?.rating ?? 'unrated'})`).join(', ')}.`;
+      const decision = await this.decider.continueVisit(llm, state, page.number, coded, outcome, blocks);
+      visit.push(`Page ${page.number}: ${outcome} You ${decision === 'leave' ? 'left' : 'went on'}.`);
+      out.push({ watched, exit: decision === 'leave' });
+      if (decision === 'leave') break;
+    }
+    return { pages: out };
   }
 
   /**
