@@ -243,3 +243,4 @@ export { observationFromHtml, DEFAULT_OBSERVATION_CHARS } from './shop/observati
 export type { ObservationOptions } from './shop/observation.js';
 export { TextShop, catalogOf, countPages, SHOP_CHOICES } from './shop/text-shop.js';
 export type { ShopItem, ShopRanker, TextShopOptions, ShopStep } from './shop/text-shop.js';
+export { IMPLICIT_RATING_SCALE } from './data/implicit-scale.js';

@@ -128,3 +128,8 @@ export function observationTargets(observation: string): string[] {
   }
   return out;
 }
+
+/** The test sessions a session task evaluates: those of the test split with at least one step, in dataset order. */
+export function testSessionsOf(d: SessionsDataset): Session[] {
+  return d.sessions.filter((s) => s.split === 'test' && s.steps.length > 0);
+}

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ACTION_TYPES, CLICK_TYPES, type PastStep, type PredictedAction, type SessionAction } from '../data/sessions.js';
+import { ACTION_TYPES, CLICK_TYPES, testSessionsOf, type PastStep, type PredictedAction, type SessionAction } from '../data/sessions.js';
 import { UnitError } from '../llm/errors.js';
 import { classCounts, pooledF1 } from '../metrics/pooled-f1.js';
 import { Rng } from '../util/rng.js';
@@ -96,7 +96,7 @@ export const nextAction = defineSessionTask({
     ];
   },
   buildUnits(dataset, options) {
-    const test = dataset.sessions.filter((s) => s.split === 'test' && s.steps.length > 0);
+    const test = testSessionsOf(dataset);
     if (test.length === 0) return null;
     return test.slice(0, options.sessions ?? undefined).map((s) => ({
       key: s.id,

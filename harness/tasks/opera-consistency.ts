@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { actionText } from '../methods/session-actions.js';
-import type { PastStep, PersonaRecord, PredictedAction, Session, SessionAction, SessionsDataset } from '../data/sessions.js';
+import { testSessionsOf, type PastStep, type PersonaRecord, type PredictedAction, type Session, type SessionAction, type SessionsDataset } from '../data/sessions.js';
 import { UnitError } from '../llm/errors.js';
 import type { Llm } from '../plugin-api.js';
 import { catalogOf, countPages, SHOP_CHOICES, TextShop, type ShopItem, type ShopRanker } from '../shop/text-shop.js';
@@ -117,7 +117,7 @@ export const operaConsistency = defineSessionTask({
     ];
   },
   buildUnits(dataset, options) {
-    const test = dataset.sessions.filter((s) => s.split === 'test' && s.steps.length > 0);
+    const test = testSessionsOf(dataset);
     if (test.length === 0) return null;
     // The human means are over every test session; only sessions that start from a search become units.
     const humanMeanPages = test.reduce((a, s) => a + pagesUntilPurchase(s.steps), 0) / test.length;

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { RatingScale } from '../data/types.js';
 import { UnitError } from '../llm/errors.js';
+import { IMPLICIT_RATING_SCALE } from '../data/implicit-scale.js';
 import type { BrowseOutcome, BrowsePage } from '../plugin-api.js';
 import { offlineEval } from '../recommenders/offline-eval.js';
 import { kendallTauB } from '../stats/kendall-tau.js';
@@ -32,9 +33,6 @@ interface Gold {
   readonly likeThreshold: number;
   readonly pageSize: number;
 }
-
-/** 1–5 when the dataset has no stars: the simulators' page ratings still need a scale (ours). */
-const IMPLICIT_SCALE: RatingScale = { min: 1, max: 5, step: 1 };
 
 function defaultThreshold(scale: RatingScale): number {
   return scale.min + 0.75 * (scale.max - scale.min);
@@ -85,7 +83,7 @@ export const recommenderEvaluation = defineTask({
     const seen = new Map<string, Set<string>>();
     for (const x of train) if (chosen.has(x.user)) (seen.get(x.user) ?? seen.set(x.user, new Set()).get(x.user))?.add(x.item);
     const heldOut = users.flatMap((u) => (held.get(u) ?? []).map((x) => ({ user: u, item: x.item })));
-    const likeThreshold = options.likeThreshold ?? defaultThreshold(dataset.scale ?? IMPLICIT_SCALE);
+    const likeThreshold = options.likeThreshold ?? defaultThreshold(dataset.scale ?? IMPLICIT_RATING_SCALE);
     const units: TaskUnit<Gold>[] = [];
     // Column order is the option's order; within a recommender, users by id.
     for (const id of wanted) {
@@ -107,7 +105,7 @@ export const recommenderEvaluation = defineTask({
     const pages: BrowsePage[] = [];
     for (let k = 0; k < items.length; k += pageSize) pages.push({ number: pages.length + 1, items: items.slice(k, k + pageSize) });
     const outcome = await sim.browse(user, pages, ctx);
-    checkOutcome(outcome, pages, user.scale ?? IMPLICIT_SCALE);
+    checkOutcome(outcome, pages, user.scale ?? IMPLICIT_RATING_SCALE);
     return outcome;
   },
   score(unit, answer) {

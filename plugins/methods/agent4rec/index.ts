@@ -1,4 +1,4 @@
-import { defineMethod, renderTemplate, Type, UnitError, UserViews, type Llm, type PageOutcome, type RatingScale, type UserView } from '../../../harness/plugin-api.js';
+import { defineMethod, IMPLICIT_RATING_SCALE, renderTemplate, Type, UnitError, UserViews, type Llm, type PageOutcome, type RatingScale, type UserView } from '../../../harness/plugin-api.js';
 import { codeItems, needLlm } from '../../../harness/plugin-api.js';
 import type { Agent4RecPrompts, CallSettings } from './llm-call.js';
 import type { PageItem } from './page.js';
@@ -30,9 +30,6 @@ const Options = Type.Object(
   },
   { additionalProperties: false },
 );
-
-/** Agent4Rec has ratings on every page; implicit datasets get 1–5 stars for the (unscored) page ratings (ours). */
-const DEFAULT_SCALE: RatingScale = { min: 1, max: 5, step: 1 };
 
 /**
  * Agent4Rec (Zhang et al., SIGIR 2024): traits from data, an LLM taste
@@ -85,7 +82,7 @@ export default defineMethod({
         system: renderTemplate(prompts.system, { profile: profileText(profile) }),
         memory: { retrieveK: o.retrieveK, reflectionThreshold: o.reflectionThreshold },
         meanOf: o.historicalRatings ? users.meanOf : null,
-        scale: scale ?? DEFAULT_SCALE,
+        scale: scale ?? IMPLICIT_RATING_SCALE,
         littleTiredAfter: o.littleTiredAfter,
         veryTiredAfter: o.veryTiredAfter,
       };

@@ -29,18 +29,18 @@ const str = { type: 'string' };
 /** The 2–4 self-check questions and answers every validation reply starts with. */
 const checksSchema = { type: 'array', minItems: 2, maxItems: 4, items: { type: 'object', properties: { question: str, answer: str }, required: ['question', 'answer'], additionalProperties: false } };
 
-export function validationSchema(codes: readonly string[], answer: Record<string, unknown>): Record<string, unknown> {
+/** A validation reply: the self-checks, keep or change, why, and the (possibly changed) answer under `key`. */
+function validationReply(key: string, answer: Record<string, unknown>): Record<string, unknown> {
   return {
     type: 'object',
-    properties: {
-      checks: checksSchema,
-      verdict: { type: 'string', enum: ['keep', 'change'] },
-      reason: str,
-      items: perCode(codes, answer),
-    },
-    required: ['checks', 'verdict', 'reason', 'items'],
+    properties: { checks: checksSchema, verdict: { type: 'string', enum: ['keep', 'change'] }, reason: str, [key]: answer },
+    required: ['checks', 'verdict', 'reason', key],
     additionalProperties: false,
   };
+}
+
+export function validationSchema(codes: readonly string[], answer: Record<string, unknown>): Record<string, unknown> {
+  return validationReply('items', perCode(codes, answer));
 }
 
 interface Reply<T> {
@@ -104,17 +104,7 @@ export class CausalValidator {
 }
 
 export function actionValidationSchema(step: StepContext): Record<string, unknown> {
-  return {
-    type: 'object',
-    properties: {
-      checks: checksSchema,
-      verdict: { type: 'string', enum: ['keep', 'change'] },
-      reason: str,
-      action: actionUnion(step),
-    },
-    required: ['checks', 'verdict', 'reason', 'action'],
-    additionalProperties: false,
-  };
+  return validationReply('action', actionUnion(step));
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
   actionFromReply,
+  IMPLICIT_RATING_SCALE,
   UnitError,
   type FitContext,
   type Item,
@@ -20,7 +21,7 @@ import {
   type PageOutcome,
 } from '../../../harness/plugin-api.js';
 import { Decider, needLlm, type Blocks, type LikeSelection, type RateSelection } from './decision.js';
-import { IMPLICIT_SCALE, visitBlock } from './visit.js';
+import { visitBlock } from './visit.js';
 import { fitAlignUser, type AlignUserPrompts, type FitOutcome } from './fit.js';
 import type { AlignUserOptions } from './options.js';
 import { PersonaBook, type UserState } from './persona.js';
@@ -151,7 +152,7 @@ export class AlignUserSimulator implements Simulator {
    */
   async browse(user: UserView, pages: readonly BrowsePage[], unit: UnitContext): Promise<BrowseOutcome> {
     const llm = needLlm(unit.llm, this.method);
-    const scale = user.scale ?? IMPLICIT_SCALE;
+    const scale = user.scale ?? IMPLICIT_RATING_SCALE;
     const state = this.personas.stateOf(user);
     const visit: string[] = [];
     const out: PageOutcome[] = [];

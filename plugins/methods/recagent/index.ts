@@ -1,4 +1,4 @@
-import { defineMethod, Type, type RatingScale } from '../../../harness/plugin-api.js';
+import { defineMethod, IMPLICIT_RATING_SCALE, Type } from '../../../harness/plugin-api.js';
 import { browseVisit } from './browse.js';
 import { discriminate, rate, type DecisionDeps } from './decision.js';
 import { codeItems, needLlm } from '../../../harness/plugin-api.js';
@@ -31,9 +31,6 @@ const Options = Type.Object(
   },
   { additionalProperties: false },
 );
-
-/** Datasets without stars are still rated on 1–5 when browsing (as the recommender-evaluation task reads them). */
-const IMPLICIT_SCALE: RatingScale = { min: 1, max: 5, step: 1 };
 
 /**
  * RecAgent (Wang et al., TOIS): profile, three-stage memory (sensory,
@@ -118,7 +115,7 @@ export default defineMethod({
       async browse(user, pages, unit) {
         const llm = needLlm(unit.llm, 'recagent');
         const state = await users.get(user, llm);
-        return browseVisit(state, pages, user.scale ?? IMPLICIT_SCALE, llm, decision);
+        return browseVisit(state, pages, user.scale ?? IMPLICIT_RATING_SCALE, llm, decision);
       },
     };
   },

@@ -1,12 +1,10 @@
-import { keyedObject, renderTemplate, UnitError, type BrowseOutcome, type BrowsePage, type Item, type Llm, type RatingScale, type UserView } from '../../../harness/plugin-api.js';
+import { IMPLICIT_RATING_SCALE, keyedObject, renderTemplate, UnitError, type BrowseOutcome, type BrowsePage, type Item, type Llm, type RatingScale, type UserView } from '../../../harness/plugin-api.js';
 import { bullet, preferencesText, type Brain } from './decision.js';
 import type { RatingsGraph } from './knowledge-graph.js';
 import { EpisodicMemory } from './memory.js';
 import { personaText, type MatchedPersona } from './persona.js';
 import { ratingSchema, scaleText, snapRating } from './rating-scale.js';
 
-/** Ratings of datasets without stars are given on 1–5 (ours; the task browses them on the same scale). */
-export const IMPLICIT_SCALE: RatingScale = { min: 1, max: 5, step: 1 };
 
 export type PageDecision = 'next' | 'exit';
 
@@ -191,7 +189,7 @@ export class Browser {
   async visit(input: VisitInput): Promise<VisitRecord> {
     const { user, persona, memory, pages, llm } = input;
     if (pages.length === 0) throw new UnitError('method', 'simuser: a visit needs at least one page');
-    const scale = user.scale ?? IMPLICIT_SCALE;
+    const scale = user.scale ?? IMPLICIT_RATING_SCALE;
     const prefs = await this.brain.elicit(user, persona, llm);
     const fixed = { persona: personaText(persona.persona), preferences: preferencesText(prefs), notes: this.brain.notesText(memory), scale: scaleText(scale) };
     // A fresh memory per visit: nothing from another unit's visit can reach it.

@@ -7,6 +7,7 @@ import {
   type RatingScale,
   type TrainData,
   type UserView,
+  IMPLICIT_RATING_SCALE,
 } from '../../../harness/plugin-api.js';
 import { once } from './once.js';
 import { ratingSchema, scaleText, snapRating } from './rating-scale.js';
@@ -206,9 +207,6 @@ export function bestCandidate(candidates: readonly ScoredCandidate[]): number {
   return best;
 }
 
-/** The scale candidates rate on when the data has none (implicit feedback, rating-gap only) **(ours)**. */
-const IMPLICIT_SCALE: RatingScale = { min: 1, max: 5, step: 1 };
-
 /**
  * SimUSER's persona matching, per user and once: summarise a sample of the
  * history, propose K candidate personas, score each by the ratings it
@@ -242,7 +240,7 @@ export class PersonaMatcher {
     if (this.opts.scoring === 'mae-contrast') {
       return user.scale !== null && user.history.some((h) => h.rating !== null) ? user.scale : null;
     }
-    return user.history.length > 0 ? (user.scale ?? IMPLICIT_SCALE) : null;
+    return user.history.length > 0 ? (user.scale ?? IMPLICIT_RATING_SCALE) : null;
   }
 
   private async build(user: UserView, llm: Llm): Promise<MatchedPersona> {

@@ -19,9 +19,9 @@ import {
   type UserView,
   type ActionReply,
   type PageOutcome,
-  type RatingScale,
   ratingSchema,
   snapRating,
+  IMPLICIT_RATING_SCALE,
 } from '../../../harness/plugin-api.js';
 
 const Options = Type.Object(
@@ -34,9 +34,6 @@ const Options = Type.Object(
   },
   { additionalProperties: false },
 );
-
-/** Pages of a dataset without stars are still rated, on 1–5 (as the recommender-evaluation task reads them). */
-const IMPLICIT_SCALE: RatingScale = { min: 1, max: 5, step: 1 };
 
 function list(entries: readonly HistoryEntry[]): string {
   return entries.length === 0 ? '(none)' : entries.map((h) => `- ${itemLine(h.item)}${h.rating !== null ? ` (you gave ${h.rating})` : ''}`).join('\n');
@@ -103,7 +100,7 @@ export default defineMethod({
         return [...coded].map(([code, item]) => ({ item: item.id, rating: reply[code] as number }));
       },
       async browse(user, pages, unit) {
-        const scale = user.scale ?? IMPLICIT_SCALE;
+        const scale = user.scale ?? IMPLICIT_RATING_SCALE;
         const llm = needLlm(unit.llm, 'zero-shot');
         const outcome: PageOutcome[] = [];
         const earlier: string[] = [];
