@@ -23,7 +23,11 @@ export async function writeAmazonReviewsGz(path: string, lines: number, seed = 1
   let bytes = 0;
   const users = Math.max(10, Math.floor(lines / 9));
   const items = Math.max(10, Math.floor(lines / 25));
-  const id = (prefix: string, k: number, len: number) => `${prefix}${k.toString(36).toUpperCase().padStart(len - prefix.length, '0')}`;
+  const id = (prefix: string, k: number, len: number) =>
+    `${prefix}${k
+      .toString(36)
+      .toUpperCase()
+      .padStart(len - prefix.length, '0')}`;
   for (let start = 0; start < lines; start += 5_000) {
     const batch: string[] = [];
     for (let k = start; k < Math.min(lines, start + 5_000); k++) {

@@ -21,7 +21,11 @@ interface ChildResult {
 }
 
 function child(dir: string, mode = 'load'): ChildResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, dir, mode], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, dir, mode], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (r.status !== 0) throw new Error(`bench child failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() as string) as ChildResult;
 }
@@ -75,7 +79,8 @@ export async function benchDatasets(): Promise<string[]> {
       const r = await readReviews(gz, table);
       const s = (performance.now() - t0) / 1000;
       const c = process.cpuUsage(c0);
-      if (r.lines !== REVIEW_LINES || table.length !== REVIEW_LINES) throw new Error(`bench: read ${r.lines} lines, expected ${REVIEW_LINES}`);
+      if (r.lines !== REVIEW_LINES || table.length !== REVIEW_LINES)
+        throw new Error(`bench: read ${r.lines} lines, expected ${REVIEW_LINES}`);
       rates.push(REVIEW_LINES / s);
       cpuRates.push(REVIEW_LINES / ((c.user + c.system) / 1e6));
     }

@@ -30,17 +30,33 @@ export async function benchLlm(): Promise<string[]> {
   const LATENCY = 100;
   const INFLIGHT = 64;
   const CALLS = 64 * 60;
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./llm-server-process.ts', import.meta.url).pathname, String(LATENCY)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', new URL('./llm-server-process.ts', import.meta.url).pathname, String(LATENCY)],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const baseURL = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
   });
-  const server = { baseURL, close: async () => { child.stdin.end(); await new Promise((r) => child.once('exit', r)); } };
+  const server = {
+    baseURL,
+    close: async () => {
+      child.stdin.end();
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
   const dir = mkdtempSync(join(tmpdir(), 'usersim-bench-llm-'));
   process.env['USERSIM_BENCH_KEY'] = 'sk-bench';
   try {
     const real = await openaiPlugin.create(
-      { model: 'gpt-4.1-mini', baseURL: server.baseURL, apiKeyEnv: 'USERSIM_BENCH_KEY', structured: 'json-schema', maxTokensParam: 'max_tokens' },
+      {
+        model: 'gpt-4.1-mini',
+        baseURL: server.baseURL,
+        apiKeyEnv: 'USERSIM_BENCH_KEY',
+        structured: 'json-schema',
+        maxTokensParam: 'max_tokens',
+      },
       { seed: 1, configDir: dir, log: { info() {}, warn() {} } },
     );
     const providerMs: number[] = [];
@@ -58,11 +74,19 @@ export async function benchLlm(): Promise<string[]> {
     const runtime: LlmRuntime = { ...(Value.Default(LlmRuntimeOptions, {}) as LlmRuntime), maxConcurrency: INFLIGHT };
     const cache = new LlmCache(join(dir, 'llm.sqlite'));
     const door = new LlmDoor(timed, { runtime, cache, cacheOnly: false, prices: loadPriceTable(), seed: 1 });
-    const schema = { type: 'object', properties: { like: { type: 'boolean' }, reason: { type: 'string' } }, required: ['like', 'reason'], additionalProperties: false };
+    const schema = {
+      type: 'object',
+      properties: { like: { type: 'boolean' }, reason: { type: 'string' } },
+      required: ['like', 'reason'],
+      additionalProperties: false,
+    };
     const request = (i: number): LlmRequest => ({
       messages: [
         { role: 'system', content: 'You stand in for one person in a study of recommender systems.' },
-        { role: 'user', content: `About you: age 31; occupation engineer. Would you like item ${i}: The Silent Harbor [Drama, Mystery]?` },
+        {
+          role: 'user',
+          content: `About you: age 31; occupation engineer. Would you like item ${i}: The Silent Harbor [Drama, Mystery]?`,
+        },
       ],
       schema,
       temperature: 0,
@@ -105,7 +129,18 @@ export async function benchLlm(): Promise<string[]> {
       new Promise<void>((resolve, reject) => {
         const payload = JSON.stringify({ model: 'gpt-4.1-mini', messages: request(i).messages, max_tokens: 64 });
         const req = http.request(
-          { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), authorization: 'Bearer sk-bench' } },
+          {
+            host: url.hostname,
+            port: url.port,
+            path: url.pathname,
+            method: 'POST',
+            agent,
+            headers: {
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(payload),
+              authorization: 'Bearer sk-bench',
+            },
+          },
           (res) => {
             res.resume();
             res.on('end', () => resolve());
@@ -135,7 +170,7 @@ export async function benchLlm(): Promise<string[]> {
       `  achieved ${rate.toFixed(1)} calls/s; ideal ${(INFLIGHT * 1000) / LATENCY}/s; ratio ${(rate / ((INFLIGHT * 1000) / LATENCY)).toFixed(3)} (target ≥ 0.95)`,
       `  reference: a bare node:http client (no SDK, no harness) reaches ${bareRate.toFixed(1)} calls/s = ${(bareRate / ((INFLIGHT * 1000) / LATENCY)).toFixed(3)} of ideal on this machine; the harness reaches ${((rate / bareRate) * 100).toFixed(1)}% of that`,
       `  harness overhead per call (median door time − median provider time): ${sortedOverhead.toFixed(3)} ms (target ≤ 0.3 ms)`,
-      `  max in flight seen by the limiter: ${door.maxInFlight}; median provider call ${median(providerMs).toFixed(1)} ms; harness process CPU ${(((cpu.user + cpu.system) / 1000) / CALLS).toFixed(2)} ms per call`,
+      `  max in flight seen by the limiter: ${door.maxInFlight}; median provider call ${median(providerMs).toFixed(1)} ms; harness process CPU ${((cpu.user + cpu.system) / 1000 / CALLS).toFixed(2)} ms per call`,
       `  provider call p50/p90/p99 ${pct(providerMs, 0.5).toFixed(1)}/${pct(providerMs, 0.9).toFixed(1)}/${pct(providerMs, 0.99).toFixed(1)} ms, mean ${mean(providerMs).toFixed(2)} ms; door call mean ${mean(doorMs).toFixed(2)} ms; harness event-loop delay p50/p99/max ${(loopDelay.percentile(50) / 1e6).toFixed(2)}/${(loopDelay.percentile(99) / 1e6).toFixed(2)}/${(loopDelay.max / 1e6).toFixed(2)} ms`,
       `  cache replay: ${(CALLS / replaySecs).toFixed(0)} calls/s (target ≥ 10,000)`,
     ];

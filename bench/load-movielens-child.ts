@@ -15,7 +15,16 @@ if (mode !== 'baseline') {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const d = await movielens.load(
-    { variant: '1m', path: dir as string, split: 'agent4rec', fold: 1, users: 1000, splitSeed: 101, minLiked: 20, likedAbove: 3 },
+    {
+      variant: '1m',
+      path: dir as string,
+      split: 'agent4rec',
+      fold: 1,
+      users: 1000,
+      splitSeed: 101,
+      minLiked: 20,
+      likedAbove: 3,
+    },
     { seed: 1, rng: new Rng(1), configDir: '/', log: { info() {}, warn() {} } },
   );
   ms = performance.now() - t0;

@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { Rng } from '../harness/util/rng.ts';
 
 /** The published shape of MovieLens-1M (README, MANIFEST.md). */
-export const ML1M_SHAPE = { ratings: 1_000_209, users: 6_040, ratedItems: 3_706, movies: 3_883, maxMovieId: 3_952 } as const;
+export const ML1M_SHAPE = {
+  ratings: 1_000_209,
+  users: 6_040,
+  ratedItems: 3_706,
+  movies: 3_883,
+  maxMovieId: 3_952,
+} as const;
 
 /**
  * Writes ratings.dat, movies.dat and users.dat in the exact MovieLens-1M
@@ -15,17 +21,46 @@ export const ML1M_SHAPE = { ratings: 1_000_209, users: 6_040, ratedItems: 3_706,
  */
 export function writeMl1mFiles(dir: string, seed = 1): void {
   const rng = new Rng(`ml1m-bench-${seed}`);
-  const movieIds = rng.sample(Array.from({ length: ML1M_SHAPE.maxMovieId }, (_, k) => k + 1), ML1M_SHAPE.movies).sort((a, b) => a - b);
+  const movieIds = rng
+    .sample(
+      Array.from({ length: ML1M_SHAPE.maxMovieId }, (_, k) => k + 1),
+      ML1M_SHAPE.movies,
+    )
+    .sort((a, b) => a - b);
   const rated = rng.sample(movieIds, ML1M_SHAPE.ratedItems);
-  const genres = ['Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy', 'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western'];
+  const genres = [
+    'Action',
+    'Adventure',
+    'Animation',
+    "Children's",
+    'Comedy',
+    'Crime',
+    'Documentary',
+    'Drama',
+    'Fantasy',
+    'Film-Noir',
+    'Horror',
+    'Musical',
+    'Mystery',
+    'Romance',
+    'Sci-Fi',
+    'Thriller',
+    'War',
+    'Western',
+  ];
   writeFileSync(
     join(dir, 'movies.dat'),
-    movieIds.map((id) => `${id}::Movie ${id} (${1919 + (id % 82)})::${rng.sample(genres, 1 + rng.int(3)).join('|')}`).join('\n') + '\n',
+    movieIds
+      .map((id) => `${id}::Movie ${id} (${1919 + (id % 82)})::${rng.sample(genres, 1 + rng.int(3)).join('|')}`)
+      .join('\n') + '\n',
     'latin1',
   );
   const ages = ['1', '18', '25', '35', '45', '50', '56'];
   const users: string[] = [];
-  for (let u = 1; u <= ML1M_SHAPE.users; u++) users.push(`${u}::${rng.next() < 0.28 ? 'F' : 'M'}::${rng.pick(ages)}::${rng.int(21)}::${String(10000 + rng.int(89999))}`);
+  for (let u = 1; u <= ML1M_SHAPE.users; u++)
+    users.push(
+      `${u}::${rng.next() < 0.28 ? 'F' : 'M'}::${rng.pick(ages)}::${rng.int(21)}::${String(10000 + rng.int(89999))}`,
+    );
   writeFileSync(join(dir, 'users.dat'), users.join('\n') + '\n', 'latin1');
 
   // Ratings per user: 20 + a heavy tail, scaled to the exact total.
@@ -43,7 +78,7 @@ export function writeMl1mFiles(dir: string, seed = 1): void {
   // Item popularity: Zipf-like weights over the rated movies, as a cumulative table.
   const cum = new Float64Array(rated.length);
   let acc = 0;
-  for (let k = 0; k < rated.length; k++) cum[k] = acc += 1 / Math.pow(k + 1, 0.8);
+  for (let k = 0; k < rated.length; k++) cum[k] = acc += 1 / (k + 1) ** 0.8;
   const drawItem = () => {
     const x = rng.next() * acc;
     let lo = 0;

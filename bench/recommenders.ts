@@ -33,7 +33,9 @@ export async function benchRecommenders(): Promise<string[]> {
   const ds = (await movielens.load(defaults(movielens.options, { path: DIR }) as never, ctx)) as RatingsDataset;
   const train = trainDataOf(ds);
   const heldOut = [...ds.split.valid, ...ds.split.test];
-  out.push(`  MovieLens-100K, agent4rec split: ${train.interactions.length.toLocaleString('en')} training and ${heldOut.length.toLocaleString('en')} held-out interactions, seed ${SEED}`);
+  out.push(
+    `  MovieLens-100K, agent4rec split: ${train.interactions.length.toLocaleString('en')} training and ${heldOut.length.toLocaleString('en')} held-out interactions, seed ${SEED}`,
+  );
   for (const name of Object.keys(recommenders)) {
     const plugin = (await recommenders[name]!()).default as RecommenderPlugin;
     const options = defaults(plugin.options, {});

@@ -32,7 +32,15 @@ function table(): MetricsFile {
       status: 'ok',
       llm: null,
       units: { total: 1000, done: 1000, scored: 1000, errors: 0, errorKinds: {} },
-      usage: { calls: 0, input: 0, cachedInput: 0, output: 0, costUsd: 0, perUnit: { calls: 0, input: 0, output: 0, costUsd: 0 }, perCallCostUsd: 0 },
+      usage: {
+        calls: 0,
+        input: 0,
+        cachedInput: 0,
+        output: 0,
+        costUsd: 0,
+        perUnit: { calls: 0, input: 0, output: 0, costUsd: 0 },
+        perCallCostUsd: 0,
+      },
       metrics,
     };
   });
@@ -40,7 +48,12 @@ function table(): MetricsFile {
     formatVersion: 1,
     name: 'bench',
     configHash: '',
-    columns: [{ task: 'preference-discrimination', metrics: metricNames.map((k) => ({ key: k, label: k, direction: 'higher' as const })) }],
+    columns: [
+      {
+        task: 'preference-discrimination',
+        metrics: metricNames.map((k) => ({ key: k, label: k, direction: 'higher' as const })),
+      },
+    ],
     datasets: ['d'],
     methods: cells.map((c) => c.method),
     seeds: [1],
@@ -55,7 +68,16 @@ export async function benchStats(): Promise<string[]> {
   let tests = 0;
   for (let run = 0; run < 5; run++) {
     const t0 = performance.now();
-    const r = withStatistics(m, { baseline: 'm0', test: 'paired-bootstrap', correction: 'holm', alpha: 0.05, B: 10_000, level: 0.95, ci: 'percentile', seed: run });
+    const r = withStatistics(m, {
+      baseline: 'm0',
+      test: 'paired-bootstrap',
+      correction: 'holm',
+      alpha: 0.05,
+      B: 10_000,
+      level: 0.95,
+      ci: 'percentile',
+      seed: run,
+    });
     times.push(performance.now() - t0);
     tests = r.comparisons.comparisons.length;
   }

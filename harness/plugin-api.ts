@@ -228,7 +228,16 @@ export type { RecordObject } from './data/record-lines.js';
 export { nodeFetch } from './llm/node-fetch.js';
 export { datasetsCacheDir } from './datasets/cache-dir.js';
 export { forEachLineBytes } from './data/line-bytes.js';
-export { codeItems, itemsBlock, itemQuery, ratingSchema, snapRating, needLlm, keyedObject, askJson } from './methods/structured-calls.js';
+export {
+  codeItems,
+  itemsBlock,
+  itemQuery,
+  ratingSchema,
+  snapRating,
+  needLlm,
+  keyedObject,
+  askJson,
+} from './methods/structured-calls.js';
 export type { CallSettings } from './methods/structured-calls.js';
 export { sdkErrorToProviderError } from './llm/sdk-error.js';
 export type { SdkErrorClasses } from './llm/sdk-error.js';

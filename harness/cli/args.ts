@@ -6,7 +6,12 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** node:util parseArgs with errors turned into usage errors that name the command's help. */
 export function parse<O extends Options>(argv: string[], options: O, command: string) {
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     throw new UsageError(`${(e as Error).message.replace(/\. To specify.*$/, '')}. See: usersim ${command} --help`);
   }

@@ -42,7 +42,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const fn = COMMANDS[command];
   if (!fn) {
-    process.stderr.write(`usersim: unknown command "${command}".${didYouMean(command, Object.keys(COMMANDS))}\n\n${HELP}\n`);
+    process.stderr.write(
+      `usersim: unknown command "${command}".${didYouMean(command, Object.keys(COMMANDS))}\n\n${HELP}\n`,
+    );
     return EXIT.usage;
   }
   try {

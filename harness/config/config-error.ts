@@ -24,7 +24,9 @@ export function formatIssue(i: ConfigIssue): string {
 /** Every problem found in a config, reported together. */
 export class ConfigError extends Error {
   constructor(readonly issues: readonly ConfigIssue[]) {
-    super(`${issues.length} problem${issues.length === 1 ? '' : 's'} in the config:\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+    super(
+      `${issues.length} problem${issues.length === 1 ? '' : 's'} in the config:\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }

@@ -87,8 +87,10 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
   for (const o of overrides) applyOverride(data, o);
 
   const issues: ConfigIssue[] = [];
-  const where = (path: readonly PathSeg[], key = false): Omit<ConfigIssue, 'path' | 'message'> => locate(layers, overrides, displayBase, path, key);
-  const report = (path: readonly PathSeg[], message: string, key = false) => issues.push({ ...where(path, key), path, message });
+  const where = (path: readonly PathSeg[], key = false): Omit<ConfigIssue, 'path' | 'message'> =>
+    locate(layers, overrides, displayBase, path, key);
+  const report = (path: readonly PathSeg[], message: string, key = false) =>
+    issues.push({ ...where(path, key), path, message });
 
   const secretPaths = new Set<string>();
   // Entries whose plugin could not be loaded: their options cannot be checked, so say nothing more about them.
@@ -104,10 +106,17 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     const layer = layers.find((l) => locateIn(l, path) !== undefined);
     return layer ? dirname(layer.file) : configDir;
   };
-  const resolveOptsFor = (path: readonly PathSeg[]) => ({ baseDir: baseDirOf(path), allowLocalPlugins: opts.allowLocalPlugins ?? false });
+  const resolveOptsFor = (path: readonly PathSeg[]) => ({
+    baseDir: baseDirOf(path),
+    allowLocalPlugins: opts.allowLocalPlugins ?? false,
+  });
 
   type AnyUsed = DatasetPlugin | MethodPlugin | LlmPlugin | RecommenderPlugin;
-  async function use(kind: 'dataset' | 'method' | 'llm' | 'recommender', entry: unknown, path: PathSeg[]): Promise<{ plugin: AnyUsed; options: Record<string, unknown> } | null> {
+  async function use(
+    kind: 'dataset' | 'method' | 'llm' | 'recommender',
+    entry: unknown,
+    path: PathSeg[],
+  ): Promise<{ plugin: AnyUsed; options: Record<string, unknown> } | null> {
     if (!isPlainObject(entry) || typeof entry['plugin'] !== 'string') return null;
     let plugin: AnyUsed;
     try {
@@ -134,19 +143,28 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
   let topLlm: PluginUse<LlmPlugin> | null = null;
   if (isPlainObject(data['llm'])) {
     const u = await use('llm', data['llm'], ['llm']);
-    if (u) topLlm = { id: u.plugin.name, plugin: u.plugin as LlmPlugin, options: u.options, baseDir: baseDirOf(['llm']) };
+    if (u)
+      topLlm = { id: u.plugin.name, plugin: u.plugin as LlmPlugin, options: u.options, baseDir: baseDirOf(['llm']) };
   }
 
   let judge: PluginUse<LlmPlugin> | null = topLlm;
   if (isPlainObject(data['judge'])) {
     const u = await use('llm', data['judge'], ['judge']);
-    judge = u ? { id: u.plugin.name, plugin: u.plugin as LlmPlugin, options: u.options, baseDir: baseDirOf(['judge']) } : null;
+    judge = u
+      ? { id: u.plugin.name, plugin: u.plugin as LlmPlugin, options: u.options, baseDir: baseDirOf(['judge']) }
+      : null;
   }
 
   const datasets: PluginUse<DatasetPlugin>[] = [];
   for (const [i, entry] of asList(data['datasets']).entries()) {
     const u = await use('dataset', entry, ['datasets', i]);
-    if (u) datasets.push({ id: idOf(entry, u.plugin.name), plugin: u.plugin as DatasetPlugin, options: u.options, baseDir: baseDirOf(['datasets', i]) });
+    if (u)
+      datasets.push({
+        id: idOf(entry, u.plugin.name),
+        plugin: u.plugin as DatasetPlugin,
+        options: u.options,
+        baseDir: baseDirOf(['datasets', i]),
+      });
   }
 
   const methods: MethodUse[] = [];
@@ -157,17 +175,39 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     let llm = topLlm;
     if (isPlainObject(entry) && isPlainObject(entry['llm'])) {
       const lu = await use('llm', entry['llm'], ['methods', i, 'llm']);
-      llm = lu ? { id: lu.plugin.name, plugin: lu.plugin as LlmPlugin, options: lu.options, baseDir: baseDirOf(['methods', i, 'llm']) } : null;
+      llm = lu
+        ? {
+            id: lu.plugin.name,
+            plugin: lu.plugin as LlmPlugin,
+            options: lu.options,
+            baseDir: baseDirOf(['methods', i, 'llm']),
+          }
+        : null;
     } else if (plugin.usesLlm && !topLlm && !isPlainObject(data['llm'])) {
-      report(['methods', i], `method "${plugin.name}" calls an LLM: add a top-level "llm:" (e.g. llm: { plugin: offline }) or one under this method`);
+      report(
+        ['methods', i],
+        `method "${plugin.name}" calls an LLM: add a top-level "llm:" (e.g. llm: { plugin: offline }) or one under this method`,
+      );
     }
-    methods.push({ id: idOf(entry, plugin.name), plugin, options: u.options, llm: plugin.usesLlm ? llm : null, baseDir: baseDirOf(['methods', i]) });
+    methods.push({
+      id: idOf(entry, plugin.name),
+      plugin,
+      options: u.options,
+      llm: plugin.usesLlm ? llm : null,
+      baseDir: baseDirOf(['methods', i]),
+    });
   }
 
   const recommenders: PluginUse<RecommenderPlugin>[] = [];
   for (const [i, entry] of asList(data['recommenders']).entries()) {
     const u = await use('recommender', entry, ['recommenders', i]);
-    if (u) recommenders.push({ id: idOf(entry, u.plugin.name), plugin: u.plugin as RecommenderPlugin, options: u.options, baseDir: baseDirOf(['recommenders', i]) });
+    if (u)
+      recommenders.push({
+        id: idOf(entry, u.plugin.name),
+        plugin: u.plugin as RecommenderPlugin,
+        options: u.options,
+        baseDir: baseDirOf(['recommenders', i]),
+      });
   }
   const recommenderIds = recommenders.map((r) => r.id);
 
@@ -187,29 +227,56 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     if (task.needsRecommenders) resolveRecommenders(options, recommenderIds, ['tasks', i], report);
     const one = options['recommender'];
     if (typeof one === 'string' && !recommenderIds.includes(one)) {
-      report(['tasks', i, 'recommender'], `"${one}" is not a recommender id of this config.${didYouMean(one, recommenderIds)} Configured: ${recommenderIds.join(', ') || '(none: add a top-level "recommenders:" list)'}`);
+      report(
+        ['tasks', i, 'recommender'],
+        `"${one}" is not a recommender id of this config.${didYouMean(one, recommenderIds)} Configured: ${recommenderIds.join(', ') || '(none: add a top-level "recommenders:" list)'}`,
+      );
     }
     if (task.needsJudge && !judge && !isPlainObject(data['judge']) && !isPlainObject(data['llm'])) {
-      report(['tasks', i], 'this task has an LLM judge score the simulated sessions: add a top-level "judge:" (e.g. judge: { plugin: openai, model: gpt-4.1 }) or "llm:"');
+      report(
+        ['tasks', i],
+        'this task has an LLM judge score the simulated sessions: add a top-level "judge:" (e.g. judge: { plugin: openai, model: gpt-4.1 }) or "llm:"',
+      );
     }
     for (const [k, v] of Object.entries(options)) entry[k] = v;
     tasks.push({ task, options });
   }
 
-  checkUnique('datasets', datasets.map((d) => d.id), report);
-  checkUnique('methods', methods.map((m) => m.id), report);
+  checkUnique(
+    'datasets',
+    datasets.map((d) => d.id),
+    report,
+  );
+  checkUnique(
+    'methods',
+    methods.map((m) => m.id),
+    report,
+  );
   checkUnique('recommenders', recommenderIds, report);
-  checkUnique('tasks', tasks.map((t) => t.task.name), report);
+  checkUnique(
+    'tasks',
+    tasks.map((t) => t.task.name),
+    report,
+  );
   const baseline = cfg.report?.baseline;
   if (baseline !== undefined && !methods.some((m) => m.id === baseline)) {
-    report(['report', 'baseline'], `baseline "${baseline}" is not a method id of this config.${didYouMean(baseline, methods.map((m) => m.id))}`);
+    report(
+      ['report', 'baseline'],
+      `baseline "${baseline}" is not a method id of this config.${didYouMean(
+        baseline,
+        methods.map((m) => m.id),
+      )}`,
+    );
   }
   scanStrayEnvRefs(data, [], report, secretPaths, unchecked);
   const reportedRel = cfg.report?.reported;
   let reported: ReportedValues | null = null;
   const reportedPath = typeof reportedRel === 'string' ? resolve(baseDirOf(['report', 'reported']), reportedRel) : null;
   if (reportedPath !== null && !existsSync(reportedPath)) {
-    report(['report', 'reported'], `the reported-numbers file ${reportedPath} does not exist (the path is relative to the config file that names it)`);
+    report(
+      ['report', 'reported'],
+      `the reported-numbers file ${reportedPath} does not exist (the path is relative to the config file that names it)`,
+    );
   } else if (reportedPath !== null) {
     try {
       reported = loadReported(reportedPath);
@@ -258,7 +325,10 @@ function withRuntimeOptions(schema: TSchema): TSchema {
 }
 
 /** Splits an LLM entry's validated options into the plugin's own and the harness's runtime ones. */
-export function splitLlmOptions(options: Record<string, unknown>): { own: Record<string, unknown>; runtime: LlmRuntime } {
+export function splitLlmOptions(options: Record<string, unknown>): {
+  own: Record<string, unknown>;
+  runtime: LlmRuntime;
+} {
   const own: Record<string, unknown> = {};
   const runtime: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(options)) (RUNTIME_KEYS.includes(k) ? runtime : own)[k] = v;
@@ -279,23 +349,37 @@ function asList(v: unknown): unknown[] {
  * null (the default) means every configured one. The ids are written into the
  * options, so the task's columns and the manifest name them.
  */
-function resolveRecommenders(options: Record<string, unknown>, ids: readonly string[], path: PathSeg[], report: (p: PathSeg[], m: string) => void): void {
+function resolveRecommenders(
+  options: Record<string, unknown>,
+  ids: readonly string[],
+  path: PathSeg[],
+  report: (p: PathSeg[], m: string) => void,
+): void {
   const named = options['recommenders'];
   if (named === null || named === undefined) {
-    if (ids.length === 0) report(path, 'this task puts recommenders in front of the simulated users: add a top-level "recommenders:" list (e.g. recommenders: [{ plugin: random }, { plugin: pop }])');
+    if (ids.length === 0)
+      report(
+        path,
+        'this task puts recommenders in front of the simulated users: add a top-level "recommenders:" list (e.g. recommenders: [{ plugin: random }, { plugin: pop }])',
+      );
     options['recommenders'] = [...ids];
     return;
   }
   if (!Array.isArray(named)) return;
   named.forEach((id, k) => {
-    if (typeof id === 'string' && !ids.includes(id)) report([...path, 'recommenders', k], `"${id}" is not a recommender id of this config.${didYouMean(id, [...ids])} Configured: ${ids.join(', ') || '(none)'}`);
+    if (typeof id === 'string' && !ids.includes(id))
+      report(
+        [...path, 'recommenders', k],
+        `"${id}" is not a recommender id of this config.${didYouMean(id, [...ids])} Configured: ${ids.join(', ') || '(none)'}`,
+      );
   });
 }
 
 function checkUnique(list: string, ids: string[], report: (p: PathSeg[], m: string) => void): void {
   const seen = new Set<string>();
   ids.forEach((id, i) => {
-    if (seen.has(id)) report([list, i], `"${id}" appears twice in ${list}: give one of them a distinct id: (e.g. id: ${id}-2)`);
+    if (seen.has(id))
+      report([list, i], `"${id}" appears twice in ${list}: give one of them a distinct id: (e.g. id: ${id}-2)`);
     seen.add(id);
   });
 }
@@ -319,10 +403,12 @@ function collapseErrors(errors: readonly ErrorObject[]): ErrorObject[] {
   for (const e of errors) {
     if (anyOfPaths.has(e.instancePath) && e.keyword !== 'anyOf') continue;
     if (e.keyword === 'anyOf') {
-      const branches = ((e.parentSchema as { anyOf?: Array<{ type?: string; const?: unknown }> } | undefined)?.anyOf ?? []).map((b) =>
-        b.const !== undefined ? JSON.stringify(b.const) : (b.type ?? 'other'),
-      );
-      const consts = ((e.parentSchema as { anyOf?: Array<{ const?: unknown }> } | undefined)?.anyOf ?? []).filter((b) => b.const !== undefined).map((b) => String(b.const));
+      const branches = (
+        (e.parentSchema as { anyOf?: Array<{ type?: string; const?: unknown }> } | undefined)?.anyOf ?? []
+      ).map((b) => (b.const !== undefined ? JSON.stringify(b.const) : (b.type ?? 'other')));
+      const consts = ((e.parentSchema as { anyOf?: Array<{ const?: unknown }> } | undefined)?.anyOf ?? [])
+        .filter((b) => b.const !== undefined)
+        .map((b) => String(b.const));
       const hint = typeof e.data === 'string' && consts.length > 0 ? didYouMean(e.data, consts) : '';
       out.push({ ...e, message: `must be ${branches.join(' or ')}`, params: { ...e.params, hint } });
       continue;
@@ -341,14 +427,25 @@ function pointerToPath(pointer: string): PathSeg[] {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-function reportAjv(e: ErrorObject, prefix: PathSeg[], report: (p: PathSeg[], m: string, key?: boolean) => void, what?: string): void {
+function reportAjv(
+  e: ErrorObject,
+  prefix: PathSeg[],
+  report: (p: PathSeg[], m: string, key?: boolean) => void,
+  what?: string,
+): void {
   const path = [...prefix, ...pointerToPath(e.instancePath)];
   const of = what ? ` of ${what}` : '';
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
-      const known = Object.keys((e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {});
-      report([...path, key], `unknown key "${key}"${of}.${didYouMean(key, known)} Known keys: ${known.join(', ')}`, true);
+      const known = Object.keys(
+        (e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {},
+      );
+      report(
+        [...path, key],
+        `unknown key "${key}"${of}.${didYouMean(key, known)} Known keys: ${known.join(', ')}`,
+        true,
+      );
       return;
     }
     case 'required': {
@@ -359,14 +456,20 @@ function reportAjv(e: ErrorObject, prefix: PathSeg[], report: (p: PathSeg[], m: 
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
       const got = String(e.data);
-      report(path, `${JSON.stringify(e.data)} is not allowed${of}.${didYouMean(got, allowed.map(String))} Allowed: ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+      report(
+        path,
+        `${JSON.stringify(e.data)} is not allowed${of}.${didYouMean(got, allowed.map(String))} Allowed: ${allowed.map((a) => JSON.stringify(a)).join(', ')}`,
+      );
       return;
     }
     case 'type':
       report(path, `${e.message ?? 'wrong type'}${of} (got ${describe(e.data)})`);
       return;
     default:
-      report(path, `${e.message ?? e.keyword}${of}${e.keyword === 'anyOf' ? ` (got ${describe(e.data)}).${String((e.params as { hint?: string }).hint ?? '')}` : ''}`);
+      report(
+        path,
+        `${e.message ?? e.keyword}${of}${e.keyword === 'anyOf' ? ` (got ${describe(e.data)}).${String((e.params as { hint?: string }).hint ?? '')}` : ''}`,
+      );
   }
 }
 
@@ -396,31 +499,52 @@ function interpolateSecrets(
     if (!hasEnvRef(v) || !isSecret(schema, k)) continue;
     secretPaths.add([...prefix, k].join('\u0000'));
     const r = interpolateEnv(v, env);
-    if (r.missing.length > 0) report([...prefix, k], `environment variable ${r.missing.join(', ')} is not set: export it before running (its value is never written to results)`);
+    if (r.missing.length > 0)
+      report(
+        [...prefix, k],
+        `environment variable ${r.missing.join(', ')} is not set: export it before running (its value is never written to results)`,
+      );
     out[k] = r.value;
   }
   return out;
 }
 
 /** ${VAR} anywhere but a secret field is an error: it would copy the environment into results. */
-function scanStrayEnvRefs(node: unknown, path: PathSeg[], report: (p: PathSeg[], m: string) => void, secretOk: ReadonlySet<string>, unchecked: ReadonlySet<string>): void {
+function scanStrayEnvRefs(
+  node: unknown,
+  path: PathSeg[],
+  report: (p: PathSeg[], m: string) => void,
+  secretOk: ReadonlySet<string>,
+  unchecked: ReadonlySet<string>,
+): void {
   if (unchecked.has(path.join('\u0000'))) return;
   if (hasEnvRef(node)) {
     if (!secretOk.has(path.join('\u0000'))) {
-      report(path, '${...} environment interpolation is allowed only in fields a plugin declares secret (API keys); write the value itself here');
+      report(
+        path,
+        '${...} environment interpolation is allowed only in fields a plugin declares secret (API keys); write the value itself here',
+      );
     }
     return;
   }
   if (Array.isArray(node)) node.forEach((v, i) => scanStrayEnvRefs(v, [...path, i], report, secretOk, unchecked));
-  else if (isPlainObject(node)) for (const [k, v] of Object.entries(node)) scanStrayEnvRefs(v, [...path, k], report, secretOk, unchecked);
+  else if (isPlainObject(node))
+    for (const [k, v] of Object.entries(node)) scanStrayEnvRefs(v, [...path, k], report, secretOk, unchecked);
 }
 
-function locate(layers: readonly Layer[], overrides: readonly Override[], base: string, path: readonly PathSeg[], key: boolean): Omit<ConfigIssue, 'path' | 'message'> {
+function locate(
+  layers: readonly Layer[],
+  overrides: readonly Override[],
+  base: string,
+  path: readonly PathSeg[],
+  key: boolean,
+): Omit<ConfigIssue, 'path' | 'message'> {
   const inSomeLayer = layers.some((l) => locateIn(l, path) !== undefined);
   for (const o of [...overrides].reverse()) {
     const setIsPrefix = o.path.length <= path.length && o.path.every((s, i) => String(s) === String(path[i]));
     // The --set made this value (e.g. turned an absent scalar into a mapping): no file line to blame.
-    const madeBySet = !inSomeLayer && path.length < o.path.length && path.every((s, i) => String(s) === String(o.path[i]));
+    const madeBySet =
+      !inSomeLayer && path.length < o.path.length && path.every((s, i) => String(s) === String(o.path[i]));
     if (setIsPrefix || madeBySet) return { source: `--set ${o.expr}` };
   }
   for (let len = path.length; len >= 0; len--) {
@@ -435,7 +559,9 @@ function locate(layers: readonly Layer[], overrides: readonly Override[], base: 
 }
 
 function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
-  return issues.slice().sort((a, b) => a.source.localeCompare(b.source) || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+  return issues
+    .slice()
+    .sort((a, b) => a.source.localeCompare(b.source) || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
 }
 
 export type { PluginKind };

@@ -11,7 +11,14 @@ export interface Override {
 /** Parses `a.b.0.c=value`; the value is read as a YAML scalar or flow collection, so 3, true and [1,2] keep their types. */
 export function parseOverride(expr: string): Override {
   const eq = expr.indexOf('=');
-  if (eq <= 0) throw new ConfigError([{ source: `--set ${expr}`, path: [], message: 'expected --set key.path=value (e.g. --set seed=7 or --set methods.0.factors=32)' }]);
+  if (eq <= 0)
+    throw new ConfigError([
+      {
+        source: `--set ${expr}`,
+        path: [],
+        message: 'expected --set key.path=value (e.g. --set seed=7 or --set methods.0.factors=32)',
+      },
+    ]);
   const keyPart = expr.slice(0, eq).trim();
   const raw = expr.slice(eq + 1);
   const path: PathSeg[] = keyPart
@@ -19,7 +26,8 @@ export function parseOverride(expr: string): Override {
     .split('.')
     .filter((s) => s !== '')
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-  if (path.length === 0) throw new ConfigError([{ source: `--set ${expr}`, path: [], message: 'the key path is empty' }]);
+  if (path.length === 0)
+    throw new ConfigError([{ source: `--set ${expr}`, path: [], message: 'the key path is empty' }]);
   let value: unknown;
   try {
     value = parseYaml(raw);
@@ -36,7 +44,13 @@ export function applyOverride(target: Record<string, unknown>, o: Override): voi
     const nextIsIndex = typeof o.path[i + 1] === 'number';
     if (Array.isArray(node) && typeof seg === 'number') {
       if (node[seg] === undefined) {
-        throw new ConfigError([{ source: `--set ${o.expr}`, path: o.path.slice(0, i + 1), message: `the list has ${node.length} entries; index ${seg} does not exist` }]);
+        throw new ConfigError([
+          {
+            source: `--set ${o.expr}`,
+            path: o.path.slice(0, i + 1),
+            message: `the list has ${node.length} entries; index ${seg} does not exist`,
+          },
+        ]);
       }
       node = node[seg];
     } else if (isPlainObject(node)) {
@@ -44,17 +58,35 @@ export function applyOverride(target: Record<string, unknown>, o: Override): voi
       if (node[key] === undefined) node[key] = nextIsIndex ? [] : {};
       node = node[key];
     } else {
-      throw new ConfigError([{ source: `--set ${o.expr}`, path: o.path.slice(0, i + 1), message: 'cannot set a key inside a value that is not a mapping or list' }]);
+      throw new ConfigError([
+        {
+          source: `--set ${o.expr}`,
+          path: o.path.slice(0, i + 1),
+          message: 'cannot set a key inside a value that is not a mapping or list',
+        },
+      ]);
     }
   }
   const last = o.path[o.path.length - 1] as PathSeg;
   if (Array.isArray(node) && typeof last === 'number') {
     // Setting one past the end appends; further would leave holes in the list.
     if (last > node.length) {
-      throw new ConfigError([{ source: `--set ${o.expr}`, path: o.path, message: `the list has ${node.length} entries; index ${last} does not exist (use ${node.length} to append)` }]);
+      throw new ConfigError([
+        {
+          source: `--set ${o.expr}`,
+          path: o.path,
+          message: `the list has ${node.length} entries; index ${last} does not exist (use ${node.length} to append)`,
+        },
+      ]);
     }
     node[last] = o.value;
-  }
-  else if (isPlainObject(node)) node[String(last)] = o.value;
-  else throw new ConfigError([{ source: `--set ${o.expr}`, path: o.path, message: 'cannot set a key inside a value that is not a mapping or list' }]);
+  } else if (isPlainObject(node)) node[String(last)] = o.value;
+  else
+    throw new ConfigError([
+      {
+        source: `--set ${o.expr}`,
+        path: o.path,
+        message: 'cannot set a key inside a value that is not a mapping or list',
+      },
+    ]);
 }

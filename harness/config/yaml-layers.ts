@@ -19,11 +19,21 @@ export function readLayers(file: string, displayBase: string, chain: string[] = 
   try {
     real = realpathSync(file);
   } catch {
-    throw new ConfigError([{ source: display(file, displayBase), path: [], message: `config file not found${chain.length ? ` (named in extends: of ${display(chain[chain.length - 1] as string, displayBase)})` : ''}` }]);
+    throw new ConfigError([
+      {
+        source: display(file, displayBase),
+        path: [],
+        message: `config file not found${chain.length ? ` (named in extends: of ${display(chain[chain.length - 1] as string, displayBase)})` : ''}`,
+      },
+    ]);
   }
   if (chain.includes(real)) {
     throw new ConfigError([
-      { source: display(file, displayBase), path: ['extends'], message: `extends: cycle: ${[...chain, real].map((f) => display(f, displayBase)).join(' → ')}` },
+      {
+        source: display(file, displayBase),
+        path: ['extends'],
+        message: `extends: cycle: ${[...chain, real].map((f) => display(f, displayBase)).join(' → ')}`,
+      },
     ]);
   }
   const text = readFileSync(real, 'utf8');
@@ -33,25 +43,41 @@ export function readLayers(file: string, displayBase: string, chain: string[] = 
   const issues: ConfigIssue[] = [];
   for (const e of [...doc.errors, ...doc.warnings]) {
     const pos = e.linePos?.[0];
-    issues.push({ source, line: pos?.line, col: pos?.col, path: [], message: `YAML: ${e.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}${e.code === 'DUPLICATE_KEY' ? ' (each key may appear once in a mapping)' : ''}` });
+    issues.push({
+      source,
+      line: pos?.line,
+      col: pos?.col,
+      path: [],
+      message: `YAML: ${e.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}${e.code === 'DUPLICATE_KEY' ? ' (each key may appear once in a mapping)' : ''}`,
+    });
   }
   if (issues.length > 0) throw new ConfigError(issues);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
-    throw new ConfigError([{ source, path: [], message: `YAML: ${(e as Error).message} (aliases are limited to ${MAX_ALIAS_COUNT} expansions)` }]);
+    throw new ConfigError([
+      {
+        source,
+        path: [],
+        message: `YAML: ${(e as Error).message} (aliases are limited to ${MAX_ALIAS_COUNT} expansions)`,
+      },
+    ]);
   }
   if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new ConfigError([{ source, line: 1, col: 1, path: [], message: 'the config must be a YAML mapping (key: value lines)' }]);
+    throw new ConfigError([
+      { source, line: 1, col: 1, path: [], message: 'the config must be a YAML mapping (key: value lines)' },
+    ]);
   }
   const layer: Layer = { file: real, doc, lines, data: data as Record<string, unknown> };
   const ext = layer.data['extends'];
   if (ext === undefined) return [layer];
   if (typeof ext !== 'string') {
     const pos = locateIn(layer, ['extends']);
-    throw new ConfigError([{ source, ...pos, path: ['extends'], message: 'extends: must be a relative path to another config file' }]);
+    throw new ConfigError([
+      { source, ...pos, path: ['extends'], message: 'extends: must be a relative path to another config file' },
+    ]);
   }
   return [layer, ...readLayers(resolve(dirname(real), ext), displayBase, [...chain, real])];
 }
@@ -68,7 +94,8 @@ export function displayName(layer: Layer, base: string): string {
 /** Deep merge: mappings merge key by key, the derived layer wins; lists and scalars are replaced. */
 export function mergeLayers(layers: readonly Layer[]): Record<string, unknown> {
   let merged: Record<string, unknown> = {};
-  for (const layer of [...layers].reverse()) merged = deepMerge(merged, structuredClone(layer.data)) as Record<string, unknown>;
+  for (const layer of [...layers].reverse())
+    merged = deepMerge(merged, structuredClone(layer.data)) as Record<string, unknown>;
   delete merged['extends'];
   return merged;
 }
@@ -90,7 +117,11 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
  * Line and column of a path in one layer: the key itself when `key` is set
  * (for "unknown key" errors), else the value; undefined if the layer lacks it.
  */
-export function locateIn(layer: Layer, path: readonly PathSeg[], key = false): { line: number; col: number } | undefined {
+export function locateIn(
+  layer: Layer,
+  path: readonly PathSeg[],
+  key = false,
+): { line: number; col: number } | undefined {
   let node: unknown = layer.doc.contents;
   let keyNode: unknown = null;
   for (const seg of path) {

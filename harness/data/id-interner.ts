@@ -81,7 +81,14 @@ export class IdInterner {
     return this.insert(slot, h, null, 0, len, key);
   }
 
-  private insert(slot: number, h: number, buf: Uint8Array | null, start: number, end: number, key: string | null): number {
+  private insert(
+    slot: number,
+    h: number,
+    buf: Uint8Array | null,
+    start: number,
+    end: number,
+    key: string | null,
+  ): number {
     const id = this.keys.length;
     const len = end - start;
     if (id === this.offsets.length) this.growIds();
@@ -98,7 +105,11 @@ export class IdInterner {
     this.lengths[id] = len;
     this.hashes[id] = h;
     // A fresh string either way: a key sliced out of a 1 MB chunk of a dump would keep the chunk alive.
-    this.keys.push(key !== null ? (' ' + key).slice(1) : Buffer.from((buf as Uint8Array).buffer, (buf as Uint8Array).byteOffset + start, len).toString('utf8'));
+    this.keys.push(
+      key !== null
+        ? (' ' + key).slice(1)
+        : Buffer.from((buf as Uint8Array).buffer, (buf as Uint8Array).byteOffset + start, len).toString('utf8'),
+    );
     this.slots[slot] = id + 1;
     if ((id + 1) * 2 > this.slots.length) this.rehash();
     return id;

@@ -39,8 +39,21 @@ export class InteractionTable {
    * add() with the ids given as UTF-8 bytes of a line (`buf[start, end)`): a
    * dump reader then makes strings only for ids it has not seen before.
    */
-  addBytes(buf: Uint8Array, userStart: number, userEnd: number, itemStart: number, itemEnd: number, rating: number | null, timestamp: number): void {
-    this.push(this.users.internBytes(buf, userStart, userEnd), this.items.internBytes(buf, itemStart, itemEnd), rating, timestamp);
+  addBytes(
+    buf: Uint8Array,
+    userStart: number,
+    userEnd: number,
+    itemStart: number,
+    itemEnd: number,
+    rating: number | null,
+    timestamp: number,
+  ): void {
+    this.push(
+      this.users.internBytes(buf, userStart, userEnd),
+      this.items.internBytes(buf, itemStart, itemEnd),
+      rating,
+      timestamp,
+    );
   }
 
   private push(ui: number, ii: number, rating: number | null, timestamp: number): void {
@@ -88,7 +101,12 @@ export class InteractionTable {
       if (keep[row] !== 1) continue;
       const ui = this.u[row] as number;
       if (userFilter && !userFilter(ui)) continue;
-      out.push({ user: this.userIds[ui] as string, item: this.itemIds[this.i[row] as number] as string, rating: this.ratingOf(row), timestamp: this.t[row] as number });
+      out.push({
+        user: this.userIds[ui] as string,
+        item: this.itemIds[this.i[row] as number] as string,
+        rating: this.ratingOf(row),
+        timestamp: this.t[row] as number,
+      });
     }
     return out;
   }
@@ -123,4 +141,3 @@ export class InteractionTable {
     this.t = t;
   }
 }
-

@@ -8,7 +8,11 @@ import { badUtf8, openStream, streamError, type LineReadResult } from './line-re
  * not the whole line. The bytes are still checked to be UTF-8, a whole chunk
  * at a time; `buf` is only valid during the call.
  */
-export async function forEachLineBytes(path: string, onLine: (buf: Buffer, start: number, end: number, lineNo: number) => void, opts: { fix?: string } = {}): Promise<LineReadResult> {
+export async function forEachLineBytes(
+  path: string,
+  onLine: (buf: Buffer, start: number, end: number, lineNo: number) => void,
+  opts: { fix?: string } = {},
+): Promise<LineReadResult> {
   const fix = opts.fix ?? 'check the path, or download the file again';
   const { source, raw, gzip, result } = openStream(path);
   let lineNo = 0;
@@ -16,7 +20,8 @@ export async function forEachLineBytes(path: string, onLine: (buf: Buffer, start
   const line = (buf: Buffer, start: number, end: number) => {
     lineNo++;
     if (end > start && buf[end - 1] === 13) end--;
-    if (lineNo === 1 && end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
+    if (lineNo === 1 && end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf)
+      start += 3;
     if (end > start) onLine(buf, start, end, lineNo);
   };
   try {

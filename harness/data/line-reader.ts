@@ -46,7 +46,11 @@ export function isGzip(path: string): boolean {
  * that are not UTF-8 and unreadable files are DataErrors naming the file and
  * the line reached.
  */
-export async function forEachLine(path: string, onLine: (line: string, lineNo: number) => void, opts: LineReadOptions = {}): Promise<LineReadResult> {
+export async function forEachLine(
+  path: string,
+  onLine: (line: string, lineNo: number) => void,
+  opts: LineReadOptions = {},
+): Promise<LineReadResult> {
   const fix = opts.fix ?? 'check the path, or download the file again';
   const { source, raw, gzip, result } = openStream(path);
   const utf8 = (opts.encoding ?? 'utf8') === 'utf8';
@@ -109,7 +113,12 @@ export async function forEachLine(path: string, onLine: (line: string, lineNo: n
 }
 
 /** The file's bytes as a stream (gunzipped when gzip), hashing the stored bytes on the way. */
-export function openStream(path: string): { source: NodeJS.ReadableStream; raw: ReturnType<typeof createReadStream>; gzip: boolean; result: (lines: number) => LineReadResult } {
+export function openStream(path: string): {
+  source: NodeJS.ReadableStream;
+  raw: ReturnType<typeof createReadStream>;
+  gzip: boolean;
+  result: (lines: number) => LineReadResult;
+} {
   const gzip = isGzip(path);
   const hash = createHash('sha256');
   let bytes = 0;
@@ -181,7 +190,12 @@ export function badUtf8(path: string, pending: Buffer[], linesBefore: number): D
     start = nl + 1;
     line++;
   }
-  return new DataError(path, line, 'not valid UTF-8 (a multi-byte character is cut at the end of the file)', 'the file is truncated: download it again');
+  return new DataError(
+    path,
+    line,
+    'not valid UTF-8 (a multi-byte character is cut at the end of the file)',
+    'the file is truncated: download it again',
+  );
 }
 
 function firstBadByte(piece: Buffer): number {

@@ -96,12 +96,24 @@ class Parser {
         return Infinity;
     }
     // String prefixes: u'', r'', b'', ur'', br'', rb''.
-    if (word.length > 0 && word.length <= 2 && /^[uUrRbB]+$/.test(word) && (s[this.pos] === "'" || s[this.pos] === '"')) {
+    if (
+      word.length > 0 &&
+      word.length <= 2 &&
+      /^[uUrRbB]+$/.test(word) &&
+      (s[this.pos] === "'" || s[this.pos] === '"')
+    ) {
       return this.strings(/[rR]/.test(word));
     }
-    if (word === '') this.fail(this.pos >= s.length ? 'the line ends where a value should start (truncated?)' : `unexpected ${this.describe()} where a value should start`);
+    if (word === '')
+      this.fail(
+        this.pos >= s.length
+          ? 'the line ends where a value should start (truncated?)'
+          : `unexpected ${this.describe()} where a value should start`,
+      );
     this.pos -= word.length;
-    this.fail(`"${word}" is not a Python literal (only strings, numbers, True, False, None, dicts, lists, tuples and sets are)`);
+    this.fail(
+      `"${word}" is not a Python literal (only strings, numbers, True, False, None, dicts, lists, tuples and sets are)`,
+    );
   }
 
   word(): string {
@@ -109,7 +121,8 @@ class Parser {
     const start = this.pos;
     while (this.pos < s.length) {
       const c = s.charCodeAt(this.pos);
-      if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (c >= 48 && c <= 57 && this.pos > start)) this.pos++;
+      if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (c >= 48 && c <= 57 && this.pos > start))
+        this.pos++;
       else break;
     }
     return s.slice(start, this.pos);
@@ -129,7 +142,10 @@ class Parser {
         return sign * Infinity;
       }
     }
-    const m = /^(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?)[lLjJ]?/.exec(s.slice(this.pos, this.pos + 64));
+    const m =
+      /^(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?)[lLjJ]?/.exec(
+        s.slice(this.pos, this.pos + 64),
+      );
     if (!m) {
       this.pos = start;
       this.fail(`malformed number ${this.describe()}`);
@@ -172,7 +188,12 @@ class Parser {
         continue;
       }
       const w = this.peekWord();
-      if (w.length > 0 && w.length <= 2 && /^[uUrRbB]+$/.test(w) && (this.s[this.pos + w.length] === "'" || this.s[this.pos + w.length] === '"')) {
+      if (
+        w.length > 0 &&
+        w.length <= 2 &&
+        /^[uUrRbB]+$/.test(w) &&
+        (this.s[this.pos + w.length] === "'" || this.s[this.pos + w.length] === '"')
+      ) {
         this.pos += w.length;
         out += this.string(/[rR]/.test(w));
         continue;
@@ -228,8 +249,7 @@ class Parser {
     switch (e) {
       case undefined:
         this.pos = at;
-        this.fail('a backslash ends the line inside a string');
-      // falls through (fail never returns)
+        return this.fail('a backslash ends the line inside a string');
       case '\n':
         return '';
       case '\\':
@@ -264,7 +284,13 @@ class Parser {
     }
     if (e >= '0' && e <= '7') {
       let digits = e;
-      while (digits.length < 3 && s[this.pos] !== undefined && (s[this.pos] as string) >= '0' && (s[this.pos] as string) <= '7') digits += s[this.pos++];
+      while (
+        digits.length < 3 &&
+        s[this.pos] !== undefined &&
+        (s[this.pos] as string) >= '0' &&
+        (s[this.pos] as string) <= '7'
+      )
+        digits += s[this.pos++];
       return String.fromCharCode(parseInt(digits, 8));
     }
     // Python keeps unknown escapes as written.
@@ -341,7 +367,8 @@ class Parser {
         const v = this.value(depth + 1);
         const k = String(key === null ? 'None' : key === true ? 'True' : key === false ? 'False' : key);
         // A key named __proto__ must become an own property, not the prototype.
-        if (k === '__proto__') Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
+        if (k === '__proto__')
+          Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
         else obj[k] = v;
       }
       first = false;

@@ -16,8 +16,14 @@ export interface RecordLinesOptions {
  * dump. A line that is neither is a DataError naming the file, the line and
  * the column where parsing stopped.
  */
-export async function forEachRecord(path: string, onRecord: (record: RecordObject, lineNo: number) => void, opts: RecordLinesOptions): Promise<LineReadResult> {
-  return forEachLine(path, (line, lineNo) => onRecord(parseRecordLine(path, line, lineNo, opts.fix), lineNo), { fix: opts.fix });
+export async function forEachRecord(
+  path: string,
+  onRecord: (record: RecordObject, lineNo: number) => void,
+  opts: RecordLinesOptions,
+): Promise<LineReadResult> {
+  return forEachLine(path, (line, lineNo) => onRecord(parseRecordLine(path, line, lineNo, opts.fix), lineNo), {
+    fix: opts.fix,
+  });
 }
 
 /** One line as a record: a JSON object or a Python dict literal, else a DataError naming the column. */
@@ -34,7 +40,12 @@ export function parseRecordLine(path: string, line: string, lineNo: number, fix:
     value = parseOrFail(path, line, lineNo, fix);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new DataError(path, lineNo, `expected one record ({…}) per line but found ${Array.isArray(value) ? 'a list' : JSON.stringify(value)?.slice(0, 40)}`, fix);
+    throw new DataError(
+      path,
+      lineNo,
+      `expected one record ({…}) per line but found ${Array.isArray(value) ? 'a list' : JSON.stringify(value)?.slice(0, 40)}`,
+      fix,
+    );
   }
   return value as RecordObject;
 }
@@ -46,7 +57,12 @@ function parseOrFail(path: string, line: string, lineNo: number, fix: string): P
     if (!(e instanceof PythonLiteralError)) throw e;
     const from = Math.max(0, e.column - 30);
     const excerpt = `${from > 0 ? '…' : ''}${line.slice(from, e.column + 20)}${line.length > e.column + 20 ? '…' : ''}`;
-    throw new DataError(path, lineNo, `not a JSON object or Python dict literal: ${e.message} near ${JSON.stringify(excerpt)}`, fix);
+    throw new DataError(
+      path,
+      lineNo,
+      `not a JSON object or Python dict literal: ${e.message} near ${JSON.stringify(excerpt)}`,
+      fix,
+    );
   }
 }
 
@@ -55,7 +71,12 @@ export function stringField(rec: RecordObject, key: string, path: string, lineNo
   const v = rec[key];
   if (typeof v === 'string' && v !== '') return v;
   if (typeof v === 'number') return String(v);
-  throw new DataError(path, lineNo, v === undefined ? `missing field "${key}"` : `field "${key}" is ${JSON.stringify(v)?.slice(0, 40)}, not a string`, fix);
+  throw new DataError(
+    path,
+    lineNo,
+    v === undefined ? `missing field "${key}"` : `field "${key}" is ${JSON.stringify(v)?.slice(0, 40)}, not a string`,
+    fix,
+  );
 }
 
 /** A finite number field (numbers written as strings are accepted), or a DataError naming the field. */
@@ -63,5 +84,10 @@ export function numberField(rec: RecordObject, key: string, path: string, lineNo
   const v = rec[key];
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v.replace(/,/g, '')) : NaN;
   if (Number.isFinite(n)) return n;
-  throw new DataError(path, lineNo, v === undefined ? `missing field "${key}"` : `field "${key}" is ${JSON.stringify(v)?.slice(0, 40)}, not a number`, fix);
+  throw new DataError(
+    path,
+    lineNo,
+    v === undefined ? `missing field "${key}"` : `field "${key}" is ${JSON.stringify(v)?.slice(0, 40)}, not a number`,
+    fix,
+  );
 }

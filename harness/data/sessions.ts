@@ -7,8 +7,19 @@ export type ActionType = (typeof ACTION_TYPES)[number];
 
 /** OPeRA's 13 click types (DESIGN.md §10). */
 export const CLICK_TYPES = [
-  'purchase', 'search', 'review', 'filter', 'quantity', 'product_option', 'cart_side_bar',
-  'suggested_term', 'nav_bar', 'page_related', 'cart_page_select', 'product_link', 'other',
+  'purchase',
+  'search',
+  'review',
+  'filter',
+  'quantity',
+  'product_option',
+  'cart_side_bar',
+  'suggested_term',
+  'nav_bar',
+  'page_related',
+  'cart_page_select',
+  'product_link',
+  'other',
 ] as const;
 export type ClickType = (typeof CLICK_TYPES)[number];
 

@@ -9,8 +9,15 @@ export const splitOptionProperties = {
     default: 1000,
     description: 'Users kept (sampled with splitSeed); null keeps every eligible user. Agent4Rec: 1000.',
   }),
-  splitSeed: Type.Integer({ default: 101, description: 'Seed of the user sample and of the per-user split (Agent4Rec: 101).' }),
-  minLiked: Type.Integer({ minimum: 0, default: 20, description: 'agent4rec split: a user needs this many ratings above likedAbove.' }),
+  splitSeed: Type.Integer({
+    default: 101,
+    description: 'Seed of the user sample and of the per-user split (Agent4Rec: 101).',
+  }),
+  minLiked: Type.Integer({
+    minimum: 0,
+    default: 20,
+    description: 'agent4rec split: a user needs this many ratings above likedAbove.',
+  }),
   likedAbove: Type.Number({ default: 3, description: 'agent4rec split: a rating above this counts as liked.' }),
   fractions: Type.Optional(
     Type.Array(Type.Number({ minimum: 0, maximum: 1 }), {

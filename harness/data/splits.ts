@@ -52,7 +52,8 @@ function sortedUsers(m: Map<string, Interaction[]>): string[] {
 export function compareIds(a: string, b: string): number {
   const na = Number(a);
   const nb = Number(b);
-  if (Number.isFinite(na) && Number.isFinite(nb) && a.trim() !== '' && b.trim() !== '') return na - nb || a.localeCompare(b);
+  if (Number.isFinite(na) && Number.isFinite(nb) && a.trim() !== '' && b.trim() !== '')
+    return na - nb || a.localeCompare(b);
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -149,5 +150,10 @@ function temporal(all: readonly Interaction[], opts: SplitOptions): RatingsSplit
     .sort((a, b) => a.timestamp - b.timestamp || compareIds(a.user, b.user) || compareIds(a.item, b.item));
   const nTrain = Math.round(rows.length * fTrain);
   const nValid = Math.round(rows.length * fValid);
-  return { name: 'temporal', train: rows.slice(0, nTrain), valid: rows.slice(nTrain, nTrain + nValid), test: rows.slice(nTrain + nValid) };
+  return {
+    name: 'temporal',
+    train: rows.slice(0, nTrain),
+    valid: rows.slice(nTrain, nTrain + nValid),
+    test: rows.slice(nTrain + nValid),
+  };
 }

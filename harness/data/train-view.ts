@@ -28,7 +28,8 @@ export class UserViews {
       if (!list) this.byUser.set(x.user, (list = []));
       list.push({ item, rating: x.rating, timestamp: x.timestamp });
     }
-    for (const list of this.byUser.values()) list.sort((a, b) => a.timestamp - b.timestamp || a.item.id.localeCompare(b.item.id));
+    for (const list of this.byUser.values())
+      list.sort((a, b) => a.timestamp - b.timestamp || a.item.id.localeCompare(b.item.id));
   }
 
   view(userId: string): UserView {

@@ -24,12 +24,17 @@ export interface HistorySplit {
  * Liked (≥ likedMin) and disliked (≤ dislikedMax) training items, most recent
  * first, capped. Implicit feedback (rating null) counts as liked.
  */
-export function splitHistory(user: UserView, opts: { likedMin?: number; dislikedMax?: number; maxLiked?: number; maxDisliked?: number } = {}): HistorySplit {
+export function splitHistory(
+  user: UserView,
+  opts: { likedMin?: number; dislikedMax?: number; maxLiked?: number; maxDisliked?: number } = {},
+): HistorySplit {
   const likedMin = opts.likedMin ?? 4;
   const dislikedMax = opts.dislikedMax ?? 2;
   const recent = [...user.history].reverse();
   const liked = recent.filter((h) => h.rating === null || h.rating >= likedMin).slice(0, opts.maxLiked ?? Infinity);
-  const disliked = recent.filter((h) => h.rating !== null && h.rating <= dislikedMax).slice(0, opts.maxDisliked ?? Infinity);
+  const disliked = recent
+    .filter((h) => h.rating !== null && h.rating <= dislikedMax)
+    .slice(0, opts.maxDisliked ?? Infinity);
   const neutral = recent.filter((h) => h.rating !== null && h.rating > dislikedMax && h.rating < likedMin);
   return { liked, disliked, neutral };
 }

@@ -45,7 +45,16 @@ export interface DownloadResult extends FileChecksums {
 /** A transfer that stopped part-way: the .part file is kept and the next attempt resumes it. */
 class TransferCut extends Error {}
 
-const NO_NETWORK = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ETIMEDOUT', 'ENETDOWN', 'ECONNABORTED']);
+const NO_NETWORK = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ETIMEDOUT',
+  'ENETDOWN',
+  'ECONNABORTED',
+]);
 const MAX_REDIRECTS = 8;
 
 /**
@@ -92,7 +101,11 @@ export async function downloadFile(o: DownloadOptions): Promise<DownloadResult> 
 }
 
 function verify(o: DownloadOptions, file: string, sums: FileChecksums, fresh: boolean): void {
-  const expected = o.checksum ? { algorithm: o.checksum.algorithm, value: o.checksum.value.toLowerCase(), source: o.checksum.source } : o.recordedSha256 ? { algorithm: 'sha256' as const, value: o.recordedSha256, source: 'recorded by the first fetch' } : null;
+  const expected = o.checksum
+    ? { algorithm: o.checksum.algorithm, value: o.checksum.value.toLowerCase(), source: o.checksum.source }
+    : o.recordedSha256
+      ? { algorithm: 'sha256' as const, value: o.recordedSha256, source: 'recorded by the first fetch' }
+      : null;
   if (!expected) return;
   const actual = expected.algorithm === 'md5' ? sums.md5 : sums.sha256;
   if (actual === expected.value) return;
@@ -103,17 +116,24 @@ function verify(o: DownloadOptions, file: string, sums: FileChecksums, fresh: bo
     null,
     `checksum mismatch: ${expected.algorithm} is ${actual} but the expected value is ${expected.value} (${expected.source}); ${sums.bytes} bytes from ${o.url}`,
     fresh
-      ? 'the download was corrupted or the file changed upstream: run the fetch again (the bad copy was deleted); if it fails again, compare with the provider\'s page before using the data'
+      ? "the download was corrupted or the file changed upstream: run the fetch again (the bad copy was deleted); if it fails again, compare with the provider's page before using the data"
       : `this file is not the published one: delete ${file} and fetch again, or ${o.manualHint}`,
   );
 }
 
-async function transfer(o: DownloadOptions, part: string, start: number, url: string, redirects: number): Promise<void> {
+async function transfer(
+  o: DownloadOptions,
+  part: string,
+  start: number,
+  url: string,
+  redirects: number,
+): Promise<void> {
   const res = await request(o, url, start);
   const status = res.statusCode ?? 0;
   if (status >= 300 && status < 400 && res.headers.location) {
     res.resume();
-    if (redirects >= MAX_REDIRECTS) throw new DataError(o.url, null, `more than ${MAX_REDIRECTS} redirects`, o.manualHint);
+    if (redirects >= MAX_REDIRECTS)
+      throw new DataError(o.url, null, `more than ${MAX_REDIRECTS} redirects`, o.manualHint);
     return transfer(o, part, start, new URL(res.headers.location, url).href, redirects + 1);
   }
   if (status === 416 && start > 0) {
@@ -128,7 +148,8 @@ async function transfer(o: DownloadOptions, part: string, start: number, url: st
     return transfer(o, part, 0, url, redirects);
   }
   let from = start;
-  if (status === 200 && start > 0) from = 0; // the server ignored the Range header: start over
+  if (status === 200 && start > 0)
+    from = 0; // the server ignored the Range header: start over
   else if (status === 206) {
     const m = /^bytes (\d+)-/.exec(String(res.headers['content-range'] ?? ''));
     if (!m || Number(m[1]) !== start) {
@@ -139,10 +160,20 @@ async function transfer(o: DownloadOptions, part: string, start: number, url: st
   } else if (status !== 200) {
     res.resume();
     if (status >= 500) throw new TransferCut(`HTTP ${status} from ${new URL(url).host}`);
-    throw new DataError(o.url, null, `the server answered HTTP ${status} ${res.statusMessage ?? ''}`.trim(), `the file may have moved: ${o.manualHint}`);
+    throw new DataError(
+      o.url,
+      null,
+      `the server answered HTTP ${status} ${res.statusMessage ?? ''}`.trim(),
+      `the file may have moved: ${o.manualHint}`,
+    );
   }
   const length = Number(res.headers['content-length']);
-  const total = status === 206 ? (totalFromContentRange(res.headers['content-range']) ?? (Number.isFinite(length) ? from + length : null)) : Number.isFinite(length) ? length : null;
+  const total =
+    status === 206
+      ? (totalFromContentRange(res.headers['content-range']) ?? (Number.isFinite(length) ? from + length : null))
+      : Number.isFinite(length)
+        ? length
+        : null;
   let received = from;
   o.onProgress?.({ received, total, resumedFrom: from, done: false });
   res.on('data', (chunk: Buffer) => {
@@ -155,7 +186,8 @@ async function transfer(o: DownloadOptions, part: string, start: number, url: st
   } catch (e) {
     throw new TransferCut(`after ${received} bytes: ${(e as Error).message}`);
   }
-  if (res.complete === false || (total !== null && received < total)) throw new TransferCut(`after ${received} of ${total ?? '?'} bytes`);
+  if (res.complete === false || (total !== null && received < total))
+    throw new TransferCut(`after ${received} of ${total ?? '?'} bytes`);
   o.onProgress?.({ received, total: total ?? received, resumedFrom: from, done: true });
 }
 
@@ -169,18 +201,34 @@ function request(o: DownloadOptions, url: string, start: number): Promise<Incomi
   const get = u.protocol === 'https:' ? httpsGet : u.protocol === 'http:' ? httpGet : null;
   if (!get) return Promise.reject(new DataError(o.url, null, `unsupported URL scheme ${u.protocol}`, o.manualHint));
   return new Promise((resolvePromise, reject) => {
-    const req = get(u, { headers: { 'user-agent': 'usersim-bench dataset fetch', ...(start > 0 ? { range: `bytes=${start}-` } : {}) }, timeout: o.connectTimeoutMs ?? 10_000 }, (res) => {
-      req.setTimeout(0);
-      resolvePromise(res);
-    });
+    const req = get(
+      u,
+      {
+        headers: { 'user-agent': 'usersim-bench dataset fetch', ...(start > 0 ? { range: `bytes=${start}-` } : {}) },
+        timeout: o.connectTimeoutMs ?? 10_000,
+      },
+      (res) => {
+        req.setTimeout(0);
+        resolvePromise(res);
+      },
+    );
     req.on('timeout', () => {
-      const e = new Error(`no answer from ${u.host} within ${o.connectTimeoutMs ?? 10_000} ms`) as NodeJS.ErrnoException;
+      const e = new Error(
+        `no answer from ${u.host} within ${o.connectTimeoutMs ?? 10_000} ms`,
+      ) as NodeJS.ErrnoException;
       e.code = 'ETIMEDOUT';
       req.destroy(e);
     });
     req.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code && NO_NETWORK.has(e.code)) {
-        reject(new DataError(o.url, null, `cannot reach ${u.host} (${e.code}): no network, or the host is down or blocked`, o.manualHint));
+        reject(
+          new DataError(
+            o.url,
+            null,
+            `cannot reach ${u.host} (${e.code}): no network, or the host is down or blocked`,
+            o.manualHint,
+          ),
+        );
       } else {
         reject(new TransferCut(`${e.code ?? ''} ${e.message}`.trim()));
       }

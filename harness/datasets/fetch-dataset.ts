@@ -64,14 +64,18 @@ export async function fetchDataset(o: FetchOptions): Promise<FetchOutcome> {
     });
     if (result.alreadyPresent) o.log.info(`${key}: already downloaded, checksum verified`);
     if (!f.checksum && !previous?.files[key]) {
-      o.log.warn(`${key}: the provider publishes no checksum; recorded sha256 ${result.sha256} (later fetches must match it)`);
+      o.log.warn(
+        `${key}: the provider publishes no checksum; recorded sha256 ${result.sha256} (later fetches must match it)`,
+      );
     }
     files[key] = {
       url: f.url,
       bytes: result.bytes,
       sha256: result.sha256,
       md5: result.md5,
-      pinned: f.checksum ? { algorithm: f.checksum.algorithm, value: f.checksum.value, source: f.checksum.source } : null,
+      pinned: f.checksum
+        ? { algorithm: f.checksum.algorithm, value: f.checksum.value, source: f.checksum.source }
+        : null,
     };
     if (f.unpack === 'zip') {
       const out = await extractZip(dest, dir);
@@ -83,7 +87,14 @@ export async function fetchDataset(o: FetchOptions): Promise<FetchOutcome> {
       unpacked.push(relative(dir, target));
     }
   }
-  const record: FetchRecord = { dataset: o.plugin, variant: o.download.variant, fetchedAt: new Date().toISOString(), root: o.download.root, files, unpacked };
+  const record: FetchRecord = {
+    dataset: o.plugin,
+    variant: o.download.variant,
+    fetchedAt: new Date().toISOString(),
+    root: o.download.root,
+    files,
+    unpacked,
+  };
   const tmp = join(dir, `${FETCH_RECORD}.tmp`);
   writeFileSync(tmp, `${JSON.stringify(record, null, 2)}\n`);
   renameSync(tmp, join(dir, FETCH_RECORD));

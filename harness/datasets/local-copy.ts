@@ -25,13 +25,27 @@ export function datasetFolder(req: DatasetFolderRequest): string {
     : `give path: the folder holding the ${req.plugin} ${req.variant} files`;
   if (req.path !== undefined && req.path !== '') {
     const dir = resolve(req.configDir, req.path);
-    if (!existsSync(dir)) throw new DataError(dir, null, `the ${req.plugin} folder given as path: does not exist`, `correct path: (relative paths are read from the config's folder, ${req.configDir}), or ${fetchHint}`);
-    if (!statSync(dir).isDirectory()) throw new DataError(dir, null, `path: must be a folder, not a file`, `give the folder that holds the file`);
+    if (!existsSync(dir))
+      throw new DataError(
+        dir,
+        null,
+        `the ${req.plugin} folder given as path: does not exist`,
+        `correct path: (relative paths are read from the config's folder, ${req.configDir}), or ${fetchHint}`,
+      );
+    if (!statSync(dir).isDirectory())
+      throw new DataError(dir, null, `path: must be a folder, not a file`, `give the folder that holds the file`);
     return dir;
   }
   const cacheDir = datasetsCacheDir();
   const cached = download ? cachedCopy(req.plugin, download, cacheDir) : null;
   if (cached) return cached;
-  const where = download ? join(variantDir(cacheDir, req.plugin, req.variant), download.root) : variantDir(cacheDir, req.plugin, req.variant);
-  throw new DataError(where, null, `no path: in the config and no fetched copy of ${req.plugin} ${req.variant} in the datasets cache`, fetchHint);
+  const where = download
+    ? join(variantDir(cacheDir, req.plugin, req.variant), download.root)
+    : variantDir(cacheDir, req.plugin, req.variant);
+  throw new DataError(
+    where,
+    null,
+    `no path: in the config and no fetched copy of ${req.plugin} ${req.variant} in the datasets cache`,
+    fetchHint,
+  );
 }

@@ -9,7 +9,11 @@ export interface ProgressSink {
  * A download progress line for stderr: redrawn in place on a terminal (at most
  * ten times a second), one line per 10% otherwise so that CI logs stay short.
  */
-export function progressBar(label: string, sink: ProgressSink = process.stderr, now: () => number = () => Date.now()): (p: DownloadProgress) => void {
+export function progressBar(
+  label: string,
+  sink: ProgressSink = process.stderr,
+  now: () => number = () => Date.now(),
+): (p: DownloadProgress) => void {
   let lastDraw = 0;
   let lastDecile = -1;
   let lastPrinted = -1;

@@ -18,7 +18,12 @@ export async function extractZip(zipPath: string, outDir: string): Promise<strin
     const target = normalize(join(outDir, name));
     const rel = relative(outDir, target);
     if (isAbsolute(name) || rel.startsWith('..') || rel.split(sep).includes('..')) {
-      failure = new DataError(zipPath, null, `the archive holds an entry outside its folder (${JSON.stringify(file.name)})`, 'do not use this archive: download the official one again');
+      failure = new DataError(
+        zipPath,
+        null,
+        `the archive holds an entry outside its folder (${JSON.stringify(file.name)})`,
+        'do not use this archive: download the official one again',
+      );
       return;
     }
     if (name.endsWith('/')) {
@@ -59,7 +64,12 @@ export async function extractZip(zipPath: string, outDir: string): Promise<strin
   if (failure !== null) {
     const f: Error = failure;
     if (f instanceof DataError) throw f;
-    throw new DataError(zipPath, null, `not a valid zip archive (${f.message})`, 'the download is damaged: delete it and fetch again');
+    throw new DataError(
+      zipPath,
+      null,
+      `not a valid zip archive (${f.message})`,
+      'the download is damaged: delete it and fetch again',
+    );
   }
   return written.sort();
 }
@@ -74,12 +84,18 @@ export async function gunzipFile(gzPath: string, dest: string): Promise<void> {
     out += chunk.length;
   });
   try {
-    for await (const chunk of createReadStream(gzPath, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) gunzip.push(chunk, false);
+    for await (const chunk of createReadStream(gzPath, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)
+      gunzip.push(chunk, false);
     gunzip.push(new Uint8Array(0), true);
   } catch (e) {
     closeSync(fd);
     rmSync(tmp, { force: true });
-    throw new DataError(gzPath, null, `not valid gzip data (${(e as Error).message}) after ${out} decompressed bytes`, 'the download is damaged or cut short: delete it and fetch again');
+    throw new DataError(
+      gzPath,
+      null,
+      `not valid gzip data (${(e as Error).message}) after ${out} decompressed bytes`,
+      'the download is damaged or cut short: delete it and fetch again',
+    );
   }
   closeSync(fd);
   renameSync(tmp, dest);

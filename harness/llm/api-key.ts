@@ -4,7 +4,12 @@ import { ProviderError } from './provider-error.js';
 export function apiKeyFrom(envName: string, what: string): string {
   const v = process.env[envName];
   if (v === undefined || v.trim() === '') {
-    throw new ProviderError(`${envName} is not set: export your ${what} API key in that variable (keys are read from the environment only)`, 401, null, 'missing-key');
+    throw new ProviderError(
+      `${envName} is not set: export your ${what} API key in that variable (keys are read from the environment only)`,
+      401,
+      null,
+      'missing-key',
+    );
   }
   return v;
 }

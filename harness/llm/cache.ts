@@ -80,7 +80,10 @@ export class LlmCache {
     readonly path: string,
     readonly readOnly = false,
   ) {
-    if (readOnly && !existsSync(path)) throw new Error(`LLM cache ${path} does not exist (it was opened read-only): check cache.path, or run once with a writable cache`);
+    if (readOnly && !existsSync(path))
+      throw new Error(
+        `LLM cache ${path} does not exist (it was opened read-only): check cache.path, or run once with a writable cache`,
+      );
     if (!readOnly) mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path, { readonly: readOnly, fileMustExist: readOnly });
     if (!readOnly) {
@@ -151,7 +154,9 @@ export class LlmCache {
     const page = this.db.pragma('page_count', { simple: true }) as number;
     const size = this.db.pragma('page_size', { simple: true }) as number;
     const byModel = this.db
-      .prepare('SELECT provider, model, COUNT(*) AS entries, SUM(cost_usd) AS costUsd FROM responses GROUP BY provider, model ORDER BY provider, model')
+      .prepare(
+        'SELECT provider, model, COUNT(*) AS entries, SUM(cost_usd) AS costUsd FROM responses GROUP BY provider, model ORDER BY provider, model',
+      )
       .all() as Array<{ provider: string; model: string; entries: number; costUsd: number }>;
     return { entries, bytes: page * size, byModel };
   }
@@ -159,7 +164,8 @@ export class LlmCache {
   /** Copies the entries with these keys into a new cache file (what a reviewer is sent). */
   exportKeys(keys: Iterable<string>, toPath: string): { written: number; missing: string[] } {
     this.flush();
-    if (existsSync(toPath)) throw new Error(`${toPath} already exists; export writes a new file (remove it or choose another name)`);
+    if (existsSync(toPath))
+      throw new Error(`${toPath} already exists; export writes a new file (remove it or choose another name)`);
     const out = new LlmCache(toPath);
     let written = 0;
     const missing: string[] = [];
@@ -180,7 +186,8 @@ export class LlmCache {
   /** Adds another cache file's entries; existing keys are kept. */
   importFrom(fromPath: string): { added: number; skipped: number } {
     this.flush();
-    if (!existsSync(fromPath)) throw new Error(`${fromPath} does not exist: give the path of a cache file made by "usersim cache export"`);
+    if (!existsSync(fromPath))
+      throw new Error(`${fromPath} does not exist: give the path of a cache file made by "usersim cache export"`);
     const src = new LlmCache(fromPath, true);
     let added = 0;
     let skipped = 0;
@@ -203,10 +210,15 @@ export class LlmCache {
     this.flush();
     let removed = 0;
     const del = this.db.prepare('DELETE FROM responses WHERE key = ?');
-    const rows = this.db.prepare('SELECT key, created_at FROM responses').all() as Array<{ key: string; created_at: string }>;
+    const rows = this.db.prepare('SELECT key, created_at FROM responses').all() as Array<{
+      key: string;
+      created_at: string;
+    }>;
     this.db.transaction(() => {
       for (const r of rows) {
-        const drop = (opts.keep !== undefined && !opts.keep.has(r.key)) || (opts.before !== undefined && r.created_at < opts.before);
+        const drop =
+          (opts.keep !== undefined && !opts.keep.has(r.key)) ||
+          (opts.before !== undefined && r.created_at < opts.before);
         if (drop) removed += del.run(r.key).changes;
       }
     })();

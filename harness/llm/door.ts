@@ -59,10 +59,19 @@ export class LlmDoor {
     private readonly opts: DoorOptions,
   ) {
     const r = opts.runtime;
-    this.limiter = new Limiter({ maxConcurrency: r.maxConcurrency, requestsPerMinute: r.requestsPerMinute, tokensPerMinute: r.tokensPerMinute, adaptive: r.adaptiveConcurrency });
+    this.limiter = new Limiter({
+      maxConcurrency: r.maxConcurrency,
+      requestsPerMinute: r.requestsPerMinute,
+      tokensPerMinute: r.tokensPerMinute,
+      adaptive: r.adaptiveConcurrency,
+    });
     this.rng = Rng.derive(opts.seed, 'llm-retry-jitter', provider.provider, provider.model);
-    if (r.execution === 'batch' && !provider.batch) throw new Error(`${provider.provider} has no batch API: set execution: online for this LLM`);
-    if (r.execution === 'batch' && !opts.cache) throw new Error('execution: batch needs the LLM cache (batch results flow into it): set cache.mode to read-write');
+    if (r.execution === 'batch' && !provider.batch)
+      throw new Error(`${provider.provider} has no batch API: set execution: online for this LLM`);
+    if (r.execution === 'batch' && !opts.cache)
+      throw new Error(
+        'execution: batch needs the LLM cache (batch results flow into it): set cache.mode to read-write',
+      );
   }
 
   get runtimePollMs(): number {
@@ -92,7 +101,8 @@ export class LlmDoor {
         addUsage(totals, r.usage, r.costUsd, r.cached);
         return r;
       },
-      json: <T>(request: LlmRequest & { schema: Record<string, unknown> }) => this.json<T>(request, totals, signal, online),
+      json: <T>(request: LlmRequest & { schema: Record<string, unknown> }) =>
+        this.json<T>(request, totals, signal, online),
     };
   }
 
@@ -111,7 +121,10 @@ export class LlmDoor {
       return r;
     }
     if (this.opts.cacheOnly) {
-      throw new UnitError('llm', `cache miss for request ${key} (${this.provider.provider}/${this.provider.model}) with --cache-only: the cache does not hold this answer; get the cache file the run was made with, or drop --cache-only to call the model`);
+      throw new UnitError(
+        'llm',
+        `cache miss for request ${key} (${this.provider.provider}/${this.provider.model}) with --cache-only: the cache does not hold this answer; get the cache file the run was made with, or drop --cache-only to call the model`,
+      );
     }
     if (this.opts.runtime.execution === 'batch' && !online) {
       const failed = this.batchFailures.get(key);
@@ -128,12 +141,17 @@ export class LlmDoor {
 
   private async fetch(key: string, material: string, request: LlmRequest, signal: AbortSignal): Promise<LlmResponse> {
     const started = performance.now();
-    const estimate = Math.ceil(request.messages.reduce((s, m) => s + m.content.length, 0) / 4) + (request.maxTokens ?? 0);
+    const estimate =
+      Math.ceil(request.messages.reduce((s, m) => s + m.content.length, 0) / 4) + (request.maxTokens ?? 0);
     const release = await this.limiter.acquire(estimate, signal);
     let reply: ProviderReply;
     try {
       reply = await withRetry((s) => this.provider.complete(request, s), {
-        policy: { maxAttempts: this.opts.runtime.maxAttempts, baseMs: this.opts.runtime.backoffBaseMs, capMs: this.opts.runtime.backoffCapMs },
+        policy: {
+          maxAttempts: this.opts.runtime.maxAttempts,
+          baseMs: this.opts.runtime.backoffBaseMs,
+          capMs: this.opts.runtime.backoffCapMs,
+        },
         timeoutMs: this.opts.runtime.timeoutMs,
         signal,
         rng: this.rng,
@@ -177,7 +195,9 @@ export class LlmDoor {
 
   /** Batch mode: the queued requests, removed from the queue. */
   takeQueued(): BatchItem[] {
-    const items = [...this.queued].sort(([a], [b]) => (a < b ? -1 : 1)).map(([customId, q]) => ({ customId, request: q.request }));
+    const items = [...this.queued]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([customId, q]) => ({ customId, request: q.request }));
     return items;
   }
 
@@ -208,10 +228,18 @@ export class LlmDoor {
     const parsed = extractJson(text);
     if (!parsed.ok) return parsed;
     if (validate(parsed.value)) return parsed;
-    return { ok: false, error: `the JSON does not match the schema: ${(validate.errors ?? []).map(formatAjvError).join('; ')}` };
+    return {
+      ok: false,
+      error: `the JSON does not match the schema: ${(validate.errors ?? []).map(formatAjvError).join('; ')}`,
+    };
   }
 
-  private async json<T>(request: LlmRequest & { schema: Record<string, unknown> }, totals: UsageTotals, signal: AbortSignal, online = false): Promise<T> {
+  private async json<T>(
+    request: LlmRequest & { schema: Record<string, unknown> },
+    totals: UsageTotals,
+    signal: AbortSignal,
+    online = false,
+  ): Promise<T> {
     const validate = this.validator(request.schema);
     const first = await this.call(request, signal, online);
     addUsage(totals, first.usage, first.costUsd, first.cached);
@@ -222,7 +250,10 @@ export class LlmDoor {
       messages: [
         ...request.messages,
         { role: 'assistant', content: first.text },
-        { role: 'user', content: `Your reply could not be used: ${r1.error}. Reply again with only a JSON value that satisfies the schema, and nothing else.` },
+        {
+          role: 'user',
+          content: `Your reply could not be used: ${r1.error}. Reply again with only a JSON value that satisfies the schema, and nothing else.`,
+        },
       ],
     };
     const second = await this.call(repair, signal, online);

@@ -17,7 +17,12 @@ export class Limiter {
   maxInFlight = 0;
 
   constructor(
-    private readonly opts: { maxConcurrency: number; requestsPerMinute: number | null; tokensPerMinute: number | null; adaptive: boolean },
+    private readonly opts: {
+      maxConcurrency: number;
+      requestsPerMinute: number | null;
+      tokensPerMinute: number | null;
+      adaptive: boolean;
+    },
   ) {
     this.limit = opts.maxConcurrency;
     this.reqTokens = opts.requestsPerMinute ?? 0;
@@ -32,8 +37,10 @@ export class Limiter {
     const now = performance.now();
     const minutes = (now - this.last) / 60_000;
     this.last = now;
-    if (this.opts.requestsPerMinute) this.reqTokens = Math.min(this.opts.requestsPerMinute, this.reqTokens + minutes * this.opts.requestsPerMinute);
-    if (this.opts.tokensPerMinute) this.tokTokens = Math.min(this.opts.tokensPerMinute, this.tokTokens + minutes * this.opts.tokensPerMinute);
+    if (this.opts.requestsPerMinute)
+      this.reqTokens = Math.min(this.opts.requestsPerMinute, this.reqTokens + minutes * this.opts.requestsPerMinute);
+    if (this.opts.tokensPerMinute)
+      this.tokTokens = Math.min(this.opts.tokensPerMinute, this.tokTokens + minutes * this.opts.tokensPerMinute);
   }
 
   /** Waits for a slot and for the rate budgets; returns the release function. */

@@ -27,17 +27,25 @@ export function nodeFetch(maxSockets = Infinity): typeof fetch {
     if (payload) headers['content-length'] = String(payload.byteLength);
     return new Promise<Response>((resolve, reject) => {
       const signal = init?.signal ?? undefined;
-      if (signal?.aborted) return reject(signal.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError'));
+      if (signal?.aborted)
+        return reject(signal.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError'));
       const req = mod.request(url, { method: init?.method ?? 'GET', headers, agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           signal?.removeEventListener('abort', onAbort);
           const h = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+          for (const [k, v] of Object.entries(res.headers))
+            if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
           const status = res.statusCode ?? 500;
           const nullBody = status === 204 || status === 304;
-          resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: h }));
+          resolve(
+            new Response(nullBody ? null : Buffer.concat(chunks), {
+              status,
+              statusText: res.statusMessage ?? '',
+              headers: h,
+            }),
+          );
         });
         res.on('error', reject);
       });

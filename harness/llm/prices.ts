@@ -14,7 +14,10 @@ export interface PriceTable {
 }
 
 export function loadPriceTable(overrides: Readonly<Record<string, Price>> = {}): PriceTable {
-  const base = parse(readFileSync(new URL('./prices.yaml', import.meta.url), 'utf8')) as { asOf: string; models: Record<string, Price> };
+  const base = parse(readFileSync(new URL('./prices.yaml', import.meta.url), 'utf8')) as {
+    asOf: string;
+    models: Record<string, Price>;
+  };
   return { asOf: String(base.asOf), models: { ...base.models, ...overrides } };
 }
 
@@ -23,7 +26,8 @@ export function priceOf(table: PriceTable, model: string): Price | null {
   const exact = table.models[model];
   if (exact) return exact;
   let best: string | null = null;
-  for (const name of Object.keys(table.models)) if (model.startsWith(name) && (best === null || name.length > best.length)) best = name;
+  for (const name of Object.keys(table.models))
+    if (model.startsWith(name) && (best === null || name.length > best.length)) best = name;
   return best === null ? null : (table.models[best] as Price);
 }
 
@@ -31,6 +35,7 @@ export function priceOf(table: PriceTable, model: string): Price | null {
 export function costOf(price: Price | null, usage: Usage, discount = 1): number {
   if (!price) return 0;
   const fresh = Math.max(0, usage.input - usage.cachedInput);
-  const usd = (fresh * price.input + usage.cachedInput * (price.cachedInput ?? price.input) + usage.output * price.output) / 1e6;
+  const usd =
+    (fresh * price.input + usage.cachedInput * (price.cachedInput ?? price.input) + usage.output * price.output) / 1e6;
   return usd * discount;
 }

@@ -14,22 +14,38 @@ export interface RetryPolicy {
 }
 
 /** 429 → rate limit; 408, 409, 5xx, 529, timeouts, resets, garbled bodies → transient; other 4xx → fatal, with what to fix. */
-export function classify(e: unknown, hints: { apiKeyEnv?: string; model?: string; baseURL?: string } = {}): RetryDecision {
-  if (!(e instanceof ProviderError)) return { kind: 'fatal', fix: `unexpected error: ${(e as Error)?.message ?? String(e)}` };
+export function classify(
+  e: unknown,
+  hints: { apiKeyEnv?: string; model?: string; baseURL?: string } = {},
+): RetryDecision {
+  if (!(e instanceof ProviderError))
+    return { kind: 'fatal', fix: `unexpected error: ${(e as Error)?.message ?? String(e)}` };
   const s = e.status;
   if (s === 429) return { kind: 'rate-limit', retryAfterMs: e.retryAfterMs };
   if (s === null || s === 408 || s === 409 || s >= 500) return { kind: 'transient', retryAfterMs: e.retryAfterMs };
   switch (s) {
     case 401:
       if (e.code === 'missing-key') return { kind: 'fatal', fix: 'set the variable and run again' };
-      return { kind: 'fatal', fix: `the API key was refused: check that ${hints.apiKeyEnv ?? 'the API key variable'} holds a valid key for ${hints.baseURL ?? 'this endpoint'}` };
+      return {
+        kind: 'fatal',
+        fix: `the API key was refused: check that ${hints.apiKeyEnv ?? 'the API key variable'} holds a valid key for ${hints.baseURL ?? 'this endpoint'}`,
+      };
     case 403:
-      return { kind: 'fatal', fix: `access denied: the key in ${hints.apiKeyEnv ?? 'the API key variable'} lacks permission for model ${hints.model ?? '?'}` };
+      return {
+        kind: 'fatal',
+        fix: `access denied: the key in ${hints.apiKeyEnv ?? 'the API key variable'} lacks permission for model ${hints.model ?? '?'}`,
+      };
     case 404:
-      return { kind: 'fatal', fix: `not found: check the model name (${hints.model ?? '?'}) and baseURL (${hints.baseURL ?? '?'})` };
+      return {
+        kind: 'fatal',
+        fix: `not found: check the model name (${hints.model ?? '?'}) and baseURL (${hints.baseURL ?? '?'})`,
+      };
     case 400:
     case 422:
-      return { kind: 'fatal', fix: 'the endpoint rejected the request: check the model supports the options used (e.g. structured output mode)' };
+      return {
+        kind: 'fatal',
+        fix: 'the endpoint rejected the request: check the model supports the options used (e.g. structured output mode)',
+      };
     default:
       return { kind: 'fatal', fix: `HTTP ${s}` };
   }
@@ -69,7 +85,14 @@ export interface RetryHooks {
  */
 export async function withRetry<T>(
   attempt: (signal: AbortSignal) => Promise<T>,
-  opts: { policy: RetryPolicy; timeoutMs: number; signal: AbortSignal; rng: Rng; hints?: Parameters<typeof classify>[1]; hooks?: RetryHooks },
+  opts: {
+    policy: RetryPolicy;
+    timeoutMs: number;
+    signal: AbortSignal;
+    rng: Rng;
+    hints?: Parameters<typeof classify>[1];
+    hooks?: RetryHooks;
+  },
 ): Promise<T> {
   let last: ProviderError | null = null;
   for (let n = 1; n <= opts.policy.maxAttempts; n++) {

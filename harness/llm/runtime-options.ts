@@ -5,17 +5,41 @@ import { Type, type Static } from '@sinclair/typebox';
  * made, never what they return, so none of them enters a cache key.
  */
 export const LlmRuntimeOptions = Type.Object({
-  maxConcurrency: Type.Integer({ minimum: 1, maximum: 4096, default: 16, description: 'Requests in flight at once to this provider + model.' }),
-  requestsPerMinute: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { default: null, description: 'Request rate limit; null: none.' }),
-  tokensPerMinute: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { default: null, description: 'Token rate limit (prompt estimate + maxTokens); null: none.' }),
-  adaptiveConcurrency: Type.Boolean({ default: false, description: 'Halve concurrency on a 429, grow it back by one per 20 successes.' }),
+  maxConcurrency: Type.Integer({
+    minimum: 1,
+    maximum: 4096,
+    default: 16,
+    description: 'Requests in flight at once to this provider + model.',
+  }),
+  requestsPerMinute: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+    default: null,
+    description: 'Request rate limit; null: none.',
+  }),
+  tokensPerMinute: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+    default: null,
+    description: 'Token rate limit (prompt estimate + maxTokens); null: none.',
+  }),
+  adaptiveConcurrency: Type.Boolean({
+    default: false,
+    description: 'Halve concurrency on a 429, grow it back by one per 20 successes.',
+  }),
   timeoutMs: Type.Integer({ minimum: 100, default: 120_000, description: 'Per-call timeout (aborts the request).' }),
-  maxAttempts: Type.Integer({ minimum: 1, maximum: 50, default: 6, description: 'Attempts per call, the first included.' }),
-  backoffBaseMs: Type.Integer({ minimum: 0, default: 500, description: 'First retry delay before jitter; doubles each attempt.' }),
+  maxAttempts: Type.Integer({
+    minimum: 1,
+    maximum: 50,
+    default: 6,
+    description: 'Attempts per call, the first included.',
+  }),
+  backoffBaseMs: Type.Integer({
+    minimum: 0,
+    default: 500,
+    description: 'First retry delay before jitter; doubles each attempt.',
+  }),
   backoffCapMs: Type.Integer({ minimum: 0, default: 30_000, description: 'Longest retry delay.' }),
   execution: Type.Union([Type.Literal('online'), Type.Literal('batch')], {
     default: 'online',
-    description: 'batch: send each stage\'s pending requests to the provider\'s batch API (half price), poll, resume by id.',
+    description:
+      "batch: send each stage's pending requests to the provider's batch API (half price), poll, resume by id.",
   }),
   batchPollMs: Type.Integer({ minimum: 10, default: 30_000, description: 'Batch status polling interval.' }),
 });

@@ -17,12 +17,19 @@ export interface SdkErrorClasses {
  */
 export function sdkErrorToProviderError(e: unknown, sdk: SdkErrorClasses): unknown {
   if (e instanceof ProviderError || e instanceof sdk.APIUserAbortError) return e;
-  if (e instanceof sdk.APIConnectionTimeoutError) return new ProviderError('the request timed out', null, null, 'timeout');
-  if (e instanceof sdk.APIConnectionError) return new ProviderError(`connection failed: ${e.message}`, null, null, 'connection');
+  if (e instanceof sdk.APIConnectionTimeoutError)
+    return new ProviderError('the request timed out', null, null, 'timeout');
+  if (e instanceof sdk.APIConnectionError)
+    return new ProviderError(`connection failed: ${e.message}`, null, null, 'connection');
   if (e instanceof sdk.APIError) {
     const x = e as Error & { status?: number; headers?: Headers; code?: string | null };
     const headers = x.headers;
-    return new ProviderError(`HTTP ${x.status ?? '?'}: ${x.message}`, x.status ?? null, headers ? retryAfterFromHeaders((n) => headers.get(n)) : null, typeof x.code === 'string' ? x.code : null);
+    return new ProviderError(
+      `HTTP ${x.status ?? '?'}: ${x.message}`,
+      x.status ?? null,
+      headers ? retryAfterFromHeaders((n) => headers.get(n)) : null,
+      typeof x.code === 'string' ? x.code : null,
+    );
   }
   if (e instanceof Error && e.name === 'AbortError') return e;
   return new ProviderError(`malformed response: ${(e as Error)?.message ?? String(e)}`, null, null, 'malformed');

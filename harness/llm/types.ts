@@ -66,7 +66,14 @@ export interface BatchItem {
 
 export type BatchPoll =
   | { readonly status: 'pending'; readonly detail: string }
-  | { readonly status: 'done'; readonly results: ReadonlyArray<{ readonly customId: string; readonly reply?: ProviderReply; readonly error?: string }> }
+  | {
+      readonly status: 'done';
+      readonly results: ReadonlyArray<{
+        readonly customId: string;
+        readonly reply?: ProviderReply;
+        readonly error?: string;
+      }>;
+    }
   | { readonly status: 'failed'; readonly message: string };
 
 export interface BatchApi {

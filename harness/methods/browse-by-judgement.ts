@@ -15,7 +15,9 @@ export async function browseByJudgement(
   for (const page of pages) {
     const likes = new Set((await judge(page)).filter((j) => j.like).map((j) => j.item));
     const ratings = new Map((await rate(page)).map((r) => [r.item, r.rating]));
-    const watched = page.items.filter((i) => likes.has(i.id)).map((i) => ({ item: i.id, rating: ratings.get(i.id) ?? null }));
+    const watched = page.items
+      .filter((i) => likes.has(i.id))
+      .map((i) => ({ item: i.id, rating: ratings.get(i.id) ?? null }));
     const exit = watched.length === 0;
     out.push({ watched, exit });
     if (exit) break;

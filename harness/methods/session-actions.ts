@@ -1,4 +1,11 @@
-import { CLICK_TYPES, observationTargets, type PastStep, type PredictedAction, type SessionAction, type StepContext } from '../data/sessions.js';
+import {
+  CLICK_TYPES,
+  observationTargets,
+  type PastStep,
+  type PredictedAction,
+  type SessionAction,
+  type StepContext,
+} from '../data/sessions.js';
 
 /**
  * What every LLM simulator needs to predict a shopping action: the session so
@@ -58,7 +65,11 @@ export function actionSchema(step: StepContext): Record<string, unknown> {
     alternatives.push(
       {
         type: 'object',
-        properties: { type: { const: 'click' }, clickType: { type: 'string', enum: [...CLICK_TYPES] }, target: { type: 'string', enum: targets } },
+        properties: {
+          type: { const: 'click' },
+          clickType: { type: 'string', enum: [...CLICK_TYPES] },
+          target: { type: 'string', enum: targets },
+        },
         required: ['type', 'clickType', 'target'],
         additionalProperties: false,
       },

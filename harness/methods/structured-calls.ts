@@ -57,7 +57,14 @@ export interface CallSettings {
 }
 
 /** One structured call: a system prompt (none when empty), one user turn, a schema. */
-export function askJson<T>(llm: Llm, settings: CallSettings, system: string, user: string, schema: Record<string, unknown>, schemaName: string): Promise<T> {
+export function askJson<T>(
+  llm: Llm,
+  settings: CallSettings,
+  system: string,
+  user: string,
+  schema: Record<string, unknown>,
+  schemaName: string,
+): Promise<T> {
   return llm.json<T>({
     messages:
       system === ''

@@ -5,7 +5,11 @@ import { prfFromCounts } from './binary-prf.js';
  * Unweighted mean of per-class F1. The classes are `labels` when given,
  * otherwise every label seen in gold or predicted (scikit-learn's default).
  */
-export function macroF1<T extends string | number>(predicted: readonly T[], gold: readonly T[], labels?: readonly T[]): number {
+export function macroF1<T extends string | number>(
+  predicted: readonly T[],
+  gold: readonly T[],
+  labels?: readonly T[],
+): number {
   checkPaired('macroF1', predicted, gold);
   const classes = labels ?? [...new Set<T>([...gold, ...predicted])];
   if (classes.length === 0) throw new RangeError('macroF1: no classes');

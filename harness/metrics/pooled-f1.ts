@@ -3,9 +3,14 @@
  * Summing the vectors of several units gives the counts of their pooled steps,
  * which is what lets the bootstrap resample units and recompute a macro F1.
  */
-export function classCounts<T extends string | number | boolean>(predicted: readonly T[], gold: readonly T[], classes: readonly T[]): number[] {
+export function classCounts<T extends string | number | boolean>(
+  predicted: readonly T[],
+  gold: readonly T[],
+  classes: readonly T[],
+): number[] {
   // Empty is fine here: a unit may have no steps of a kind (a session without clicks), and adds nothing.
-  if (predicted.length !== gold.length) throw new RangeError(`classCounts: predicted has ${predicted.length} values but gold has ${gold.length}`);
+  if (predicted.length !== gold.length)
+    throw new RangeError(`classCounts: predicted has ${predicted.length} values but gold has ${gold.length}`);
   const out = new Array<number>(classes.length * 3).fill(0);
   classes.forEach((c, k) => {
     for (let i = 0; i < gold.length; i++) {
@@ -30,7 +35,8 @@ export function classCounts<T extends string | number | boolean>(predicted: read
  * (scikit-learn's zero_division=0).
  */
 export function f1FromCounts(counts: ArrayLike<number>): number {
-  if (counts.length % 3 !== 0) throw new RangeError(`f1FromCounts: ${counts.length} counts is not a whole number of (tp, fp, fn) triples`);
+  if (counts.length % 3 !== 0)
+    throw new RangeError(`f1FromCounts: ${counts.length} counts is not a whole number of (tp, fp, fn) triples`);
   let sum = 0;
   let present = 0;
   for (let k = 0; k < counts.length; k += 3) {
@@ -48,7 +54,8 @@ export function pooledF1(units: readonly (readonly number[])[], indices?: Iterab
   const width = units[0]?.length ?? 0;
   const sum = new Float64Array(width);
   const add = (u: readonly number[]) => {
-    if (u.length !== width) throw new RangeError(`pooledF1: units have ${u.length} and ${width} counts; every unit needs the same classes`);
+    if (u.length !== width)
+      throw new RangeError(`pooledF1: units have ${u.length} and ${width} counts; every unit needs the same classes`);
     for (let j = 0; j < width; j++) sum[j] = (sum[j] as number) + (u[j] as number);
   };
   if (indices) for (const k of indices) add(units[k] as readonly number[]);

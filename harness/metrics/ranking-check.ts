@@ -10,7 +10,12 @@ export interface TopKHits {
   readonly relevant: number;
 }
 
-export function topKHits<T>(name: string, ranked: readonly T[], relevant: ReadonlySet<T> | readonly T[], k: number): TopKHits {
+export function topKHits<T>(
+  name: string,
+  ranked: readonly T[],
+  relevant: ReadonlySet<T> | readonly T[],
+  k: number,
+): TopKHits {
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`${name}: k must be a positive integer, got ${k}`);
   const rel = relevant instanceof Set ? relevant : new Set(relevant as readonly T[]);
   if (rel.size === 0) throw new RangeError(`${name}: no relevant items to score`);

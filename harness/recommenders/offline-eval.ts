@@ -56,7 +56,12 @@ export function offlineEval(input: OfflineEvalInput): OfflineEvalResult {
       continue;
     }
     const ranked = recommendation.recommend(user, k, exclude);
-    users.push({ user, ndcg: ndcgAtK(ranked, relevant, k), recall: recallAtK(ranked, relevant, k), relevant: relevant.size });
+    users.push({
+      user,
+      ndcg: ndcgAtK(ranked, relevant, k),
+      recall: recallAtK(ranked, relevant, k),
+      relevant: relevant.size,
+    });
   }
   if (users.length === 0) throw new RangeError('offlineEval: no user has a held-out item outside their training items');
   const mean = (f: (s: OfflineUserScore) => number) => users.reduce((s, x) => s + f(x), 0) / users.length;

@@ -16,7 +16,12 @@ const INDEXES: { [K in PluginKind]: PluginIndex<K> } = {
   method: methods,
 };
 
-export const KIND_PLURAL: Record<PluginKind, string> = { dataset: 'datasets', recommender: 'recommenders', llm: 'llms', method: 'methods' };
+export const KIND_PLURAL: Record<PluginKind, string> = {
+  dataset: 'datasets',
+  recommender: 'recommenders',
+  llm: 'llms',
+  method: 'methods',
+};
 
 export class RegistryError extends Error {
   constructor(message: string) {
@@ -40,7 +45,11 @@ export interface ResolveOptions {
 }
 
 /** Imports a plugin by name, or a local plugin file when allowed. */
-export async function loadPlugin<K extends PluginKind>(kind: K, name: string, opts: ResolveOptions): Promise<PluginByKind[K]> {
+export async function loadPlugin<K extends PluginKind>(
+  kind: K,
+  name: string,
+  opts: ResolveOptions,
+): Promise<PluginByKind[K]> {
   if (isLocalPluginRef(name)) return loadLocal(kind, name, opts);
   const index = INDEXES[kind] as PluginIndex<K>;
   const loader = index[name];
@@ -65,7 +74,9 @@ async function loadLocal<K extends PluginKind>(kind: K, ref: string, opts: Resol
   const mod = (await import(pathToFileURL(path).href)) as { default?: PluginByKind[K] };
   const plugin = mod.default;
   if (!plugin || typeof plugin !== 'object' || plugin.kind !== kind) {
-    throw new RegistryError(`local plugin ${path} must default-export a ${kind} plugin made with define${kind[0]?.toUpperCase()}${kind.slice(1)}()`);
+    throw new RegistryError(
+      `local plugin ${path} must default-export a ${kind} plugin made with define${kind[0]?.toUpperCase()}${kind.slice(1)}()`,
+    );
   }
   return plugin;
 }

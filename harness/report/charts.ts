@@ -18,25 +18,65 @@ export function metricChartSpecs(m: MetricsFile): Array<{ title: string; spec: T
       for (const col of m.columns) {
         for (const metric of col.metrics) {
           const rows = m.cells
-            .filter((c) => c.dataset === dataset && c.seed === seed && c.task === col.task && c.metrics[metric.key]?.value !== null && c.metrics[metric.key] !== undefined)
+            .filter(
+              (c) =>
+                c.dataset === dataset &&
+                c.seed === seed &&
+                c.task === col.task &&
+                c.metrics[metric.key]?.value !== null &&
+                c.metrics[metric.key] !== undefined,
+            )
             .map((c) => {
               const x = c.metrics[metric.key]!;
-              return { method: c.method, value: x.value, lo: x.ci?.lo ?? x.value, hi: x.ci?.hi ?? x.value, reported: x.reported?.value ?? null };
+              return {
+                method: c.method,
+                value: x.value,
+                lo: x.ci?.lo ?? x.value,
+                hi: x.ci?.hi ?? x.value,
+                reported: x.reported?.value ?? null,
+              };
             });
           if (rows.length === 0) continue;
           const title = `${dataset}${m.seeds.length > 1 ? ` (seed ${seed})` : ''}: ${metric.label} ${metric.direction === 'higher' ? '↑' : '↓'}`;
           const layers: NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']> = [
-            { mark: { type: 'bar', color: '#4c78a8' }, encoding: { x: { field: 'method', type: 'nominal', sort: null, title: null }, y: { field: 'value', type: 'quantitative', title: metric.label } } },
-            { mark: { type: 'rule', color: '#222' }, encoding: { x: { field: 'method', type: 'nominal', sort: null }, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
+            {
+              mark: { type: 'bar', color: '#4c78a8' },
+              encoding: {
+                x: { field: 'method', type: 'nominal', sort: null, title: null },
+                y: { field: 'value', type: 'quantitative', title: metric.label },
+              },
+            },
+            {
+              mark: { type: 'rule', color: '#222' },
+              encoding: {
+                x: { field: 'method', type: 'nominal', sort: null },
+                y: { field: 'lo', type: 'quantitative' },
+                y2: { field: 'hi' },
+              },
+            },
           ];
           if (rows.some((r) => r.reported !== null)) {
             layers.push({
               transform: [{ filter: 'datum.reported !== null' }],
               mark: { type: 'point', shape: 'diamond', filled: true, color: '#e45756', size: 90 },
-              encoding: { x: { field: 'method', type: 'nominal', sort: null }, y: { field: 'reported', type: 'quantitative' }, tooltip: [{ field: 'reported', title: 'paper' }] },
+              encoding: {
+                x: { field: 'method', type: 'nominal', sort: null },
+                y: { field: 'reported', type: 'quantitative' },
+                tooltip: [{ field: 'reported', title: 'paper' }],
+              },
             });
           }
-          out.push({ title, spec: { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, width: 360, height: 200, data: { values: rows }, layer: layers } as TopLevelSpec });
+          out.push({
+            title,
+            spec: {
+              $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+              title,
+              width: 360,
+              height: 200,
+              data: { values: rows },
+              layer: layers,
+            } as TopLevelSpec,
+          });
         }
       }
     }
@@ -82,7 +122,11 @@ export function distributionSpecs(m: MetricsFile): Array<{ title: string; spec: 
               x: { field: 'value', type: 'ordinal', title: label.axis, sort: keys },
               xOffset: { field: 'source', type: 'nominal' },
               y: { field: 'count', type: 'quantitative' },
-              color: { field: 'source', type: 'nominal', scale: { domain: ['true', 'predicted'], range: ['#9ecae9', '#f58518'] } },
+              color: {
+                field: 'source',
+                type: 'nominal',
+                scale: { domain: ['true', 'predicted'], range: ['#9ecae9', '#f58518'] },
+              },
             },
           },
         } as TopLevelSpec,

@@ -8,7 +8,24 @@ function field(v: string | number | boolean | null | undefined): string {
 
 /** Long format, one row per (dataset, task, method, metric): easy to load in pandas or R. */
 export function renderCsv(m: MetricsFile): string {
-  const header = ['dataset', 'task', 'method', 'metric', 'value', 'ci_lo', 'ci_hi', 'n', 'p', 'p_adj', 'reported', 'seed', 'errors', 'status', 'llm_model', 'mock'];
+  const header = [
+    'dataset',
+    'task',
+    'method',
+    'metric',
+    'value',
+    'ci_lo',
+    'ci_hi',
+    'n',
+    'p',
+    'p_adj',
+    'reported',
+    'seed',
+    'errors',
+    'status',
+    'llm_model',
+    'mock',
+  ];
   const rows: string[] = [header.join(',')];
   for (const c of m.cells) {
     const tail = [c.seed, c.units.errors, c.status, c.llm?.model, c.llm ? c.llm.mock : null];
@@ -18,7 +35,24 @@ export function renderCsv(m: MetricsFile): string {
       continue;
     }
     for (const [key, x] of metrics) {
-      rows.push([c.dataset, c.task, c.method, key, x.value, x.ci?.lo, x.ci?.hi, x.n, x.comparison?.pValue, x.comparison?.pAdjusted, x.reported?.value, ...tail].map(field).join(','));
+      rows.push(
+        [
+          c.dataset,
+          c.task,
+          c.method,
+          key,
+          x.value,
+          x.ci?.lo,
+          x.ci?.hi,
+          x.n,
+          x.comparison?.pValue,
+          x.comparison?.pAdjusted,
+          x.reported?.value,
+          ...tail,
+        ]
+          .map(field)
+          .join(','),
+      );
     }
   }
   return rows.join('\n') + '\n';

@@ -21,7 +21,10 @@ dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 1rem; } dt 
  * chart per metric with CI whiskers and the paper's values as markers, the
  * predicted-vs-true distributions (ratings, actions), and the run facts.
  */
-export async function renderHtml(m: MetricsFile, opts: { decimals: number; manifest?: Manifest | null }): Promise<string> {
+export async function renderHtml(
+  m: MetricsFile,
+  opts: { decimals: number; manifest?: Manifest | null },
+): Promise<string> {
   const tables = buildTables(m, { decimals: opts.decimals });
   const parts: string[] = [`<h1>${esc(m.name)}</h1>`];
   const man = opts.manifest;
@@ -30,8 +33,17 @@ export async function renderHtml(m: MetricsFile, opts: { decimals: number; manif
   fact('config hash', m.configHash);
   if (man) {
     fact('git commit', `${man.git.commit ?? 'unknown'}${man.git.dirty ? ' (dirty)' : ''}`);
-    fact('models', Object.entries(man.llms).map(([meth, l]) => `${meth}: ${l.provider}/${l.model}${l.mock ? ' (mock)' : ''}`).join('; ') || 'none');
-    if (man.llmUsage) fact('LLM calls', `${String(man.llmUsage['calls'])} (${String(man.llmUsage['cacheHits'])} from the cache), $${Number(man.llmUsage['spentUsd'] ?? 0).toFixed(4)} spent this run`);
+    fact(
+      'models',
+      Object.entries(man.llms)
+        .map(([meth, l]) => `${meth}: ${l.provider}/${l.model}${l.mock ? ' (mock)' : ''}`)
+        .join('; ') || 'none',
+    );
+    if (man.llmUsage)
+      fact(
+        'LLM calls',
+        `${String(man.llmUsage['calls'])} (${String(man.llmUsage['cacheHits'])} from the cache), $${Number(man.llmUsage['spentUsd'] ?? 0).toFixed(4)} spent this run`,
+      );
     fact('started', man.startedAt);
   }
   fact('cost of all units', `$${m.usage.costUsd.toFixed(4)} (${m.usage.calls} calls)`);
@@ -39,9 +51,13 @@ export async function renderHtml(m: MetricsFile, opts: { decimals: number; manif
   parts.push('</dl>');
 
   for (const t of tables) {
-    parts.push(`<h2>${esc(t.title)}</h2><table><thead><tr><th>Method</th>${t.columns.map((c) => `<th>${esc(c.label + arrow(c.direction))}</th>`).join('')}</tr></thead><tbody>`);
+    parts.push(
+      `<h2>${esc(t.title)}</h2><table><thead><tr><th>Method</th>${t.columns.map((c) => `<th>${esc(c.label + arrow(c.direction))}</th>`).join('')}</tr></thead><tbody>`,
+    );
     for (const r of t.rows) {
-      parts.push(`<tr><td>${esc(r.label)}</td>${r.cells.map((c) => `<td${c.best ? ' class="best"' : ''}>${esc(longText(c, opts.decimals))}</td>`).join('')}</tr>`);
+      parts.push(
+        `<tr><td>${esc(r.label)}</td>${r.cells.map((c) => `<td${c.best ? ' class="best"' : ''}>${esc(longText(c, opts.decimals))}</td>`).join('')}</tr>`,
+      );
     }
     parts.push('</tbody></table>', ...t.notes.map((n) => `<p class="note">${esc(n)}</p>`));
   }

@@ -1,13 +1,32 @@
 import { arrow, type Table } from './table-model.js';
 
-const TEX_SPECIAL: Record<string, string> = { '&': '\\&', '%': '\\%', $: '\\$', '#': '\\#', _: '\\_', '{': '\\{', '}': '\\}', '~': '\\textasciitilde{}', '^': '\\textasciicircum{}', '\\': '\\textbackslash{}' };
+const TEX_SPECIAL: Record<string, string> = {
+  '&': '\\&',
+  '%': '\\%',
+  $: '\\$',
+  '#': '\\#',
+  _: '\\_',
+  '{': '\\{',
+  '}': '\\}',
+  '~': '\\textasciitilde{}',
+  '^': '\\textasciicircum{}',
+  '\\': '\\textbackslash{}',
+};
 
 export function texEscape(s: string): string {
-  return s.replace(/[&%$#_{}~^\\]/g, (c) => TEX_SPECIAL[c] ?? c).replace(/↑/g, '$\\uparrow$').replace(/↓/g, '$\\downarrow$').replace(/—/g, '--').replace(/–/g, '--');
+  return s
+    .replace(/[&%$#_{}~^\\]/g, (c) => TEX_SPECIAL[c] ?? c)
+    .replace(/↑/g, '$\\uparrow$')
+    .replace(/↓/g, '$\\downarrow$')
+    .replace(/—/g, '--')
+    .replace(/–/g, '--');
 }
 
 /** booktabs tables: best in bold, † significant, the CI as a small subscript line; the caption names the test and the correction. */
-export function renderTex(tables: readonly Table[], opts: { decimals: number; statistics?: string | undefined }): string {
+export function renderTex(
+  tables: readonly Table[],
+  opts: { decimals: number; statistics?: string | undefined },
+): string {
   return (
     tables
       .map((t) => {
@@ -19,7 +38,12 @@ export function renderTex(tables: readonly Table[], opts: { decimals: number; st
           if (c.ci) v += ` {\\scriptsize[${c.ci.lo.toFixed(opts.decimals)}, ${c.ci.hi.toFixed(opts.decimals)}]}`;
           return v;
         };
-        const caption = [`${texEscape(t.title)}. Best value per column in bold.`, opts.statistics ? texEscape(opts.statistics) : ''].filter(Boolean).join(' ');
+        const caption = [
+          `${texEscape(t.title)}. Best value per column in bold.`,
+          opts.statistics ? texEscape(opts.statistics) : '',
+        ]
+          .filter(Boolean)
+          .join(' ');
         return [
           '\\begin{table}[t]',
           '\\centering',

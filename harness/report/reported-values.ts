@@ -21,10 +21,13 @@ export function loadReported(path: string): ReportedValues {
   try {
     doc = parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new Error(`${path}: cannot read the reported-numbers file (${(e as Error).message}); fix report.reported in the config`);
+    throw new Error(
+      `${path}: cannot read the reported-numbers file (${(e as Error).message}); fix report.reported in the config`,
+    );
   }
   const d = doc as { source?: unknown; cells?: unknown };
-  if (!d || typeof d !== 'object' || !Array.isArray(d.cells)) throw new Error(`${path}: expected "source:" and a "cells:" list of { dataset, task, method, metric, value }`);
+  if (!d || typeof d !== 'object' || !Array.isArray(d.cells))
+    throw new Error(`${path}: expected "source:" and a "cells:" list of { dataset, task, method, metric, value }`);
   const cells = d.cells.map((c: unknown, i: number) => {
     const x = c as Record<string, unknown>;
     for (const k of ['dataset', 'task', 'method', 'metric']) {

@@ -39,7 +39,8 @@ export function splitColumns(columns: readonly TableColumn[]): Array<{ suffix: s
       parts.push({ suffix: ` — ${task}`, columns: mine });
       continue;
     }
-    for (const g of groups.filter((x) => x !== undefined)) parts.push({ suffix: ` — ${task}: ${g}`, columns: mine.filter((c) => c.group === g) });
+    for (const g of groups.filter((x) => x !== undefined))
+      parts.push({ suffix: ` — ${task}: ${g}`, columns: mine.filter((c) => c.group === g) });
     const loose = mine.filter((c) => c.group === undefined);
     if (loose.length > 0) parts.push({ suffix: ` — ${task}`, columns: loose });
   }
@@ -77,12 +78,27 @@ export function methodLabel(method: string, cells: readonly Cell[]): string {
   return llm.mock ? `${method} (offline mock, chance level)` : `${method} (${llm.model})`;
 }
 
-const plain = (text: string, kind: TableCell['kind'] = 'extra'): TableCell => ({ kind, value: null, text, significant: false, best: false, incomplete: false });
+const plain = (text: string, kind: TableCell['kind'] = 'extra'): TableCell => ({
+  kind,
+  value: null,
+  text,
+  significant: false,
+  best: false,
+  incomplete: false,
+});
 
 /** One table per dataset (and seed), rows = methods, columns = every task's metrics; built from metrics.json only. */
 export function buildTables(m: MetricsFile, opts: TableOptions): Table[] {
   const tables: Table[] = [];
-  const all: TableColumn[] = m.columns.flatMap((c) => c.metrics.map((x) => ({ task: c.task, key: x.key, label: x.label, direction: x.direction, ...(x.group ? { group: x.group } : {}) })));
+  const all: TableColumn[] = m.columns.flatMap((c) =>
+    c.metrics.map((x) => ({
+      task: c.task,
+      key: x.key,
+      label: x.label,
+      direction: x.direction,
+      ...(x.group ? { group: x.group } : {}),
+    })),
+  );
   for (const seed of m.seeds) {
     for (const dataset of m.datasets) {
       for (const { suffix, columns } of splitColumns(all)) {
@@ -99,10 +115,14 @@ export function buildTables(m: MetricsFile, opts: TableOptions): Table[] {
               value: metric.value,
               text: metric.value.toFixed(opts.decimals),
               ...(metric.ci ? { ci: { lo: metric.ci.lo, hi: metric.ci.hi } } : {}),
-              significant: metric.comparison?.significant === true && (metric.direction === 'higher' ? metric.comparison.effect > 0 : metric.comparison.effect < 0),
+              significant:
+                metric.comparison?.significant === true &&
+                (metric.direction === 'higher' ? metric.comparison.effect > 0 : metric.comparison.effect < 0),
               best: false,
               incomplete: cell.status === 'incomplete',
-              ...(metric.reported ? { reported: { value: metric.reported.value, insideCi: metric.reported.insideCi } } : {}),
+              ...(metric.reported
+                ? { reported: { value: metric.reported.value, insideCi: metric.reported.insideCi } }
+                : {}),
             };
           });
           const mine = cellsHere.filter((c) => c.method === method);
@@ -123,12 +143,20 @@ export function buildTables(m: MetricsFile, opts: TableOptions): Table[] {
         }));
         const notes: string[] = [];
         if (m.statistics) notes.push(`Intervals: ${m.statistics.ci} (terminal: ± half the interval).`);
-        if (m.statistics?.test) notes.push(`† better than ${m.statistics.baseline} at α = ${m.statistics.alpha} (${m.statistics.test}).`);
-        if (rows.some((r) => r.cells.some((c) => c.reported))) notes.push(`Paper values from ${m.statistics?.reported ?? 'the reported file'}: ✓ inside our CI, ✗ outside.`);
-        if (cellsHere.some((c) => c.status === 'incomplete')) notes.push('* incomplete: some units of this cell have not run yet (rerun the config to finish).');
-        if (cellsHere.some((c) => c.llm?.mock)) notes.push('Rows marked "offline mock" use the deterministic offline LLM: chance level by design, for pipeline checks only.');
+        if (m.statistics?.test)
+          notes.push(`† better than ${m.statistics.baseline} at α = ${m.statistics.alpha} (${m.statistics.test}).`);
+        if (rows.some((r) => r.cells.some((c) => c.reported)))
+          notes.push(`Paper values from ${m.statistics?.reported ?? 'the reported file'}: ✓ inside our CI, ✗ outside.`);
+        if (cellsHere.some((c) => c.status === 'incomplete'))
+          notes.push('* incomplete: some units of this cell have not run yet (rerun the config to finish).');
+        if (cellsHere.some((c) => c.llm?.mock))
+          notes.push(
+            'Rows marked "offline mock" use the deterministic offline LLM: chance level by design, for pipeline checks only.',
+          );
         for (const c of cellsHere.filter((x) => x.units.errors > 0)) {
-          const kinds = Object.entries(c.units.errorKinds).map(([k, n]) => `${n} ${k}`).join(', ');
+          const kinds = Object.entries(c.units.errorKinds)
+            .map(([k, n]) => `${n} ${k}`)
+            .join(', ');
           notes.push(`${c.method} / ${c.task}: ${c.units.errors} unit error(s) (${kinds}), excluded from the metric.`);
         }
         tables.push({

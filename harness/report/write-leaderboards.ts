@@ -12,17 +12,30 @@ import { buildTables } from './table-model.js';
 export type ReportFormat = 'txt' | 'md' | 'csv' | 'tex' | 'html';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['txt', 'md', 'csv', 'tex', 'html'];
 
-export async function renderFormat(m: MetricsFile, format: ReportFormat, opts: { decimals: number; color?: boolean; width?: number; manifest?: Manifest | null }): Promise<string> {
+export async function renderFormat(
+  m: MetricsFile,
+  format: ReportFormat,
+  opts: { decimals: number; color?: boolean; width?: number; manifest?: Manifest | null },
+): Promise<string> {
   const tables = () => buildTables(m, { decimals: opts.decimals });
   switch (format) {
     case 'txt':
-      return renderTxt(tables(), { color: opts.color ?? false, decimals: opts.decimals, ...(opts.width ? { width: opts.width } : {}) });
+      return renderTxt(tables(), {
+        color: opts.color ?? false,
+        decimals: opts.decimals,
+        ...(opts.width ? { width: opts.width } : {}),
+      });
     case 'md':
       return renderMd(tables(), opts.decimals);
     case 'csv':
       return renderCsv(m);
     case 'tex':
-      return renderTex(tables(), { decimals: opts.decimals, statistics: m.statistics ? `Intervals: ${m.statistics.ci}.${m.statistics.test ? ` $^\\dagger$: better than ${m.statistics.baseline} (${m.statistics.test}, $\\alpha = ${m.statistics.alpha}$).` : ''}` : undefined });
+      return renderTex(tables(), {
+        decimals: opts.decimals,
+        statistics: m.statistics
+          ? `Intervals: ${m.statistics.ci}.${m.statistics.test ? ` $^\\dagger$: better than ${m.statistics.baseline} (${m.statistics.test}, $\\alpha = ${m.statistics.alpha}$).` : ''}`
+          : undefined,
+      });
     case 'html':
       return renderHtml(m, { decimals: opts.decimals, manifest: opts.manifest ?? null });
   }
@@ -34,7 +47,12 @@ export function readManifestOf(dir: string): Manifest | null {
 }
 
 /** Writes leaderboard.<format> for each format; every one is rendered from metrics.json (and the manifest's run facts). */
-export async function writeLeaderboards(dir: string, m: MetricsFile, formats: readonly ReportFormat[], decimals: number): Promise<string[]> {
+export async function writeLeaderboards(
+  dir: string,
+  m: MetricsFile,
+  formats: readonly ReportFormat[],
+  decimals: number,
+): Promise<string[]> {
   const manifest = readManifestOf(dir);
   const out: string[] = [];
   for (const f of formats) {

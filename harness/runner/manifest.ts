@@ -19,11 +19,18 @@ export interface Manifest {
   readonly git: { readonly commit: string | null; readonly dirty: boolean | null };
   readonly node: string;
   readonly packages: Readonly<Record<string, string>>;
-  readonly datasets: Readonly<Record<string, { readonly name: string; readonly split: string; readonly checksums: Readonly<Record<string, string>> }>>;
+  readonly datasets: Readonly<
+    Record<
+      string,
+      { readonly name: string; readonly split: string; readonly checksums: Readonly<Record<string, string>> }
+    >
+  >;
   readonly prompts: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly tasks: Readonly<Record<string, { readonly version: number }>>;
   readonly seeds: readonly number[];
-  readonly llms: Readonly<Record<string, { readonly provider: string; readonly model: string; readonly mock: boolean }>>;
+  readonly llms: Readonly<
+    Record<string, { readonly provider: string; readonly model: string; readonly mock: boolean }>
+  >;
   /** Every choice marked (ours): the papers leave it open and this run made it. */
   readonly choices: readonly string[];
   readonly units?: { readonly computed: number; readonly skipped: number; readonly errors: number };
@@ -34,8 +41,16 @@ export interface Manifest {
 
 export function gitInfo(): Manifest['git'] {
   try {
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     return { commit, dirty: status.trim() !== '' };
   } catch {
     return { commit: null, dirty: null };
@@ -44,7 +59,10 @@ export function gitInfo(): Manifest['git'] {
 
 /** Installed versions of the project's direct dependencies. */
 export function packageVersions(): Record<string, string> {
-  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string; dependencies?: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+    version: string;
+    dependencies?: Record<string, string>;
+  };
   const out: Record<string, string> = { 'usersim-bench': pkg.version };
   for (const name of Object.keys(pkg.dependencies ?? {}).sort()) {
     const p = join(PROJECT_ROOT, 'node_modules', name, 'package.json');
@@ -63,7 +81,10 @@ export function readManifest(dir: string, name = 'manifest.json'): Manifest | nu
   }
 }
 
-export function baseManifest(cfg: LoadedConfig, command: string): Omit<Manifest, 'datasets' | 'prompts' | 'llms' | 'choices'> {
+export function baseManifest(
+  cfg: LoadedConfig,
+  command: string,
+): Omit<Manifest, 'datasets' | 'prompts' | 'llms' | 'choices'> {
   return {
     name: cfg.resolved.name,
     configHash: cfg.hash,

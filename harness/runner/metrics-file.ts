@@ -25,7 +25,12 @@ export interface CellMetric {
   /** Filled by the statistics layer: this method against the baseline on this metric. */
   readonly comparison?: CellComparison;
   /** The paper's number for this cell, when the config names a reported file. */
-  readonly reported?: { readonly value: number; readonly source: string; readonly insideCi: boolean | null; readonly difference: number };
+  readonly reported?: {
+    readonly value: number;
+    readonly source: string;
+    readonly insideCi: boolean | null;
+    readonly difference: number;
+  };
 }
 
 export interface CellComparison {
@@ -49,7 +54,13 @@ export interface Cell {
   readonly status: 'ok' | 'n/a' | 'incomplete';
   readonly reason?: string;
   readonly llm: { readonly provider: string; readonly model: string; readonly mock: boolean } | null;
-  readonly units: { readonly total: number; readonly done: number; readonly scored: number; readonly errors: number; readonly errorKinds: Partial<Record<UnitErrorKind, number>> };
+  readonly units: {
+    readonly total: number;
+    readonly done: number;
+    readonly scored: number;
+    readonly errors: number;
+    readonly errorKinds: Partial<Record<UnitErrorKind, number>>;
+  };
   readonly usage: CellUsage;
   readonly metrics: Readonly<Record<string, CellMetric>>;
   /** Histograms a task keeps for the report (rating: true and predicted ratings, rounded). */
@@ -67,7 +78,12 @@ export interface CellUsage {
   readonly cachedInput: number;
   readonly output: number;
   readonly costUsd: number;
-  readonly perUnit: { readonly calls: number; readonly input: number; readonly output: number; readonly costUsd: number };
+  readonly perUnit: {
+    readonly calls: number;
+    readonly input: number;
+    readonly output: number;
+    readonly costUsd: number;
+  };
   readonly perCallCostUsd: number;
 }
 
@@ -76,14 +92,23 @@ export interface MetricsFile {
   readonly name: string;
   readonly configHash: string;
   /** Columns per task, in config order. */
-  readonly columns: ReadonlyArray<{ readonly task: string; readonly metrics: ReadonlyArray<Pick<MetricSpec, 'key' | 'label' | 'direction' | 'group'>> }>;
+  readonly columns: ReadonlyArray<{
+    readonly task: string;
+    readonly metrics: ReadonlyArray<Pick<MetricSpec, 'key' | 'label' | 'direction' | 'group'>>;
+  }>;
   readonly datasets: readonly string[];
   readonly methods: readonly string[];
   readonly seeds: readonly number[];
   readonly cells: readonly Cell[];
   readonly usage: CellUsage;
   /** How the intervals and tests were made (filled by the statistics layer). */
-  readonly statistics?: { readonly ci: string; readonly test: string | null; readonly baseline: string | null; readonly alpha: number; readonly reported: string | null };
+  readonly statistics?: {
+    readonly ci: string;
+    readonly test: string | null;
+    readonly baseline: string | null;
+    readonly alpha: number;
+    readonly reported: string | null;
+  };
 }
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -156,13 +181,25 @@ export function cellUsage(t: UsageTotals, units: number): CellUsage {
     cachedInput: t.cachedInput,
     output: t.output,
     costUsd: t.costUsd,
-    perUnit: { calls: per(t.calls, units), input: per(t.input, units), output: per(t.output, units), costUsd: per(t.costUsd, units) },
+    perUnit: {
+      calls: per(t.calls, units),
+      input: per(t.input, units),
+      output: per(t.output, units),
+      costUsd: per(t.costUsd, units),
+    },
     perCallCostUsd: per(t.costUsd, t.calls),
   };
 }
 
 export function naCell(base: Omit<Cell, 'status' | 'units' | 'usage' | 'metrics'>, reason: string): Cell {
-  return { ...base, status: 'n/a', reason, units: { total: 0, done: 0, scored: 0, errors: 0, errorKinds: {} }, usage: cellUsage(emptyTotals(), 0), metrics: {} };
+  return {
+    ...base,
+    status: 'n/a',
+    reason,
+    units: { total: 0, done: 0, scored: 0, errors: 0, errorKinds: {} },
+    usage: cellUsage(emptyTotals(), 0),
+    metrics: {},
+  };
 }
 
 /** Stable text: two runs with the same predictions write the same bytes. */

@@ -2,7 +2,12 @@
  * Runs `work` over `items` with at most `limit` in flight. Stops starting new
  * items once `signal` aborts and resolves when the in-flight ones settle.
  */
-export async function runPool<T>(items: readonly T[], limit: number, signal: AbortSignal, work: (item: T) => Promise<void>): Promise<void> {
+export async function runPool<T>(
+  items: readonly T[],
+  limit: number,
+  signal: AbortSignal,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failure: unknown = null;
   const worker = async () => {

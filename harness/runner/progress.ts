@@ -18,7 +18,8 @@ export class Progress {
     this.bar = enabled
       ? new cliProgress.SingleBar(
           {
-            format: ' {bar} {value}/{total} units | {rate}/s | ETA {eta_formatted} | {calls} calls ({hits} cached) | {tokens} tok | ${cost}',
+            format:
+              ' {bar} {value}/{total} units | {rate}/s | ETA {eta_formatted} | {calls} calls ({hits} cached) | {tokens} tok | ${cost}',
             barCompleteChar: '█',
             barIncompleteChar: '░',
             hideCursor: true,

@@ -27,7 +27,16 @@ import { PredictionStore } from './prediction-store.js';
 import { Progress } from './progress.js';
 import { runPool } from './pool.js';
 import { RunError } from './run-error.js';
-import { checkShardManifests, inShard, removeShardFiles, shardFilesOf, shardManifestName, shardPath, shardTag, type Shard } from './shard.js';
+import {
+  checkShardManifests,
+  inShard,
+  removeShardFiles,
+  shardFilesOf,
+  shardManifestName,
+  shardPath,
+  shardTag,
+  type Shard,
+} from './shard.js';
 
 export interface RunOptions {
   readonly fresh?: boolean;
@@ -107,13 +116,20 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
 
   const cacheCfg = cfg.resolved.cache;
   // A judge's answers are cached like a method's, even when no method calls an LLM.
-  const usesLlm = cfg.methods.some((m) => m.llm !== null) || (cfg.judge !== null && cfg.tasks.some((t) => t.task.needsJudge));
+  const usesLlm =
+    cfg.methods.some((m) => m.llm !== null) || (cfg.judge !== null && cfg.tasks.some((t) => t.task.needsJudge));
   const cachePath = resolve(opts.cwd ?? process.cwd(), cacheCfg.path);
-  if (opts.cacheOnly && cacheCfg.mode === 'off') throw new RunError('--cache-only needs the LLM cache: remove cache.mode: off from the config');
+  if (opts.cacheOnly && cacheCfg.mode === 'off')
+    throw new RunError('--cache-only needs the LLM cache: remove cache.mode: off from the config');
   if (opts.cacheOnly && usesLlm && !existsSync(cachePath)) {
-    throw new RunError(`--cache-only: the LLM cache ${cachePath} does not exist; put the cache file you were sent there (or set cache.path)`);
+    throw new RunError(
+      `--cache-only: the LLM cache ${cachePath} does not exist; put the cache file you were sent there (or set cache.path)`,
+    );
   }
-  const cache = usesLlm && cacheCfg.mode !== 'off' ? new LlmCache(cachePath, cacheCfg.mode === 'read-only' || opts.cacheOnly === true) : null;
+  const cache =
+    usesLlm && cacheCfg.mode !== 'off'
+      ? new LlmCache(cachePath, cacheCfg.mode === 'read-only' || opts.cacheOnly === true)
+      : null;
   const prices = loadPriceTable(cfg.resolved.prices);
   const ledger = new BatchLedger(dir);
   // Fit artifacts live beside the LLM cache: both are what a rerun reuses.
@@ -128,7 +144,11 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
     const key = hashJson({ plugin: use.plugin.name, options: publicOptions(use.plugin.options, own), runtime });
     let door = doors.get(key);
     if (!door) {
-      const provider = await use.plugin.create(own as never, { seed: cfg.seeds[0] as number, configDir: use.baseDir, log });
+      const provider = await use.plugin.create(own as never, {
+        seed: cfg.seeds[0] as number,
+        configDir: use.baseDir,
+        log,
+      });
       door = new LlmDoor(provider, {
         runtime,
         // A mock is deterministic and free: caching it would only fill the disk.
@@ -155,11 +175,14 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   const readTemplates = (owner: string, urls: Readonly<Record<string, URL>> | undefined): Record<string, string> => {
     const texts: Record<string, string> = {};
     for (const [name, url] of Object.entries(urls ?? {})) texts[name] = readFileSync(url, 'utf8');
-    if (Object.keys(texts).length > 0) prompts[owner] = Object.fromEntries(Object.entries(texts).map(([k, t]) => [k, sha256(t)]));
+    if (Object.keys(texts).length > 0)
+      prompts[owner] = Object.fromEntries(Object.entries(texts).map(([k, t]) => [k, sha256(t)]));
     return texts;
   };
   const promptText = new Map(cfg.methods.map((m) => [m.id, readTemplates(m.id, m.plugin.prompts)]));
-  const taskPrompts = new Map(cfg.tasks.map((t) => [t.task.name, readTemplates(`task:${t.task.name}`, t.task.prompts)]));
+  const taskPrompts = new Map(
+    cfg.tasks.map((t) => [t.task.name, readTemplates(`task:${t.task.name}`, t.task.prompts)]),
+  );
 
   // Datasets and units, once per seed: units are shared by every method (paired).
   const datasetsInfo: Manifest['datasets'] = {};
@@ -169,7 +192,12 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   for (const seed of cfg.seeds) {
     for (const d of cfg.datasets) {
       log.info(`loading dataset ${d.id}${cfg.seeds.length > 1 ? ` (seed ${seed})` : ''}`);
-      const loadedDataset: Dataset = await d.plugin.load(d.options as never, { seed, rng: Rng.derive(seed, 'dataset', d.id), configDir: d.baseDir, log });
+      const loadedDataset: Dataset = await d.plugin.load(d.options as never, {
+        seed,
+        rng: Rng.derive(seed, 'dataset', d.id),
+        configDir: d.baseDir,
+        log,
+      });
       (datasetsInfo as Record<string, Manifest['datasets'][string]>)[d.id] = {
         name: loadedDataset.name,
         split: loadedDataset.kind === 'ratings' ? loadedDataset.split.name : 'sessions',
@@ -192,7 +220,17 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
               : null;
           const file = cfg.seeds.length > 1 ? `${m.id}.seed${seed}.jsonl` : `${m.id}.jsonl`;
           const merged = join(dir, 'predictions', d.id, t.task.name, file);
-          planned.push({ seed, datasetId: d.id, dataset: loadedDataset, method: m, task: t.task, taskOptions: t.options, units: naReason ? null : units, naReason, path: shard ? shardPath(merged, shard) : merged });
+          planned.push({
+            seed,
+            datasetId: d.id,
+            dataset: loadedDataset,
+            method: m,
+            task: t.task,
+            taskOptions: t.options,
+            units: naReason ? null : units,
+            naReason,
+            path: shard ? shardPath(merged, shard) : merged,
+          });
         }
       }
     }
@@ -202,12 +240,24 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   const llmsInfo: Record<string, { provider: string; model: string; mock: boolean }> = {};
   for (const m of cfg.methods) {
     const door = await doorOf(m.llm);
-    if (door) llmsInfo[m.id] = { provider: door.provider.provider, model: door.provider.model, mock: door.provider.mock };
+    if (door)
+      llmsInfo[m.id] = { provider: door.provider.provider, model: door.provider.model, mock: door.provider.mock };
   }
   const judgeDoor = cfg.tasks.some((t) => t.task.needsJudge) ? await doorOf(cfg.judge) : null;
-  if (judgeDoor) llmsInfo['(judge)'] = { provider: judgeDoor.provider.provider, model: judgeDoor.provider.model, mock: judgeDoor.provider.mock };
+  if (judgeDoor)
+    llmsInfo['(judge)'] = {
+      provider: judgeDoor.provider.provider,
+      model: judgeDoor.provider.model,
+      mock: judgeDoor.provider.mock,
+    };
 
-  const manifest: Manifest = { ...manifestBase, datasets: datasetsInfo, prompts, llms: llmsInfo, choices: [...choices].sort() };
+  const manifest: Manifest = {
+    ...manifestBase,
+    datasets: datasetsInfo,
+    prompts,
+    llms: llmsInfo,
+    choices: [...choices].sort(),
+  };
   writeJson(join(dir, manifestName), manifest);
 
   // Which units are still to do.
@@ -218,7 +268,8 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   for (const cell of planned) {
     if (!cell.units) continue;
     const store = new PredictionStore(cell.path);
-    if (store.repaired.torn > 0) log.warn(`${cell.path}: cut off a torn last line (a unit interrupted mid-write); it will run again`);
+    if (store.repaired.torn > 0)
+      log.warn(`${cell.path}: cut off a torn last line (a unit interrupted mid-write); it will run again`);
     if (!shard) {
       const merged = mergeShards(store, cell.path, new Set(cell.units.map((u) => u.key)));
       if (merged > 0) {
@@ -237,7 +288,8 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
     pendingTotal += pending.length;
     pendingOf.set(cell, pending);
   }
-  if (skipped > 0) log.info(`resuming: ${skipped} unit${skipped === 1 ? '' : 's'} already done, ${pendingTotal} to run`);
+  if (skipped > 0)
+    log.info(`resuming: ${skipped} unit${skipped === 1 ? '' : 's'} already done, ${pendingTotal} to run`);
 
   const llmTotals = (): UsageTotals => {
     const t = emptyTotals();
@@ -261,7 +313,17 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
       const simKey = `${cell.seed}|${cell.datasetId}|${cell.method.id}`;
       let simP = simulators.get(simKey);
       if (!simP) {
-        simP = createSimulator(cell, dataset, door, promptText.get(cell.method.id) ?? {}, cfg, log, signal, artifacts, dir);
+        simP = createSimulator(
+          cell,
+          dataset,
+          door,
+          promptText.get(cell.method.id) ?? {},
+          cfg,
+          log,
+          signal,
+          artifacts,
+          dir,
+        );
         simulators.set(simKey, simP);
       }
       const sim = await simP;
@@ -284,8 +346,24 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
           const judge = judgeDoor && cell.task.needsJudge ? judgeDoor.meter(usage, signal, { online: true }) : null;
           let line: PredictionLine;
           try {
-            const answer = await invoke(cell.task, sim, unit, { rng: Rng.derive(cell.seed, 'unit', id), llm, signal, judge, prompts: taskPrompts.get(cell.task.name) ?? {} });
-            line = { id, unit: unit.key, user: unit.user, items: unit.items, gold: unit.gold, answer, scores: cell.task.score(unit, answer), error: null, usage };
+            const answer = await invoke(cell.task, sim, unit, {
+              rng: Rng.derive(cell.seed, 'unit', id),
+              llm,
+              signal,
+              judge,
+              prompts: taskPrompts.get(cell.task.name) ?? {},
+            });
+            line = {
+              id,
+              unit: unit.key,
+              user: unit.user,
+              items: unit.items,
+              gold: unit.gold,
+              answer,
+              scores: cell.task.score(unit, answer),
+              error: null,
+              usage,
+            };
           } catch (e) {
             if (signal.aborted) return;
             if (e instanceof BatchPending) {
@@ -294,7 +372,17 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
             }
             const kind = e instanceof UnitError ? e.kind : 'method';
             const message = e instanceof UnitError ? e.message : `${(e as Error).name}: ${(e as Error).message}`;
-            line = { id, unit: unit.key, user: unit.user, items: unit.items, gold: unit.gold, answer: null, scores: null, error: { kind, message }, usage };
+            line = {
+              id,
+              unit: unit.key,
+              user: unit.user,
+              items: unit.items,
+              gold: unit.gold,
+              answer: null,
+              scores: null,
+              error: { kind, message },
+              usage,
+            };
             unitErrors++;
           }
           if (signal.aborted && line.error) return;
@@ -305,11 +393,15 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
           progress.tick();
         });
         if (deferred.length === 0 || signal.aborted || !door) break;
-        log.info(`${cell.method.id} / ${cell.task.name}: ${deferred.length} unit(s) wait for batch answers (stage ${round})`);
-        const failures = await settleBatches(door, doorIds.get(door) as string, ledger, log, signal).catch((e: unknown) => {
-          if (signal.aborted) return new Map<string, string>();
-          throw e;
-        });
+        log.info(
+          `${cell.method.id} / ${cell.task.name}: ${deferred.length} unit(s) wait for batch answers (stage ${round})`,
+        );
+        const failures = await settleBatches(door, doorIds.get(door) as string, ledger, log, signal).catch(
+          (e: unknown) => {
+            if (signal.aborted) return new Map<string, string>();
+            throw e;
+          },
+        );
         for (const [k, m] of failures) door.batchFailures.set(k, m);
         toRun = deferred;
       }
@@ -331,7 +423,12 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
     ...(stopReason ? { stopReason } : {}),
     finishedAt: new Date().toISOString(),
     units: { computed, skipped, errors: unitErrors },
-    llmUsage: { ...llmTotals(), spentUsd: [...doors.values()].reduce((s, d) => s + d.spent.costUsd, 0), cache: cache ? cachePath : null, cacheOnly: opts.cacheOnly === true },
+    llmUsage: {
+      ...llmTotals(),
+      spentUsd: [...doors.values()].reduce((s, d) => s + d.spent.costUsd, 0),
+      cache: cache ? cachePath : null,
+      cacheOnly: opts.cacheOnly === true,
+    },
   };
   writeJson(join(dir, manifestName), finished);
   if (interrupted) return { dir, metrics: null, computed, skipped, unitErrors, interrupted, stopReason };
@@ -380,14 +477,25 @@ function mergeShards(store: PredictionStore, path: string, keys: ReadonlySet<str
  * opera-consistency's shop ranking); seeded per recommender and dataset. A
  * sessions dataset is seen as implicit feedback on its products.
  */
-async function taskEnvOf(cfg: LoadedConfig, dataset: Dataset, seed: number, datasetId: string, log: Logger): Promise<TaskEnv> {
+async function taskEnvOf(
+  cfg: LoadedConfig,
+  dataset: Dataset,
+  seed: number,
+  datasetId: string,
+  log: Logger,
+): Promise<TaskEnv> {
   const wanted = cfg.tasks.some((t) => t.task.needsRecommenders || typeof t.options['recommender'] === 'string');
   if (!wanted || cfg.recommenders.length === 0) return { recommenders: [] };
   const train = dataset.kind === 'ratings' ? trainDataOf(dataset) : shopTrainData(dataset);
   const recommenders = [];
   for (const r of cfg.recommenders) {
     log.info(`fitting recommender ${r.id} on ${datasetId}`);
-    const recommendation = await r.plugin.fit(train, r.options as never, { seed, configDir: r.baseDir, log, rng: Rng.derive(seed, 'recommender', r.id, datasetId) });
+    const recommendation = await r.plugin.fit(train, r.options as never, {
+      seed,
+      configDir: r.baseDir,
+      log,
+      rng: Rng.derive(seed, 'recommender', r.id, datasetId),
+    });
     recommenders.push({ id: r.id, recommendation });
   }
   return { recommenders };
@@ -403,7 +511,11 @@ function recordCacheKeys(dir: string, doors: Iterable<LlmDoor>, shard: Shard | u
   const read = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8').split('\n').filter(Boolean) : []);
   const keys = new Set<string>(read(path));
   const before = keys.size;
-  if (!shard && existsSync(dir)) for (const f of readdirSync(dir).filter((x) => /^cache-keys\.shard-\d+-of-\d+\.txt$/.test(x)).sort()) for (const k of read(join(dir, f))) keys.add(k);
+  if (!shard && existsSync(dir))
+    for (const f of readdirSync(dir)
+      .filter((x) => /^cache-keys\.shard-\d+-of-\d+\.txt$/.test(x))
+      .sort())
+      for (const k of read(join(dir, f))) keys.add(k);
   for (const d of doors) for (const k of d.usedKeys) keys.add(k);
   if (keys.size === before && existsSync(path)) return;
   if (keys.size > 0) writeText(path, [...keys].sort().join('\n') + '\n');
@@ -425,7 +537,14 @@ function addUsageTotals(into: UsageTotals, from: UsageTotals): void {
 }
 
 function unitId(cell: PlannedCell, dataset: Dataset, unit: TaskUnit): string {
-  return hashJson({ task: cell.task.name, dataset: cell.datasetId, split: dataset.kind === 'ratings' ? dataset.split.name : 'sessions', method: cell.method.id, seed: cell.seed, unit: unit.key }).slice(0, 20);
+  return hashJson({
+    task: cell.task.name,
+    dataset: cell.datasetId,
+    split: dataset.kind === 'ratings' ? dataset.split.name : 'sessions',
+    method: cell.method.id,
+    seed: cell.seed,
+    unit: unit.key,
+  }).slice(0, 20);
 }
 
 async function createSimulator(
@@ -456,7 +575,10 @@ async function createSimulator(
     };
     if (dataset.kind === 'ratings') await sim.fit?.(trainDataOf(dataset), fitCtx);
     else await sim.fitSessions?.(sessionsTrainOf(dataset), fitCtx);
-    if (fitUsage.calls > 0) log.info(`fit ${cell.method.id} on ${cell.datasetId}: ${fitUsage.calls} LLM calls (${fitUsage.cacheHits} cached)`);
+    if (fitUsage.calls > 0)
+      log.info(
+        `fit ${cell.method.id} on ${cell.datasetId}: ${fitUsage.calls} LLM calls (${fitUsage.cacheHits} cached)`,
+      );
   }
   return sim;
 }
@@ -471,7 +593,13 @@ function buildMetrics(
   const usage = emptyTotals();
   let units = 0;
   for (const p of planned) {
-    const base = { dataset: p.datasetId, task: p.task.name, method: p.method.id, seed: p.seed, llm: llms[p.method.id] ?? null };
+    const base = {
+      dataset: p.datasetId,
+      task: p.task.name,
+      method: p.method.id,
+      seed: p.seed,
+      llm: llms[p.method.id] ?? null,
+    };
     if (!p.units) {
       cells.push(naCell(base, p.naReason ?? 'not applicable'));
       continue;
@@ -486,7 +614,12 @@ function buildMetrics(
     formatVersion: 1,
     name: cfg.resolved.name,
     configHash: cfg.hash,
-    columns: cfg.tasks.map((t) => ({ task: t.task.name, metrics: t.task.metrics(t.options as never).map((m) => ({ key: m.key, label: m.label, direction: m.direction, ...(m.group ? { group: m.group } : {}) })) })),
+    columns: cfg.tasks.map((t) => ({
+      task: t.task.name,
+      metrics: t.task
+        .metrics(t.options as never)
+        .map((m) => ({ key: m.key, label: m.label, direction: m.direction, ...(m.group ? { group: m.group } : {}) })),
+    })),
     datasets: cfg.datasets.map((d) => d.id),
     methods: cfg.methods.map((m) => m.id),
     seeds: cfg.seeds,

@@ -9,7 +9,13 @@ import type { BatchLedger } from './batch-ledger.js';
  * ends, and puts the answers into the cache. Returns the keys whose batch item
  * failed (their units are recorded as errors, not queued forever).
  */
-export async function settleBatches(door: LlmDoor, doorId: string, ledger: BatchLedger, log: Logger, signal: AbortSignal): Promise<Map<string, string>> {
+export async function settleBatches(
+  door: LlmDoor,
+  doorId: string,
+  ledger: BatchLedger,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<Map<string, string>> {
   const api = door.provider.batch;
   const failures = new Map<string, string>();
   if (!api) return failures;
@@ -19,14 +25,24 @@ export async function settleBatches(door: LlmDoor, doorId: string, ledger: Batch
   const fresh = queued.filter((q) => !covered.has(q.customId));
   if (fresh.length > 0) {
     const id = await api.submit(fresh, signal);
-    ledger.add({ id, door: doorId, provider: door.provider.provider, model: door.provider.model, keys: fresh.map((q) => q.customId), status: 'submitted', submittedAt: new Date().toISOString() });
+    ledger.add({
+      id,
+      door: doorId,
+      provider: door.provider.provider,
+      model: door.provider.model,
+      keys: fresh.map((q) => q.customId),
+      status: 'submitted',
+      submittedAt: new Date().toISOString(),
+    });
     log.info(`batch ${id}: submitted ${fresh.length} request(s) to ${door.provider.provider}`);
   }
   for (const rec of ledger.outstanding(doorId)) {
     for (;;) {
       const r = await api.poll(rec.id, signal);
       if (r.status === 'pending') {
-        log.info(`batch ${rec.id}: ${r.detail}; next check in ${Math.round(door.runtimePollMs / 1000)} s (Ctrl-C is safe: the next run resumes this batch)`);
+        log.info(
+          `batch ${rec.id}: ${r.detail}; next check in ${Math.round(door.runtimePollMs / 1000)} s (Ctrl-C is safe: the next run resumes this batch)`,
+        );
         await sleep(door.runtimePollMs, signal);
         continue;
       }
@@ -43,7 +59,9 @@ export async function settleBatches(door: LlmDoor, doorId: string, ledger: Batch
           } else failures.set(item.customId, `batch ${rec.id} item failed: ${item.error ?? 'no result'}`);
         }
         rec.status = 'ingested';
-        log.info(`batch ${rec.id}: ${ok} answer(s) stored in the cache${r.results.length > ok ? `, ${r.results.length - ok} failed` : ''}`);
+        log.info(
+          `batch ${rec.id}: ${ok} answer(s) stored in the cache${r.results.length > ok ? `, ${r.results.length - ok} failed` : ''}`,
+        );
       }
       rec.finishedAt = new Date().toISOString();
       ledger.save();

@@ -13,7 +13,8 @@ export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = m ? Number(m[1]) : Number.NaN;
   const count = m ? Number(m[2]) : Number.NaN;
-  if (!m || count < 1 || index < 1 || index > count) throw new RangeError(`--shard needs i/n with 1 ≤ i ≤ n, e.g. --shard 2/4; got "${text}"`);
+  if (!m || count < 1 || index < 1 || index > count)
+    throw new RangeError(`--shard needs i/n with 1 ≤ i ≤ n, e.g. --shard 2/4; got "${text}"`);
   return { index, count };
 }
 
@@ -48,12 +49,16 @@ export const shardManifestName = (s: Shard) => `manifest.${shardTag(s)}.json`;
  */
 export function checkShardManifests(dir: string, configHash: string): void {
   if (!existsSync(dir)) return;
-  for (const f of readdirSync(dir).filter((x) => /^manifest\.shard-\d+-of-\d+\.json$/.test(x)).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((x) => /^manifest\.shard-\d+-of-\d+\.json$/.test(x))
+    .sort()) {
     let hash: unknown;
     try {
       hash = (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { configHash?: unknown }).configHash;
     } catch {
-      throw new RunError(`${join(dir, f)} is not readable JSON: copy that shard's manifest again, or delete it and its predictions to rerun the shard's units here`);
+      throw new RunError(
+        `${join(dir, f)} is not readable JSON: copy that shard's manifest again, or delete it and its predictions to rerun the shard's units here`,
+      );
     }
     if (hash !== configHash) {
       throw new RunError(

@@ -20,7 +20,13 @@ export function unitInputsOf(dataset: Dataset, env: TaskEnv = { recommenders: []
     return {
       invoke(task, sim, unit, ctx) {
         if (task.data === 'sessions') throw new Error(`${task.name} reads sessions, but ${dataset.name} holds ratings`);
-        return task.run(sim, views.view(unit.user), unit.items.map((i) => items.get(i) as Item), { ...ctx, env }, unit);
+        return task.run(
+          sim,
+          views.view(unit.user),
+          unit.items.map((i) => items.get(i) as Item),
+          { ...ctx, env },
+          unit,
+        );
       },
     };
   }
@@ -39,7 +45,14 @@ export function unitInputsOf(dataset: Dataset, env: TaskEnv = { recommenders: []
 }
 
 /** The task's units on this dataset, or null when the task reads the other kind of dataset. */
-export function unitsFor(task: AnyTask, dataset: Dataset, options: Record<string, unknown>, rng: Parameters<AnyTask['buildUnits']>[2], env: TaskEnv = { recommenders: [] }): TaskUnit[] | null {
-  if (task.data === 'sessions') return dataset.kind === 'sessions' ? task.buildUnits(dataset, options as never, rng) : null;
+export function unitsFor(
+  task: AnyTask,
+  dataset: Dataset,
+  options: Record<string, unknown>,
+  rng: Parameters<AnyTask['buildUnits']>[2],
+  env: TaskEnv = { recommenders: [] },
+): TaskUnit[] | null {
+  if (task.data === 'sessions')
+    return dataset.kind === 'sessions' ? task.buildUnits(dataset, options as never, rng) : null;
   return dataset.kind === 'ratings' ? task.buildUnits(dataset, options as never, rng, env) : null;
 }

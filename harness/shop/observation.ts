@@ -87,7 +87,8 @@ export function observationFromHtml(html: string, opts: ObservationOptions = {})
         text += ' ';
         const p = currentProduct();
         if (p) {
-          if (!p.title && (frame.classes.includes('product-name') || frame.classes.includes('product-title'))) p.title = own;
+          if (!p.title && (frame.classes.includes('product-name') || frame.classes.includes('product-title')))
+            p.title = own;
           if (!p.price && frame.classes.includes('product-price')) p.price = own;
           if (!p.rating && frame.classes.includes('product-rating')) p.rating = own;
           if (frame.classes.includes('product-option') && own) p.options.push(own);
@@ -96,9 +97,25 @@ export function observationFromHtml(html: string, opts: ObservationOptions = {})
         const parent = stack[stack.length - 1];
         if (frame.name) {
           if (/search_input$/.test(frame.name) && frame.attrs['value']) search = frame.attrs['value'];
-          if (ACTIONABLE.has(frame.tag) || !frame.namedInside || frame.attrs['clickable'] !== undefined || frame.attrs['data-clickable'] !== undefined) {
-            const label = own || frame.attrs['value'] || frame.attrs['placeholder'] || frame.attrs['aria-label'] || frame.attrs['title'] || frame.attrs['alt'] || '';
-            elements.push({ id: frame.name, tag: frame.tag, label: label.length > 80 ? `${label.slice(0, 79)}…` : label });
+          if (
+            ACTIONABLE.has(frame.tag) ||
+            !frame.namedInside ||
+            frame.attrs['clickable'] !== undefined ||
+            frame.attrs['data-clickable'] !== undefined
+          ) {
+            const label =
+              own ||
+              frame.attrs['value'] ||
+              frame.attrs['placeholder'] ||
+              frame.attrs['aria-label'] ||
+              frame.attrs['title'] ||
+              frame.attrs['alt'] ||
+              '';
+            elements.push({
+              id: frame.name,
+              tag: frame.tag,
+              label: label.length > 80 ? `${label.slice(0, 79)}…` : label,
+            });
           }
         }
         if (parent && (frame.name || frame.namedInside)) parent.namedInside = true;
@@ -108,14 +125,28 @@ export function observationFromHtml(html: string, opts: ObservationOptions = {})
   );
   parser.write(html);
   parser.end();
-  return render(collapse(title), opts.url ?? null, search, products, elements, opts.maxChars ?? DEFAULT_OBSERVATION_CHARS);
+  return render(
+    collapse(title),
+    opts.url ?? null,
+    search,
+    products,
+    elements,
+    opts.maxChars ?? DEFAULT_OBSERVATION_CHARS,
+  );
 }
 
 function collapse(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
-function render(title: string, url: string | null, search: string, products: Product[], elements: Element[], maxChars: number): string {
+function render(
+  title: string,
+  url: string | null,
+  search: string,
+  products: Product[],
+  elements: Element[],
+  maxChars: number,
+): string {
   const head: string[] = [];
   head.push(`Page: ${title || '(no title)'}`);
   if (url) head.push(`URL: ${url}`);
@@ -123,7 +154,12 @@ function render(title: string, url: string | null, search: string, products: Pro
   if (products.length > 0) {
     head.push(`Products (${products.length}):`);
     products.forEach((p, k) => {
-      const bits = [p.title || '(untitled)', p.price, p.rating, p.options.length > 0 ? `options: ${p.options.join(' / ')}` : ''].filter((b) => b !== '');
+      const bits = [
+        p.title || '(untitled)',
+        p.price,
+        p.rating,
+        p.options.length > 0 ? `options: ${p.options.join(' / ')}` : '',
+      ].filter((b) => b !== '');
       head.push(`  ${k + 1}. ${bits.join(' — ')}${p.id ? ` [${p.id}]` : ''}`);
     });
   }

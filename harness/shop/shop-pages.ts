@@ -27,7 +27,11 @@ export type Effect =
   | { readonly to: 'checkout' }
   | { readonly to: 'ordered' }
   | { readonly to: 'typed' }
-  | { readonly to: 'stay'; readonly change: 'filter' | 'page' | 'option' | 'review' | 'quantity' | 'select' | 'add' | 'delete' | 'store'; readonly value?: string };
+  | {
+      readonly to: 'stay';
+      readonly change: 'filter' | 'page' | 'option' | 'review' | 'quantity' | 'select' | 'add' | 'delete' | 'store';
+      readonly value?: string;
+    };
 
 export interface Page {
   readonly kind: PageKind;
@@ -69,7 +73,12 @@ export function renderPage(s: PageState): Page {
     `<div name="nav_bar"><div>${input('nav_bar.search_input', s.typed)}${el('button', 'nav_bar.search_button', 'Go', s.typed ? click('search', { to: 'search', query: s.typed }) : null)}</div>` +
     el('a', 'nav_bar.account_and_list_button', 'Account & Lists', click('nav_bar', { to: 'stay', change: 'store' })) +
     el('a', 'nav_bar.order_button', 'Returns & Orders', click('nav_bar', { to: 'stay', change: 'store' })) +
-    el('a', 'nav_bar.cart_button', `Cart ${s.cart.reduce((n, c) => n + c.quantity, 0)}`, click('nav_bar', { to: 'cart' })) +
+    el(
+      'a',
+      'nav_bar.cart_button',
+      `Cart ${s.cart.reduce((n, c) => n + c.quantity, 0)}`,
+      click('nav_bar', { to: 'cart' }),
+    ) +
     (s.suggestions.length > 0
       ? `<div name="nav_bar.suggested_terms">${s.suggestions.map((q) => el('div', `nav_bar.suggested_terms.${slugOf(q)}`, q, click('suggested_term', { to: 'search', query: q }))).join('')}</div>`
       : '') +
@@ -85,24 +94,56 @@ export function renderPage(s: PageState): Page {
   if (s.kind === 'search') {
     title = `Amazon.com : ${s.query}`;
     url = `https://www.amazon.com/s?k=${encodeURIComponent(s.query).replace(/%20/g, '+')}${s.page > 1 ? `&page=${s.page}` : ''}`;
-    const filters = s.brands.map((b) => el('li', `refinements.brands.${slugOf(b)}`, b, click('filter', { to: 'stay', change: 'filter', value: b }))).join('');
-    const prices = ['Up to $25', '$25 to $50', '$50 to $100', '$100 & above'].map((p) => el('li', `refinements.price.${slugOf(p)}`, p, click('filter', { to: 'stay', change: 'filter', value: p }))).join('');
+    const filters = s.brands
+      .map((b) =>
+        el('li', `refinements.brands.${slugOf(b)}`, b, click('filter', { to: 'stay', change: 'filter', value: b })),
+      )
+      .join('');
+    const prices = ['Up to $25', '$25 to $50', '$50 to $100', '$100 & above']
+      .map((p) =>
+        el('li', `refinements.price.${slugOf(p)}`, p, click('filter', { to: 'stay', change: 'filter', value: p })),
+      )
+      .join('');
     const results = s.results
       .map((p) => {
         const id = `search_results.${p.slug}`;
         return (
           `<div class="search-result" name="${esc(id)}">` +
-          el('a', `${id}.product_name`, p.title, click('product_link', { to: 'product', product: p }), ' class="product-name"') +
+          el(
+            'a',
+            `${id}.product_name`,
+            p.title,
+            click('product_link', { to: 'product', product: p }),
+            ' class="product-name"',
+          ) +
           el('div', `${id}.product_image`, 'Product Image', click('product_link', { to: 'product', product: p })) +
           `<div class="product-review"><span class="product-rating">${esc(p.rating)}</span>` +
-          el('span', `${id}.product_rating_count`, `${p.reviews} reviews`, click('review', { to: 'product', product: p }), ' class="product-rating-count"') +
+          el(
+            'span',
+            `${id}.product_rating_count`,
+            `${p.reviews} reviews`,
+            click('review', { to: 'product', product: p }),
+            ' class="product-rating-count"',
+          ) +
           `</div><div class="product-price"><span>${esc(p.price)}</span></div><div class="product-delivery">FREE delivery Fri, Jun 6</div>` +
-          el('button', `${id}.add_to_cart`, 'Add to cart', click('purchase', { to: 'stay', change: 'add', value: p.asin })) +
+          el(
+            'button',
+            `${id}.add_to_cart`,
+            'Add to cart',
+            click('purchase', { to: 'stay', change: 'add', value: p.asin }),
+          ) +
           '</div><split-marker></split-marker>'
         );
       })
       .join('');
-    const pagination = `<div name="pagination">${[1, 2, 3].filter((n) => n !== s.page).map((n) => el('a', `pagination.${n}`, String(n), click('page_related', { to: 'stay', change: 'page', value: String(n) }))).join('')}${el('a', 'pagination.next', 'Next', click('page_related', { to: 'stay', change: 'page', value: String(s.page + 1) }))}</div>`;
+    const pagination = `<div name="pagination">${[1, 2, 3]
+      .filter((n) => n !== s.page)
+      .map((n) =>
+        el('a', `pagination.${n}`, String(n), click('page_related', { to: 'stay', change: 'page', value: String(n) })),
+      )
+      .join(
+        '',
+      )}${el('a', 'pagination.next', 'Next', click('page_related', { to: 'stay', change: 'page', value: String(s.page + 1) }))}</div>`;
     body = `<div name="refinements"><span class="refinement-title">Brands</span><ul>${filters}</ul><span class="refinement-title">Price</span><ul>${prices}</ul></div><div name="search_results">${results}</div>${pagination}`;
   } else if (s.kind === 'product' && s.product) {
     const p = s.product;
@@ -112,7 +153,15 @@ export function renderPage(s: PageState): Page {
       .map(([dim, values]) => {
         const d = slugOf(dim);
         const buttons = values
-          .map((v) => el('li', `product_options.${d}.button_list.${slugOf(v)}`, v, click('product_option', { to: 'stay', change: 'option', value: `${dim}=${v}` }), s.chosen[dim] === v ? ' class="product-option" aria-selected="true"' : ''))
+          .map((v) =>
+            el(
+              'li',
+              `product_options.${d}.button_list.${slugOf(v)}`,
+              v,
+              click('product_option', { to: 'stay', change: 'option', value: `${dim}=${v}` }),
+              s.chosen[dim] === v ? ' class="product-option" aria-selected="true"' : '',
+            ),
+          )
           .join('');
         return `<div name="product_options.${d}"><span>${esc(dim)}: ${esc(s.chosen[dim] ?? 'select')}</span><ul name="product_options.${d}.button_list">${buttons}</ul></div>`;
       })
@@ -123,11 +172,33 @@ export function renderPage(s: PageState): Page {
     body =
       `<div class="product-detail" name="product"><span class="product-title">${esc(p.title)}</span><span class="product-price">${esc(p.price)}</span><span class="product-rating">${esc(p.rating)}</span>` +
       el('a', 'product_rating_count', `${p.reviews} ratings`, click('review', { to: 'stay', change: 'review' })) +
-      el('a', `visit_the_${slugOf(p.brand)}_store`, `Visit the ${p.brand} Store`, click('other', { to: 'stay', change: 'store' })) +
+      el(
+        'a',
+        `visit_the_${slugOf(p.brand)}_store`,
+        `Visit the ${p.brand} Store`,
+        click('other', { to: 'stay', change: 'store' }),
+      ) +
       `</div>${options}<div name="buybox"><div name="buybox.purchase_form"><div class="product-delivery">FREE Returns</div>` +
-      el('span', 'buybox.purchase_form.quantity_selector.drop_down_list', 'Quantity: 1', click('quantity', { to: 'stay', change: 'quantity' })) +
-      el('input', 'buybox.purchase_form.add_to_cart', 'Add to Cart', click('purchase', { to: 'stay', change: 'add', value: p.asin }), ' type="submit" class="product-add-to-cart"') +
-      el('input', 'buybox.purchase_form.buy_now', 'Buy Now', click('purchase', { to: 'checkout' }), ' type="submit" class="product-buy-now"') +
+      el(
+        'span',
+        'buybox.purchase_form.quantity_selector.drop_down_list',
+        'Quantity: 1',
+        click('quantity', { to: 'stay', change: 'quantity' }),
+      ) +
+      el(
+        'input',
+        'buybox.purchase_form.add_to_cart',
+        'Add to Cart',
+        click('purchase', { to: 'stay', change: 'add', value: p.asin }),
+        ' type="submit" class="product-add-to-cart"',
+      ) +
+      el(
+        'input',
+        'buybox.purchase_form.buy_now',
+        'Buy Now',
+        click('purchase', { to: 'checkout' }),
+        ' type="submit" class="product-buy-now"',
+      ) +
       `</div></div><div name="reviews">${el('a', 'reviews.more_reviews', 'See more reviews', click('review', { to: 'stay', change: 'review' }))}</div>` +
       `<div name="related_products">${related}${el('a', 'related_products.next_page', 'Next page', click('page_related', { to: 'stay', change: 'page' }))}</div>`;
   } else if (s.kind === 'cart') {
@@ -139,12 +210,36 @@ export function renderPage(s: PageState): Page {
         return (
           `<div class="cart-item" name="${esc(id)}">` +
           el('label', `${id}.checkbox`, 'Select', click('cart_page_select', { to: 'stay', change: 'select' })) +
-          el('a', `${id}.product_detail`, p.title, click('product_link', { to: 'product', product: p }), ' class="product-name"') +
-          `<span class="product-price">${esc(p.price)}</span>${Object.entries(options).map(([k, v]) => `<span class="product-option">${esc(k)}: ${esc(v)}</span>`).join('')}` +
-          el('button', `${id}.decrease_quantity_by_one`, 'Decrease quantity by one', click('quantity', { to: 'stay', change: 'quantity' })) +
+          el(
+            'a',
+            `${id}.product_detail`,
+            p.title,
+            click('product_link', { to: 'product', product: p }),
+            ' class="product-name"',
+          ) +
+          `<span class="product-price">${esc(p.price)}</span>${Object.entries(options)
+            .map(([k, v]) => `<span class="product-option">${esc(k)}: ${esc(v)}</span>`)
+            .join('')}` +
+          el(
+            'button',
+            `${id}.decrease_quantity_by_one`,
+            'Decrease quantity by one',
+            click('quantity', { to: 'stay', change: 'quantity' }),
+          ) +
           `<div role="spinbutton">Current Quantity: ${quantity}</div>` +
-          el('button', `${id}.increase_quantity_by_one`, 'Increase quantity by one', click('quantity', { to: 'stay', change: 'quantity' })) +
-          el('input', `${id}.delete`, 'Delete', click('quantity', { to: 'stay', change: 'delete', value: p.asin }), ' type="submit"') +
+          el(
+            'button',
+            `${id}.increase_quantity_by_one`,
+            'Increase quantity by one',
+            click('quantity', { to: 'stay', change: 'quantity' }),
+          ) +
+          el(
+            'input',
+            `${id}.delete`,
+            'Delete',
+            click('quantity', { to: 'stay', change: 'delete', value: p.asin }),
+            ' type="submit"',
+          ) +
           '</div>'
         );
       })

@@ -25,5 +25,11 @@ export function shopTrainData(d: SessionsDataset): TrainData {
       }
     }
   }
-  return { datasetName: d.name, users: d.users.map((u) => ({ id: u.id, attributes: u.attributes })), items, scale: null, interactions };
+  return {
+    datasetName: d.name,
+    users: d.users.map((u) => ({ id: u.id, attributes: u.attributes })),
+    items,
+    scale: null,
+    interactions,
+  };
 }

@@ -81,7 +81,7 @@ export interface ShopStep {
 }
 
 export const SHOP_CHOICES: readonly string[] = [
-  'text shop (ours): the catalog is the unique products (by asin) of the sessions\' steps; first occurrence gives title and price, option values merged; untitled products left out',
+  "text shop (ours): the catalog is the unique products (by asin) of the sessions' steps; first occurrence gives title and price, option values merged; untitled products left out",
   'text shop (ours): brand = first word of the title; rating = 3.0 + (a mod 21)/10 and reviews = 5 + (b mod 20000), a and b the first two 32-bit words of SHA-256("text-shop:" + asin)',
   'text shop (ours): search = BM25 over titles, top 30 candidates, ordered by the ranker (default BM25 order), 6 results per page; pagination shows the next slice',
   'text shop (ours): brand and price-band filters keep the matching candidates (one filter at a time, cleared by a new search); the first 8 brands of the candidates are listed',
@@ -89,12 +89,15 @@ export const SHOP_CHOICES: readonly string[] = [
   'text shop (ours): typing sets the search box and three suggested terms ("<text> for adults", "<text> rechargeable", "<text> 2 pack"), as the synthetic generator does',
   'text shop (ours): cart and checkout as in the synthetic walk; cart quantity buttons change the quantity (not below 1); review, select, account and store links leave the page unchanged',
   'text shop (ours): an action on an element the page does not offer, or an input into a non-input, is ignored and the page stays; nothing is random',
-  'text shop (ours): a page counts as visited when its observation differs from the one before (the same rule counts a human session\'s pages); purchase clicks are counted by the clicked element\'s OPeRA click type (add to cart, buy now, check out, place order)',
+  "text shop (ours): a page counts as visited when its observation differs from the one before (the same rule counts a human session's pages); purchase clicks are counted by the clicked element's OPeRA click type (add to cart, buy now, check out, place order)",
 ];
 
 /** Unique products (by asin, first seen wins; option values merged) of the given sessions' steps' `products`. */
 export function catalogOf(sessions: readonly Session[]): ShopItem[] {
-  const byAsin = new Map<string, { asin: string; title: string; price: string | null; options: Map<string, string[]> }>();
+  const byAsin = new Map<
+    string,
+    { asin: string; title: string; price: string | null; options: Map<string, string[]> }
+  >();
   for (const s of sessions) {
     for (const st of s.steps) {
       for (const p of st.products) {
@@ -121,7 +124,9 @@ export function catalogOf(sessions: readonly Session[]): ShopItem[] {
       }
     }
   }
-  return [...byAsin.values()].filter((e) => e.title !== '').map((e) => ({ asin: e.asin, title: e.title, price: e.price, options: Object.fromEntries(e.options) }));
+  return [...byAsin.values()]
+    .filter((e) => e.title !== '')
+    .map((e) => ({ asin: e.asin, title: e.title, price: e.price, options: Object.fromEntries(e.options) }));
 }
 
 /**
@@ -163,7 +168,12 @@ function prepare(catalog: readonly ShopItem[]): Prepared {
   const taken = new Set(RESERVED_SLUGS);
   const products = new Map<string, Product>();
   for (const it of items) products.set(it.asin, productOf(it, taken));
-  const p: Prepared = { items, products, byAsin, index: new LexicalIndex(items.map((it) => ({ id: it.asin, text: it.title }))) };
+  const p: Prepared = {
+    items,
+    products,
+    byAsin,
+    index: new LexicalIndex(items.map((it) => ({ id: it.asin, text: it.title }))),
+  };
   prepared.set(catalog, p);
   return p;
 }
@@ -198,7 +208,8 @@ function priceValue(price: string): number | null {
 
 /** Whether a product passes a filter: a price band label of the search page, else a brand. */
 function passes(p: Product, filter: string): boolean {
-  const band = /^Up to \$(\d+)$/.exec(filter) ?? /^\$(\d+) to \$(\d+)$/.exec(filter) ?? /^\$(\d+) & above$/.exec(filter);
+  const band =
+    /^Up to \$(\d+)$/.exec(filter) ?? /^\$(\d+) to \$(\d+)$/.exec(filter) ?? /^\$(\d+) & above$/.exec(filter);
   if (!band) return p.brand === filter;
   const v = priceValue(p.price);
   if (v === null) return false;
@@ -241,7 +252,19 @@ export class TextShop {
     this.nCandidates = posInt('candidates', opts.candidates, 30);
     this.rank = opts.rank ?? null;
     this.maxChars = posInt('observationChars', opts.observationChars, DEFAULT_OBSERVATION_CHARS);
-    this.s = { kind: 'home', typed: '', query: '', suggestions: [], results: [], page: 1, product: null, related: [], chosen: {}, cart: [], brands: [] };
+    this.s = {
+      kind: 'home',
+      typed: '',
+      query: '',
+      suggestions: [],
+      results: [],
+      page: 1,
+      product: null,
+      related: [],
+      chosen: {},
+      cart: [],
+      brands: [],
+    };
     this.current = renderPage(this.s);
   }
 
@@ -253,18 +276,28 @@ export class TextShop {
 
   /** Applies a simulator's action. An action on an element the page does not list, or an input into a non-input, is ignored (valid: false) and the page stays. */
   apply(action: SessionAction): ShopStep {
-    if (this.ended) return { valid: false, reason: this.placed ? 'the session has ended: the order is placed' : 'the session has ended: terminate was chosen' };
+    if (this.ended)
+      return {
+        valid: false,
+        reason: this.placed
+          ? 'the session has ended: the order is placed'
+          : 'the session has ended: terminate was chosen',
+      };
     if (action.type === 'terminate') {
       this.terminated = true;
       return { valid: true };
     }
-    if (action.type !== 'click' && action.type !== 'input') return { valid: false, reason: `unknown action type ${JSON.stringify(action.type)} (click, input or terminate)` };
+    if (action.type !== 'click' && action.type !== 'input')
+      return { valid: false, reason: `unknown action type ${JSON.stringify(action.type)} (click, input or terminate)` };
     const id = (action.target ?? '').trim();
     if (id === '') return { valid: false, reason: `a ${action.type} needs the semantic id of an element on this page` };
     const target = this.current.targets.find((t) => t.id === id);
     if (!target) {
       const listed = observationTargets(this.observation()).includes(id);
-      return { valid: false, reason: listed ? `element ${id} cannot be acted on on this page` : `no element ${id} on this page` };
+      return {
+        valid: false,
+        reason: listed ? `element ${id} cannot be acted on on this page` : `no element ${id} on this page`,
+      };
     }
     if (action.type === 'input') {
       if (target.kind !== 'input') return { valid: false, reason: `element ${id} is not an input` };
@@ -308,7 +341,11 @@ export class TextShop {
 
   private type(raw: string): void {
     const typed = raw.replace(/\s+/g, ' ').trim();
-    this.s = { ...this.s, typed, suggestions: typed === '' ? [] : [`${typed} for adults`, `${typed} rechargeable`, `${typed} 2 pack`] };
+    this.s = {
+      ...this.s,
+      typed,
+      suggestions: typed === '' ? [] : [`${typed} for adults`, `${typed} rechargeable`, `${typed} 2 pack`],
+    };
   }
 
   private click(t: Target): void {
@@ -319,7 +356,17 @@ export class TextShop {
         const query = e.query ?? s.typed;
         this.ranked = this.search(query);
         this.filter = null;
-        this.s = { ...s, kind: 'search', query, typed: query, suggestions: [], page: 1, product: null, results: this.slice(1), brands: this.brands() };
+        this.s = {
+          ...s,
+          kind: 'search',
+          query,
+          typed: query,
+          suggestions: [],
+          page: 1,
+          product: null,
+          results: this.slice(1),
+          brands: this.brands(),
+        };
         return;
       }
       case 'product': {
@@ -330,7 +377,14 @@ export class TextShop {
           .slice(0, this.nCandidates)
           .map((h) => this.cat.products.get(h.id) as Product);
         this.relatedAt = 0;
-        this.s = { ...s, kind: 'product', product: p, chosen: {}, related: this.neighbours.slice(0, RELATED), suggestions: [] };
+        this.s = {
+          ...s,
+          kind: 'product',
+          product: p,
+          chosen: {},
+          related: this.neighbours.slice(0, RELATED),
+          suggestions: [],
+        };
         return;
       }
       case 'cart':
@@ -339,7 +393,12 @@ export class TextShop {
       case 'checkout':
         if (s.kind === 'product' && s.product) {
           const p = s.product;
-          this.s = { ...s, kind: 'checkout', suggestions: [], cart: [...s.cart.filter((c) => c.product.asin !== p.asin), { product: p, quantity: 1, options: s.chosen }] };
+          this.s = {
+            ...s,
+            kind: 'checkout',
+            suggestions: [],
+            cart: [...s.cart.filter((c) => c.product.asin !== p.asin), { product: p, quantity: 1, options: s.chosen }],
+          };
         } else this.s = { ...s, kind: 'checkout', suggestions: [] };
         return;
       case 'ordered':
@@ -353,7 +412,11 @@ export class TextShop {
     }
   }
 
-  private stay(t: Target, change: Extract<Target['effect'], { to: 'stay' }>['change'], value: string | undefined): void {
+  private stay(
+    t: Target,
+    change: Extract<Target['effect'], { to: 'stay' }>['change'],
+    value: string | undefined,
+  ): void {
     const s = this.s;
     if (change === 'filter' && s.kind === 'search' && value !== undefined) {
       this.filter = value;
@@ -368,17 +431,30 @@ export class TextShop {
       const at = value.indexOf('=');
       this.s = { ...s, chosen: { ...s.chosen, [value.slice(0, at)]: value.slice(at + 1) } };
     } else if (change === 'add') {
-      const p = s.kind === 'product' && s.product ? s.product : value !== undefined ? this.cat.products.get(value) : undefined;
+      const p =
+        s.kind === 'product' && s.product ? s.product : value !== undefined ? this.cat.products.get(value) : undefined;
       if (!p) return;
       const options = s.kind === 'product' ? s.chosen : {};
       const existing = s.cart.find((c) => c.product.asin === p.asin);
-      this.s = { ...s, cart: existing ? s.cart.map((c) => (c === existing ? { ...c, quantity: c.quantity + 1 } : c)) : [...s.cart, { product: p, quantity: 1, options }] };
+      this.s = {
+        ...s,
+        cart: existing
+          ? s.cart.map((c) => (c === existing ? { ...c, quantity: c.quantity + 1 } : c))
+          : [...s.cart, { product: p, quantity: 1, options }],
+      };
     } else if (change === 'delete' && value !== undefined) {
       this.s = { ...s, cart: s.cart.filter((c) => c.product.asin !== value) };
     } else if (change === 'quantity' && s.kind === 'cart') {
       const step = t.id.endsWith('.increase_quantity_by_one') ? 1 : t.id.endsWith('.decrease_quantity_by_one') ? -1 : 0;
       if (step === 0) return;
-      this.s = { ...s, cart: s.cart.map((c) => (t.id === `active_item_list.${c.product.slug}.${step > 0 ? 'increase' : 'decrease'}_quantity_by_one` ? { ...c, quantity: Math.max(1, c.quantity + step) } : c)) };
+      this.s = {
+        ...s,
+        cart: s.cart.map((c) =>
+          t.id === `active_item_list.${c.product.slug}.${step > 0 ? 'increase' : 'decrease'}_quantity_by_one`
+            ? { ...c, quantity: Math.max(1, c.quantity + step) }
+            : c,
+        ),
+      };
     }
     // review, select, store (account, orders, brand store) and the product page's quantity drop-down: the page stays as it is.
   }

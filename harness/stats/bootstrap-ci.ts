@@ -59,9 +59,11 @@ export function bootstrapCi(values: readonly number[], options: BootstrapCiOptio
   const level = checkLevel(FN, options.level);
   const seed = checkSeed(FN, options.seed);
   const method = options.method ?? 'percentile';
-  if (method !== 'percentile' && method !== 'bca') throw new RangeError(`${FN}: method must be 'percentile' or 'bca', got ${JSON.stringify(method)}`);
+  if (method !== 'percentile' && method !== 'bca')
+    throw new RangeError(`${FN}: method must be 'percentile' or 'bca', got ${JSON.stringify(method)}`);
   const statistic = options.statistic;
-  if (statistic !== undefined && typeof statistic !== 'function') throw new TypeError(`${FN}: statistic must be a function of a number[]`);
+  if (statistic !== undefined && typeof statistic !== 'function')
+    throw new TypeError(`${FN}: statistic must be a function of a number[]`);
 
   const x = Float64Array.from(values);
   const plan = options.clusters === undefined ? undefined : clusterPlan(x, options.clusters);
@@ -93,7 +95,8 @@ export function bootstrapCi(values: readonly number[], options: BootstrapCiOptio
 
 function callStatistic(statistic: Statistic, sample: number[]): number {
   const v = statistic(sample);
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`${FN}: statistic returned ${String(v)} (expected a finite number)`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new RangeError(`${FN}: statistic returned ${String(v)} (expected a finite number)`);
   return v;
 }
 
@@ -126,13 +129,16 @@ export interface ClusterPlan {
 export function clusterPlan(x: Float64Array, clusters: readonly (string | number)[]): ClusterPlan {
   if (!Array.isArray(clusters)) throw new TypeError(`${FN}: clusters must be an array aligned with values`);
   if (clusters.length !== x.length) {
-    throw new RangeError(`${FN}: clusters has ${clusters.length} entries but values has ${x.length}; they must be aligned`);
+    throw new RangeError(
+      `${FN}: clusters has ${clusters.length} entries but values has ${x.length}; they must be aligned`,
+    );
   }
   const id = new Map<string | number, number>();
   const of = new Int32Array(x.length);
   for (let i = 0; i < x.length; i++) {
     const key = clusters[i];
-    if (typeof key !== 'string' && typeof key !== 'number') throw new TypeError(`${FN}: clusters[${i}] must be a string or number`);
+    if (typeof key !== 'string' && typeof key !== 'number')
+      throw new TypeError(`${FN}: clusters[${i}] must be a string or number`);
     let g = id.get(key);
     if (g === undefined) {
       g = id.size;
@@ -160,7 +166,14 @@ export function clusterPlan(x: Float64Array, clusters: readonly (string | number
   return { G, order, start, sums, sizes };
 }
 
-function resampleClustersGeneric(x: Float64Array, plan: ClusterPlan, statistic: Statistic, B: number, stream: Stream, out: Float64Array): void {
+function resampleClustersGeneric(
+  x: Float64Array,
+  plan: ClusterPlan,
+  statistic: Statistic,
+  B: number,
+  stream: Stream,
+  out: Float64Array,
+): void {
   const { G, order, start } = plan;
   const buf: number[] = [];
   const drawn = new Int32Array(G);
@@ -254,7 +267,7 @@ export function bcaLevels(dist: Float64Array, point: number, jack: Float64Array,
     den += u * u;
   }
   // All leave-one-out values equal: no skewness information, no acceleration.
-  const a = den > 0 ? num / (6 * Math.pow(den, 1.5)) : 0;
+  const a = den > 0 ? num / (6 * den ** 1.5) : 0;
 
   const level = (z: number): number => {
     const s = z0 + z;

@@ -9,7 +9,8 @@ const ALTERNATIVES: readonly Alternative[] = ['two-sided', 'greater', 'less'];
 
 /** A non-empty array of finite numbers. */
 export function checkValues(fn: string, name: string, values: readonly number[]): void {
-  if (!Array.isArray(values) && !ArrayBuffer.isView(values)) throw new TypeError(`${fn}: ${name} must be an array of numbers`);
+  if (!Array.isArray(values) && !ArrayBuffer.isView(values))
+    throw new TypeError(`${fn}: ${name} must be an array of numbers`);
   if (values.length === 0) throw new RangeError(`${fn}: ${name} is empty (no values to analyse)`);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -22,17 +23,24 @@ export function checkValues(fn: string, name: string, values: readonly number[])
 /** Two arrays of paired observations: same length, non-empty. */
 export function checkPaired(fn: string, a: readonly unknown[], b: readonly unknown[]): void {
   if (!Array.isArray(a) || !Array.isArray(b)) throw new TypeError(`${fn}: a and b must be arrays`);
-  if (a.length !== b.length) throw new RangeError(`${fn}: a has ${a.length} values but b has ${b.length}; paired samples must have the same length`);
+  if (a.length !== b.length)
+    throw new RangeError(
+      `${fn}: a has ${a.length} values but b has ${b.length}; paired samples must have the same length`,
+    );
   if (a.length === 0) throw new RangeError(`${fn}: a and b are empty (no pairs to compare)`);
 }
 
 /** The caller must state the direction of the alternative hypothesis. */
 export function checkAlternative(fn: string, alternative: unknown): Alternative {
   if (alternative === undefined || alternative === null) {
-    throw new TypeError(`${fn}: options.alternative is required ('greater', 'less' or 'two-sided'); state the direction of the test`);
+    throw new TypeError(
+      `${fn}: options.alternative is required ('greater', 'less' or 'two-sided'); state the direction of the test`,
+    );
   }
   if (!ALTERNATIVES.includes(alternative as Alternative)) {
-    throw new RangeError(`${fn}: alternative must be 'greater', 'less' or 'two-sided', got ${JSON.stringify(alternative)}`);
+    throw new RangeError(
+      `${fn}: alternative must be 'greater', 'less' or 'two-sided', got ${JSON.stringify(alternative)}`,
+    );
   }
   return alternative as Alternative;
 }
@@ -48,7 +56,9 @@ export function checkResamples(fn: string, B: unknown): number {
 /** Confidence level strictly between 0 and 1. */
 export function checkLevel(fn: string, level: unknown): number {
   if (typeof level !== 'number' || !(level > 0 && level < 1)) {
-    throw new RangeError(`${fn}: options.level must be a number strictly between 0 and 1 (e.g. 0.95), got ${String(level)}`);
+    throw new RangeError(
+      `${fn}: options.level must be a number strictly between 0 and 1 (e.g. 0.95), got ${String(level)}`,
+    );
   }
   return level;
 }

@@ -34,7 +34,9 @@ export function mcnemarExact(a: readonly boolean[], b: readonly boolean[]): McNe
     const x = a[i];
     const y = b[i];
     if (typeof x !== 'boolean' || typeof y !== 'boolean') {
-      throw new TypeError(`${FN}: a[${i}] and b[${i}] must be booleans (correct / incorrect), got ${String(x)} and ${String(y)}`);
+      throw new TypeError(
+        `${FN}: a[${i}] and b[${i}] must be booleans (correct / incorrect), got ${String(x)} and ${String(y)}`,
+      );
     }
     if (x && !y) nb++;
     else if (!x && y) nc++;
@@ -44,8 +46,12 @@ export function mcnemarExact(a: readonly boolean[], b: readonly boolean[]): McNe
 
 /** The exact McNemar test from the two discordant counts. */
 export function mcnemarExactFromCounts(b: number, c: number): McNemarResult {
-  for (const [name, v] of [['b', b], ['c', c]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new RangeError(`${FN}: ${name} must be a non-negative integer count, got ${v}`);
+  for (const [name, v] of [
+    ['b', b],
+    ['c', c],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0)
+      throw new RangeError(`${FN}: ${name} must be a non-negative integer count, got ${v}`);
   }
   const k = Math.min(b, c);
   const pValue = Math.min(1, 2 * binomialCdf(k, b + c, 0.5));

@@ -1,4 +1,11 @@
-import { fewValues, preferFewValues, resampleMeans, resampleMeansFewValues, resampleMeansPair, Stream } from './resample.js';
+import {
+  fewValues,
+  preferFewValues,
+  resampleMeans,
+  resampleMeansFewValues,
+  resampleMeansPair,
+  Stream,
+} from './resample.js';
 
 /**
  * Bootstrap distributions of the mean -- the default statistic, and the hot path of a
@@ -102,7 +109,12 @@ export function meanDistribution(x: Float64Array, B: number, seed: number | stri
 }
 
 /** B bootstrap replicates of mean(a*) - mean(b*), pairs resampled together. */
-export function meanDifferenceDistribution(a: Float64Array, b: Float64Array, B: number, seed: number | string): Float64Array {
+export function meanDifferenceDistribution(
+  a: Float64Array,
+  b: Float64Array,
+  B: number,
+  seed: number | string,
+): Float64Array {
   const n = a.length;
   const d = new Float64Array(n);
   for (let i = 0; i < n; i++) d[i] = (a[i] as number) - (b[i] as number);

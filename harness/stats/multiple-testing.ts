@@ -18,14 +18,17 @@ function checkPValues(fn: string, p: readonly number[]): void {
   if (p.length === 0) throw new RangeError(`${fn}: pValues is empty (no p-values to adjust)`);
   for (let i = 0; i < p.length; i++) {
     const v = p[i];
-    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new RangeError(`${fn}: pValues[${i}] is ${String(v)}, expected a number in [0, 1]`);
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1))
+      throw new RangeError(`${fn}: pValues[${i}] is ${String(v)}, expected a number in [0, 1]`);
   }
 }
 
 /** Indices of p sorted by value (stable: equal values keep their input order). */
 function orderBy(p: readonly number[], decreasing: boolean): number[] {
   const idx = p.map((_, i) => i);
-  return idx.sort((i, j) => (decreasing ? (p[j] as number) - (p[i] as number) : (p[i] as number) - (p[j] as number)) || i - j);
+  return idx.sort(
+    (i, j) => (decreasing ? (p[j] as number) - (p[i] as number) : (p[i] as number) - (p[j] as number)) || i - j,
+  );
 }
 
 /** Holm's step-down adjustment (controls the family-wise error rate). */

@@ -1,4 +1,13 @@
-import { type Alternative, checkAlternative, checkLevel, checkPaired, checkResamples, checkSeed, checkValues, mean } from './check.js';
+import {
+  type Alternative,
+  checkAlternative,
+  checkLevel,
+  checkPaired,
+  checkResamples,
+  checkSeed,
+  checkValues,
+  mean,
+} from './check.js';
 import type { Statistic } from './bootstrap-ci.js';
 import { quantiles } from './quantile.js';
 import { meanDifferenceDistribution } from './mean-distribution.js';
@@ -60,8 +69,13 @@ const FN = 'pairedBootstrapTest';
  * Needs at least 2 pairs: with one pair every replicate equals the observation and
  * the bootstrap has no variability to test against.
  */
-export function pairedBootstrapTest(a: readonly number[], b: readonly number[], options: PairedBootstrapOptions): PairedBootstrapResult {
-  if (options === undefined || options === null) throw new TypeError(`${FN}: options { B, seed, alternative } are required`);
+export function pairedBootstrapTest(
+  a: readonly number[],
+  b: readonly number[],
+  options: PairedBootstrapOptions,
+): PairedBootstrapResult {
+  if (options === undefined || options === null)
+    throw new TypeError(`${FN}: options { B, seed, alternative } are required`);
   const alternative = checkAlternative(FN, options.alternative);
   checkPaired(FN, a, b);
   checkValues(FN, 'a', a);
@@ -70,9 +84,11 @@ export function pairedBootstrapTest(a: readonly number[], b: readonly number[], 
   const seed = checkSeed(FN, options.seed);
   const level = options.level === undefined ? 0.95 : checkLevel(FN, options.level);
   const statistic = options.statistic;
-  if (statistic !== undefined && typeof statistic !== 'function') throw new TypeError(`${FN}: statistic must be a function of a number[]`);
+  if (statistic !== undefined && typeof statistic !== 'function')
+    throw new TypeError(`${FN}: statistic must be a function of a number[]`);
   const n = a.length;
-  if (n < 2) throw new RangeError(`${FN}: needs at least 2 pairs, got ${n} (a bootstrap of one pair has no variability)`);
+  if (n < 2)
+    throw new RangeError(`${FN}: needs at least 2 pairs, got ${n} (a bootstrap of one pair has no variability)`);
 
   const xa = Float64Array.from(a);
   const xb = Float64Array.from(b);
@@ -121,6 +137,7 @@ export function pairedBootstrapTest(a: readonly number[], b: readonly number[], 
 
 function callStatistic(statistic: Statistic, sample: number[]): number {
   const v = statistic(sample);
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`${FN}: statistic returned ${String(v)} (expected a finite number)`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new RangeError(`${FN}: statistic returned ${String(v)} (expected a finite number)`);
   return v;
 }

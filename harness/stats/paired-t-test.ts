@@ -31,7 +31,11 @@ const FN = 'pairedTTest';
  * is 0, scipy returns NaN and R stops with "data are essentially constant" -- this
  * returns t = 0 and p = 1 (no evidence of any difference).
  */
-export function pairedTTest(a: readonly number[], b: readonly number[], options: PairedTTestOptions): PairedTTestResult {
+export function pairedTTest(
+  a: readonly number[],
+  b: readonly number[],
+  options: PairedTTestOptions,
+): PairedTTestResult {
   if (options === undefined || options === null) throw new TypeError(`${FN}: options { alternative } are required`);
   const alternative = checkAlternative(FN, options.alternative);
   checkPaired(FN, a, b);
@@ -39,7 +43,8 @@ export function pairedTTest(a: readonly number[], b: readonly number[], options:
   checkValues(FN, 'b', b);
   const level = options.level === undefined ? 0.95 : checkLevel(FN, options.level);
   const n = a.length;
-  if (n < 2) throw new RangeError(`${FN}: needs at least 2 pairs, got ${n} (the variance of one difference is undefined)`);
+  if (n < 2)
+    throw new RangeError(`${FN}: needs at least 2 pairs, got ${n} (the variance of one difference is undefined)`);
 
   let m = 0;
   for (let i = 0; i < n; i++) m += (a[i] as number) - (b[i] as number);
@@ -60,7 +65,12 @@ export function pairedTTest(a: readonly number[], b: readonly number[], options:
     else pValue = alternative === 'greater' ? (m > 0 ? 0 : 1) : alternative === 'less' ? (m < 0 ? 0 : 1) : 0;
   } else {
     t = m / se;
-    pValue = alternative === 'greater' ? studentTSf(t, df) : alternative === 'less' ? studentTCdf(t, df) : Math.min(1, 2 * studentTSf(Math.abs(t), df));
+    pValue =
+      alternative === 'greater'
+        ? studentTSf(t, df)
+        : alternative === 'less'
+          ? studentTCdf(t, df)
+          : Math.min(1, 2 * studentTSf(Math.abs(t), df));
   }
 
   let ci: PairedTTestResult['ci'];

@@ -50,8 +50,13 @@ const FN = 'permutationTest';
  * scipy.stats.permutation_test does when the number of distinct permutations does not
  * exceed n_resamples.
  */
-export function permutationTest(a: readonly number[], b: readonly number[], options: PermutationTestOptions): PermutationTestResult {
-  if (options === undefined || options === null) throw new TypeError(`${FN}: options { B, seed, alternative } are required`);
+export function permutationTest(
+  a: readonly number[],
+  b: readonly number[],
+  options: PermutationTestOptions,
+): PermutationTestResult {
+  if (options === undefined || options === null)
+    throw new TypeError(`${FN}: options { B, seed, alternative } are required`);
   const alternative = checkAlternative(FN, options.alternative);
   checkPaired(FN, a, b);
   checkValues(FN, 'a', a);

@@ -214,7 +214,13 @@ export function resampleMeans(x: Float64Array, B: number, stream: Stream, out: F
  * given interleaved as xy = [x0, y0, x1, y1, ...] so that a pair is one memory access;
  * each output is bitwise what resampleMeans gives for that array alone.
  */
-export function resampleMeansPair(xy: Float64Array, B: number, stream: Stream, out: Float64Array, outY: Float64Array): void {
+export function resampleMeansPair(
+  xy: Float64Array,
+  B: number,
+  stream: Stream,
+  out: Float64Array,
+  outY: Float64Array,
+): void {
   const n = xy.length >>> 1;
   if (n > 65536) {
     resampleMeansPairWide(xy, B, stream, out, outY);
@@ -281,17 +287,17 @@ export function resampleMeansPair(xy: Float64Array, B: number, stream: Stream, o
         }
       } else {
         const j0 = (m0 >>> 16) << 1;
-          s0 += xy[j0] as number;
-          y0 += xy[j0 + 1] as number;
+        s0 += xy[j0] as number;
+        y0 += xy[j0 + 1] as number;
         const j1 = (m1 >>> 16) << 1;
-          s1 += xy[j1] as number;
-          y1 += xy[j1 + 1] as number;
+        s1 += xy[j1] as number;
+        y1 += xy[j1 + 1] as number;
         const j2 = (m2 >>> 16) << 1;
-          s2 += xy[j2] as number;
-          y2 += xy[j2 + 1] as number;
+        s2 += xy[j2] as number;
+        y2 += xy[j2 + 1] as number;
         const j3 = (m3 >>> 16) << 1;
-          s3 += xy[j3] as number;
-          y3 += xy[j3 + 1] as number;
+        s3 += xy[j3] as number;
+        y3 += xy[j3 + 1] as number;
         k += 4;
       }
     }
@@ -305,8 +311,8 @@ export function resampleMeansPair(xy: Float64Array, B: number, stream: Stream, o
       const m0 = Math.imul(t & 0xffff, n);
       if ((m0 & 0xffff) >= thr) {
         const j0 = (m0 >>> 16) << 1;
-          s0 += xy[j0] as number;
-          y0 += xy[j0 + 1] as number;
+        s0 += xy[j0] as number;
+        y0 += xy[j0 + 1] as number;
         k++;
       }
       if (k < n) {
@@ -329,7 +335,13 @@ export function resampleMeansPair(xy: Float64Array, B: number, stream: Stream, o
 }
 
 /** resampleMeansPair for more than 65536 values. */
-function resampleMeansPairWide(xy: Float64Array, B: number, stream: Stream, out: Float64Array, outY: Float64Array): void {
+function resampleMeansPairWide(
+  xy: Float64Array,
+  B: number,
+  stream: Stream,
+  out: Float64Array,
+  outY: Float64Array,
+): void {
   const n = xy.length >>> 1;
   for (let r = 0; r < B; r++) {
     let s = 0;
@@ -359,7 +371,13 @@ function resampleMeansWide(x: Float64Array, B: number, stream: Stream, out: Floa
  * return (sum of their unit values) / (number of their units), through the paired
  * kernel on the interleaved (cluster sum, cluster size) pairs.
  */
-export function resampleClusterMeans(sums: Float64Array, sizes: Float64Array, B: number, stream: Stream, out: Float64Array): void {
+export function resampleClusterMeans(
+  sums: Float64Array,
+  sizes: Float64Array,
+  B: number,
+  stream: Stream,
+  out: Float64Array,
+): void {
   const G = sums.length;
   const xy = new Float64Array(2 * G);
   for (let g = 0; g < G; g++) {
@@ -474,7 +492,9 @@ function binomialCdfTable(m: number, q: number): Float64Array {
   const mode = Math.min(m, Math.floor((m + 1) * q));
   const logQ = Math.log(q);
   const log1Q = Math.log1p(-q);
-  pmf[mode] = Math.exp(logGamma(m + 1) - logGamma(mode + 1) - logGamma(m - mode + 1) + mode * logQ + (m - mode) * log1Q);
+  pmf[mode] = Math.exp(
+    logGamma(m + 1) - logGamma(mode + 1) - logGamma(m - mode + 1) + mode * logQ + (m - mode) * log1Q,
+  );
   const ratio = q / (1 - q);
   for (let s = mode; s < m; s++) pmf[s + 1] = ((pmf[s] as number) * (m - s) * ratio) / (s + 1);
   for (let s = mode; s > 0; s--) pmf[s - 1] = ((pmf[s] as number) * s) / ((m - s + 1) * ratio);
@@ -511,7 +531,13 @@ function drawBinomial(tables: BinomialTables, m: number, stream: Stream): number
  * The resample mean is sum_j v_j N_j / n -- in distribution the same as summing n
  * drawn indices, at k - 1 draws per resample instead of n.
  */
-export function resampleMeansFewValues(values: readonly number[], counts: readonly number[], B: number, stream: Stream, out: Float64Array): void {
+export function resampleMeansFewValues(
+  values: readonly number[],
+  counts: readonly number[],
+  B: number,
+  stream: Stream,
+  out: Float64Array,
+): void {
   const k = values.length;
   let n = 0;
   for (const c of counts) n += c;

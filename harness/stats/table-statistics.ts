@@ -74,7 +74,7 @@ function units(m: CellMetric): Map<string, ScoredUnitStat> {
 function ciOf(m: CellMetric, o: TableStatsOptions, seed: string): CellMetric['ci'] {
   const u = [...units(m).values()];
   if (u.length === 0) return undefined;
-  let r;
+  let r: { lo: number; hi: number };
   if (m.pooledF1) {
     // Pooled F1 (next-action): resample units, sum their class counts, recompute the F1.
     const counts = u.map((x) => x.counts as readonly number[]);
@@ -94,7 +94,10 @@ function ciOf(m: CellMetric, o: TableStatsOptions, seed: string): CellMetric['ci
       statistic: (sample) => scale * Math.abs(sample.reduce((a, b) => a + b, 0) / sample.length - reference),
     });
   } else if (!m.unitWeights && !m.transform) {
-    r = bootstrapCi(u.map((x) => x.s), { B: o.B, level: o.level, seed, method: o.ci });
+    r = bootstrapCi(
+      u.map((x) => x.s),
+      { B: o.B, level: o.level, seed, method: o.ci },
+    );
   } else {
     // Pooled metrics (RMSE, MAE over pairs): resample users, recompute the pooled value.
     const s = u.map((x) => x.s * x.w);
@@ -123,7 +126,13 @@ function ciOf(m: CellMetric, o: TableStatsOptions, seed: string): CellMetric['ci
   return { lo: r.lo, hi: r.hi, level: o.level, method: `${o.ci} bootstrap over units, B = ${o.B}` };
 }
 
-function runTest(a: number[], b: number[], direction: 'higher' | 'lower', o: TableStatsOptions, seed: string): { statistic: number; pValue: number } {
+function runTest(
+  a: number[],
+  b: number[],
+  direction: 'higher' | 'lower',
+  o: TableStatsOptions,
+  seed: string,
+): { statistic: number; pValue: number } {
   const alternative = direction === 'higher' ? 'greater' : 'less';
   switch (o.test) {
     case 'paired-bootstrap':
@@ -143,11 +152,27 @@ function runTest(a: number[], b: number[], direction: 'higher' | 'lower', o: Tab
  * bootstrap test takes one statistic of a number sample, so the sample holds
  * unit indices, offset by n on the baseline's side to tell the two apart.
  */
-function pooledF1Test(mine: readonly (readonly number[])[], theirs: readonly (readonly number[])[], direction: 'higher' | 'lower', o: TableStatsOptions, seed: string): { statistic: number; pValue: number } {
+function pooledF1Test(
+  mine: readonly (readonly number[])[],
+  theirs: readonly (readonly number[])[],
+  direction: 'higher' | 'lower',
+  o: TableStatsOptions,
+  seed: string,
+): { statistic: number; pValue: number } {
   const n = mine.length;
   const idx = mine.map((_, k) => k);
-  const statistic = (sample: number[]) => ((sample[0] as number) < n ? pooledF1(mine, sample) : pooledF1(theirs, sample.map((k) => k - n)));
-  return pairedBootstrapTest(idx, idx.map((k) => k + n), { B: o.B, seed, alternative: direction === 'higher' ? 'greater' : 'less', statistic });
+  const statistic = (sample: number[]) =>
+    (sample[0] as number) < n
+      ? pooledF1(mine, sample)
+      : pooledF1(
+          theirs,
+          sample.map((k) => k - n),
+        );
+  return pairedBootstrapTest(
+    idx,
+    idx.map((k) => k + n),
+    { B: o.B, seed, alternative: direction === 'higher' ? 'greater' : 'less', statistic },
+  );
 }
 
 /**
@@ -156,12 +181,17 @@ function pooledF1Test(mine: readonly (readonly number[])[], theirs: readonly (re
  * metric), corrected across each table (dataset × seed); and the paper's
  * numbers where a reported file names them. Pure and seeded.
  */
-export function withStatistics(m: MetricsFile, o: TableStatsOptions): { metrics: MetricsFile; comparisons: ComparisonsFile } {
+export function withStatistics(
+  m: MetricsFile,
+  o: TableStatsOptions,
+): { metrics: MetricsFile; comparisons: ComparisonsFile } {
   const cells = m.cells.map((c) => ({ ...c, metrics: { ...c.metrics } as Record<string, CellMetric> }));
   for (const c of cells) {
     for (const [key, metric] of Object.entries(c.metrics)) {
       const ci = ciOf(metric, o, tableSeed(o, c));
-      const rep = o.reported?.cells.find((r) => r.dataset === c.dataset && r.task === c.task && r.method === c.method && r.metric === key);
+      const rep = o.reported?.cells.find(
+        (r) => r.dataset === c.dataset && r.task === c.task && r.method === c.method && r.metric === key,
+      );
       c.metrics[key] = {
         ...metric,
         ...(ci ? { ci } : {}),
@@ -183,7 +213,9 @@ export function withStatistics(m: MetricsFile, o: TableStatsOptions): { metrics:
   if (o.baseline) {
     for (const c of cells) {
       if (c.method === o.baseline || c.status === 'n/a') continue;
-      const base = cells.find((b) => b.dataset === c.dataset && b.seed === c.seed && b.task === c.task && b.method === o.baseline);
+      const base = cells.find(
+        (b) => b.dataset === c.dataset && b.seed === c.seed && b.task === c.task && b.method === o.baseline,
+      );
       if (!base || base.status === 'n/a') continue;
       for (const [key, metric] of Object.entries(c.metrics)) {
         const bm = base.metrics[key];
@@ -199,10 +231,29 @@ export function withStatistics(m: MetricsFile, o: TableStatsOptions): { metrics:
         const b = common.map((k) => theirs.get(k)?.s as number);
         const pooled = metric.pooledF1 && bm.pooledF1 && o.test === 'paired-bootstrap';
         const t = pooled
-          ? pooledF1Test(common.map((k) => mine.get(k)?.counts as readonly number[]), common.map((k) => theirs.get(k)?.counts as readonly number[]), metric.direction, o, tableSeed(o, c))
+          ? pooledF1Test(
+              common.map((k) => mine.get(k)?.counts as readonly number[]),
+              common.map((k) => theirs.get(k)?.counts as readonly number[]),
+              metric.direction,
+              o,
+              tableSeed(o, c),
+            )
           : runTest(a, b, metric.direction, o, tableSeed(o, c));
         const effect = pooled ? t.statistic : a.reduce((s, x, k) => s + x - (b[k] as number), 0) / a.length;
-        comparisons.push({ dataset: c.dataset, seed: c.seed, task: c.task, method: c.method, metric: key, direction: metric.direction, baseline: o.baseline, test: o.test, n: common.length, statistic: t.statistic, effect, pValue: t.pValue });
+        comparisons.push({
+          dataset: c.dataset,
+          seed: c.seed,
+          task: c.task,
+          method: c.method,
+          metric: key,
+          direction: metric.direction,
+          baseline: o.baseline,
+          test: o.test,
+          n: common.length,
+          statistic: t.statistic,
+          effect,
+          pValue: t.pValue,
+        });
       }
     }
   }
@@ -220,9 +271,13 @@ export function withStatistics(m: MetricsFile, o: TableStatsOptions): { metrics:
     const adj = o.correction === 'holm' ? holm(ps) : o.correction === 'bh' ? benjaminiHochberg(ps) : ps;
     idx.forEach((k, j) => (pAdj[k] = adj[j] as number));
   }
-  comparisons.forEach((x, k) => adjusted.push({ ...x, pAdjusted: pAdj[k] as number, significant: (pAdj[k] as number) < o.alpha }));
+  comparisons.forEach((x, k) =>
+    adjusted.push({ ...x, pAdjusted: pAdj[k] as number, significant: (pAdj[k] as number) < o.alpha }),
+  );
   for (const x of adjusted) {
-    const c = cells.find((cc) => cc.dataset === x.dataset && cc.seed === x.seed && cc.task === x.task && cc.method === x.method);
+    const c = cells.find(
+      (cc) => cc.dataset === x.dataset && cc.seed === x.seed && cc.task === x.task && cc.method === x.method,
+    );
     const metric = c?.metrics[x.metric];
     if (c && metric) {
       const { dataset: _d, seed: _s, task: _t, method: _m, metric: _k, direction: _dir, ...comparison } = x;
@@ -231,7 +286,14 @@ export function withStatistics(m: MetricsFile, o: TableStatsOptions): { metrics:
   }
   return {
     metrics: { ...m, cells, statistics: { ...describeStats(o) } },
-    comparisons: { baseline: o.baseline ?? null, test: o.test, correction: o.correction, alpha: o.alpha, B: o.B, comparisons: adjusted },
+    comparisons: {
+      baseline: o.baseline ?? null,
+      test: o.test,
+      correction: o.correction,
+      alpha: o.alpha,
+      B: o.B,
+      comparisons: adjusted,
+    },
   };
 }
 

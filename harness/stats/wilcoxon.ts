@@ -60,7 +60,11 @@ const FN = 'wilcoxonSignedRank';
  * Deviation: when there is no non-zero difference scipy returns NaN (or p = 1 through
  * the permutation test for n <= 13); this returns statistic 0 and p = 1 in every case.
  */
-export function wilcoxonSignedRank(a: readonly number[], b: readonly number[], options: WilcoxonOptions): WilcoxonResult {
+export function wilcoxonSignedRank(
+  a: readonly number[],
+  b: readonly number[],
+  options: WilcoxonOptions,
+): WilcoxonResult {
   if (options === undefined || options === null) throw new TypeError(`${FN}: options { alternative } are required`);
   const alternative = checkAlternative(FN, options.alternative);
   checkPaired(FN, a, b);
@@ -73,7 +77,8 @@ export function wilcoxonSignedRank(a: readonly number[], b: readonly number[], o
   const correction = options.correction ?? false;
   if (typeof correction !== 'boolean') throw new TypeError(`${FN}: correction must be a boolean`);
   let mode = options.mode ?? 'auto';
-  if (mode !== 'auto' && mode !== 'exact' && mode !== 'approx') throw new RangeError(`${FN}: mode must be 'auto', 'exact' or 'approx', got ${JSON.stringify(mode)}`);
+  if (mode !== 'auto' && mode !== 'exact' && mode !== 'approx')
+    throw new RangeError(`${FN}: mode must be 'auto', 'exact' or 'approx', got ${JSON.stringify(mode)}`);
 
   const nTotal = a.length;
   const d: number[] = [];
@@ -120,7 +125,8 @@ export function wilcoxonSignedRank(a: readonly number[], b: readonly number[], o
     const pmf = signedRankPmf(count);
     const less = lowerTail(pmf, Math.ceil(rPlus));
     const greater = upperTail(pmf, Math.floor(rPlus));
-    const pValue = alternative === 'less' ? less : alternative === 'greater' ? greater : Math.min(1, 2 * Math.min(less, greater));
+    const pValue =
+      alternative === 'less' ? less : alternative === 'greater' ? greater : Math.min(1, 2 * Math.min(less, greater));
     return { ...base, pValue, method };
   }
 
@@ -138,7 +144,8 @@ export function wilcoxonSignedRank(a: readonly number[], b: readonly number[], o
     const pmf = subsetSumPmf(twice);
     const less = lowerTail(pmf, observed);
     const greater = upperTail(pmf, observed);
-    const pValue = alternative === 'less' ? less : alternative === 'greater' ? greater : Math.min(1, 2 * Math.min(less, greater));
+    const pValue =
+      alternative === 'less' ? less : alternative === 'greater' ? greater : Math.min(1, 2 * Math.min(less, greater));
     return { ...base, pValue, method };
   }
 
@@ -162,7 +169,12 @@ export function wilcoxonSignedRank(a: readonly number[], b: readonly number[], o
     const sign = alternative === 'greater' ? 1 : alternative === 'less' ? -1 : Math.sign(z);
     z -= (sign * 0.5) / se;
   }
-  const pValue = alternative === 'less' ? normalCdf(z) : alternative === 'greater' ? normalSf(z) : Math.min(1, 2 * normalSf(Math.abs(z)));
+  const pValue =
+    alternative === 'less'
+      ? normalCdf(z)
+      : alternative === 'greater'
+        ? normalSf(z)
+        : Math.min(1, 2 * normalSf(Math.abs(z)));
   const zStatistic = alternative === 'two-sided' ? -Math.abs(z) : z;
   return { ...base, pValue, method, zStatistic };
 }

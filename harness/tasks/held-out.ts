@@ -12,7 +12,10 @@ export function heldOutByUser(dataset: RatingsDataset): Map<string, Interaction[
   const out = new Map<string, Interaction[]>();
   for (const u of [...byUser.keys()].sort(compareIds)) {
     const m = byUser.get(u) as Map<string, Interaction>;
-    out.set(u, [...m.values()].sort((a, b) => compareIds(a.item, b.item)));
+    out.set(
+      u,
+      [...m.values()].sort((a, b) => compareIds(a.item, b.item)),
+    );
   }
   return out;
 }

@@ -1,5 +1,12 @@
 import { Type } from '@sinclair/typebox';
-import { ACTION_TYPES, CLICK_TYPES, testSessionsOf, type PastStep, type PredictedAction, type SessionAction } from '../data/sessions.js';
+import {
+  ACTION_TYPES,
+  CLICK_TYPES,
+  testSessionsOf,
+  type PastStep,
+  type PredictedAction,
+  type SessionAction,
+} from '../data/sessions.js';
 import { UnitError } from '../llm/errors.js';
 import { classCounts, pooledF1 } from '../metrics/pooled-f1.js';
 import { Rng } from '../util/rng.js';
@@ -7,7 +14,10 @@ import { defineSessionTask, type MetricValue, type ScoredUnit } from './task-api
 
 const Options = Type.Object(
   {
-    sessions: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { default: null, description: 'Evaluate at most this many test sessions (in dataset order); null: all.' }),
+    sessions: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+      default: null,
+      description: 'Evaluate at most this many test sessions (in dataset order); null: all.',
+    }),
   },
   { additionalProperties: false },
 );
@@ -54,7 +64,11 @@ const NO_CLICK = '(not a click)';
 /** Per-unit class counts of the three F1 metrics, from the gold and the answer. */
 function countsOf(gold: Gold, answer: Answer): { type: number[]; click: number[]; outcome: number[] } {
   const predicted = answer.steps.map((s) => s.action);
-  const type = classCounts(predicted.map((a) => a.type), gold.actions.map((a) => a.type), ACTION_TYPES);
+  const type = classCounts(
+    predicted.map((a) => a.type),
+    gold.actions.map((a) => a.type),
+    ACTION_TYPES,
+  );
   const clickSteps = gold.actions.flatMap((a, i) => (a.type === 'click' ? [i] : []));
   const click = classCounts(
     clickSteps.map((i) => {
@@ -77,14 +91,15 @@ function countsOf(gold: Gold, answer: Answer): { type: number[]; click: number[]
 export const nextAction = defineSessionTask({
   data: 'sessions',
   name: 'next-action',
-  description: 'Predict each next action of test shopping sessions (OPeRA): action accuracy, action-type F1, click-type F1, session-outcome F1.',
+  description:
+    'Predict each next action of test shopping sessions (OPeRA): action accuracy, action-type F1, click-type F1, session-outcome F1.',
   version: 1,
   capability: 'nextAction',
   options: Options,
   choices: [
     'next-action: every step is predicted from the human history up to it (teacher forcing), so steps are independent predictions',
     'next-action: input text matches after lower-casing, collapsing spaces and trimming surrounding quotes and punctuation',
-    'next-action: the predicted session outcome is a purchase when the simulator clicks a purchase button at or before the step of the human\'s first purchase click (later steps already show the human buying)',
+    "next-action: the predicted session outcome is a purchase when the simulator clicks a purchase button at or before the step of the human's first purchase click (later steps already show the human buying)",
     'next-action: F1 values pool the steps of all sessions (macro over the classes present: {click, input, terminate}; the 13 click types on gold-click steps; binary purchase); the bootstrap resamples sessions',
   ],
   metrics() {
@@ -108,7 +123,11 @@ export const nextAction = defineSessionTask({
   async run(sim, persona, session, ctx): Promise<Answer> {
     const predict = sim.nextAction?.bind(sim);
     if (!predict) throw new UnitError('method', 'method has no nextAction capability');
-    const past: PastStep[] = session.steps.map((st) => ({ observation: st.observation, action: st.action, rationale: st.rationale }));
+    const past: PastStep[] = session.steps.map((st) => ({
+      observation: st.observation,
+      action: st.action,
+      rationale: st.rationale,
+    }));
     // One seed per step, drawn in order before the calls start: the answers do not depend on which call finishes first.
     const seeds = session.steps.map(() => ctx.rng.nextUint32());
     const steps = await Promise.all(
@@ -156,10 +175,19 @@ export const nextAction = defineSessionTask({
     const totalSteps = steps.reduce((a, b) => a + b, 0);
     const pooled = (key: 'type' | 'click' | 'outcome', unitScores: number[]): MetricValue => {
       const c = counts.map((x) => x[key]);
-      return { value: done.length === 0 ? Number.NaN : pooledF1(c), n: done.length, unitIds: ids, unitScores, pooledF1: c };
+      return {
+        value: done.length === 0 ? Number.NaN : pooledF1(c),
+        n: done.length,
+        unitIds: ids,
+        unitScores,
+        pooledF1: c,
+      };
     };
     const accuracy: MetricValue = {
-      value: totalSteps === 0 ? Number.NaN : done.reduce((s, d) => s + (d.scores['accuracy'] as number) * (d.scores['steps'] as number), 0) / totalSteps,
+      value:
+        totalSteps === 0
+          ? Number.NaN
+          : done.reduce((s, d) => s + (d.scores['accuracy'] as number) * (d.scores['steps'] as number), 0) / totalSteps,
       n: done.length,
       unitIds: ids,
       unitScores: score('accuracy'),
@@ -190,10 +218,16 @@ function checkAction(p: PredictedAction | undefined, i: number): void {
   const a = p?.action;
   const where = `step ${i + 1}`;
   if (!a || typeof a !== 'object') throw new UnitError('answer', `${where}: no action in the answer`);
-  if (!(ACTION_TYPES as readonly string[]).includes(a.type)) throw new UnitError('answer', `${where}: action type "${String(a.type)}" is not one of ${ACTION_TYPES.join(', ')}`);
+  if (!(ACTION_TYPES as readonly string[]).includes(a.type))
+    throw new UnitError('answer', `${where}: action type "${String(a.type)}" is not one of ${ACTION_TYPES.join(', ')}`);
   if (a.type === 'click' && a.clickType !== null && !(CLICK_TYPES as readonly string[]).includes(a.clickType)) {
-    throw new UnitError('answer', `${where}: click type "${String(a.clickType)}" is not one of the 13 OPeRA click types`);
+    throw new UnitError(
+      'answer',
+      `${where}: click type "${String(a.clickType)}" is not one of the 13 OPeRA click types`,
+    );
   }
-  if (a.type !== 'terminate' && (typeof a.target !== 'string' || a.target === '')) throw new UnitError('answer', `${where}: a ${a.type} needs the semantic id of its target element`);
-  if (a.type === 'input' && typeof a.text !== 'string') throw new UnitError('answer', `${where}: an input needs the text typed`);
+  if (a.type !== 'terminate' && (typeof a.target !== 'string' || a.target === ''))
+    throw new UnitError('answer', `${where}: a ${a.type} needs the semantic id of its target element`);
+  if (a.type === 'input' && typeof a.text !== 'string')
+    throw new UnitError('answer', `${where}: an input needs the text typed`);
 }

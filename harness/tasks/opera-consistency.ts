@@ -1,6 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import { actionText } from '../methods/session-actions.js';
-import { testSessionsOf, type PastStep, type PersonaRecord, type PredictedAction, type Session, type SessionAction, type SessionsDataset } from '../data/sessions.js';
+import {
+  testSessionsOf,
+  type PastStep,
+  type PersonaRecord,
+  type PredictedAction,
+  type Session,
+  type SessionAction,
+  type SessionsDataset,
+} from '../data/sessions.js';
 import { UnitError } from '../llm/errors.js';
 import type { Llm } from '../plugin-api.js';
 import { catalogOf, countPages, SHOP_CHOICES, TextShop, type ShopItem, type ShopRanker } from '../shop/text-shop.js';
@@ -10,12 +18,20 @@ import { defineSessionTask, type MetricValue } from './task-api.js';
 
 const Options = Type.Object(
   {
-    sessions: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { default: null, description: 'Simulate at most this many test sessions (in dataset order); null: all.' }),
-    maxSteps: Type.Integer({ minimum: 1, default: 20, description: 'Actions a simulated session may take before it is cut off.' }),
+    sessions: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+      default: null,
+      description: 'Simulate at most this many test sessions (in dataset order); null: all.',
+    }),
+    maxSteps: Type.Integer({
+      minimum: 1,
+      default: 20,
+      description: 'Actions a simulated session may take before it is cut off.',
+    }),
     resultsPerPage: Type.Integer({ minimum: 1, default: 6, description: 'Products on a search results page.' }),
     recommender: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
       default: null,
-      description: 'Id of a configured recommender that orders the search results for each shopper (fitted on the train sessions as implicit feedback); null: the BM25 order.',
+      description:
+        'Id of a configured recommender that orders the search results for each shopper (fitted on the train sessions as implicit feedback); null: the BM25 order.',
     }),
   },
   { additionalProperties: false },
@@ -45,7 +61,11 @@ interface Answer {
   readonly steps: readonly SimStep[];
   readonly pages: number;
   readonly purchased: boolean;
-  readonly judge: { readonly supports: readonly (boolean | null)[]; readonly personaFit: boolean; readonly reason: string };
+  readonly judge: {
+    readonly supports: readonly (boolean | null)[];
+    readonly personaFit: boolean;
+    readonly reason: string;
+  };
 }
 
 const isPurchase = (a: SessionAction) => a.type === 'click' && a.clickType === 'purchase';
@@ -58,14 +78,18 @@ const BROWSE: SessionAction = { type: 'click', clickType: 'other', target: null,
  * distinct consecutive pages among those its actions were taken on. The same
  * rule counts human and simulated sessions.
  */
-function pagesUntilPurchase(steps: readonly { readonly observation: string; readonly action: SessionAction }[]): number {
+function pagesUntilPurchase(
+  steps: readonly { readonly observation: string; readonly action: SessionAction }[],
+): number {
   const k = steps.findIndex((st) => isPurchase(st.action));
   return countPages((k < 0 ? steps : steps.slice(0, k + 1)).map((st) => st.observation));
 }
 
 /** The session's first search: text typed into a search box (never a product the human went on to buy). */
 function intentOf(s: Session): string | null {
-  const a = s.steps.find((st) => st.action.type === 'input' && st.action.text && /search/i.test(st.action.target ?? ''))?.action;
+  const a = s.steps.find(
+    (st) => st.action.type === 'input' && st.action.text && /search/i.test(st.action.target ?? ''),
+  )?.action;
   return a?.text?.trim() || null;
 }
 
@@ -92,7 +116,8 @@ const pageTitle = (observation: string) => (observation.split('\n', 1)[0] ?? '')
 export const operaConsistency = defineSessionTask({
   data: 'sessions',
   name: 'opera-consistency',
-  description: 'Closed-loop shopping in a text shop from the dataset\'s products; an LLM judge scores thought-action and persona-behaviour consistency; pages and purchases against the human sessions.',
+  description:
+    "Closed-loop shopping in a text shop from the dataset's products; an LLM judge scores thought-action and persona-behaviour consistency; pages and purchases against the human sessions.",
   version: 1,
   capability: 'nextAction',
   needsJudge: true,
@@ -102,7 +127,7 @@ export const operaConsistency = defineSessionTask({
     judge: new URL('./prompts/opera-judge.md', import.meta.url),
   },
   choices: [
-    'opera-consistency: the simulated shopper starts on the search results of the human session\'s first search (its intent), with that search in its history; test sessions without a search are not simulated (they still count in the human means)',
+    "opera-consistency: the simulated shopper starts on the search results of the human session's first search (its intent), with that search in its history; test sessions without a search are not simulated (they still count in the human means)",
     'opera-consistency: pages per session = distinct consecutive pages acted on until the first purchase click or the end, for simulated and human sessions alike; a session purchases when it makes a purchase click (as the opera loader decides for humans)',
     'opera-consistency: one judge call per session scores every step (the reason supports the action) and the persona fit; an action the shop ignored (no such element) still counts as a step',
     'opera-consistency: search results are the top BM25 candidates over product titles, ordered by the recommender the task names (fitted on the train sessions, one interaction per shopper and product acted on) or, without one, in BM25 order',
@@ -110,10 +135,25 @@ export const operaConsistency = defineSessionTask({
   ],
   metrics() {
     return [
-      { key: 'thought-action', label: 'Thought-action %', direction: 'higher' as const, unitScore: 'share of steps judged consistent (%)' },
-      { key: 'persona-behaviour', label: 'Persona-behaviour %', direction: 'higher' as const, unitScore: 'session judged to fit the persona (0/100)' },
+      {
+        key: 'thought-action',
+        label: 'Thought-action %',
+        direction: 'higher' as const,
+        unitScore: 'share of steps judged consistent (%)',
+      },
+      {
+        key: 'persona-behaviour',
+        label: 'Persona-behaviour %',
+        direction: 'higher' as const,
+        unitScore: 'session judged to fit the persona (0/100)',
+      },
       { key: 'pages-gap', label: 'Pages gap', direction: 'lower' as const, unitScore: 'pages of the session' },
-      { key: 'purchase-gap', label: 'Purchase gap (pts)', direction: 'lower' as const, unitScore: 'session purchased (0/1)' },
+      {
+        key: 'purchase-gap',
+        label: 'Purchase gap (pts)',
+        direction: 'lower' as const,
+        unitScore: 'session purchased (0/1)',
+      },
     ];
   },
   buildUnits(dataset, options) {
@@ -124,7 +164,23 @@ export const operaConsistency = defineSessionTask({
     const humanPurchaseRate = test.filter((s) => s.purchased).length / test.length;
     const units = test.flatMap((s) => {
       const intent = intentOf(s);
-      return intent ? [{ key: s.id, user: s.user, items: [], gold: { intent, humanPages: humanMeanPages, humanPurchaseRate, maxSteps: options.maxSteps, resultsPerPage: options.resultsPerPage, recommender: options.recommender } as Gold }] : [];
+      return intent
+        ? [
+            {
+              key: s.id,
+              user: s.user,
+              items: [],
+              gold: {
+                intent,
+                humanPages: humanMeanPages,
+                humanPurchaseRate,
+                maxSteps: options.maxSteps,
+                resultsPerPage: options.resultsPerPage,
+                recommender: options.recommender,
+              } as Gold,
+            },
+          ]
+        : [];
     });
     return units.length === 0 ? null : units.slice(0, options.sessions ?? undefined);
   },
@@ -142,9 +198,14 @@ export const operaConsistency = defineSessionTask({
       // The shopper's whole ranking of the catalog, once per unit; candidates it leaves out go last, in BM25 order.
       let position: Map<string, number> | null = null;
       rank = (_query, candidates) => {
-        position ??= new Map(fitted.recommendation.recommend(unit.user, catalog.length, new Set()).map((id, k) => [id, k]));
+        position ??= new Map(
+          fitted.recommendation.recommend(unit.user, catalog.length, new Set()).map((id, k) => [id, k]),
+        );
         const at = (it: ShopItem) => position?.get(it.asin) ?? Number.MAX_SAFE_INTEGER;
-        return candidates.map((it, k) => ({ it, k })).sort((a, b) => at(a.it) - at(b.it) || a.k - b.k).map((x) => x.it);
+        return candidates
+          .map((it, k) => ({ it, k }))
+          .sort((a, b) => at(a.it) - at(b.it) || a.k - b.k)
+          .map((x) => x.it);
       };
     }
     const shop = new TextShop(catalog, { resultsPerPage, ...(rank ? { rank } : {}) });
@@ -169,7 +230,8 @@ export const operaConsistency = defineSessionTask({
         { persona, sessionId: `${unit.key}#simulated`, stepIndex: history.length, history: [...history], observation },
         { ...simCtx, rng: Rng.derive(seedBase, 'step', steps.length) },
       );
-      if (!p?.action || typeof p.action !== 'object') throw new UnitError('answer', `step ${steps.length + 1}: no action in the answer`);
+      if (!p?.action || typeof p.action !== 'object')
+        throw new UnitError('answer', `step ${steps.length + 1}: no action in the answer`);
       const before = shop.purchaseClicks;
       const r = shop.apply(p.action);
       if (firstPurchase < 0 && shop.purchaseClicks > before) firstPurchase = history.length;
@@ -205,7 +267,13 @@ export const operaConsistency = defineSessionTask({
     const pages = mean(s('pages'));
     const rate = mean(s('purchased'));
     const thoughtAction: MetricValue = {
-      value: totalJudged === 0 ? Number.NaN : done.reduce((a, d) => a + ((d.scores['thoughtAction'] as number) || 0) * (d.scores['judged'] as number), 0) / totalJudged,
+      value:
+        totalJudged === 0
+          ? Number.NaN
+          : done.reduce(
+              (a, d) => a + ((d.scores['thoughtAction'] as number) || 0) * (d.scores['judged'] as number),
+              0,
+            ) / totalJudged,
       n: done.length,
       unitIds: ids,
       unitScores: s('thoughtAction'),
@@ -215,8 +283,22 @@ export const operaConsistency = defineSessionTask({
     return {
       'thought-action': thoughtAction,
       'persona-behaviour': { value: mean(s('personaFit')), n: done.length, unitIds: ids, unitScores: s('personaFit') },
-      'pages-gap': { value: Math.abs(pages - humanPages), n: done.length, unitIds: ids, unitScores: s('pages'), gap: { reference: humanPages, scale: 1 }, extra: { simulated: pages, human: humanPages } },
-      'purchase-gap': { value: 100 * Math.abs(rate - humanRate), n: done.length, unitIds: ids, unitScores: s('purchased'), gap: { reference: humanRate, scale: 100 }, extra: { simulated: 100 * rate, human: 100 * humanRate } },
+      'pages-gap': {
+        value: Math.abs(pages - humanPages),
+        n: done.length,
+        unitIds: ids,
+        unitScores: s('pages'),
+        gap: { reference: humanPages, scale: 1 },
+        extra: { simulated: pages, human: humanPages },
+      },
+      'purchase-gap': {
+        value: 100 * Math.abs(rate - humanRate),
+        n: done.length,
+        unitIds: ids,
+        unitScores: s('purchased'),
+        gap: { reference: humanRate, scale: 100 },
+        extra: { simulated: 100 * rate, human: 100 * humanRate },
+      },
     };
   },
 });
@@ -235,8 +317,15 @@ async function judgeSession(
   intent: string,
   steps: readonly SimStep[],
 ): Promise<Answer['judge']> {
-  const lines = steps.map((st, k) => `${k + 1}. on "${st.page}": ${actionText(st.action)}${st.ignored ? ' (the page had no such element; nothing happened)' : ''} — reason: ${st.rationale.trim() || '(none given)'}`);
-  const content = renderTemplate(prompts['judge'] ?? '', { persona: persona.persona.trim() || '(no survey answers)', intent, steps: lines.length > 0 ? lines.join('\n') : '(no steps)' });
+  const lines = steps.map(
+    (st, k) =>
+      `${k + 1}. on "${st.page}": ${actionText(st.action)}${st.ignored ? ' (the page had no such element; nothing happened)' : ''} — reason: ${st.rationale.trim() || '(none given)'}`,
+  );
+  const content = renderTemplate(prompts['judge'] ?? '', {
+    persona: persona.persona.trim() || '(no survey answers)',
+    intent,
+    steps: lines.length > 0 ? lines.join('\n') : '(no steps)',
+  });
   const reply = await judge.json<JudgeReply>({
     messages: [
       { role: 'system', content: prompts['judgeSystem'] ?? '' },
@@ -245,7 +334,17 @@ async function judgeSession(
     schema: {
       type: 'object',
       properties: {
-        steps: { type: 'array', minItems: steps.length, maxItems: steps.length, items: { type: 'object', properties: { supports: { type: 'boolean' } }, required: ['supports'], additionalProperties: false } },
+        steps: {
+          type: 'array',
+          minItems: steps.length,
+          maxItems: steps.length,
+          items: {
+            type: 'object',
+            properties: { supports: { type: 'boolean' } },
+            required: ['supports'],
+            additionalProperties: false,
+          },
+        },
         personaFit: { type: 'boolean' },
         reason: { type: 'string' },
       },
@@ -256,5 +355,9 @@ async function judgeSession(
     temperature: 0,
     maxTokens: 400 + 20 * steps.length,
   });
-  return { supports: steps.map((st, k) => (st.rationale.trim() === '' ? null : (reply.steps[k]?.supports ?? null))), personaFit: reply.personaFit, reason: reply.reason };
+  return {
+    supports: steps.map((st, k) => (st.rationale.trim() === '' ? null : (reply.steps[k]?.supports ?? null))),
+    personaFit: reply.personaFit,
+    reason: reply.reason,
+  };
 }

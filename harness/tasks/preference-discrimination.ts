@@ -7,9 +7,20 @@ import { heldOutByUser, interactedByUser } from './held-out.js';
 
 const Options = Type.Object(
   {
-    ratios: Type.Array(Type.Integer({ minimum: 1 }), { default: [1, 3, 9], minItems: 1, description: 'Distractors per held-out item (1:m).' }),
-    itemsPerUser: Type.Integer({ minimum: 2, default: 20, description: 'Budget of items per user and ratio (Agent4Rec: 20).' }),
-    users: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { default: null, description: 'Evaluate at most this many users (first by id); null: all.' }),
+    ratios: Type.Array(Type.Integer({ minimum: 1 }), {
+      default: [1, 3, 9],
+      minItems: 1,
+      description: 'Distractors per held-out item (1:m).',
+    }),
+    itemsPerUser: Type.Integer({
+      minimum: 2,
+      default: 20,
+      description: 'Budget of items per user and ratio (Agent4Rec: 20).',
+    }),
+    users: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+      default: null,
+      description: 'Evaluate at most this many users (first by id); null: all.',
+    }),
   },
   { additionalProperties: false },
 );
@@ -30,7 +41,8 @@ const ratioLabel = (m: number) => `1:${m}`;
  */
 export const preferenceDiscrimination = defineTask({
   name: 'preference-discrimination',
-  description: 'Tell held-out items from never-interacted distractors at 1:m ratios; accuracy and F1 per user, averaged.',
+  description:
+    'Tell held-out items from never-interacted distractors at 1:m ratios; accuracy and F1 per user, averaged.',
   version: 1,
   capability: 'discriminate',
   options: Options,
@@ -40,7 +52,12 @@ export const preferenceDiscrimination = defineTask({
   ],
   metrics(options): MetricSpec[] {
     return options.ratios.flatMap((m) => [
-      { key: `accuracy@${ratioLabel(m)}`, label: `Acc ${ratioLabel(m)}`, direction: 'higher' as const, unitScore: 'accuracy' },
+      {
+        key: `accuracy@${ratioLabel(m)}`,
+        label: `Acc ${ratioLabel(m)}`,
+        direction: 'higher' as const,
+        unitScore: 'accuracy',
+      },
       { key: `f1@${ratioLabel(m)}`, label: `F1 ${ratioLabel(m)}`, direction: 'higher' as const, unitScore: 'f1' },
     ]);
   },
@@ -80,7 +97,11 @@ export const preferenceDiscrimination = defineTask({
       answer[j.item] = j.like;
     }
     const missing = items.filter((i) => !(i.id in answer)).map((i) => i.id);
-    if (missing.length > 0) throw new UnitError('answer', `answer misses ${missing.length} of ${items.length} items (${missing.slice(0, 5).join(', ')})`);
+    if (missing.length > 0)
+      throw new UnitError(
+        'answer',
+        `answer misses ${missing.length} of ${items.length} items (${missing.slice(0, 5).join(', ')})`,
+      );
     return answer;
   },
   score(unit, answer) {
@@ -89,7 +110,16 @@ export const preferenceDiscrimination = defineTask({
     const pred = unit.items.map((i) => answer[i] === true);
     const prf = binaryPrf(pred, gold);
     const correct = gold.filter((g, k) => g === pred[k]).length;
-    return { accuracy: correct / gold.length, precision: prf.precision, recall: prf.recall, f1: prf.f1, tp: prf.tp, fp: prf.fp, fn: prf.fn, n: gold.length };
+    return {
+      accuracy: correct / gold.length,
+      precision: prf.precision,
+      recall: prf.recall,
+      f1: prf.f1,
+      tp: prf.tp,
+      fp: prf.fp,
+      fn: prf.fn,
+      n: gold.length,
+    };
   },
   aggregate(done, options) {
     const out: Record<string, MetricValue> = {};
@@ -98,7 +128,11 @@ export const preferenceDiscrimination = defineTask({
       const ids = rows.map((r) => r.id);
       const acc = rows.map((r) => r.scores['accuracy'] as number);
       const f1 = rows.map((r) => r.scores['f1'] as number);
-      let tp = 0, fp = 0, fn = 0, correct = 0, total = 0;
+      let tp = 0,
+        fp = 0,
+        fn = 0,
+        correct = 0,
+        total = 0;
       for (const r of rows) {
         tp += r.scores['tp'] as number;
         fp += r.scores['fp'] as number;
@@ -108,7 +142,13 @@ export const preferenceDiscrimination = defineTask({
       }
       const pooled = prfFromCounts(tp, fp, fn);
       const mean = (xs: number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
-      out[`accuracy@${ratioLabel(m)}`] = { value: mean(acc), n: rows.length, unitIds: ids, unitScores: acc, extra: { micro: total === 0 ? Number.NaN : correct / total } };
+      out[`accuracy@${ratioLabel(m)}`] = {
+        value: mean(acc),
+        n: rows.length,
+        unitIds: ids,
+        unitScores: acc,
+        extra: { micro: total === 0 ? Number.NaN : correct / total },
+      };
       out[`f1@${ratioLabel(m)}`] = {
         value: mean(f1),
         n: rows.length,

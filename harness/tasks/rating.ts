@@ -10,7 +10,10 @@ const Options = Type.Object(
       default: 20,
       description: 'Held-out rated items per user (sampled with the seed when more); null: all of them.',
     }),
-    users: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { default: null, description: 'Evaluate at most this many users (first by id); null: all.' }),
+    users: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+      default: null,
+      description: 'Evaluate at most this many users (first by id); null: all.',
+    }),
   },
   { additionalProperties: false },
 );
@@ -47,7 +50,10 @@ export const rating = defineTask({
       const rated = (held.get(user) ?? []).filter((x) => x.rating !== null);
       if (rated.length === 0) continue;
       const unitRng = Rng.derive(rng.nextUint32(), user);
-      const chosen = options.maxItemsPerUser !== null && rated.length > options.maxItemsPerUser ? unitRng.sample(rated, options.maxItemsPerUser) : rated;
+      const chosen =
+        options.maxItemsPerUser !== null && rated.length > options.maxItemsPerUser
+          ? unitRng.sample(rated, options.maxItemsPerUser)
+          : rated;
       const ratings: Record<string, number> = {};
       for (const x of chosen) ratings[x.item] = x.rating as number;
       units.push({ key: user, user, items: chosen.map((x) => x.item), gold: { ratings } as Gold });
@@ -64,12 +70,19 @@ export const rating = defineTask({
     for (const p of preds) {
       if (!wanted.has(p.item)) throw new UnitError('answer', `answer names item "${p.item}", which was not offered`);
       if (!Number.isFinite(p.rating) || p.rating < scale.min || p.rating > scale.max) {
-        throw new UnitError('answer', `rating ${p.rating} for item "${p.item}" is outside the scale ${scale.min}–${scale.max}`);
+        throw new UnitError(
+          'answer',
+          `rating ${p.rating} for item "${p.item}" is outside the scale ${scale.min}–${scale.max}`,
+        );
       }
       answer[p.item] = p.rating;
     }
     const missing = items.filter((i) => !(i.id in answer)).map((i) => i.id);
-    if (missing.length > 0) throw new UnitError('answer', `answer misses ${missing.length} of ${items.length} items (${missing.slice(0, 5).join(', ')})`);
+    if (missing.length > 0)
+      throw new UnitError(
+        'answer',
+        `answer misses ${missing.length} of ${items.length} items (${missing.slice(0, 5).join(', ')})`,
+      );
     return answer;
   },
   score(unit, answer) {

@@ -10,17 +10,28 @@ import { defineTask, type MetricSpec, type MetricValue, type TaskUnit } from './
 
 const Options = Type.Object(
   {
-    recommenders: Type.Union([Type.Array(Type.String({ minLength: 1 }), { minItems: 1, uniqueItems: true }), Type.Null()], {
-      default: null,
-      description: 'Ids of the configured recommenders to evaluate, in column order; null: all of them.',
-    }),
+    recommenders: Type.Union(
+      [Type.Array(Type.String({ minLength: 1 }), { minItems: 1, uniqueItems: true }), Type.Null()],
+      {
+        default: null,
+        description: 'Ids of the configured recommenders to evaluate, in column order; null: all of them.',
+      },
+    ),
     pageSize: Type.Integer({ minimum: 1, default: 4, description: 'Items per page (Agent4Rec: 4).' }),
     maxPages: Type.Integer({ minimum: 1, default: 5, description: 'Pages offered before the visit ends anyway.' }),
-    users: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { default: null, description: 'Evaluate at most this many users (first by id); null: all.' }),
-    k: Type.Integer({ minimum: 1, default: 10, description: 'Cut-off of the offline NDCG@k each recommender is ranked by.' }),
+    users: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+      default: null,
+      description: 'Evaluate at most this many users (first by id); null: all.',
+    }),
+    k: Type.Integer({
+      minimum: 1,
+      default: 10,
+      description: 'Cut-off of the offline NDCG@k each recommender is ranked by.',
+    }),
     likeThreshold: Type.Union([Type.Number(), Type.Null()], {
       default: null,
-      description: 'A watched item counts as liked at this rating or above; null: three quarters up the scale (4 of 1–5).',
+      description:
+        'A watched item counts as liked at this rating or above; null: three quarters up the scale (4 of 1–5).',
     }),
   },
   { additionalProperties: false },
@@ -50,15 +61,16 @@ const mean = (xs: readonly number[]) => (xs.length === 0 ? Number.NaN : xs.reduc
  */
 export const recommenderEvaluation = defineTask({
   name: 'recommender-evaluation',
-  description: 'Simulated users browse pages of each recommender: liked items, rating, pages seen, satisfaction; Kendall τ of that ranking against offline NDCG@k.',
+  description:
+    'Simulated users browse pages of each recommender: liked items, rating, pages seen, satisfaction; Kendall τ of that ranking against offline NDCG@k.',
   version: 1,
   capability: 'browse',
   needsRecommenders: true,
   options: Options,
   choices: [
-    'recommender-evaluation: the pages are fixed in advance from the recommender\'s top pageSize × maxPages (training items excluded); the recommender does not react to the visit',
+    "recommender-evaluation: the pages are fixed in advance from the recommender's top pageSize × maxPages (training items excluded); the recommender does not react to the visit",
     'recommender-evaluation: liked = watched and rated at or above likeThreshold (default three quarters up the scale); datasets without stars are browsed on 1–5',
-    'recommender-evaluation: the simulated ranking of recommenders is by mean liked items per user; τ is Kendall\'s τ-b against offline NDCG@k on the same users, without an interval',
+    "recommender-evaluation: the simulated ranking of recommenders is by mean liked items per user; τ is Kendall's τ-b against offline NDCG@k on the same users, without an interval",
   ],
   metrics(options): MetricSpec[] {
     const ids = options.recommenders ?? [];
@@ -67,9 +79,20 @@ export const recommenderEvaluation = defineTask({
         { key: `liked@${r}`, label: `Liked ${r}`, direction: 'higher' as const, unitScore: 'liked', group: r },
         { key: `rating@${r}`, label: `Rating ${r}`, direction: 'higher' as const, unitScore: 'meanRating', group: r },
         { key: `pages@${r}`, label: `Pages ${r}`, direction: 'higher' as const, unitScore: 'pages', group: r },
-        { key: `satisfaction@${r}`, label: `Sat ${r}`, direction: 'higher' as const, unitScore: 'satisfaction', group: r },
+        {
+          key: `satisfaction@${r}`,
+          label: `Sat ${r}`,
+          direction: 'higher' as const,
+          unitScore: 'satisfaction',
+          group: r,
+        },
       ]),
-      { key: 'tau', label: `τ vs NDCG@${options.k}`, direction: 'higher' as const, unitScore: 'none (one value per method)' },
+      {
+        key: 'tau',
+        label: `τ vs NDCG@${options.k}`,
+        direction: 'higher' as const,
+        unitScore: 'none (one value per method)',
+      },
     ];
   },
   buildUnits(dataset, options, _rng, env) {
@@ -81,7 +104,8 @@ export const recommenderEvaluation = defineTask({
     const chosen = new Set(users);
     const train = dataset.split.train;
     const seen = new Map<string, Set<string>>();
-    for (const x of train) if (chosen.has(x.user)) (seen.get(x.user) ?? seen.set(x.user, new Set()).get(x.user))?.add(x.item);
+    for (const x of train)
+      if (chosen.has(x.user)) (seen.get(x.user) ?? seen.set(x.user, new Set()).get(x.user))?.add(x.item);
     const heldOut = users.flatMap((u) => (held.get(u) ?? []).map((x) => ({ user: u, item: x.item })));
     const likeThreshold = options.likeThreshold ?? defaultThreshold(dataset.scale ?? IMPLICIT_RATING_SCALE);
     const units: TaskUnit<Gold>[] = [];
@@ -89,11 +113,25 @@ export const recommenderEvaluation = defineTask({
     for (const id of wanted) {
       const r = fitted.find((f) => f.id === id);
       if (!r) continue;
-      const ndcg = offlineEval({ recommendation: r.recommendation, train: train.filter((x) => chosen.has(x.user)), heldOut, k: options.k }).meanNdcg;
+      const ndcg = offlineEval({
+        recommendation: r.recommendation,
+        train: train.filter((x) => chosen.has(x.user)),
+        heldOut,
+        k: options.k,
+      }).meanNdcg;
       for (const user of users) {
-        const items = r.recommendation.recommend(user, options.pageSize * options.maxPages, seen.get(user) ?? new Set());
+        const items = r.recommendation.recommend(
+          user,
+          options.pageSize * options.maxPages,
+          seen.get(user) ?? new Set(),
+        );
         if (items.length === 0) continue;
-        units.push({ key: `${user}|${id}`, user, items, gold: { recommender: id, ndcg, likeThreshold, pageSize: options.pageSize } });
+        units.push({
+          key: `${user}|${id}`,
+          user,
+          items,
+          gold: { recommender: id, ndcg, likeThreshold, pageSize: options.pageSize },
+        });
       }
     }
     return units;
@@ -103,7 +141,8 @@ export const recommenderEvaluation = defineTask({
     if (!unit) throw new Error('recommender-evaluation: run needs its unit (the page size travels in it)');
     const pageSize = unit.gold.pageSize;
     const pages: BrowsePage[] = [];
-    for (let k = 0; k < items.length; k += pageSize) pages.push({ number: pages.length + 1, items: items.slice(k, k + pageSize) });
+    for (let k = 0; k < items.length; k += pageSize)
+      pages.push({ number: pages.length + 1, items: items.slice(k, k + pageSize) });
     const outcome = await sim.browse(user, pages, ctx);
     checkOutcome(outcome, pages, user.scale ?? IMPLICIT_RATING_SCALE);
     return outcome;
@@ -140,7 +179,11 @@ export const recommenderEvaluation = defineTask({
       out[`satisfaction@${r}`] = plain('satisfaction');
       // Mean rating over every rated item (units weighted by how many they rated).
       out[`rating@${r}`] = {
-        value: sumRated === 0 ? Number.NaN : mine.reduce((a, d) => a + (d.scores['rated'] as number) * ((d.scores['meanRating'] as number) || 0), 0) / sumRated,
+        value:
+          sumRated === 0
+            ? Number.NaN
+            : mine.reduce((a, d) => a + (d.scores['rated'] as number) * ((d.scores['meanRating'] as number) || 0), 0) /
+              sumRated,
         n: rated.filter((x) => x > 0).length,
         unitIds: ids,
         unitScores: s('meanRating'),
@@ -169,21 +212,29 @@ export const recommenderEvaluation = defineTask({
 
 /** An outcome the scorer can read, or a UnitError that says what was wrong. */
 function checkOutcome(o: BrowseOutcome, pages: readonly BrowsePage[], scale: RatingScale): void {
-  if (!o || !Array.isArray(o.pages) || o.pages.length === 0) throw new UnitError('answer', 'the visit has no pages: a simulated user sees at least the first page');
-  if (o.pages.length > pages.length) throw new UnitError('answer', `the visit reports ${o.pages.length} pages but only ${pages.length} were offered`);
+  if (!o || !Array.isArray(o.pages) || o.pages.length === 0)
+    throw new UnitError('answer', 'the visit has no pages: a simulated user sees at least the first page');
+  if (o.pages.length > pages.length)
+    throw new UnitError('answer', `the visit reports ${o.pages.length} pages but only ${pages.length} were offered`);
   o.pages.forEach((p, k) => {
     const offered = new Set((pages[k] as BrowsePage).items.map((i) => i.id));
     const seenHere = new Set<string>();
     for (const w of p.watched) {
-      if (!offered.has(w.item)) throw new UnitError('answer', `page ${k + 1}: watched item "${w.item}" was not on that page`);
+      if (!offered.has(w.item))
+        throw new UnitError('answer', `page ${k + 1}: watched item "${w.item}" was not on that page`);
       if (seenHere.has(w.item)) throw new UnitError('answer', `page ${k + 1}: item "${w.item}" is watched twice`);
       seenHere.add(w.item);
       if (w.rating !== null && (!Number.isFinite(w.rating) || w.rating < scale.min || w.rating > scale.max)) {
-        throw new UnitError('answer', `page ${k + 1}: rating ${w.rating} of "${w.item}" is outside the scale ${scale.min}–${scale.max}`);
+        throw new UnitError(
+          'answer',
+          `page ${k + 1}: rating ${w.rating} of "${w.item}" is outside the scale ${scale.min}–${scale.max}`,
+        );
       }
     }
-    if (p.exit && k < o.pages.length - 1) throw new UnitError('answer', `the user left after page ${k + 1} but the visit goes on to page ${k + 2}`);
+    if (p.exit && k < o.pages.length - 1)
+      throw new UnitError('answer', `the user left after page ${k + 1} but the visit goes on to page ${k + 2}`);
   });
   const s = o.satisfaction;
-  if (s !== undefined && s !== null && (!Number.isFinite(s) || s < 1 || s > 10)) throw new UnitError('answer', `satisfaction ${s} is outside 1–10`);
+  if (s !== undefined && s !== null && (!Number.isFinite(s) || s < 1 || s > 10))
+    throw new UnitError('answer', `satisfaction ${s} is outside 1–10`);
 }

@@ -136,12 +136,21 @@ export interface SessionTaskDefinition<S extends TSchema = TSchema, G = unknown,
   readonly data: 'sessions';
   /** null when the task does not apply to this dataset (the table shows n/a). */
   buildUnits(dataset: SessionsDataset, options: Static<S>, rng: Rng): TaskUnit<G>[] | null;
-  run(sim: Simulator, persona: PersonaRecord, session: Session, ctx: TaskContext, unit?: TaskUnit<G>, dataset?: SessionsDataset): Promise<A>;
+  run(
+    sim: Simulator,
+    persona: PersonaRecord,
+    session: Session,
+    ctx: TaskContext,
+    unit?: TaskUnit<G>,
+    dataset?: SessionsDataset,
+  ): Promise<A>;
 }
 
 export type AnyTask = TaskDefinition | SessionTaskDefinition;
 
-export function defineSessionTask<S extends TSchema, G, A>(t: SessionTaskDefinition<S, G, A>): SessionTaskDefinition<S, G, A> {
+export function defineSessionTask<S extends TSchema, G, A>(
+  t: SessionTaskDefinition<S, G, A>,
+): SessionTaskDefinition<S, G, A> {
   return t;
 }
 

@@ -10,7 +10,14 @@ const addFormats: AddFormats =
 
 /** Ajv for configs and plugin options: every error at once, defaults applied, `secret` marks fields that may use ${ENV}. */
 export function createConfigAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, verbose: true, useDefaults: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  const ajv = new Ajv({
+    allErrors: true,
+    verbose: true,
+    useDefaults: true,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+  });
   addFormats(ajv);
   ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
   return ajv;
@@ -25,7 +32,9 @@ export function createReplyAjv(): Ajv {
 
 export function formatAjvError(e: ErrorObject): string {
   const where = e.instancePath === '' ? '(top level)' : e.instancePath;
-  if (e.keyword === 'additionalProperties') return `${where}: unknown property "${String((e.params as { additionalProperty: string }).additionalProperty)}"`;
-  if (e.keyword === 'enum') return `${where}: ${e.message ?? 'invalid'} (${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')})`;
+  if (e.keyword === 'additionalProperties')
+    return `${where}: unknown property "${String((e.params as { additionalProperty: string }).additionalProperty)}"`;
+  if (e.keyword === 'enum')
+    return `${where}: ${e.message ?? 'invalid'} (${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')})`;
   return `${where}: ${e.message ?? e.keyword}`;
 }

@@ -5,7 +5,12 @@ export function suggest(input: string, candidates: readonly string[], max = 3): 
   const lower = input.toLowerCase();
   const scored = [...new Set(candidates)]
     .map((c) => ({ c, d: distance(lower, c.toLowerCase()) }))
-    .filter(({ c, d }) => d <= Math.max(2, Math.floor(Math.max(c.length, input.length) / 3)) || c.toLowerCase().startsWith(lower) || lower.startsWith(c.toLowerCase()))
+    .filter(
+      ({ c, d }) =>
+        d <= Math.max(2, Math.floor(Math.max(c.length, input.length) / 3)) ||
+        c.toLowerCase().startsWith(lower) ||
+        lower.startsWith(c.toLowerCase()),
+    )
     .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c));
   return scored.slice(0, max).map((s) => s.c);
 }

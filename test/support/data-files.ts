@@ -17,7 +17,11 @@ export async function dataError(p: Promise<unknown>): Promise<DataError> {
 }
 
 /** Every interaction of a split. */
-export const allInteractions = (d: RatingsDataset): Interaction[] => [...d.split.train, ...d.split.valid, ...d.split.test];
+export const allInteractions = (d: RatingsDataset): Interaction[] => [
+  ...d.split.train,
+  ...d.split.valid,
+  ...d.split.test,
+];
 
 export const gz = (s: string): Buffer => gzipSync(Buffer.from(s));
 
@@ -25,7 +29,10 @@ export const gz = (s: string): Buffer => gzipSync(Buffer.from(s));
  * Temporary folders for a test file, removed after it: `tmp()` an empty one,
  * `folder({ name: contents })` one holding the given files.
  */
-export function tempFolders(prefix: string): { tmp: () => string; folder: (files: Record<string, string | Buffer>) => string } {
+export function tempFolders(prefix: string): {
+  tmp: () => string;
+  folder: (files: Record<string, string | Buffer>) => string;
+} {
   const dirs: string[] = [];
   afterAll(() => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });

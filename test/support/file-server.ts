@@ -50,7 +50,11 @@ export class FileServer {
           res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
           return;
         }
-        res.writeHead(206, { 'content-length': String(size - start), 'content-range': `bytes ${start}-${size - 1}/${size}`, 'accept-ranges': 'bytes' });
+        res.writeHead(206, {
+          'content-length': String(size - start),
+          'content-range': `bytes ${start}-${size - 1}/${size}`,
+          'accept-ranges': 'bytes',
+        });
       } else {
         res.writeHead(200, { 'content-length': String(size), 'accept-ranges': f.ranges === false ? 'none' : 'bytes' });
       }

@@ -6,7 +6,11 @@ export const item = (id: string): Item => ({ id, title: `Item ${id}`, genres: []
 
 /** A ratings dataset from explicit train/valid/test rows; items 1…nItems. */
 export function handDataset(
-  split: { readonly train: readonly Interaction[]; readonly valid: readonly Interaction[]; readonly test: readonly Interaction[] },
+  split: {
+    readonly train: readonly Interaction[];
+    readonly valid: readonly Interaction[];
+    readonly test: readonly Interaction[];
+  },
   opts: { nItems?: number; scale?: RatingScale | null } = {},
 ): RatingsDataset {
   const all = [...split.train, ...split.valid, ...split.test];
@@ -28,7 +32,12 @@ export const rows = (user: string, items: number[], rating: number | null = 4, t
 
 export const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, k) => a + k);
 
-export const userView = (id: string, scale: RatingScale | null = { min: 1, max: 5, step: 1 }): UserView => ({ id, attributes: {}, history: [], scale });
+export const userView = (id: string, scale: RatingScale | null = { min: 1, max: 5, step: 1 }): UserView => ({
+  id,
+  attributes: {},
+  history: [],
+  scale,
+});
 
 export const unitContext = (): UnitContext => ({ rng: new Rng(1), llm: null, signal: new AbortController().signal });
 

@@ -9,20 +9,32 @@ import { rankingFixtures } from './ranking-fixtures.ts';
  * strict ajv (so a schema ajv rejects fails here too), defaults filled in,
  * overrides on top.
  */
-export function recommenderOptions(plugin: RecommenderPlugin, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function recommenderOptions(
+  plugin: RecommenderPlugin,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   const value: Record<string, unknown> = { ...overrides };
   const validate = createConfigAjv().compile(plugin.options);
   if (!validate(value)) throw new Error(`${plugin.name} options: ${JSON.stringify(validate.errors)}`);
   return value;
 }
 
-export async function fitRecommender(plugin: RecommenderPlugin, train: TrainData, overrides: Record<string, unknown> = {}, seed = 1): Promise<Recommendation> {
+export async function fitRecommender(
+  plugin: RecommenderPlugin,
+  train: TrainData,
+  overrides: Record<string, unknown> = {},
+  seed = 1,
+): Promise<Recommendation> {
   const ctx = { seed, rng: new Rng(seed), configDir: '/', log: { info() {}, warn() {} } };
   return plugin.fit(train, recommenderOptions(plugin, overrides) as never, ctx);
 }
 
 /** Training data over items "1" … "nItems" from (user, item) pairs. */
-export function trainOf(pairs: ReadonlyArray<readonly [string, number]>, nItems: number, rating: number | null = null): TrainData {
+export function trainOf(
+  pairs: ReadonlyArray<readonly [string, number]>,
+  nItems: number,
+  rating: number | null = null,
+): TrainData {
   const interactions: Interaction[] = pairs.map(([user, i], t) => ({ user, item: String(i), rating, timestamp: t }));
   return {
     datasetName: 'hand',
@@ -53,7 +65,11 @@ export function twoClusters(): { train: TrainData; aUsers: string[]; bUsers: str
  * 12 items of their own group, 9 for training and 3 held out. Groups are the
  * same size, so popularity carries little signal and random is the floor.
  */
-export function clusteredWorld(seed: number, clusters = 4, usersPerCluster = 30): { train: TrainData; heldOut: Interaction[] } {
+export function clusteredWorld(
+  seed: number,
+  clusters = 4,
+  usersPerCluster = 30,
+): { train: TrainData; heldOut: Interaction[] } {
   const rng = new Rng(seed);
   const trainPairs: Array<[string, number]> = [];
   const heldOut: Interaction[] = [];

@@ -28,7 +28,15 @@ export function scriptedLlm(script: (request: LlmRequest, callIndex: number) => 
     async complete(request) {
       requests.push(request);
       const text = script(request, requests.length - 1);
-      return { text, model: 'scripted', usage: { input: Math.ceil(JSON.stringify(request.messages).length / 4), cachedInput: 0, output: Math.ceil(text.length / 4) } };
+      return {
+        text,
+        model: 'scripted',
+        usage: {
+          input: Math.ceil(JSON.stringify(request.messages).length / 4),
+          cachedInput: 0,
+          output: Math.ceil(text.length / 4),
+        },
+      };
     },
   };
   const door = new LlmDoor(provider, {

@@ -12,7 +12,9 @@ export function sharedDataset(name: string): string | null {
   const p = resolve(SHARED_DATASETS, name);
   if (existsSync(p)) return p;
   if (process.env['CI'] === 'true') {
-    throw new Error(`test data missing: ${p} does not exist. CI needs ../shared/datasets/${name} beside the project (see shared/datasets/README.md).`);
+    throw new Error(
+      `test data missing: ${p} does not exist. CI needs ../shared/datasets/${name} beside the project (see shared/datasets/README.md).`,
+    );
   }
   return null;
 }

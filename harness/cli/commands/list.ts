@@ -11,7 +11,13 @@ export const LIST_HELP = `usersim list [datasets|methods|llms|recommenders|tasks
 Lists the built-in plugins (or one kind of them) with their descriptions and
 options (type, default, meaning).`;
 
-const KINDS: Record<string, PluginKind | 'task'> = { datasets: 'dataset', methods: 'method', llms: 'llm', recommenders: 'recommender', tasks: 'task' };
+const KINDS: Record<string, PluginKind | 'task'> = {
+  datasets: 'dataset',
+  methods: 'method',
+  llms: 'llm',
+  recommenders: 'recommender',
+  tasks: 'task',
+};
 
 interface PropSchema {
   type?: string;
@@ -24,7 +30,9 @@ export function describeOptions(schema: TSchema): string[] {
   const props = (schema as { properties?: Record<string, PropSchema> }).properties ?? {};
   const required = new Set((schema as { required?: string[] }).required ?? []);
   return Object.entries(props).map(([name, p]) => {
-    const type = p.anyOf ? p.anyOf.map((b) => (b.const !== undefined ? JSON.stringify(b.const) : b.type)).join(' | ') : (p.type ?? 'any');
+    const type = p.anyOf
+      ? p.anyOf.map((b) => (b.const !== undefined ? JSON.stringify(b.const) : b.type)).join(' | ')
+      : (p.type ?? 'any');
     const dflt = p.default !== undefined ? ` = ${JSON.stringify(p.default)}` : required.has(name) ? ' (required)' : '';
     return `      ${name}: ${type}${dflt}${p.description ? `  — ${p.description}` : ''}`;
   });
@@ -37,13 +45,17 @@ export async function listCommand(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const wanted = positionals[0];
-  if (wanted !== undefined && !(wanted in KINDS)) throw new UsageError(`unknown kind "${wanted}".${didYouMean(wanted, Object.keys(KINDS))} Kinds: ${Object.keys(KINDS).join(', ')}`);
+  if (wanted !== undefined && !(wanted in KINDS))
+    throw new UsageError(
+      `unknown kind "${wanted}".${didYouMean(wanted, Object.keys(KINDS))} Kinds: ${Object.keys(KINDS).join(', ')}`,
+    );
   const out: string[] = [];
   for (const [plural, kind] of Object.entries(KINDS)) {
     if (wanted !== undefined && wanted !== plural) continue;
     out.push(`${plural}:`);
     if (kind === 'task') {
-      for (const [name, t] of Object.entries(TASKS)) out.push(`  ${name} — ${t.description}`, ...describeOptions(t.options));
+      for (const [name, t] of Object.entries(TASKS))
+        out.push(`  ${name} — ${t.description}`, ...describeOptions(t.options));
     } else {
       for (const name of pluginNames(kind)) {
         const p = await loadPlugin(kind, name, { baseDir: process.cwd(), allowLocalPlugins: false });

@@ -50,9 +50,11 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${RUN_HELP}\n`);
     return EXIT.ok;
   }
-  if (positionals.length !== 1) throw new UsageError('usersim run needs exactly one CONFIG file. See: usersim run --help');
+  if (positionals.length !== 1)
+    throw new UsageError('usersim run needs exactly one CONFIG file. See: usersim run --help');
   const limit = values.limit === undefined ? null : Number(values.limit);
-  if (limit !== null && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`--limit needs a positive whole number, got "${values.limit}"`);
+  if (limit !== null && (!Number.isInteger(limit) || limit < 1))
+    throw new UsageError(`--limit needs a positive whole number, got "${values.limit}"`);
   let shard: Shard | undefined;
   if (values.shard !== undefined) {
     try {
@@ -63,7 +65,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const file = positionals[0] as string;
   const log = stderrLogger(values.quiet === true);
-  const cfg = await loadConfig(file, { sets: values.set ?? [], allowLocalPlugins: values['allow-local-plugins'] === true });
+  const cfg = await loadConfig(file, {
+    sets: values.set ?? [],
+    allowLocalPlugins: values['allow-local-plugins'] === true,
+  });
 
   const controller = new AbortController();
   const resumeArgs = argv.filter((a) => a !== '--fresh');
@@ -72,7 +77,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   const onSigint = () => {
     interrupts++;
     if (interrupts === 1) {
-      process.stderr.write('\nStopping: finishing the units in flight and saving them (Ctrl-C again to quit at once)…\n');
+      process.stderr.write(
+        '\nStopping: finishing the units in flight and saving them (Ctrl-C again to quit at once)…\n',
+      );
       controller.abort();
     } else {
       process.stderr.write(`\nQuit. Resume with:\n  ${resume}\n`);
@@ -98,7 +105,12 @@ export async function runCommand(argv: string[]): Promise<number> {
       const tag = `shard-${outcome.shard.index}-of-${outcome.shard.count}`;
       process.stderr.write(
         `Shard ${outcome.shard.index} of ${outcome.shard.count}: ${outcome.computed} unit(s) run, ${outcome.skipped} already done, ${outcome.unitErrors} error(s); saved in ${shown}/predictions/**/*.${tag}.jsonl and ${shown}/manifest.${tag}.json.\n` +
-          `When every shard is done, put their files into one ${shown}/ (and their LLM caches into one: usersim cache import), then merge and score with:\n  npx usersim run ${argv.filter((a, k) => a !== '--shard' && argv[k - 1] !== '--shard' && !a.startsWith('--shard=') && a !== '--fresh').map(shellQuote).join(' ')}\n`,
+          `When every shard is done, put their files into one ${shown}/ (and their LLM caches into one: usersim cache import), then merge and score with:\n  npx usersim run ${argv
+            .filter(
+              (a, k) => a !== '--shard' && argv[k - 1] !== '--shard' && !a.startsWith('--shard=') && a !== '--fresh',
+            )
+            .map(shellQuote)
+            .join(' ')}\n`,
       );
       return outcome.unitErrors > 0 ? EXIT.unitErrors : EXIT.ok;
     }
@@ -107,14 +119,28 @@ export async function runCommand(argv: string[]): Promise<number> {
       process.stderr.write(`${why}: ${outcome.computed} unit(s) saved in ${shown}. Resume with:\n  ${resume}\n`);
       return outcome.stopReason ? EXIT.unitErrors : EXIT.interrupted;
     }
-    const written = await writeLeaderboards(outcome.dir, outcome.metrics, cfg.resolved.report.formats, cfg.resolved.report.decimals);
-    process.stdout.write(
-      await renderFormat(outcome.metrics, 'txt', { decimals: cfg.resolved.report.decimals, color: process.stdout.isTTY === true, ...(process.stdout.columns ? { width: process.stdout.columns } : {}) }),
+    const written = await writeLeaderboards(
+      outcome.dir,
+      outcome.metrics,
+      cfg.resolved.report.formats,
+      cfg.resolved.report.decimals,
     );
-    if (outcome.skipped > 0 && outcome.computed === 0) log.info(`nothing to run: all ${outcome.skipped} units were already done`);
-    log.info(`results: ${shown}/ (manifest.json, metrics.json, predictions/, ${written.map((w) => relative(outcome.dir, w)).join(', ')})`);
+    process.stdout.write(
+      await renderFormat(outcome.metrics, 'txt', {
+        decimals: cfg.resolved.report.decimals,
+        color: process.stdout.isTTY === true,
+        ...(process.stdout.columns ? { width: process.stdout.columns } : {}),
+      }),
+    );
+    if (outcome.skipped > 0 && outcome.computed === 0)
+      log.info(`nothing to run: all ${outcome.skipped} units were already done`);
+    log.info(
+      `results: ${shown}/ (manifest.json, metrics.json, predictions/, ${written.map((w) => relative(outcome.dir, w)).join(', ')})`,
+    );
     if (outcome.unitErrors > 0) {
-      log.warn(`${outcome.unitErrors} unit(s) ended in an error; see the "error" field in ${shown}/predictions/ and rerun with --retry-errors`);
+      log.warn(
+        `${outcome.unitErrors} unit(s) ended in an error; see the "error" field in ${shown}/predictions/ and rerun with --retry-errors`,
+      );
       return EXIT.unitErrors;
     }
     return EXIT.ok;

@@ -19,13 +19,18 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${VERIFY_HELP}\n`);
     return EXIT.ok;
   }
-  if (positionals.length !== 1) throw new UsageError('usersim verify needs exactly one RESULTS_DIR. See: usersim verify --help');
+  if (positionals.length !== 1)
+    throw new UsageError('usersim verify needs exactly one RESULTS_DIR. See: usersim verify --help');
   const tol = values.tolerance === undefined ? 0 : Number(values.tolerance);
-  if (!Number.isFinite(tol) || tol < 0) throw new UsageError(`--tolerance needs a number ≥ 0, got "${values.tolerance}"`);
+  if (!Number.isFinite(tol) || tol < 0)
+    throw new UsageError(`--tolerance needs a number ≥ 0, got "${values.tolerance}"`);
   const path = join(positionals[0] as string, 'metrics.json');
   if (!existsSync(path)) throw new UsageError(`${path} does not exist: RESULTS_DIR must be a finished run's folder`);
   const m = JSON.parse(readFileSync(path, 'utf8')) as MetricsFile;
-  const table = new Table({ head: ['dataset', 'task', 'method', 'metric', 'ours', 'CI', 'paper', 'diff', 'verdict'], style: { head: [], border: [] } });
+  const table = new Table({
+    head: ['dataset', 'task', 'method', 'metric', 'ours', 'CI', 'paper', 'diff', 'verdict'],
+    style: { head: [], border: [] },
+  });
   let outside = 0;
   let checked = 0;
   for (const c of m.cells) {
@@ -47,7 +52,10 @@ export async function verifyCommand(argv: string[]): Promise<number> {
       ]);
     }
   }
-  if (checked === 0) throw new UsageError(`${path} has no reported values: add report.reported to the config and rerun it`);
-  process.stdout.write(`${table.toString()}\n${checked - outside}/${checked} reported values inside our CI${tol > 0 ? ` ± ${tol}` : ''}; source: ${m.statistics?.reported ?? '?'}\n`);
+  if (checked === 0)
+    throw new UsageError(`${path} has no reported values: add report.reported to the config and rerun it`);
+  process.stdout.write(
+    `${table.toString()}\n${checked - outside}/${checked} reported values inside our CI${tol > 0 ? ` ± ${tol}` : ''}; source: ${m.statistics?.reported ?? '?'}\n`,
+  );
   return outside > 0 ? EXIT.unitErrors : EXIT.ok;
 }

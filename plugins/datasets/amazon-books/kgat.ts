@@ -35,7 +35,13 @@ export async function readKgat(dir: string): Promise<KgatData> {
         const tokens = line.trim().split(/\s+/);
         const u = remap(tokens[0] as string, users, 'user', path, lineNo);
         const user = users[u] as string;
-        for (let k = 1; k < tokens.length; k++) out.push({ user, item: items[remap(tokens[k] as string, items, 'item', path, lineNo)] as string, rating: null, timestamp: 0 });
+        for (let k = 1; k < tokens.length; k++)
+          out.push({
+            user,
+            item: items[remap(tokens[k] as string, items, 'item', path, lineNo)] as string,
+            rating: null,
+            timestamp: 0,
+          });
       },
       { fix: FIX },
     );
@@ -49,14 +55,29 @@ export async function readKgat(dir: string): Promise<KgatData> {
 
 function remap(token: string, list: readonly string[], what: string, path: string, lineNo: number): number {
   if (!/^\d+$/.test(token)) {
-    throw new DataError(path, lineNo, `${what} id ${JSON.stringify(token.slice(0, 30))} is not a whole number (KGAT lines are "user item item …", space-separated)`, FIX);
+    throw new DataError(
+      path,
+      lineNo,
+      `${what} id ${JSON.stringify(token.slice(0, 30))} is not a whole number (KGAT lines are "user item item …", space-separated)`,
+      FIX,
+    );
   }
   const id = Number(token);
-  if (id >= list.length) throw new DataError(path, lineNo, `${what} id ${id} is not in ${what}_list.txt (which has ${list.length} ${what}s)`, `the files come from different releases: ${FIX}`);
+  if (id >= list.length)
+    throw new DataError(
+      path,
+      lineNo,
+      `${what} id ${id} is not in ${what}_list.txt (which has ${list.length} ${what}s)`,
+      `the files come from different releases: ${FIX}`,
+    );
   return id;
 }
 
-async function readIdList(path: string, header: readonly string[], checksums: Record<string, string>): Promise<string[]> {
+async function readIdList(
+  path: string,
+  header: readonly string[],
+  checksums: Record<string, string>,
+): Promise<string[]> {
   const ids: string[] = [];
   const r = await forEachLine(
     path,
@@ -64,14 +85,30 @@ async function readIdList(path: string, header: readonly string[], checksums: Re
       const fields = line.trim().split(/\s+/);
       if (lineNo === 1) {
         if (fields.join(' ') !== header.join(' ')) {
-          throw new DataError(path, 1, `expected the header line "${header.join(' ')}" but found ${JSON.stringify(line.slice(0, 60))}`, FIX);
+          throw new DataError(
+            path,
+            1,
+            `expected the header line "${header.join(' ')}" but found ${JSON.stringify(line.slice(0, 60))}`,
+            FIX,
+          );
         }
         return;
       }
-      if (fields.length < header.length) throw new DataError(path, lineNo, `expected ${header.length} space-separated fields (${header.join(' ')}) but found ${fields.length}`, FIX);
+      if (fields.length < header.length)
+        throw new DataError(
+          path,
+          lineNo,
+          `expected ${header.length} space-separated fields (${header.join(' ')}) but found ${fields.length}`,
+          FIX,
+        );
       const id = fields[1] as string;
       if (!/^\d+$/.test(id) || Number(id) !== ids.length) {
-        throw new DataError(path, lineNo, `remap_id ${JSON.stringify(id)} is out of sequence (expected ${ids.length})`, FIX);
+        throw new DataError(
+          path,
+          lineNo,
+          `remap_id ${JSON.stringify(id)} is out of sequence (expected ${ids.length})`,
+          FIX,
+        );
       }
       ids.push(fields[0] as string);
     },

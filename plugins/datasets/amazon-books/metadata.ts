@@ -1,6 +1,13 @@
-import { forEachRecord, stringField, type Item, type LineReadResult, type PythonValue } from '../../../harness/plugin-api.js';
+import {
+  forEachRecord,
+  stringField,
+  type Item,
+  type LineReadResult,
+  type PythonValue,
+} from '../../../harness/plugin-api.js';
 
-const FIX = 'use the original meta_Books.json.gz (one record per line with "asin"; 2014: Python dict literals, 2018: JSON), or re-download it';
+const FIX =
+  'use the original meta_Books.json.gz (one record per line with "asin"; 2014: Python dict literals, 2018: JSON), or re-download it';
 /** Longest description kept (ours): item text goes into prompts. */
 export const DESCRIPTION_CHARS = 600;
 
@@ -11,7 +18,10 @@ export const DESCRIPTION_CHARS = 600;
  * with `category: […]` and a list of (sometimes HTML) description strings.
  * Both become the uniform title / genres / description.
  */
-export async function readMetadata(path: string, wanted: ReadonlySet<string>): Promise<{ items: Map<string, Item>; read: LineReadResult }> {
+export async function readMetadata(
+  path: string,
+  wanted: ReadonlySet<string>,
+): Promise<{ items: Map<string, Item>; read: LineReadResult }> {
   const items = new Map<string, Item>();
   const read = await forEachRecord(
     path,
@@ -26,7 +36,10 @@ export async function readMetadata(path: string, wanted: ReadonlySet<string>): P
 }
 
 export function bookItem(asin: string, rec: { [key: string]: PythonValue } | null): Item {
-  const title = rec && typeof rec['title'] === 'string' && rec['title'].trim() !== '' ? cleanText(rec['title']) : `Amazon book ${asin}`;
+  const title =
+    rec && typeof rec['title'] === 'string' && rec['title'].trim() !== ''
+      ? cleanText(rec['title'])
+      : `Amazon book ${asin}`;
   const genres = rec ? categoriesOf(rec) : [];
   const description = rec ? descriptionOf(rec) : '';
   return { id: asin, title, genres, ...(description ? { description } : {}) };
@@ -48,7 +61,8 @@ function categoriesOf(rec: { [key: string]: PythonValue }): string[] {
 
 function descriptionOf(rec: { [key: string]: PythonValue }): string {
   const d = rec['description'];
-  const text = typeof d === 'string' ? d : Array.isArray(d) ? d.filter((x): x is string => typeof x === 'string').join(' ') : '';
+  const text =
+    typeof d === 'string' ? d : Array.isArray(d) ? d.filter((x): x is string => typeof x === 'string').join(' ') : '';
   const clean = cleanText(text);
   return clean.length > DESCRIPTION_CHARS ? `${clean.slice(0, DESCRIPTION_CHARS - 1)}…` : clean;
 }

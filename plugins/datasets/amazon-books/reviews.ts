@@ -1,6 +1,15 @@
-import { DataError, forEachLineBytes, numberField, parseRecordLine, stringField, type InteractionTable, type LineReadResult } from '../../../harness/plugin-api.js';
+import {
+  DataError,
+  forEachLineBytes,
+  numberField,
+  parseRecordLine,
+  stringField,
+  type InteractionTable,
+  type LineReadResult,
+} from '../../../harness/plugin-api.js';
 
-const FIX = 'use the original reviews file (one JSON object per line with reviewerID, asin, overall, unixReviewTime), or re-download it';
+const FIX =
+  'use the original reviews file (one JSON object per line with reviewerID, asin, overall, unixReviewTime), or re-download it';
 
 const KEY_USER = Buffer.from('"reviewerID"');
 const KEY_ITEM = Buffer.from('"asin"');
@@ -41,7 +50,8 @@ export async function readReviews(path: string, table: InteractionTable): Promis
       const item = stringField(rec, 'asin', path, lineNo, FIX);
       const rating = numberField(rec, 'overall', path, lineNo, FIX);
       const ts = numberField(rec, 'unixReviewTime', path, lineNo, FIX);
-      if (!(rating >= 1 && rating <= 5)) throw new DataError(path, lineNo, `"overall" is ${rating}, outside Amazon's 1–5 stars`, FIX);
+      if (!(rating >= 1 && rating <= 5))
+        throw new DataError(path, lineNo, `"overall" is ${rating}, outside Amazon's 1–5 stars`, FIX);
       table.add(user, item, rating, ts);
     },
     { fix: FIX },
@@ -136,7 +146,11 @@ function numberAt(buf: Buffer, start: number, end: number, key: Buffer): number 
   }
   if (q === p || q - p > 15 || Number.isNaN(value) || (c !== 44 && c !== 125 && c !== 32)) {
     let e = p;
-    for (let d = buf[e] as number; e < end && ((d >= 48 && d <= 57) || d === 46 || d === 45 || d === 43 || d === 101 || d === 69); d = buf[++e] as number);
+    for (
+      let d = buf[e] as number;
+      e < end && ((d >= 48 && d <= 57) || d === 46 || d === 45 || d === 43 || d === 101 || d === 69);
+      d = buf[++e] as number
+    );
     const after = buf[e];
     if (e === p || (after !== 44 && after !== 125 && after !== 32)) return NaN;
     value = Number(buf.toString('latin1', p, e));

@@ -19,7 +19,11 @@ export const MOVIELENS_DOWNLOADS: readonly DatasetDownload[] = [
     files: [
       {
         url: 'https://files.grouplens.org/datasets/movielens/ml-100k.zip',
-        checksum: { algorithm: 'md5', value: '0e33842e24a9c977be4e0107933c0723', source: 'GroupLens ml-100k.zip.md5 (pinned by many projects)' },
+        checksum: {
+          algorithm: 'md5',
+          value: '0e33842e24a9c977be4e0107933c0723',
+          source: 'GroupLens ml-100k.zip.md5 (pinned by many projects)',
+        },
         bytes: 4_924_029,
         unpack: 'zip',
       },
@@ -34,7 +38,11 @@ export const MOVIELENS_DOWNLOADS: readonly DatasetDownload[] = [
     files: [
       {
         url: 'https://files.grouplens.org/datasets/movielens/ml-1m.zip',
-        checksum: { algorithm: 'md5', value: 'c4d9eecfca2ab87c1945afe126590906', source: 'GroupLens ml-1m.zip.md5 (pinned by many projects)' },
+        checksum: {
+          algorithm: 'md5',
+          value: 'c4d9eecfca2ab87c1945afe126590906',
+          source: 'GroupLens ml-1m.zip.md5 (pinned by many projects)',
+        },
         unpack: 'zip',
       },
     ],
@@ -42,13 +50,18 @@ export const MOVIELENS_DOWNLOADS: readonly DatasetDownload[] = [
   {
     variant: 'latest-small',
     description: 'MovieLens latest-small (2018-09-26): 100,836 ratings (0.5–5) by 610 users on 9,742 movies',
-    licence: 'GroupLens: research use; redistribution allowed under the same terms; no commercial use; cite Harper & Konstan, ACM TiiS 2015',
+    licence:
+      'GroupLens: research use; redistribution allowed under the same terms; no commercial use; cite Harper & Konstan, ACM TiiS 2015',
     homepage: 'https://grouplens.org/datasets/movielens/latest/',
     root: 'ml-latest-small',
     files: [
       {
         url: 'https://files.grouplens.org/datasets/movielens/ml-latest-small.zip',
-        checksum: { algorithm: 'sha256', value: '696d65a3dfceac7c45750ad32df2c259311949efec81f0f144fdfb91ebc9e436', source: 'reported by one third-party project; GroupLens may regenerate this release' },
+        checksum: {
+          algorithm: 'sha256',
+          value: '696d65a3dfceac7c45750ad32df2c259311949efec81f0f144fdfb91ebc9e436',
+          source: 'reported by one third-party project; GroupLens may regenerate this release',
+        },
         unpack: 'zip',
       },
     ],

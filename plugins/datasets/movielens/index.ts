@@ -17,13 +17,28 @@ import { ML1M_AGES, ML1M_OCCUPATIONS, VARIANTS, type Variant } from './variants.
 
 const Options = Type.Object(
   {
-    variant: Type.Union([Type.Literal('100k'), Type.Literal('1m'), Type.Literal('latest-small')], { default: '100k', description: 'MovieLens release.' }),
+    variant: Type.Union([Type.Literal('100k'), Type.Literal('1m'), Type.Literal('latest-small')], {
+      default: '100k',
+      description: 'MovieLens release.',
+    }),
     path: Type.Optional(
-      Type.String({ description: 'Folder with the unpacked release (u.data…, ratings.dat…, or ratings.csv…), relative to the config file; omit it to use the copy "usersim datasets fetch movielens" put in datasets/cache.' }),
+      Type.String({
+        description:
+          'Folder with the unpacked release (u.data…, ratings.dat…, or ratings.csv…), relative to the config file; omit it to use the copy "usersim datasets fetch movielens" put in datasets/cache.',
+      }),
     ),
     split: Type.Union(
-      [Type.Literal('agent4rec'), Type.Literal('official-fold'), Type.Literal('random'), Type.Literal('leave-last-out'), Type.Literal('temporal')],
-      { default: 'agent4rec', description: 'agent4rec (DESIGN.md §10), official-fold (100k u1–u5), random, leave-last-out, temporal.' },
+      [
+        Type.Literal('agent4rec'),
+        Type.Literal('official-fold'),
+        Type.Literal('random'),
+        Type.Literal('leave-last-out'),
+        Type.Literal('temporal'),
+      ],
+      {
+        default: 'agent4rec',
+        description: 'agent4rec (DESIGN.md §10), official-fold (100k u1–u5), random, leave-last-out, temporal.',
+      },
     ),
     fold: Type.Integer({ minimum: 1, maximum: 5, default: 1, description: 'official-fold: which of u1…u5.' }),
     ...splitOptionProperties,
@@ -33,14 +48,21 @@ const Options = Type.Object(
 
 export default defineDataset({
   name: 'movielens',
-  description: 'GroupLens MovieLens 100K, 1M and latest-small, from path: or a copy fetched with "usersim datasets fetch movielens"; splits agent4rec, official-fold, random, leave-last-out, temporal.',
+  description:
+    'GroupLens MovieLens 100K, 1M and latest-small, from path: or a copy fetched with "usersim datasets fetch movielens"; splits agent4rec, official-fold, random, leave-last-out, temporal.',
   options: Options,
   downloads: MOVIELENS_DOWNLOADS,
   choices: ['movielens: items have no plot text; the description is the release date where the file gives one'],
   async load(o, ctx) {
     const variant = o.variant as Variant;
     const spec = VARIANTS[variant];
-    const dir = datasetFolder({ plugin: 'movielens', variant, path: o.path, configDir: ctx.configDir, downloads: MOVIELENS_DOWNLOADS });
+    const dir = datasetFolder({
+      plugin: 'movielens',
+      variant,
+      path: o.path,
+      configDir: ctx.configDir,
+      downloads: MOVIELENS_DOWNLOADS,
+    });
     const fix = `point path: at the unpacked ml-${variant} folder (download ${spec.url} and unzip it, or run "npx usersim datasets fetch movielens --variant ${variant}")`;
     const files: RawFile[] = [];
     const read = (name: string) => {
@@ -56,7 +78,13 @@ export default defineDataset({
       const genreNames = parseDelimited(read('u.genre'), '|', 2, fix).map((r) => r.fields[0] as string);
       items = parseDelimited(read('u.item'), '|', 24, fix).map(({ line, fields }) => {
         const flags = fields.slice(5);
-        if (flags.length !== genreNames.length) throw new DataError(join(dir, 'u.item'), line, `${flags.length} genre flags but u.genre lists ${genreNames.length}`, fix);
+        if (flags.length !== genreNames.length)
+          throw new DataError(
+            join(dir, 'u.item'),
+            line,
+            `${flags.length} genre flags but u.genre lists ${genreNames.length}`,
+            fix,
+          );
         return {
           id: fields[0] as string,
           title: fields[1] as string,
@@ -66,7 +94,11 @@ export default defineDataset({
       });
       users = parseDelimited(read('u.user'), '|', 5, fix).map(({ fields }) => ({
         id: fields[0] as string,
-        attributes: { age: Number(fields[1]), gender: fields[2] === 'F' ? 'female' : 'male', occupation: fields[3] as string },
+        attributes: {
+          age: Number(fields[1]),
+          gender: fields[2] === 'F' ? 'female' : 'male',
+          occupation: fields[3] as string,
+        },
       }));
       all = parseRatingLines(read('u.data'), '\t', spec.scale);
     } else if (variant === '1m') {
@@ -93,7 +125,12 @@ export default defineDataset({
       const ratingsFile = read('ratings.csv');
       const header = ratingsFile.text.slice(0, ratingsFile.text.indexOf('\n')).trim();
       if (header !== 'userId,movieId,rating,timestamp') {
-        throw new DataError(ratingsFile.path, 1, `unexpected header ${JSON.stringify(header)}`, 'use the original ml-latest-small ratings.csv (header userId,movieId,rating,timestamp)');
+        throw new DataError(
+          ratingsFile.path,
+          1,
+          `unexpected header ${JSON.stringify(header)}`,
+          'use the original ml-latest-small ratings.csv (header userId,movieId,rating,timestamp)',
+        );
       }
       all = parseRatingLines(ratingsFile, ',', spec.scale, 1);
       users = [...new Set(all.map((x) => x.user))].map((id) => ({ id, attributes: {} }));
@@ -101,7 +138,13 @@ export default defineDataset({
 
     let split: RatingsSplit;
     if (o.split === 'official-fold') {
-      if (variant !== '100k') throw new DataError(dir, null, `split "official-fold" exists only for MovieLens-100K (u1…u5), not ${variant}`, 'use split: agent4rec, random, leave-last-out or temporal');
+      if (variant !== '100k')
+        throw new DataError(
+          dir,
+          null,
+          `split "official-fold" exists only for MovieLens-100K (u1…u5), not ${variant}`,
+          'use split: agent4rec, random, leave-last-out or temporal',
+        );
       const train = parseRatingLines(read(`u${o.fold}.base`), '\t', spec.scale);
       const test = parseRatingLines(read(`u${o.fold}.test`), '\t', spec.scale);
       split = { name: `official-fold-u${o.fold}`, train, valid: [], test };
@@ -115,7 +158,9 @@ export default defineDataset({
         ...(o.fractions ? { fractions: o.fractions as [number, number, number] } : {}),
       });
     }
-    ctx.log.info(`movielens ${variant}: ${all.length} ratings, ${users.length} users, ${items.length} items; split ${split.name}: ${split.train.length}/${split.valid.length}/${split.test.length}`);
+    ctx.log.info(
+      `movielens ${variant}: ${all.length} ratings, ${users.length} users, ${items.length} items; split ${split.name}: ${split.train.length}/${split.valid.length}/${split.test.length}`,
+    );
     return {
       kind: 'ratings',
       name: `movielens-${variant}`,

@@ -18,7 +18,12 @@ export function readRaw(path: string, encoding: 'latin1' | 'utf8', fix: string):
   try {
     buf = readFileSync(path);
   } catch (e) {
-    throw new DataError(path, null, `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, fix);
+    throw new DataError(
+      path,
+      null,
+      `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      fix,
+    );
   }
   let text: string | null = null;
   return {
@@ -40,7 +45,12 @@ export function readRaw(path: string, encoding: 'latin1' | 'utf8', fix: string):
  * not recognise goes through the general parser, which gives the same result
  * or the DataError naming the line.
  */
-export function parseRatingLines(file: RawFile, sep: string, scale: { min: number; max: number; step: number }, skipLines = 0): Interaction[] {
+export function parseRatingLines(
+  file: RawFile,
+  sep: string,
+  scale: { min: number; max: number; step: number },
+  skipLines = 0,
+): Interaction[] {
   const b = file.bytes;
   const len = b.length;
   // Sized up front from the line count: growing a million-slot array by push costs more than counting.
@@ -84,7 +94,14 @@ export function parseRatingLines(file: RawFile, sep: string, scale: { min: numbe
         p++;
       }
       const uEnd = p;
-      if (uEnd === uStart || uEnd - uStart > 15 || (b[uStart] === 48 && uEnd - uStart > 1) || b[p] !== sep0 || (sepLen > 1 && b[p + 1] !== sep1)) ok = false;
+      if (
+        uEnd === uStart ||
+        uEnd - uStart > 15 ||
+        (b[uStart] === 48 && uEnd - uStart > 1) ||
+        b[p] !== sep0 ||
+        (sepLen > 1 && b[p + 1] !== sep1)
+      )
+        ok = false;
       p += sepLen;
       const iStart = p;
       let item = 0;
@@ -93,7 +110,14 @@ export function parseRatingLines(file: RawFile, sep: string, scale: { min: numbe
           item = item * 10 + (c - 48);
           p++;
         }
-        if (p === iStart || p - iStart > 15 || (b[iStart] === 48 && p - iStart > 1) || b[p] !== sep0 || (sepLen > 1 && b[p + 1] !== sep1)) ok = false;
+        if (
+          p === iStart ||
+          p - iStart > 15 ||
+          (b[iStart] === 48 && p - iStart > 1) ||
+          b[p] !== sep0 ||
+          (sepLen > 1 && b[p + 1] !== sep1)
+        )
+          ok = false;
       }
       const iEnd = p;
       p += sepLen;
@@ -130,7 +154,12 @@ export function parseRatingLines(file: RawFile, sep: string, scale: { min: numbe
         }
       }
       if (ok && rating >= min && rating <= max && Number.isInteger((rating - min) / step)) {
-        out[n++] = { user: idOf(userIds, user, uStart, uEnd), item: idOf(itemIds, item, iStart, iEnd), rating, timestamp: ts };
+        out[n++] = {
+          user: idOf(userIds, user, uStart, uEnd),
+          item: idOf(itemIds, item, iStart, iEnd),
+          rating,
+          timestamp: ts,
+        };
         pos = p;
         continue;
       }
@@ -144,15 +173,34 @@ export function parseRatingLines(file: RawFile, sep: string, scale: { min: numbe
     out[n++] = parseRatingLine(file.path, name, b.toString(file.encoding, lineStart, lineEnd), lineNo, sep, scale);
   }
   out.length = n;
-  if (out.length === 0) throw new DataError(file.path, null, 'the file holds no ratings', 'point path: at the unpacked MovieLens folder; the file seems empty or truncated');
+  if (out.length === 0)
+    throw new DataError(
+      file.path,
+      null,
+      'the file holds no ratings',
+      'point path: at the unpacked MovieLens folder; the file seems empty or truncated',
+    );
   return out;
 }
 
 /** One ratings line by the general rules: the interaction, or the DataError that says what is wrong with it. */
-function parseRatingLine(path: string, name: string, line: string, lineNo: number, sep: string, scale: { min: number; max: number; step: number }): Interaction {
+function parseRatingLine(
+  path: string,
+  name: string,
+  line: string,
+  lineNo: number,
+  sep: string,
+  scale: { min: number; max: number; step: number },
+): Interaction {
   const parts = line.split(sep);
   if (parts.length !== 4) {
-    const guess = line.includes('::') ? '"::" (MovieLens-1M ratings.dat)' : line.includes('\t') ? 'a tab (MovieLens-100K u.data)' : line.includes(',') ? 'a comma (ml-latest ratings.csv)' : 'none of the MovieLens separators';
+    const guess = line.includes('::')
+      ? '"::" (MovieLens-1M ratings.dat)'
+      : line.includes('\t')
+        ? 'a tab (MovieLens-100K u.data)'
+        : line.includes(',')
+          ? 'a comma (ml-latest ratings.csv)'
+          : 'none of the MovieLens separators';
     throw new DataError(
       path,
       lineNo,
@@ -162,8 +210,19 @@ function parseRatingLine(path: string, name: string, line: string, lineNo: numbe
   }
   const rating = Number(parts[2]);
   const ts = Number(parts[3]);
-  if (!/^\d+$/.test(parts[0] as string) || !/^\d+$/.test(parts[1] as string) || !Number.isFinite(rating) || !Number.isFinite(ts) || (parts[3] as string).trim() === '') {
-    throw new DataError(path, lineNo, `a field is not a number: ${JSON.stringify(line.slice(0, 80))}`, 're-download the file: MovieLens rating lines are four integers (latest: rating may be x.5)');
+  if (
+    !/^\d+$/.test(parts[0] as string) ||
+    !/^\d+$/.test(parts[1] as string) ||
+    !Number.isFinite(rating) ||
+    !Number.isFinite(ts) ||
+    (parts[3] as string).trim() === ''
+  ) {
+    throw new DataError(
+      path,
+      lineNo,
+      `a field is not a number: ${JSON.stringify(line.slice(0, 80))}`,
+      're-download the file: MovieLens rating lines are four integers (latest: rating may be x.5)',
+    );
   }
   if (rating < scale.min || rating > scale.max || !Number.isInteger((rating - scale.min) / scale.step)) {
     throw new DataError(
@@ -177,7 +236,12 @@ function parseRatingLine(path: string, name: string, line: string, lineNo: numbe
 }
 
 /** Lines split on a separator with an exact or minimum field count; errors name the line. */
-export function parseDelimited(file: RawFile, sep: string, minFields: number, fix: string): Array<{ line: number; fields: string[] }> {
+export function parseDelimited(
+  file: RawFile,
+  sep: string,
+  minFields: number,
+  fix: string,
+): Array<{ line: number; fields: string[] }> {
   const rows: Array<{ line: number; fields: string[] }> = [];
   const lines = file.text.split('\n');
   lines.forEach((raw, i) => {
@@ -185,7 +249,12 @@ export function parseDelimited(file: RawFile, sep: string, minFields: number, fi
     if (line.trim() === '') return;
     const fields = line.split(sep);
     if (fields.length < minFields) {
-      throw new DataError(file.path, i + 1, `expected at least ${minFields} fields separated by ${JSON.stringify(sep)}, found ${fields.length}: ${JSON.stringify(line.slice(0, 80))}`, fix);
+      throw new DataError(
+        file.path,
+        i + 1,
+        `expected at least ${minFields} fields separated by ${JSON.stringify(sep)}, found ${fields.length}: ${JSON.stringify(line.slice(0, 80))}`,
+        fix,
+      );
     }
     rows.push({ line: i + 1, fields });
   });
@@ -196,14 +265,27 @@ export function parseDelimited(file: RawFile, sep: string, minFields: number, fi
 export function parseCsvRecords(file: RawFile, columns: readonly string[]): Array<Record<string, string>> {
   let records: Array<Record<string, string>>;
   try {
-    records = parseCsv(file.text, { columns: true, skip_empty_lines: true, bom: true }) as Array<Record<string, string>>;
+    records = parseCsv(file.text, { columns: true, skip_empty_lines: true, bom: true }) as Array<
+      Record<string, string>
+    >;
   } catch (e) {
     const err = e as { lines?: number; message: string };
-    throw new DataError(file.path, err.lines ?? null, `not valid CSV: ${err.message}`, 're-download the file; ml-latest CSV files are RFC 4180 with a header line');
+    throw new DataError(
+      file.path,
+      err.lines ?? null,
+      `not valid CSV: ${err.message}`,
+      're-download the file; ml-latest CSV files are RFC 4180 with a header line',
+    );
   }
   const first = records[0];
   for (const c of columns) {
-    if (first && !(c in first)) throw new DataError(file.path, 1, `missing column "${c}" (header has ${Object.keys(first).join(', ')})`, `use the original ${basename(file.path)} whose header names ${columns.join(', ')}`);
+    if (first && !(c in first))
+      throw new DataError(
+        file.path,
+        1,
+        `missing column "${c}" (header has ${Object.keys(first).join(', ')})`,
+        `use the original ${basename(file.path)} whose header names ${columns.join(', ')}`,
+      );
   }
   return records;
 }

@@ -1,12 +1,33 @@
-import { ACTION_TYPES, CLICK_TYPES, DataError, type ActionType, type ClickType, type SessionAction, type SessionProduct } from '../../../harness/plugin-api.js';
+import {
+  ACTION_TYPES,
+  CLICK_TYPES,
+  DataError,
+  type ActionType,
+  type ClickType,
+  type SessionAction,
+  type SessionProduct,
+} from '../../../harness/plugin-api.js';
 
 /** The action-table columns the loader reads (the rest — images, mouse positions, window sizes — are left on disk). */
-export const ACTION_COLUMNS = ['session_id', 'action_id', 'timestamp', 'action_type', 'click_type', 'semantic_id', 'url', 'simplified_html', 'rationale', 'products', 'input_text'] as const;
+export const ACTION_COLUMNS = [
+  'session_id',
+  'action_id',
+  'timestamp',
+  'action_type',
+  'click_type',
+  'semantic_id',
+  'url',
+  'simplified_html',
+  'rationale',
+  'products',
+  'input_text',
+] as const;
 
 /** Action types of the full version that the filtered action space (and the tasks) leave out. */
 export const FULL_ONLY_ACTIONS = new Set(['scroll', 'navigation', 'tab_activate', 'tabActivate']);
 
-const FIX = 'use the OPeRA action table as released (see HF_DATASET_CARD.md: action_type click/input/terminate, click_type one of the 13 types, products a JSON list)';
+const FIX =
+  'use the OPeRA action table as released (see HF_DATASET_CARD.md: action_type click/input/terminate, click_type one of the 13 types, products a JSON list)';
 
 export interface ParsedAction {
   readonly sessionId: string;
@@ -32,7 +53,12 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !=
  * scroll/navigation/tab rows (outside the filtered action space), else the
  * action; anything malformed is a DataError naming the file and the row.
  */
-export function parseActionRow(row: Record<string, unknown>, file: string, rowNo: number, opts: ActionRowOptions): ParsedAction | null {
+export function parseActionRow(
+  row: Record<string, unknown>,
+  file: string,
+  rowNo: number,
+  opts: ActionRowOptions,
+): ParsedAction | null {
   const sessionId = str(row['session_id']);
   const actionId = str(row['action_id']) ?? `row${rowNo}`;
   const where = `row ${rowNo} (action ${actionId})`;
@@ -42,7 +68,8 @@ export function parseActionRow(row: Record<string, unknown>, file: string, rowNo
   if (!sessionId) fail('session_id is empty');
   const typeRaw = str(row['action_type']);
   if (typeRaw && FULL_ONLY_ACTIONS.has(typeRaw)) return null;
-  if (!typeRaw || !(ACTION_TYPES as readonly string[]).includes(typeRaw)) fail(`action_type ${JSON.stringify(row['action_type'])} is not one of ${ACTION_TYPES.join(', ')}`);
+  if (!typeRaw || !(ACTION_TYPES as readonly string[]).includes(typeRaw))
+    fail(`action_type ${JSON.stringify(row['action_type'])} is not one of ${ACTION_TYPES.join(', ')}`);
   const type = typeRaw as ActionType;
   const ts = str(row['timestamp']);
   const ms = ts ? Date.parse(ts) : NaN;
@@ -53,10 +80,19 @@ export function parseActionRow(row: Record<string, unknown>, file: string, rowNo
     const ct = str(row['click_type']);
     if (ct && (CLICK_TYPES as readonly string[]).includes(ct)) clickType = ct as ClickType;
     else if (opts.unknownClickType === 'other') clickType = 'other';
-    else fail(`click_type ${JSON.stringify(row['click_type'])} is not one of the 13 OPeRA click types`, `${FIX}; or set unknownClickType: other to count such clicks as "other"`);
+    else
+      fail(
+        `click_type ${JSON.stringify(row['click_type'])} is not one of the 13 OPeRA click types`,
+        `${FIX}; or set unknownClickType: other to count such clicks as "other"`,
+      );
   }
   if ((type === 'click' || type === 'input') && !target) fail(`a ${type} without a semantic_id (the element acted on)`);
-  const text = type === 'input' ? (typeof row['input_text'] === 'string' ? row['input_text'] : fail('an input action without input_text')) : null;
+  const text =
+    type === 'input'
+      ? typeof row['input_text'] === 'string'
+        ? row['input_text']
+        : fail('an input action without input_text')
+      : null;
   const html = typeof row['simplified_html'] === 'string' ? row['simplified_html'] : '';
   return {
     sessionId: sessionId as string,
@@ -84,9 +120,16 @@ function parseProducts(v: unknown, fail: (problem: string) => never): SessionPro
     if (p === null || typeof p !== 'object' || Array.isArray(p)) return fail(`products[${k}] is not an object`);
     const o = p as Record<string, unknown>;
     const options = Array.isArray(o['options'])
-      ? (o['options'] as unknown[]).filter((x): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x)).map((x) => Object.fromEntries(Object.entries(x).map(([a, b]) => [a, String(b)])))
+      ? (o['options'] as unknown[])
+          .filter((x): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x))
+          .map((x) => Object.fromEntries(Object.entries(x).map(([a, b]) => [a, String(b)])))
       : [];
-    const quantity = typeof o['quantity'] === 'number' ? o['quantity'] : typeof o['quantity'] === 'string' && /^\d+$/.test(o['quantity']) ? Number(o['quantity']) : null;
+    const quantity =
+      typeof o['quantity'] === 'number'
+        ? o['quantity']
+        : typeof o['quantity'] === 'string' && /^\d+$/.test(o['quantity'])
+          ? Number(o['quantity'])
+          : null;
     return {
       asin: typeof o['asin'] === 'string' ? o['asin'] : '',
       title: typeof o['title'] === 'string' ? o['title'] : '',

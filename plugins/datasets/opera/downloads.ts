@@ -16,9 +16,12 @@ const file = (path: string): DownloadFile => ({
 });
 
 const tables = (version: 'filtered' | 'full') =>
-  ['user', 'session', 'action'].flatMap((t) => ['train', 'test'].map((s) => file(`OPeRA_${version}/${t}/${s}/${s}.parquet`)));
+  ['user', 'session', 'action'].flatMap((t) =>
+    ['train', 'test'].map((s) => file(`OPeRA_${version}/${t}/${s}/${s}.parquet`)),
+  );
 
-const TERMS = 'CC-BY-4.0 (NEU-HAI OPeRA dataset card); research purposes only; cite Wang et al., arXiv:2506.05606 (2025)';
+const TERMS =
+  'CC-BY-4.0 (NEU-HAI OPeRA dataset card); research purposes only; cite Wang et al., arXiv:2506.05606 (2025)';
 
 /**
  * The user, session and action tables of each version. The action tables'
@@ -30,7 +33,8 @@ const TERMS = 'CC-BY-4.0 (NEU-HAI OPeRA dataset card); research purposes only; c
 export const OPERA_DOWNLOADS: readonly DatasetDownload[] = [
   {
     variant: 'filtered',
-    description: 'OPeRA filtered: click/input/terminate actions (4,864 train / 992 test rows), sessions, users with survey personas',
+    description:
+      'OPeRA filtered: click/input/terminate actions (4,864 train / 992 test rows), sessions, users with survey personas',
     licence: TERMS,
     homepage: 'https://huggingface.co/datasets/NEU-HAI/OPeRA',
     root: '',

@@ -4,22 +4,49 @@ import { loadOpera, OPERA_CHOICES } from './load-opera.js';
 
 const Options = Type.Object(
   {
-    variant: Type.Union([Type.Literal('filtered'), Type.Literal('full')], { default: 'filtered', description: 'filtered (click/input/terminate; the tasks\' action space) or full.' }),
-    path: Type.Optional(Type.String({ description: 'Folder laid out like the Hugging Face repository (OPeRA_filtered/…), relative to the config file; omit it to use the copy "usersim datasets fetch opera" put in datasets/cache.' })),
-    observationChars: Type.Integer({ minimum: 500, default: DEFAULT_OBSERVATION_CHARS, description: 'Longest observation text per step (the element list is cut beyond it).' }),
-    unknownClickType: Type.Union([Type.Literal('error'), Type.Literal('other')], { default: 'error', description: 'A click_type outside the 13 OPeRA types: an error, or counted as "other".' }),
+    variant: Type.Union([Type.Literal('filtered'), Type.Literal('full')], {
+      default: 'filtered',
+      description: "filtered (click/input/terminate; the tasks' action space) or full.",
+    }),
+    path: Type.Optional(
+      Type.String({
+        description:
+          'Folder laid out like the Hugging Face repository (OPeRA_filtered/…), relative to the config file; omit it to use the copy "usersim datasets fetch opera" put in datasets/cache.',
+      }),
+    ),
+    observationChars: Type.Integer({
+      minimum: 500,
+      default: DEFAULT_OBSERVATION_CHARS,
+      description: 'Longest observation text per step (the element list is cut beyond it).',
+    }),
+    unknownClickType: Type.Union([Type.Literal('error'), Type.Literal('other')], {
+      default: 'error',
+      description: 'A click_type outside the 13 OPeRA types: an error, or counted as "other".',
+    }),
   },
   { additionalProperties: false },
 );
 
 export default defineDataset({
   name: 'opera',
-  description: 'OPeRA (NEU-HAI, CC-BY-4.0): online shopping sessions with survey personas, page observations, actions and rationales, from its Hugging Face Parquet files.',
+  description:
+    'OPeRA (NEU-HAI, CC-BY-4.0): online shopping sessions with survey personas, page observations, actions and rationales, from its Hugging Face Parquet files.',
   options: Options,
   downloads: OPERA_DOWNLOADS,
   choices: OPERA_CHOICES,
   async load(o, ctx) {
-    const root = datasetFolder({ plugin: 'opera', variant: o.variant, path: o.path, configDir: ctx.configDir, downloads: OPERA_DOWNLOADS });
-    return loadOpera(root, { version: o.variant, observationChars: o.observationChars, unknownClickType: o.unknownClickType, log: ctx.log });
+    const root = datasetFolder({
+      plugin: 'opera',
+      variant: o.variant,
+      path: o.path,
+      configDir: ctx.configDir,
+      downloads: OPERA_DOWNLOADS,
+    });
+    return loadOpera(root, {
+      version: o.variant,
+      observationChars: o.observationChars,
+      unknownClickType: o.unknownClickType,
+      log: ctx.log,
+    });
   },
 });

@@ -27,7 +27,8 @@ export function tableFiles(root: string, version: OperaVersion, table: OperaTabl
     for (const f of readdirSync(inSplit).sort()) if (ok(f)) out.push(join(inSplit, f));
   }
   for (const f of readdirSync(base).sort()) {
-    if (ok(f) && (f === `${split}.parquet` || f === `${split}.csv` || f.startsWith(`${split}-`))) out.push(join(base, f));
+    if (ok(f) && (f === `${split}.parquet` || f === `${split}.csv` || f.startsWith(`${split}-`)))
+      out.push(join(base, f));
   }
   return out;
 }

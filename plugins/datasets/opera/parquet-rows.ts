@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema, type FileMetaData } from 'hyparquet';
+import {
+  asyncBufferFromFile,
+  parquetMetadataAsync,
+  parquetReadObjects,
+  parquetSchema,
+  type FileMetaData,
+} from 'hyparquet';
 import { DataError } from '../../../harness/plugin-api.js';
 
 export type ParquetRowObject = Record<string, unknown>;
@@ -40,12 +46,22 @@ export async function forEachParquetRow(
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new DataError(path, null, 'the file does not exist', fix);
-    throw new DataError(path, null, `not a readable Parquet file (${(e as Error).message})`, `the file is damaged or not Parquet: ${fix}`);
+    throw new DataError(
+      path,
+      null,
+      `not a readable Parquet file (${(e as Error).message})`,
+      `the file is damaged or not Parquet: ${fix}`,
+    );
   }
   const present = parquetSchema(metadata).children.map((c) => c.element.name);
   const missing = columns.filter((c) => !present.includes(c));
   if (missing.length > 0) {
-    throw new DataError(path, null, `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} (the file has ${present.join(', ')})`, fix);
+    throw new DataError(
+      path,
+      null,
+      `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} (the file has ${present.join(', ')})`,
+      fix,
+    );
   }
   const wanted = [...columns, ...optional.filter((c) => present.includes(c))];
   let start = 0;
@@ -58,9 +74,20 @@ export async function forEachParquetRow(
       const to = Math.min(start + n, from + window);
       let rows: ParquetRowObject[];
       try {
-        rows = (await parquetReadObjects({ file, metadata, columns: wanted, rowStart: from, rowEnd: to })) as ParquetRowObject[];
+        rows = (await parquetReadObjects({
+          file,
+          metadata,
+          columns: wanted,
+          rowStart: from,
+          rowEnd: to,
+        })) as ParquetRowObject[];
       } catch (e) {
-        throw new DataError(path, null, `rows ${from + 1}–${to} cannot be read (${(e as Error).message})`, `the file is damaged or cut short: ${fix}`);
+        throw new DataError(
+          path,
+          null,
+          `rows ${from + 1}–${to} cannot be read (${(e as Error).message})`,
+          `the file is damaged or cut short: ${fix}`,
+        );
       }
       reads++;
       for (let k = 0; k < rows.length; k++) onRow(rows[k] as ParquetRowObject, from + k + 1);
@@ -73,6 +100,7 @@ export async function forEachParquetRow(
 
 async function fileSha256(path: string): Promise<string> {
   const h = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) h.update(chunk);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)
+    h.update(chunk);
   return h.digest('hex');
 }

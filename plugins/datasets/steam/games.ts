@@ -1,4 +1,10 @@
-import { forEachRecord, type Item, type LineReadResult, type PythonValue, type RecordObject } from '../../../harness/plugin-api.js';
+import {
+  forEachRecord,
+  type Item,
+  type LineReadResult,
+  type PythonValue,
+  type RecordObject,
+} from '../../../harness/plugin-api.js';
 
 const FIX = 'use the original steam_games.json.gz (one Python dict literal per line), or fetch it again';
 
@@ -32,8 +38,10 @@ export async function readSteamGames(path: string): Promise<SteamGames> {
   return { byId, records, read };
 }
 
-const strings = (v: PythonValue | undefined): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim()) : []);
-const text = (v: PythonValue | undefined): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null);
+const strings = (v: PythonValue | undefined): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim()) : [];
+const text = (v: PythonValue | undefined): string | null =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null;
 
 /** Title, genres (tags when a game has no genres) and a one-line description of tags, features, developer, date and price. */
 export function gameItem(id: string, rec: RecordObject | null): Item {
@@ -51,5 +59,10 @@ export function gameItem(id: string, rec: RecordObject | null): Item {
   if (date) parts.push(`Released ${date}.`);
   const price = text(rec['price']);
   if (price) parts.push(/^[\d.]+$/.test(price) ? `Price $${price}.` : `${price}.`);
-  return { id, title, genres: genres.length > 0 ? genres : tags.slice(0, 5), ...(parts.length > 0 ? { description: parts.join(' ') } : {}) };
+  return {
+    id,
+    title,
+    genres: genres.length > 0 ? genres : tags.slice(0, 5),
+    ...(parts.length > 0 ? { description: parts.join(' ') } : {}),
+  };
 }

@@ -1,8 +1,17 @@
-import { DataError, forEachRecord, numberField, stringField, type LineReadResult, type PythonValue } from '../../../harness/plugin-api.js';
+import {
+  DataError,
+  forEachRecord,
+  numberField,
+  stringField,
+  type LineReadResult,
+  type PythonValue,
+} from '../../../harness/plugin-api.js';
 import type { SteamRows } from './steam-rows.js';
 
-const FIX_ITEMS = 'use the original australian_users_items.json.gz (one Python dict per user, with user_id and items: [{item_id, playtime_forever, …}]), or fetch it again';
-const FIX_REVIEWS = 'use the original australian_user_reviews.json.gz (one Python dict per user, with user_id and reviews: [{item_id, recommend, posted, …}]), or fetch it again';
+const FIX_ITEMS =
+  'use the original australian_users_items.json.gz (one Python dict per user, with user_id and items: [{item_id, playtime_forever, …}]), or fetch it again';
+const FIX_REVIEWS =
+  'use the original australian_user_reviews.json.gz (one Python dict per user, with user_id and reviews: [{item_id, recommend, posted, …}]), or fetch it again';
 
 interface Review {
   readonly recommend: boolean;
@@ -16,7 +25,11 @@ interface Review {
  * recommendation and the review date; a game reviewed but not listed as
  * owned is still an interaction, with unknown play time.
  */
-export async function readAustralian(itemsPath: string, reviewsPath: string, rows: SteamRows): Promise<{ items: LineReadResult; reviews: LineReadResult }> {
+export async function readAustralian(
+  itemsPath: string,
+  reviewsPath: string,
+  rows: SteamRows,
+): Promise<{ items: LineReadResult; reviews: LineReadResult }> {
   const reviews = new Map<string, Review>();
   const reviewsRead = await forEachRecord(
     reviewsPath,
@@ -25,7 +38,13 @@ export async function readAustralian(itemsPath: string, reviewsPath: string, row
       for (const r of listField(rec['reviews'], 'reviews', reviewsPath, lineNo, FIX_REVIEWS)) {
         const item = stringField(r, 'item_id', reviewsPath, lineNo, FIX_REVIEWS);
         const recommend = r['recommend'];
-        if (typeof recommend !== 'boolean') throw new DataError(reviewsPath, lineNo, `review of item ${item}: "recommend" is ${JSON.stringify(recommend)}, not True or False`, FIX_REVIEWS);
+        if (typeof recommend !== 'boolean')
+          throw new DataError(
+            reviewsPath,
+            lineNo,
+            `review of item ${item}: "recommend" is ${JSON.stringify(recommend)}, not True or False`,
+            FIX_REVIEWS,
+          );
         reviews.set(`${user}\u0000${item}`, { recommend, timestamp: postedSeconds(r['posted']) });
       }
     },
@@ -53,13 +72,40 @@ export async function readAustralian(itemsPath: string, reviewsPath: string, row
   return { items: itemsRead, reviews: reviewsRead };
 }
 
-function listField(v: PythonValue | undefined, name: string, path: string, lineNo: number, fix: string): Array<{ [key: string]: PythonValue }> {
-  if (!Array.isArray(v)) throw new DataError(path, lineNo, v === undefined ? `missing field "${name}"` : `field "${name}" is not a list`, fix);
-  for (const x of v) if (x === null || typeof x !== 'object' || Array.isArray(x)) throw new DataError(path, lineNo, `an entry of "${name}" is not a dict`, fix);
+function listField(
+  v: PythonValue | undefined,
+  name: string,
+  path: string,
+  lineNo: number,
+  fix: string,
+): Array<{ [key: string]: PythonValue }> {
+  if (!Array.isArray(v))
+    throw new DataError(
+      path,
+      lineNo,
+      v === undefined ? `missing field "${name}"` : `field "${name}" is not a list`,
+      fix,
+    );
+  for (const x of v)
+    if (x === null || typeof x !== 'object' || Array.isArray(x))
+      throw new DataError(path, lineNo, `an entry of "${name}" is not a dict`, fix);
   return v as Array<{ [key: string]: PythonValue }>;
 }
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 
 /** "Posted November 5, 2011." → Unix seconds; without a year (posted in the crawl year) or unparsable → 0, undated (ours). */
 export function postedSeconds(v: PythonValue | undefined): number {

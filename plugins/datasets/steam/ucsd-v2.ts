@@ -1,7 +1,14 @@
-import { DataError, forEachRecord, stringField, type LineReadResult, type RecordObject } from '../../../harness/plugin-api.js';
+import {
+  DataError,
+  forEachRecord,
+  stringField,
+  type LineReadResult,
+  type RecordObject,
+} from '../../../harness/plugin-api.js';
 import type { SteamRows } from './steam-rows.js';
 
-const FIX = 'use the original steam_reviews.json.gz (one Python dict literal per line with product_id, username or user_id, hours, date), or fetch it again';
+const FIX =
+  'use the original steam_reviews.json.gz (one Python dict literal per line with product_id, username or user_id, hours, date), or fetch it again';
 
 /**
  * Steam v2 reviews: `{u'username': …, u'user_id': … (not always), u'hours':

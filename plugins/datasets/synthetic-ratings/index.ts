@@ -22,13 +22,23 @@ const Options = Type.Object(
     minRatings: Type.Integer({ minimum: 3, default: 30, description: 'Fewest ratings per user.' }),
     maxRatings: Type.Integer({ minimum: 3, default: 60, description: 'Most ratings per user.' }),
     noise: Type.Number({ minimum: 0, default: 0.6, description: 'Standard deviation of rating noise (stars).' }),
-    dataSeed: Type.Union([Type.Integer(), Type.Null()], { default: null, description: 'Seed of the generated world; null: the run seed.' }),
-    split: Type.Union([Type.Literal('agent4rec'), Type.Literal('random'), Type.Literal('leave-last-out'), Type.Literal('temporal')], {
-      default: 'agent4rec',
-      description: 'How interactions are split into train/valid/test.',
+    dataSeed: Type.Union([Type.Integer(), Type.Null()], {
+      default: null,
+      description: 'Seed of the generated world; null: the run seed.',
     }),
+    split: Type.Union(
+      [Type.Literal('agent4rec'), Type.Literal('random'), Type.Literal('leave-last-out'), Type.Literal('temporal')],
+      {
+        default: 'agent4rec',
+        description: 'How interactions are split into train/valid/test.',
+      },
+    ),
     ...splitProperties,
-    minLiked: Type.Integer({ minimum: 0, default: 10, description: 'agent4rec split: a user needs this many ratings above likedAbove.' }),
+    minLiked: Type.Integer({
+      minimum: 0,
+      default: 10,
+      description: 'agent4rec split: a user needs this many ratings above likedAbove.',
+    }),
   },
   { additionalProperties: false },
 );
@@ -40,11 +50,17 @@ const Options = Type.Object(
  */
 export default defineDataset({
   name: 'synthetic-ratings',
-  description: 'Seeded synthetic ratings: latent genre tastes, generated titles and descriptions, 1–5 stars, timestamps.',
+  description:
+    'Seeded synthetic ratings: latent genre tastes, generated titles and descriptions, 1–5 stars, timestamps.',
   options: Options,
-  choices: ['synthetic-ratings: users pick items with probability ∝ popularity × exp(taste fit), so held-out items are not uniform'],
+  choices: [
+    'synthetic-ratings: users pick items with probability ∝ popularity × exp(taste fit), so held-out items are not uniform',
+  ],
   async load(o, ctx) {
-    if (o.maxRatings < o.minRatings) throw new Error(`synthetic-ratings: maxRatings (${o.maxRatings}) is below minRatings (${o.minRatings}); raise maxRatings`);
+    if (o.maxRatings < o.minRatings)
+      throw new Error(
+        `synthetic-ratings: maxRatings (${o.maxRatings}) is below minRatings (${o.minRatings}); raise maxRatings`,
+      );
     const worldSeed = o.dataSeed ?? ctx.seed;
     const rng = Rng.derive(worldSeed, 'synthetic-ratings');
     const genres = GENRES.slice(0, o.genres);
@@ -56,7 +72,12 @@ export default defineDataset({
     const titles = new Set<string>();
     for (let i = 0; i < o.items; i++) {
       const k = 1 + rng.int(Math.min(3, genres.length));
-      const gs = rng.sample(genres.map((_, j) => j), k).sort((a, b) => a - b);
+      const gs = rng
+        .sample(
+          genres.map((_, j) => j),
+          k,
+        )
+        .sort((a, b) => a - b);
       const main = genres[gs[0] as number] as string;
       const words = GENRE_WORDS[main] as { nouns: string[]; tones: string[]; subjects: string[] };
       let title = `The ${rng.pick(ADJECTIVES)} ${rng.pick(words.nouns)}`;
@@ -81,9 +102,14 @@ export default defineDataset({
       const taste = genres.map(() => rng.normal(0, 1));
       const bias = rng.normal(0, 0.3);
       users.push({ id, attributes: { age: 18 + rng.int(50), occupation: rng.pick(OCCUPATIONS) } });
-      const fit = itemGenres.map((gs, i) => gs.reduce((s, g) => s + (taste[g] as number), 0) / gs.length + (quality[i] as number));
+      const fit = itemGenres.map(
+        (gs, i) => gs.reduce((s, g) => s + (taste[g] as number), 0) / gs.length + (quality[i] as number),
+      );
       // Weighted sampling without replacement (Efraimidis–Spirakis keys).
-      const keyed = fit.map((f, i) => ({ i, key: Math.log(rng.next() + 1e-12) / ((popularity[i] as number) * Math.exp(f)) }));
+      const keyed = fit.map((f, i) => ({
+        i,
+        key: Math.log(rng.next() + 1e-12) / ((popularity[i] as number) * Math.exp(f)),
+      }));
       keyed.sort((a, b) => b.key - a.key);
       const n = Math.min(o.items, o.minRatings + rng.int(o.maxRatings - o.minRatings + 1));
       let t = 1_500_000_000 + rng.int(50_000_000);

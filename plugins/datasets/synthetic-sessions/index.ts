@@ -1,6 +1,12 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { datasetsCacheDir, DEFAULT_OBSERVATION_CHARS, defineDataset, hashJson, Type } from '../../../harness/plugin-api.js';
+import {
+  datasetsCacheDir,
+  DEFAULT_OBSERVATION_CHARS,
+  defineDataset,
+  hashJson,
+  Type,
+} from '../../../harness/plugin-api.js';
 import { loadOpera, OPERA_CHOICES } from '../opera/load-opera.js';
 import { writeOperaTables } from './opera-tables.js';
 
@@ -13,9 +19,21 @@ const Options = Type.Object(
     users: Type.Integer({ minimum: 1, default: 20, description: 'Shoppers generated.' }),
     minSessions: Type.Integer({ minimum: 1, default: 3, description: 'Fewest sessions per shopper.' }),
     maxSessions: Type.Integer({ minimum: 1, default: 12, description: 'Most sessions per shopper.' }),
-    testFraction: Type.Number({ minimum: 0, maximum: 1, default: 0.2, description: "Share of each shopper's latest sessions in the test split." }),
-    dataSeed: Type.Union([Type.Integer(), Type.Null()], { default: null, description: 'Seed of the generated world; null: the run seed.' }),
-    observationChars: Type.Integer({ minimum: 500, default: DEFAULT_OBSERVATION_CHARS, description: 'Longest observation text per step.' }),
+    testFraction: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0.2,
+      description: "Share of each shopper's latest sessions in the test split.",
+    }),
+    dataSeed: Type.Union([Type.Integer(), Type.Null()], {
+      default: null,
+      description: 'Seed of the generated world; null: the run seed.',
+    }),
+    observationChars: Type.Integer({
+      minimum: 500,
+      default: DEFAULT_OBSERVATION_CHARS,
+      description: 'Longest observation text per step.',
+    }),
   },
   { additionalProperties: false },
 );
@@ -29,14 +47,18 @@ const Options = Type.Object(
  */
 export default defineDataset({
   name: 'synthetic-sessions',
-  description: 'Seeded synthetic OPeRA: shoppers with survey personas and sessions (13 click types, rationales, purchases) written as OPeRA Parquet, loaded by the opera loader.',
+  description:
+    'Seeded synthetic OPeRA: shoppers with survey personas and sessions (13 click types, rationales, purchases) written as OPeRA Parquet, loaded by the opera loader.',
   options: Options,
   choices: [
     ...OPERA_CHOICES,
     'synthetic-sessions: shoppers have research/thrift/impulse/buyer traits that shape both their survey answers and their choices; each session searches one product line of a generated shop',
   ],
   async load(o, ctx) {
-    if (o.maxSessions < o.minSessions) throw new Error(`synthetic-sessions: maxSessions (${o.maxSessions}) is below minSessions (${o.minSessions}); raise maxSessions`);
+    if (o.maxSessions < o.minSessions)
+      throw new Error(
+        `synthetic-sessions: maxSessions (${o.maxSessions}) is below minSessions (${o.minSessions}); raise maxSessions`,
+      );
     const seed = o.dataSeed ?? ctx.seed;
     const { observationChars, ...world } = o;
     const key = hashJson({ generator: GENERATOR_VERSION, seed, world });
@@ -45,13 +67,28 @@ export default defineDataset({
       const tmp = `${dir}.tmp-${process.pid}`;
       rmSync(tmp, { recursive: true, force: true });
       mkdirSync(tmp, { recursive: true });
-      const out = writeOperaTables(tmp, { users: o.users, minSessions: o.minSessions, maxSessions: o.maxSessions, testFraction: o.testFraction, seed });
-      writeFileSync(join(tmp, DONE), `${JSON.stringify({ generator: GENERATOR_VERSION, seed, options: world, files: out.files, sessions: out.sessions.length }, null, 2)}\n`);
+      const out = writeOperaTables(tmp, {
+        users: o.users,
+        minSessions: o.minSessions,
+        maxSessions: o.maxSessions,
+        testFraction: o.testFraction,
+        seed,
+      });
+      writeFileSync(
+        join(tmp, DONE),
+        `${JSON.stringify({ generator: GENERATOR_VERSION, seed, options: world, files: out.files, sessions: out.sessions.length }, null, 2)}\n`,
+      );
       rmSync(dir, { recursive: true, force: true });
       renameSync(tmp, dir);
       ctx.log.info(`synthetic-sessions: generated ${out.sessions.length} sessions of ${o.users} shoppers into ${dir}`);
     }
-    const d = await loadOpera(dir, { version: 'filtered', observationChars, unknownClickType: 'error', log: ctx.log, name: 'synthetic-sessions' });
+    const d = await loadOpera(dir, {
+      version: 'filtered',
+      observationChars,
+      unknownClickType: 'error',
+      log: ctx.log,
+      name: 'synthetic-sessions',
+    });
     return { ...d, checksums: { ...d.checksums, generated: key } };
   },
 });

@@ -51,7 +51,11 @@ export function writeOperaTables(dir: string, o: GenerateOptions): GeneratedWorl
   }
   const root = join(dir, 'OPeRA_filtered');
   const files: string[] = [];
-  const write = (rel: string, columnData: Parameters<typeof parquetWriteFile>[0]['columnData'], rowGroupSize?: number) => {
+  const write = (
+    rel: string,
+    columnData: Parameters<typeof parquetWriteFile>[0]['columnData'],
+    rowGroupSize?: number,
+  ) => {
     const path = join(root, rel);
     mkdirSync(join(path, '..'), { recursive: true });
     parquetWriteFile({ filename: path, columnData, ...(rowGroupSize ? { rowGroupSize } : {}) });
@@ -63,23 +67,49 @@ export function writeOperaTables(dir: string, o: GenerateOptions): GeneratedWorl
     const inSplit = sessions.filter((s) => s.split === split);
     const users = shoppers.filter((sh) => inSplit.some((s) => s.user === sh.id));
     write(`user/${split}/${split}.parquet`, [
-      str('user_id', users.map((x) => x.id)),
-      str('survey', users.map((x) => x.survey)),
-      str('raw_survey', users.map((x) => x.rawSurvey)),
-      str('interview_transcript', users.map((x) => x.interview)),
-      str('interview_transcript_processed', users.map((x) => x.interviewProcessed)),
+      str(
+        'user_id',
+        users.map((x) => x.id),
+      ),
+      str(
+        'survey',
+        users.map((x) => x.survey),
+      ),
+      str(
+        'raw_survey',
+        users.map((x) => x.rawSurvey),
+      ),
+      str(
+        'interview_transcript',
+        users.map((x) => x.interview),
+      ),
+      str(
+        'interview_transcript_processed',
+        users.map((x) => x.interviewProcessed),
+      ),
     ]);
     write(`session/${split}/${split}.parquet`, [
-      str('session_id', inSplit.map((s) => s.id)),
-      str('user_id', inSplit.map((s) => s.user)),
+      str(
+        'session_id',
+        inSplit.map((s) => s.id),
+      ),
+      str(
+        'user_id',
+        inSplit.map((s) => s.user),
+      ),
       { name: 'action_count', data: inSplit.map((s) => BigInt(s.steps.length)), type: 'INT64' },
     ]);
-    const shards = split === 'train' ? [inSplit.slice(0, Math.ceil(inSplit.length / 2)), inSplit.slice(Math.ceil(inSplit.length / 2))] : [inSplit];
+    const shards =
+      split === 'train'
+        ? [inSplit.slice(0, Math.ceil(inSplit.length / 2)), inSplit.slice(Math.ceil(inSplit.length / 2))]
+        : [inSplit];
     shards.forEach((part, k) => {
       const rows = part.flatMap((s) => s.steps.map((st) => ({ s, st })));
       const col = (name: string, f: (r: (typeof rows)[number]) => string | null) => str(name, rows.map(f));
       write(
-        split === 'train' ? `action/train-${String(k).padStart(5, '0')}-of-${String(shards.length).padStart(5, '0')}.parquet` : 'action/test/test.parquet',
+        split === 'train'
+          ? `action/train-${String(k).padStart(5, '0')}-of-${String(shards.length).padStart(5, '0')}.parquet`
+          : 'action/test/test.parquet',
         [
           col('session_id', (r) => r.s.id),
           col('action_id', (r) => r.st.actionId),
@@ -87,8 +117,14 @@ export function writeOperaTables(dir: string, o: GenerateOptions): GeneratedWorl
           col('action_type', (r) => r.st.actionType),
           col('click_type', (r) => r.st.clickType),
           col('semantic_id', (r) => r.st.semanticId),
-          col('mouse_position', (r) => (r.st.actionType === 'terminate' ? null : JSON.stringify({ x: 100 + (r.st.html.length % 900), y: 200 + (r.st.actionId.length * 37) % 600 }))),
-          col('element_meta', (r) => (r.st.semanticId ? JSON.stringify({ name: r.st.semanticId.split('.').pop(), data: {} }) : null)),
+          col('mouse_position', (r) =>
+            r.st.actionType === 'terminate'
+              ? null
+              : JSON.stringify({ x: 100 + (r.st.html.length % 900), y: 200 + ((r.st.actionId.length * 37) % 600) }),
+          ),
+          col('element_meta', (r) =>
+            r.st.semanticId ? JSON.stringify({ name: r.st.semanticId.split('.').pop(), data: {} }) : null,
+          ),
           col('url', (r) => r.st.url),
           col('window_size', () => JSON.stringify({ width: 1512, height: 823 })),
           col('page_meta', (r) => JSON.stringify({ url: r.st.url })),

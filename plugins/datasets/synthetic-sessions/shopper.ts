@@ -22,12 +22,21 @@ export interface Shopper {
   readonly interviewProcessed: string;
 }
 
-const AGREE = ['Strongly disagree', 'Somewhat disagree', 'Neither agree or disagree', 'Somewhat agree', 'Strongly agree'];
+const AGREE = [
+  'Strongly disagree',
+  'Somewhat disagree',
+  'Neither agree or disagree',
+  'Somewhat agree',
+  'Strongly agree',
+];
 const LEVEL = ['Low', 'Medium', 'High', 'Extremely high'];
 const CITIES = ['Boston', 'Blacksburg', 'Seattle', 'Austin', 'Chicago', 'Denver', 'Atlanta'];
 const JOBS = [
   { employment: 'Student', text: 'I am a graduate student. I spend most days in the lab and study in the evenings.' },
-  { employment: 'Full-time employee', text: 'I work full time as a software engineer. I commute by bike and cook at home.' },
+  {
+    employment: 'Full-time employee',
+    text: 'I work full time as a software engineer. I commute by bike and cook at home.',
+  },
   { employment: 'Full-time employee', text: 'I am a nurse working long shifts. I shop online to save time.' },
   { employment: 'Part-time employee', text: 'I work part time at a bookstore and care for my two kids.' },
   { employment: 'Self-employed', text: 'I run a small design studio from home and travel for clients.' },
@@ -49,7 +58,12 @@ export function uuid(rng: Rng): string {
  * researcher "strongly agrees" with doing research before buying, …).
  */
 export function makeShopper(rng: Rng): Shopper {
-  const traits: Traits = { research: rng.next(), thrift: rng.next(), impulse: rng.next(), buyer: 0.2 + 0.6 * rng.next() };
+  const traits: Traits = {
+    research: rng.next(),
+    thrift: rng.next(),
+    impulse: rng.next(),
+    buyer: 0.2 + 0.6 * rng.next(),
+  };
   const job = rng.pick(JOBS);
   const city = rng.pick(CITIES);
   const gender = rng.pick(['Female', 'Male', 'Non-binary']);
@@ -64,20 +78,45 @@ export function makeShopper(rng: Rng): Shopper {
       'To what extent do you agree with the following statements': {
         'I usually do a lot research (e.g. reading online reviews) before making purchase.': agree(traits.research),
         'I look carefully to find the best value for money when shopping online.': agree(traits.thrift),
-        'I shop quickly for online products, buying the first product or brand I find that seems good enough.': agree(traits.impulse),
+        'I shop quickly for online products, buying the first product or brand I find that seems good enough.': agree(
+          traits.impulse,
+        ),
       },
     },
     Personality: {
       'MBTI personality type': rng.pick(['infj', 'entp', 'istj', 'esfp', 'intj', 'enfp']),
-      'Big Five Scores': { Extraversion: level(rng.next()), Agreeableness: level(rng.next()), Conscientiousness: level(traits.research), 'Emotional Stability': level(rng.next()), Intellect: level(rng.next()) },
+      'Big Five Scores': {
+        Extraversion: level(rng.next()),
+        Agreeableness: level(rng.next()),
+        Conscientiousness: level(traits.research),
+        'Emotional Stability': level(rng.next()),
+        Intellect: level(rng.next()),
+      },
     },
   };
-  const rawSurvey = { Gender: gender, Age: age, 'Which city do you live in?': city, 'Use two sentences to describe yourself.': job.text };
-  const style = traits.research > 0.6 ? 'reads reviews carefully and compares options before buying' : traits.impulse > 0.6 ? 'decides quickly and often buys the first good match' : 'balances price and quality';
+  const rawSurvey = {
+    Gender: gender,
+    Age: age,
+    'Which city do you live in?': city,
+    'Use two sentences to describe yourself.': job.text,
+  };
+  const style =
+    traits.research > 0.6
+      ? 'reads reviews carefully and compares options before buying'
+      : traits.impulse > 0.6
+        ? 'decides quickly and often buys the first good match'
+        : 'balances price and quality';
   const interviewProcessed =
     `### Demographic Information\n[Participant] lives in ${city} and is ${job.employment.toLowerCase()}.\n\n` +
     `### Self Description\n${job.text.replace(/^I /, '[Participant] ').replace(/ I /g, ' they ')}\n\n` +
     `### Shopping Preference\n[Participant] ${style}${traits.thrift > 0.6 ? ', and looks hard for discounts' : ''}.`;
   const interview = `Interviewer: Can you tell me a bit about yourself?\nParticipant: ${job.text}\nInterviewer: How do you usually shop online?\nParticipant: I ${style.replace(/s\b/g, '')}.`;
-  return { id: uuid(rng), traits, survey: JSON.stringify(survey), rawSurvey: JSON.stringify(rawSurvey), interview, interviewProcessed };
+  return {
+    id: uuid(rng),
+    traits,
+    survey: JSON.stringify(survey),
+    rawSurvey: JSON.stringify(rawSurvey),
+    interview,
+    interviewProcessed,
+  };
 }

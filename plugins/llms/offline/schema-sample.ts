@@ -1,4 +1,4 @@
-import { Rng, type JsonSchema } from '../../../harness/plugin-api.js';
+import type { Rng, JsonSchema } from '../../../harness/plugin-api.js';
 
 const WORDS = ['plot', 'tone', 'pace', 'cast', 'style', 'theme', 'mood', 'story', 'setting', 'genre'];
 
@@ -13,7 +13,8 @@ export function sampleFromSchema(schema: JsonSchema, rng: Rng, depth = 0): unkno
   const enumValues = schema['enum'];
   if (Array.isArray(enumValues) && enumValues.length > 0) return rng.pick(enumValues);
   const alternatives = (schema['anyOf'] ?? schema['oneOf']) as JsonSchema[] | undefined;
-  if (Array.isArray(alternatives) && alternatives.length > 0) return sampleFromSchema(rng.pick(alternatives), rng, depth + 1);
+  if (Array.isArray(alternatives) && alternatives.length > 0)
+    return sampleFromSchema(rng.pick(alternatives), rng, depth + 1);
   let type = schema['type'];
   if (Array.isArray(type)) type = type.filter((t) => t !== 'null')[0] ?? 'null';
   switch (type) {

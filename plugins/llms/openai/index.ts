@@ -15,12 +15,21 @@ import { toProviderError } from './errors.js';
 
 const Options = Type.Object(
   {
-    model: Type.String({ description: 'Model name at the endpoint, e.g. gpt-4.1-mini, or the name a vLLM/Ollama server serves.' }),
-    baseURL: Type.String({ default: 'https://api.openai.com/v1', description: 'Any OpenAI-compatible endpoint (vLLM, SGLang, Ollama, llama.cpp server, OpenRouter).' }),
-    apiKeyEnv: Type.String({ default: 'OPENAI_API_KEY', description: 'Environment variable holding the API key (local servers accept any value).' }),
+    model: Type.String({
+      description: 'Model name at the endpoint, e.g. gpt-4.1-mini, or the name a vLLM/Ollama server serves.',
+    }),
+    baseURL: Type.String({
+      default: 'https://api.openai.com/v1',
+      description: 'Any OpenAI-compatible endpoint (vLLM, SGLang, Ollama, llama.cpp server, OpenRouter).',
+    }),
+    apiKeyEnv: Type.String({
+      default: 'OPENAI_API_KEY',
+      description: 'Environment variable holding the API key (local servers accept any value).',
+    }),
     structured: Type.Union([Type.Literal('json-schema'), Type.Literal('json-object'), Type.Literal('instructions')], {
       default: 'json-schema',
-      description: 'json-schema: response_format with the schema (OpenAI, vLLM, SGLang); json-object: JSON mode plus the schema in the prompt; instructions: the schema in the prompt only.',
+      description:
+        'json-schema: response_format with the schema (OpenAI, vLLM, SGLang); json-object: JSON mode plus the schema in the prompt; instructions: the schema in the prompt only.',
     }),
     maxTokensParam: Type.Union([Type.Literal('max_tokens'), Type.Literal('max_completion_tokens')], {
       default: 'max_tokens',
@@ -32,33 +41,51 @@ const Options = Type.Object(
 
 export default defineLlm({
   name: 'openai',
-  description: 'OpenAI Chat Completions through the official SDK; any OpenAI-compatible server via baseURL. Batch API supported.',
+  description:
+    'OpenAI Chat Completions through the official SDK; any OpenAI-compatible server via baseURL. Batch API supported.',
   options: Options,
   async create(o) {
     const baseURL = o.baseURL.replace(/\/+$/, '');
     let client: OpenAI | null = null;
     // Created at the first real call: a run answered from the cache needs no key.
-    const getClient = () => (client ??= new OpenAI({ apiKey: apiKeyFrom(o.apiKeyEnv, 'OpenAI-compatible'), baseURL, maxRetries: 0, timeout: 24 * 3600 * 1000, fetch: nodeFetch(), logLevel: 'off' }));
+    const getClient = () =>
+      (client ??= new OpenAI({
+        apiKey: apiKeyFrom(o.apiKeyEnv, 'OpenAI-compatible'),
+        baseURL,
+        maxRetries: 0,
+        timeout: 24 * 3600 * 1000,
+        fetch: nodeFetch(),
+        logLevel: 'off',
+      }));
 
     const body = (r: LlmRequest): Record<string, unknown> => {
       const schema = r.schema;
-      const messages = schema && o.structured !== 'json-schema' ? withSchemaInstruction(r.messages, schema) : r.messages;
+      const messages =
+        schema && o.structured !== 'json-schema' ? withSchemaInstruction(r.messages, schema) : r.messages;
       const b: Record<string, unknown> = { model: o.model, messages };
       if (r.temperature !== undefined) b['temperature'] = r.temperature;
       if (r.maxTokens !== undefined) b[o.maxTokensParam] = r.maxTokens;
       if (r.seed !== undefined) b['seed'] = r.seed;
-      if (schema && o.structured === 'json-schema') b['response_format'] = { type: 'json_schema', json_schema: { name: r.schemaName ?? 'reply', schema, strict: false } };
+      if (schema && o.structured === 'json-schema')
+        b['response_format'] = {
+          type: 'json_schema',
+          json_schema: { name: r.schemaName ?? 'reply', schema, strict: false },
+        };
       if (schema && o.structured === 'json-object') b['response_format'] = { type: 'json_object' };
       return b;
     };
     const replyOf = (c: OpenAI.Chat.Completions.ChatCompletion): ProviderReply => {
       const choice = c.choices?.[0];
-      if (!choice || !choice.message) throw new ProviderError('malformed response: no choices', null, null, 'malformed');
+      if (!choice?.message) throw new ProviderError('malformed response: no choices', null, null, 'malformed');
       const u = c.usage;
       return {
         text: choice.message.content ?? '',
         model: c.model ?? o.model,
-        usage: { input: u?.prompt_tokens ?? 0, cachedInput: u?.prompt_tokens_details?.cached_tokens ?? 0, output: u?.completion_tokens ?? 0 },
+        usage: {
+          input: u?.prompt_tokens ?? 0,
+          cachedInput: u?.prompt_tokens_details?.cached_tokens ?? 0,
+          output: u?.completion_tokens ?? 0,
+        },
       };
     };
 
@@ -70,7 +97,10 @@ export default defineLlm({
       hints: { apiKeyEnv: o.apiKeyEnv, baseURL },
       async complete(request, signal) {
         try {
-          const c = (await getClient().chat.completions.create(body(request) as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming, { signal })) as OpenAI.Chat.Completions.ChatCompletion;
+          const c = (await getClient().chat.completions.create(
+            body(request) as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming,
+            { signal },
+          )) as OpenAI.Chat.Completions.ChatCompletion;
           return replyOf(c);
         } catch (e) {
           throw toProviderError(e);

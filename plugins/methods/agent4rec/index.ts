@@ -1,4 +1,15 @@
-import { defineMethod, IMPLICIT_RATING_SCALE, renderTemplate, Type, UnitError, UserViews, type Llm, type PageOutcome, type RatingScale, type UserView } from '../../../harness/plugin-api.js';
+import {
+  defineMethod,
+  IMPLICIT_RATING_SCALE,
+  renderTemplate,
+  Type,
+  UnitError,
+  UserViews,
+  type Llm,
+  type PageOutcome,
+  type RatingScale,
+  type UserView,
+} from '../../../harness/plugin-api.js';
 import { codeItems, needLlm } from '../../../harness/plugin-api.js';
 import type { Agent4RecPrompts, CallSettings } from './llm-call.js';
 import type { PageItem } from './page.js';
@@ -10,10 +21,26 @@ import { Agent4RecUsers } from './user-state.js';
 const Options = Type.Object(
   {
     pageSize: Type.Integer({ minimum: 1, default: 4, description: 'Items per recommendation page (paper: 4).' }),
-    retrieveK: Type.Integer({ minimum: 0, default: 5, description: 'Memories retrieved per page (paper: 5); also the entries a reflection reads.' }),
-    reflectionThreshold: Type.Number({ minimum: 0, default: 3, description: 'Reflect when the accumulated importance (1 per memory) exceeds this (paper: 3).' }),
-    tasteLiked: Type.Integer({ minimum: 0, default: 25, description: 'Most recent liked (rating ≥ 4) training items the taste summary reads.' }),
-    tasteDisliked: Type.Integer({ minimum: 0, default: 10, description: 'Most recent disliked (rating ≤ 2) training items the taste summary reads.' }),
+    retrieveK: Type.Integer({
+      minimum: 0,
+      default: 5,
+      description: 'Memories retrieved per page (paper: 5); also the entries a reflection reads.',
+    }),
+    reflectionThreshold: Type.Number({
+      minimum: 0,
+      default: 3,
+      description: 'Reflect when the accumulated importance (1 per memory) exceeds this (paper: 3).',
+    }),
+    tasteLiked: Type.Integer({
+      minimum: 0,
+      default: 25,
+      description: 'Most recent liked (rating ≥ 4) training items the taste summary reads.',
+    }),
+    tasteDisliked: Type.Integer({
+      minimum: 0,
+      default: 10,
+      description: 'Most recent disliked (rating ≤ 2) training items the taste summary reads.',
+    }),
     historicalRatings: Type.Boolean({
       default: false,
       description:
@@ -21,11 +48,25 @@ const Options = Type.Object(
     }),
     profileStage: Type.Union([Type.Literal('lazy'), Type.Literal('fit')], {
       default: 'lazy',
-      description: 'lazy: write a user\'s taste summary on their first unit; fit: write every training user\'s in fit and keep them as fit artifacts.',
+      description:
+        "lazy: write a user's taste summary on their first unit; fit: write every training user's in fit and keep them as fit artifacts.",
     }),
-    littleTiredAfter: Type.Integer({ minimum: 0, default: 2, description: 'From the page after this one the agent is told it is a little tired.' }),
-    veryTiredAfter: Type.Integer({ minimum: 0, default: 4, description: 'From the page after this one the agent is told it is very tired.' }),
-    temperature: Type.Number({ minimum: 0, maximum: 2, default: 0, description: 'Sampling temperature of every call.' }),
+    littleTiredAfter: Type.Integer({
+      minimum: 0,
+      default: 2,
+      description: 'From the page after this one the agent is told it is a little tired.',
+    }),
+    veryTiredAfter: Type.Integer({
+      minimum: 0,
+      default: 4,
+      description: 'From the page after this one the agent is told it is very tired.',
+    }),
+    temperature: Type.Number({
+      minimum: 0,
+      maximum: 2,
+      default: 0,
+      description: 'Sampling temperature of every call.',
+    }),
     maxTokens: Type.Integer({ minimum: 16, default: 1500, description: 'Reply budget of every call.' }),
   },
   { additionalProperties: false },
@@ -38,7 +79,8 @@ const Options = Type.Object(
  */
 export default defineMethod({
   name: 'agent4rec',
-  description: 'Agent4Rec: activity/diversity/conformity traits + LLM taste summary; pages of items judged align/watch/rate/feel with factual and emotional memory, reflection, fatigue and exit.',
+  description:
+    'Agent4Rec: activity/diversity/conformity traits + LLM taste summary; pages of items judged align/watch/rate/feel with factual and emotional memory, reflection, fatigue and exit.',
   options: Options,
   usesLlm: true,
   capabilities: ['discriminate', 'rate', 'browse'],
@@ -51,15 +93,15 @@ export default defineMethod({
     interview: new URL('./prompts/interview.md', import.meta.url),
   },
   choices: [
-    'agent4rec: traits computed on the training split only; diversity = genres needed to cover 80% of the user\'s genre tags; users without ratings get conformity level 2',
+    "agent4rec: traits computed on the training split only; diversity = genres needed to cover 80% of the user's genre tags; users without ratings get conformity level 2",
     'agent4rec: taste summary from the 25 most recent liked (≥4) and 10 most recent disliked (≤2) training items, one call per user',
     'agent4rec: memory retrieval by BM25 (top 5, topped up with the most recent entries) instead of embeddings',
     'agent4rec: a due reflection runs before the next page (or interview), not when it falls due',
-    'agent4rec: a page\'s reaction and the next/exit decision are one call; discrimination shows every page even after the agent chose to leave (the exit page is kept in the session)',
+    "agent4rec: a page's reaction and the next/exit decision are one call; discrimination shows every page even after the agent chose to leave (the exit page is kept in the session)",
     'agent4rec: discrimination answer = align yes/no per item; rating task = the items watched page by page with a rating and a feeling each',
     'agent4rec: each unit is a fresh session whose memory starts empty',
-    'agent4rec: recommender evaluation = the paper\'s loop: pages of the recommender\'s ranking judged align/watch/rate with fatigue until the agent exits, then the 1–10 satisfaction interview',
-    'agent4rec: items\' historical (mean training) ratings are not shown by default (historicalRatings: false), because distractors nobody rated in training would be given away',
+    "agent4rec: recommender evaluation = the paper's loop: pages of the recommender's ranking judged align/watch/rate with fatigue until the agent exits, then the 1–10 satisfaction interview",
+    "agent4rec: items' historical (mean training) ratings are not shown by default (historicalRatings: false), because distractors nobody rated in training would be given away",
   ],
   async create(o, ctx) {
     const p = ctx.prompts;
@@ -107,7 +149,9 @@ export default defineMethod({
         const settled = await Promise.allSettled(
           ids.map(async (id) => {
             const view = views.view(id);
-            const taste = await fitCtx.artifacts.memo(tasteArtifactKey(view, llm, tasteDeps), () => writeTaste(view, llm, tasteDeps));
+            const taste = await fitCtx.artifacts.memo(tasteArtifactKey(view, llm, tasteDeps), () =>
+              writeTaste(view, llm, tasteDeps),
+            );
             users.setTaste(id, taste);
           }),
         );
@@ -115,7 +159,10 @@ export default defineMethod({
         const other = failed.find((f) => !(f.reason instanceof UnitError));
         if (other) throw other.reason;
         // A user whose summary failed gets another try, and its error, in their first unit.
-        if (failed.length > 0) fitCtx.log.warn(`agent4rec: ${failed.length} of ${ids.length} taste summaries failed in fit; they will be retried lazily`);
+        if (failed.length > 0)
+          fitCtx.log.warn(
+            `agent4rec: ${failed.length} of ${ids.length} taste summaries failed in fit; they will be retried lazily`,
+          );
       },
       async discriminate(user, items, unit) {
         const llm = needLlm(unit.llm, 'agent4rec');

@@ -34,7 +34,10 @@ export const INTERVIEW_SCHEMA = {
 };
 
 export function interviewPrompt(template: string, input: InterviewInput): string {
-  const leave = input.exitPage === null ? 'You did not choose to leave before the session ended.' : `You chose to leave after page ${input.exitPage}.`;
+  const leave =
+    input.exitPage === null
+      ? 'You did not choose to leave before the session ended.'
+      : `You chose to leave after page ${input.exitPage}.`;
   return renderTemplate(template, { memories: memoriesText(input.memories), pages: input.pagesSeen, exit: leave });
 }
 
@@ -43,7 +46,18 @@ export function interviewPrompt(template: string, input: InterviewInput): string
  * the recommender from 1 to 10 and explains. Used by recommender evaluation
  * (closed loop); the discrimination and rating tasks do not call it.
  */
-export async function satisfactionInterview(input: InterviewInput, llm: Llm, deps: InterviewDeps): Promise<InterviewAnswer> {
-  const reply = await askJson<InterviewAnswer>(llm, deps.settings, deps.system, interviewPrompt(deps.prompts.interview, input), INTERVIEW_SCHEMA, 'satisfaction_interview');
+export async function satisfactionInterview(
+  input: InterviewInput,
+  llm: Llm,
+  deps: InterviewDeps,
+): Promise<InterviewAnswer> {
+  const reply = await askJson<InterviewAnswer>(
+    llm,
+    deps.settings,
+    deps.system,
+    interviewPrompt(deps.prompts.interview, input),
+    INTERVIEW_SCHEMA,
+    'satisfaction_interview',
+  );
   return { satisfaction: reply.satisfaction, explanation: reply.explanation.trim() };
 }

@@ -42,7 +42,13 @@ export class Agent4RecMemory {
   }
 
   add(kind: MemoryKind, text: string, importance = 1): MemoryEntry {
-    const entry: MemoryEntry = { id: `m${String(this.list.length + 1).padStart(4, '0')}`, kind, text, importance, step: this.list.length + 1 };
+    const entry: MemoryEntry = {
+      id: `m${String(this.list.length + 1).padStart(4, '0')}`,
+      kind,
+      text,
+      importance,
+      step: this.list.length + 1,
+    };
     this.list.push(entry);
     this.accumulated += importance;
     this.index = null;
@@ -88,5 +94,7 @@ export class Agent4RecMemory {
 }
 
 export function memoriesText(entries: readonly MemoryEntry[]): string {
-  return entries.length === 0 ? '(nothing yet: this is the start of your visit)' : entries.map((e) => `- ${e.text}`).join('\n');
+  return entries.length === 0
+    ? '(nothing yet: this is the start of your visit)'
+    : entries.map((e) => `- ${e.text}`).join('\n');
 }

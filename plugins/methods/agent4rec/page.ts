@@ -51,13 +51,18 @@ export function pageItemLine(p: PageItem, meanOf: ItemMeanOf | null, scale: Rati
   const base = `${p.code}: ${itemLine(p.item)}`;
   if (!meanOf) return base;
   const m = meanOf(p.item.id);
-  return m ? `${base} (average rating from other viewers: ${m.mean.toFixed(1)} of ${scale.max})` : `${base} (no ratings from other viewers yet)`;
+  return m
+    ? `${base} (average rating from other viewers: ${m.mean.toFixed(1)} of ${scale.max})`
+    : `${base} (no ratings from other viewers yet)`;
 }
 
 /** Fatigue grows with pages: fresh up to `littleAfter`, a little tired up to `veryAfter`, then very tired. */
 export function fatigueNote(page: number, littleAfter: number, veryAfter: number): string {
   const before = page - 1;
-  if (page <= littleAfter) return before === 0 ? 'You have just started browsing and feel fresh.' : `You have seen ${before} page${before === 1 ? '' : 's'} so far and still feel fresh.`;
+  if (page <= littleAfter)
+    return before === 0
+      ? 'You have just started browsing and feel fresh.'
+      : `You have seen ${before} page${before === 1 ? '' : 's'} so far and still feel fresh.`;
   if (page <= veryAfter) return `You have been browsing for a while (${before} pages so far) and feel a little tired.`;
   return `You have already browsed ${before} pages and feel very tired.`;
 }
@@ -90,7 +95,10 @@ export function pageSchema(codes: readonly string[], scale: RatingScale): Record
 }
 
 interface RawPage {
-  readonly items: Record<string, { align: boolean; reason: string; watch: boolean; rating: number | null; feeling: string }>;
+  readonly items: Record<
+    string,
+    { align: boolean; reason: string; watch: boolean; rating: number | null; feeling: string }
+  >;
   readonly feeling: 'positive' | 'negative';
   readonly feelingReason: string;
   readonly fatigue: Fatigue;
@@ -110,7 +118,14 @@ export function parsePage(reply: RawPage, page: number, codes: readonly string[]
       feeling: watch ? r.feeling.trim() : '',
     });
   }
-  return { page, items, feeling: reply.feeling, feelingReason: reply.feelingReason.trim(), fatigue: reply.fatigue, decision: reply.decision };
+  return {
+    page,
+    items,
+    feeling: reply.feeling,
+    feelingReason: reply.feelingReason.trim(),
+    fatigue: reply.fatigue,
+    decision: reply.decision,
+  };
 }
 
 export function ratePageSchema(codes: readonly string[], scale: RatingScale): Record<string, unknown> {
@@ -129,7 +144,12 @@ export function ratePageSchema(codes: readonly string[], scale: RatingScale): Re
   };
 }
 
-export function parseRatePage(reply: { items: Record<string, { rating: number; feeling: string }> }, page: number, codes: readonly string[], scale: RatingScale): RatedPage {
+export function parseRatePage(
+  reply: { items: Record<string, { rating: number; feeling: string }> },
+  page: number,
+  codes: readonly string[],
+  scale: RatingScale,
+): RatedPage {
   const items = new Map<string, ItemRating>();
   for (const c of codes) {
     const r = reply.items[c] as { rating: number; feeling: string };
@@ -147,5 +167,13 @@ export interface PageTextVars {
 }
 
 export function renderPage(template: string, v: PageTextVars): string {
-  return renderTemplate(template, { memories: v.memories, page: v.page, fatigue: v.fatigue, items: v.items, min: v.scale.min, max: v.scale.max, step: v.scale.step });
+  return renderTemplate(template, {
+    memories: v.memories,
+    page: v.page,
+    fatigue: v.fatigue,
+    items: v.items,
+    min: v.scale.min,
+    max: v.scale.max,
+    step: v.scale.step,
+  });
 }

@@ -8,7 +8,7 @@ const ACTIVITY: Record<Level, string> = {
 };
 const CONFORMITY: Record<Level, string> = {
   1: 'Your ratings usually follow the average rating other viewers gave.',
-  2: 'You weigh other viewers\' average rating and your own taste about equally when you rate.',
+  2: "You weigh other viewers' average rating and your own taste about equally when you rate.",
   3: 'You ignore what others think: your ratings often differ a lot from the average rating.',
 };
 const DIVERSITY: Record<Level, string> = {
@@ -44,7 +44,7 @@ export function profileText(p: Agent4RecProfile): string {
   return [
     'Your social traits:',
     traitLines(p.traits),
-    '(Activity is how often you act on recommendations; conformity is how much other viewers\' average rating sways your own; diversity is how willing you are to try items outside your usual taste.)',
+    "(Activity is how often you act on recommendations; conformity is how much other viewers' average rating sways your own; diversity is how willing you are to try items outside your usual taste.)",
     `Your tastes: ${p.taste.taste}`,
     `Your rating habit: ${p.taste.ratingHabit}`,
   ].join('\n');

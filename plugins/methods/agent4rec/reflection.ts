@@ -22,7 +22,11 @@ export interface ReflectionDeps {
  * question) the agent says whether it is satisfied with the recommendations
  * and why; the answer becomes an emotional memory.
  */
-export async function reflectOnSatisfaction(memory: Agent4RecMemory, llm: Llm, deps: ReflectionDeps): Promise<SatisfactionReflection> {
+export async function reflectOnSatisfaction(
+  memory: Agent4RecMemory,
+  llm: Llm,
+  deps: ReflectionDeps,
+): Promise<SatisfactionReflection> {
   const recent = memory.recent(deps.entries).reverse();
   const reply = await askJson<SatisfactionReflection>(
     llm,
@@ -31,7 +35,10 @@ export async function reflectOnSatisfaction(memory: Agent4RecMemory, llm: Llm, d
     renderTemplate(deps.prompts.reflection, { memories: memoriesText(recent) }),
     {
       type: 'object',
-      properties: { verdict: { type: 'string', enum: ['satisfied', 'unsatisfied'] }, reason: { type: 'string', minLength: 1 } },
+      properties: {
+        verdict: { type: 'string', enum: ['satisfied', 'unsatisfied'] },
+        reason: { type: 'string', minLength: 1 },
+      },
       required: ['verdict', 'reason'],
       additionalProperties: false,
     },

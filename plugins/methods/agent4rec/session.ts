@@ -59,7 +59,9 @@ export class BrowsingSession {
 
   private async reflectIfDue(llm: Llm): Promise<void> {
     if (!this.memory.reflectionDue) return;
-    this.reflections.push(await reflectOnSatisfaction(this.memory, llm, { ...this.deps, entries: this.deps.memory.retrieveK }));
+    this.reflections.push(
+      await reflectOnSatisfaction(this.memory, llm, { ...this.deps, entries: this.deps.memory.retrieveK }),
+    );
   }
 
   private pageVars(page: readonly PageItem[], number: number) {
@@ -98,7 +100,9 @@ export class BrowsingSession {
     this.memory.add(
       'factual',
       `Page ${number} recommended ${codes.map(title).join('; ')}. I watched ${
-        watched.length === 0 ? 'none of them' : watched.map((c) => `${title(c)} (rated ${r.items.get(c)?.rating ?? 'unrated'})`).join(', ')
+        watched.length === 0
+          ? 'none of them'
+          : watched.map((c) => `${title(c)} (rated ${r.items.get(c)?.rating ?? 'unrated'})`).join(', ')
       }. Not to my taste: ${rejected.length === 0 ? 'none' : rejected.map(title).join(', ')}.`,
     );
     this.memory.add(
@@ -125,8 +129,14 @@ export class BrowsingSession {
     const r = parseRatePage(reply, number, codes, this.deps.scale);
     this.ratedPages.push(r);
     const title = (c: string) => (page.find((p) => p.code === c) as PageItem).item.title;
-    this.memory.add('factual', `On page ${number} I watched ${codes.map((c) => `${title(c)} (rated ${r.items.get(c)?.rating})`).join(', ')}.`);
-    this.memory.add('emotional', `How page ${number} left me feeling: ${codes.map((c) => `${title(c)}: ${r.items.get(c)?.feeling || 'no particular feeling'}`).join('; ')}.`);
+    this.memory.add(
+      'factual',
+      `On page ${number} I watched ${codes.map((c) => `${title(c)} (rated ${r.items.get(c)?.rating})`).join(', ')}.`,
+    );
+    this.memory.add(
+      'emotional',
+      `How page ${number} left me feeling: ${codes.map((c) => `${title(c)}: ${r.items.get(c)?.feeling || 'no particular feeling'}`).join('; ')}.`,
+    );
     return r;
   }
 
@@ -134,7 +144,11 @@ export class BrowsingSession {
   async interview(llm: Llm): Promise<InterviewAnswer> {
     if (this.pagesSeen === 0) throw new UnitError('method', 'agent4rec: an interview needs at least one browsed page');
     await this.reflectIfDue(llm);
-    this.interviewAnswer = await satisfactionInterview({ memories: this.memory.entries, pagesSeen: this.pagesSeen, exitPage: this.exitPage }, llm, this.deps);
+    this.interviewAnswer = await satisfactionInterview(
+      { memories: this.memory.entries, pagesSeen: this.pagesSeen, exitPage: this.exitPage },
+      llm,
+      this.deps,
+    );
     return this.interviewAnswer;
   }
 }

@@ -1,4 +1,12 @@
-import { attributesText, itemLine, renderTemplate, splitHistory, type HistoryEntry, type Llm, type UserView } from '../../../harness/plugin-api.js';
+import {
+  attributesText,
+  itemLine,
+  renderTemplate,
+  splitHistory,
+  type HistoryEntry,
+  type Llm,
+  type UserView,
+} from '../../../harness/plugin-api.js';
 import { askJson, type Agent4RecPrompts, type CallSettings } from './llm-call.js';
 import type { Taste } from './profile.js';
 
@@ -19,13 +27,19 @@ const SCHEMA = {
 };
 
 function list(entries: readonly HistoryEntry[]): string {
-  return entries.length === 0 ? '(none)' : entries.map((h) => `- ${itemLine(h.item)}${h.rating !== null ? ` (rated ${h.rating})` : ''}`).join('\n');
+  return entries.length === 0
+    ? '(none)'
+    : entries.map((h) => `- ${itemLine(h.item)}${h.rating !== null ? ` (rated ${h.rating})` : ''}`).join('\n');
 }
 
 /** The taste prompt of a user: everything the summary is made from (also the key of its fit artifact). */
 export function tastePrompt(user: UserView, deps: TasteDeps): string {
   const h = splitHistory(user, { maxLiked: deps.maxLiked, maxDisliked: deps.maxDisliked });
-  return renderTemplate(deps.prompts.taste, { attributes: attributesText(user), liked: list(h.liked), disliked: list(h.disliked) });
+  return renderTemplate(deps.prompts.taste, {
+    attributes: attributesText(user),
+    liked: list(h.liked),
+    disliked: list(h.disliked),
+  });
 }
 
 /**
@@ -39,5 +53,12 @@ export async function writeTaste(user: UserView, llm: Llm, deps: TasteDeps): Pro
 
 /** What identifies a taste summary as a fit artifact: the model and the exact request. */
 export function tasteArtifactKey(user: UserView, llm: Llm, deps: TasteDeps): unknown {
-  return { artifact: 'agent4rec/taste', version: 1, model: llm.model, prompt: tastePrompt(user, deps), schema: SCHEMA, settings: deps.settings };
+  return {
+    artifact: 'agent4rec/taste',
+    version: 1,
+    model: llm.model,
+    prompt: tastePrompt(user, deps),
+    schema: SCHEMA,
+    settings: deps.settings,
+  };
 }

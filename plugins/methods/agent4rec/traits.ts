@@ -64,7 +64,11 @@ export function activityCounts(interactions: readonly Interaction[]): Map<string
  * we take the covering count, as the paper words it (ours). Users whose items
  * have no genres get 0.
  */
-export function diversityCounts(interactions: readonly Interaction[], genresOf: (item: string) => readonly string[], coverage = GENRE_COVERAGE): Map<string, number> {
+export function diversityCounts(
+  interactions: readonly Interaction[],
+  genresOf: (item: string) => readonly string[],
+  coverage = GENRE_COVERAGE,
+): Map<string, number> {
   const tags = new Map<string, Map<string, number>>();
   for (const x of interactions) {
     let m = tags.get(x.user);
@@ -104,7 +108,10 @@ export function itemMeans(interactions: readonly Interaction[]): Map<string, { m
 }
 
 /** Mean of (rating − item mean)² over the user's rated interactions; NaN when none is rated. */
-export function conformityGaps(interactions: readonly Interaction[], means = itemMeans(interactions)): Map<string, number> {
+export function conformityGaps(
+  interactions: readonly Interaction[],
+  means = itemMeans(interactions),
+): Map<string, number> {
   const acc = new Map<string, { s: number; n: number }>();
   for (const x of interactions) {
     const a = acc.get(x.user) ?? { s: 0, n: 0 };
@@ -123,7 +130,10 @@ export function conformityGaps(interactions: readonly Interaction[], means = ite
  * users with a defined value; a user without one (no rated item) gets the
  * middle conformity level (ours).
  */
-export function computeTraits(interactions: readonly Interaction[], genresOf: (item: string) => readonly string[]): Map<string, { traits: Traits; values: TraitValues }> {
+export function computeTraits(
+  interactions: readonly Interaction[],
+  genresOf: (item: string) => readonly string[],
+): Map<string, { traits: Traits; values: TraitValues }> {
   const act = activityCounts(interactions);
   const div = diversityCounts(interactions, genresOf);
   const conf = conformityGaps(interactions);
@@ -140,7 +150,11 @@ export function computeTraits(interactions: readonly Interaction[], genresOf: (i
     const c = conf.get(user) ?? Number.NaN;
     out.set(user, {
       values: { activity: a, diversity: d, conformity: c },
-      traits: { activity: level(a, aCuts), diversity: level(d, dCuts), conformity: Number.isFinite(c) ? level(c, cCuts) : 2 },
+      traits: {
+        activity: level(a, aCuts),
+        diversity: level(d, dCuts),
+        conformity: Number.isFinite(c) ? level(c, cCuts) : 2,
+      },
     });
   }
   return out;

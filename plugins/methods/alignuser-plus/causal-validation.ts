@@ -1,7 +1,21 @@
-import { actionFromReply, actionText as stepActionText, renderTemplate, type ActionReply, type Item, type Llm, type RatingScale, type StepContext } from '../../../harness/plugin-api.js';
+import {
+  actionFromReply,
+  actionText as stepActionText,
+  renderTemplate,
+  type ActionReply,
+  type Item,
+  type Llm,
+  type RatingScale,
+  type StepContext,
+} from '../../../harness/plugin-api.js';
 import { renderState, type LikeSelection, type RateSelection } from '../alignuser/decision.js';
 import type { UserState } from '../alignuser/persona.js';
-import { actionUnion, CLICK_TYPE_LIST, renderSessionState, type ActionSelection } from '../alignuser/session-decision.js';
+import {
+  actionUnion,
+  CLICK_TYPE_LIST,
+  renderSessionState,
+  type ActionSelection,
+} from '../alignuser/session-decision.js';
 import { sameStepAction } from '../alignuser/session-steps.js';
 import { codedList, perCode, ratingSchema, scaleText, snapRating } from '../alignuser/text.js';
 
@@ -27,13 +41,28 @@ export interface ValidationSettings {
 const str = { type: 'string' };
 
 /** The 2–4 self-check questions and answers every validation reply starts with. */
-const checksSchema = { type: 'array', minItems: 2, maxItems: 4, items: { type: 'object', properties: { question: str, answer: str }, required: ['question', 'answer'], additionalProperties: false } };
+const checksSchema = {
+  type: 'array',
+  minItems: 2,
+  maxItems: 4,
+  items: {
+    type: 'object',
+    properties: { question: str, answer: str },
+    required: ['question', 'answer'],
+    additionalProperties: false,
+  },
+};
 
 /** A validation reply: the self-checks, keep or change, why, and the (possibly changed) answer under `key`. */
 function validationReply(key: string, answer: Record<string, unknown>): Record<string, unknown> {
   return {
     type: 'object',
-    properties: { checks: checksSchema, verdict: { type: 'string', enum: ['keep', 'change'] }, reason: str, [key]: answer },
+    properties: {
+      checks: checksSchema,
+      verdict: { type: 'string', enum: ['keep', 'change'] },
+      reason: str,
+      [key]: answer,
+    },
     required: ['checks', 'verdict', 'reason', key],
     additionalProperties: false,
   };
@@ -58,8 +87,21 @@ interface Reply<T> {
 export class CausalValidator {
   constructor(private readonly s: ValidationSettings) {}
 
-  private async ask<T>(llm: Llm, state: UserState, coded: ReadonlyMap<string, Item>, proposal: string, answerShape: string, answer: Record<string, unknown>): Promise<Reply<T>> {
-    const content = renderTemplate(this.s.template, { state: renderState({ state: this.s.state }, state), count: coded.size, items: codedList(coded), proposal, answerShape });
+  private async ask<T>(
+    llm: Llm,
+    state: UserState,
+    coded: ReadonlyMap<string, Item>,
+    proposal: string,
+    answerShape: string,
+    answer: Record<string, unknown>,
+  ): Promise<Reply<T>> {
+    const content = renderTemplate(this.s.template, {
+      state: renderState({ state: this.s.state }, state),
+      count: coded.size,
+      items: codedList(coded),
+      proposal,
+      answerShape,
+    });
     return llm.json<Reply<T>>({
       messages: [
         { role: 'system', content: this.s.system },
@@ -72,31 +114,76 @@ export class CausalValidator {
     });
   }
 
-  async likes(llm: Llm, state: UserState, coded: ReadonlyMap<string, Item>, chosen: LikeSelection): Promise<ValidationOutcome<LikeSelection>> {
-    const proposal = [...coded.keys()].map((c) => `${c}: ${chosen.items[c]?.like ? 'like' : 'not like'} (${chosen.items[c]?.rationale ?? ''})`).join('\n');
-    const answer = { type: 'object', properties: { like: { type: 'boolean' } }, required: ['like'], additionalProperties: false };
+  async likes(
+    llm: Llm,
+    state: UserState,
+    coded: ReadonlyMap<string, Item>,
+    chosen: LikeSelection,
+  ): Promise<ValidationOutcome<LikeSelection>> {
+    const proposal = [...coded.keys()]
+      .map((c) => `${c}: ${chosen.items[c]?.like ? 'like' : 'not like'} (${chosen.items[c]?.rationale ?? ''})`)
+      .join('\n');
+    const answer = {
+      type: 'object',
+      properties: { like: { type: 'boolean' } },
+      required: ['like'],
+      additionalProperties: false,
+    };
     const reply = await this.ask<{ like: boolean }>(llm, state, coded, proposal, '{"like": true or false}', answer);
     if (reply.verdict === 'keep') return { selection: chosen, verdict: 'keep', checks: reply.checks };
     const items = Object.fromEntries(
       [...coded.keys()].map((c) => {
         const before = chosen.items[c];
         const like = reply.items[c]?.like === true;
-        return [c, { like, rationale: before && before.like === like ? before.rationale : `Changed after self-check: ${reply.reason}` }];
+        return [
+          c,
+          {
+            like,
+            rationale: before && before.like === like ? before.rationale : `Changed after self-check: ${reply.reason}`,
+          },
+        ];
       }),
     );
     return { selection: { reasoning: chosen.reasoning, items }, verdict: 'change', checks: reply.checks };
   }
 
-  async ratings(llm: Llm, state: UserState, coded: ReadonlyMap<string, Item>, scale: RatingScale, chosen: RateSelection): Promise<ValidationOutcome<RateSelection>> {
-    const proposal = [...coded.keys()].map((c) => `${c}: rating ${chosen.items[c]?.rating} (${chosen.items[c]?.rationale ?? ''})`).join('\n');
-    const answer = { type: 'object', properties: { rating: ratingSchema(scale) }, required: ['rating'], additionalProperties: false };
-    const reply = await this.ask<{ rating: number }>(llm, state, coded, proposal, `{"rating": a rating ${scaleText(scale)}}`, answer);
+  async ratings(
+    llm: Llm,
+    state: UserState,
+    coded: ReadonlyMap<string, Item>,
+    scale: RatingScale,
+    chosen: RateSelection,
+  ): Promise<ValidationOutcome<RateSelection>> {
+    const proposal = [...coded.keys()]
+      .map((c) => `${c}: rating ${chosen.items[c]?.rating} (${chosen.items[c]?.rationale ?? ''})`)
+      .join('\n');
+    const answer = {
+      type: 'object',
+      properties: { rating: ratingSchema(scale) },
+      required: ['rating'],
+      additionalProperties: false,
+    };
+    const reply = await this.ask<{ rating: number }>(
+      llm,
+      state,
+      coded,
+      proposal,
+      `{"rating": a rating ${scaleText(scale)}}`,
+      answer,
+    );
     if (reply.verdict === 'keep') return { selection: chosen, verdict: 'keep', checks: reply.checks };
     const items = Object.fromEntries(
       [...coded.keys()].map((c) => {
         const before = chosen.items[c];
         const rating = snapRating(reply.items[c]?.rating as number, scale);
-        return [c, { rating, rationale: before && before.rating === rating ? before.rationale : `Changed after self-check: ${reply.reason}` }];
+        return [
+          c,
+          {
+            rating,
+            rationale:
+              before && before.rating === rating ? before.rationale : `Changed after self-check: ${reply.reason}`,
+          },
+        ];
       }),
     );
     return { selection: { reasoning: chosen.reasoning, items }, verdict: 'change', checks: reply.checks };
@@ -113,9 +200,24 @@ export function actionValidationSchema(step: StepContext): Record<string, unknow
  * the action or change it, in one structured call. The final action is bound
  * to the page like the selection's. On "keep" the selected action stands.
  */
-export async function validateAction(llm: Llm, step: StepContext, chosen: ActionSelection, s: ValidationSettings & { readonly maxHistorySteps: number }): Promise<ValidationOutcome<ActionSelection>> {
-  const content = renderTemplate(s.template, { state: renderSessionState(s.state, step, s), proposal: stepActionText(actionFromReply(chosen).action), rationale: chosen.rationale, clickTypes: CLICK_TYPE_LIST });
-  const reply = await llm.json<{ checks: SelfCheck[]; verdict: 'keep' | 'change'; reason: string; action: ActionReply['action'] }>({
+export async function validateAction(
+  llm: Llm,
+  step: StepContext,
+  chosen: ActionSelection,
+  s: ValidationSettings & { readonly maxHistorySteps: number },
+): Promise<ValidationOutcome<ActionSelection>> {
+  const content = renderTemplate(s.template, {
+    state: renderSessionState(s.state, step, s),
+    proposal: stepActionText(actionFromReply(chosen).action),
+    rationale: chosen.rationale,
+    clickTypes: CLICK_TYPE_LIST,
+  });
+  const reply = await llm.json<{
+    checks: SelfCheck[];
+    verdict: 'keep' | 'change';
+    reason: string;
+    action: ActionReply['action'];
+  }>({
     messages: [
       { role: 'system', content: s.system },
       { role: 'user', content },
@@ -126,7 +228,12 @@ export async function validateAction(llm: Llm, step: StepContext, chosen: Action
     maxTokens: s.maxTokens,
   });
   if (reply.verdict === 'keep') return { selection: chosen, verdict: 'keep', checks: reply.checks };
-  const same = sameStepAction(actionFromReply({ rationale: '', action: reply.action }).action, actionFromReply(chosen).action);
-  const selection: ActionSelection = same ? chosen : { reasoning: chosen.reasoning, rationale: `Changed after self-check: ${reply.reason}`, action: reply.action };
+  const same = sameStepAction(
+    actionFromReply({ rationale: '', action: reply.action }).action,
+    actionFromReply(chosen).action,
+  );
+  const selection: ActionSelection = same
+    ? chosen
+    : { reasoning: chosen.reasoning, rationale: `Changed after self-check: ${reply.reason}`, action: reply.action };
   return { selection, verdict: 'change', checks: reply.checks };
 }

@@ -14,7 +14,8 @@ const PROMPTS = {
 
 export default defineMethod({
   name: 'alignuser-plus',
-  description: 'AlignUSER+ (Bougie et al., ACL 2026): AlignUSER plus knowledge-graph memory retrieval (agent-written queries, BM25 evidence) and causal validation by self-check questions.',
+  description:
+    'AlignUSER+ (Bougie et al., ACL 2026): AlignUSER plus knowledge-graph memory retrieval (agent-written queries, BM25 evidence) and causal validation by self-check questions.',
   options: AlignUserPlusOptions,
   usesLlm: true,
   capabilities: ['discriminate', 'rate', 'nextAction', 'browse'],

@@ -27,7 +27,10 @@ export class KnowledgeGraphMemory extends EvidenceIndex {
     for (const h of user.history) {
       const rating = h.rating === null ? 'watched' : `rated ${h.rating}${scale ? `/${scale.max}` : ''}`;
       const genreText = h.item.genres.length > 0 ? ` It is ${h.item.genres.join(', ')}.` : '';
-      add(`item:${h.item.id}`, `You ${rating} "${h.item.title}".${genreText}${h.item.description ? ` ${h.item.description}` : ''}`);
+      add(
+        `item:${h.item.id}`,
+        `You ${rating} "${h.item.title}".${genreText}${h.item.description ? ` ${h.item.description}` : ''}`,
+      );
       for (const g of h.item.genres) {
         let n = genres.get(g);
         if (!n) genres.set(g, (n = { count: 0, sum: 0, rated: 0, liked: [], disliked: [] }));
@@ -42,13 +45,27 @@ export class KnowledgeGraphMemory extends EvidenceIndex {
     }
     for (const [g, n] of [...genres].sort(([a], [b]) => a.localeCompare(b))) {
       const mean = n.rated > 0 ? `, ${(n.sum / n.rated).toFixed(1)} on average` : '';
-      const liked = n.liked.length > 0 ? ` Liked: ${n.liked.slice(-5).map((t) => `"${t}"`).join(', ')}.` : '';
-      const disliked = n.disliked.length > 0 ? ` Disliked: ${n.disliked.slice(-5).map((t) => `"${t}"`).join(', ')}.` : '';
-      add(`genre:${g}`, `Genre ${g}: you watched ${n.count} item${n.count === 1 ? '' : 's'}${mean}.${liked}${disliked}`);
+      const liked =
+        n.liked.length > 0
+          ? ` Liked: ${n.liked
+              .slice(-5)
+              .map((t) => `"${t}"`)
+              .join(', ')}.`
+          : '';
+      const disliked =
+        n.disliked.length > 0
+          ? ` Disliked: ${n.disliked
+              .slice(-5)
+              .map((t) => `"${t}"`)
+              .join(', ')}.`
+          : '';
+      add(
+        `genre:${g}`,
+        `Genre ${g}: you watched ${n.count} item${n.count === 1 ? '' : 's'}${mean}.${liked}${disliked}`,
+      );
     }
     for (const [k, v] of Object.entries(user.attributes)) add(`attr:${k}`, `Your ${k}: ${v}.`);
   }
-
 }
 
 /** Memories built once per user and kept for later tasks. */
@@ -74,15 +91,31 @@ export interface QuerySettings {
 export function queriesSchema(max: number): Record<string, unknown> {
   return {
     type: 'object',
-    properties: { queries: { type: 'array', minItems: 1, maxItems: max, items: { type: 'string', minLength: 1, maxLength: 100 } } },
+    properties: {
+      queries: { type: 'array', minItems: 1, maxItems: max, items: { type: 'string', minLength: 1, maxLength: 100 } },
+    },
     required: ['queries'],
     additionalProperties: false,
   };
 }
 
 /** The agent's own queries for its memory: one structured call. */
-export async function writeQueries(llm: Llm, state: UserState, coded: ReadonlyMap<string, Item>, s: QuerySettings): Promise<string[]> {
-  return askQueries(llm, renderTemplate(s.template, { state: renderState({ state: s.state }, state), count: coded.size, items: codedList(coded), maxQueries: s.maxQueries }), s);
+export async function writeQueries(
+  llm: Llm,
+  state: UserState,
+  coded: ReadonlyMap<string, Item>,
+  s: QuerySettings,
+): Promise<string[]> {
+  return askQueries(
+    llm,
+    renderTemplate(s.template, {
+      state: renderState({ state: s.state }, state),
+      count: coded.size,
+      items: codedList(coded),
+      maxQueries: s.maxQueries,
+    }),
+    s,
+  );
 }
 
 /** One structured call for up to `maxQueries` memory queries, given the rendered prompt (ratings or sessions state). */
@@ -97,9 +130,15 @@ export async function askQueries(llm: Llm, content: string, s: QuerySettings): P
     temperature: s.temperature,
     maxTokens: s.maxTokens,
   });
-  return reply.queries.map((q) => q.trim()).filter((q) => q !== '').slice(0, s.maxQueries);
+  return reply.queries
+    .map((q) => q.trim())
+    .filter((q) => q !== '')
+    .slice(0, s.maxQueries);
 }
 
 export function evidenceBlock(queries: readonly string[], evidence: readonly string[]): string {
-  return block(`What your memory says (searched for: ${queries.map((q) => `"${q}"`).join('; ')}):`, evidence.map((e) => `- ${e}`));
+  return block(
+    `What your memory says (searched for: ${queries.map((q) => `"${q}"`).join('; ')}):`,
+    evidence.map((e) => `- ${e}`),
+  );
 }

@@ -1,9 +1,18 @@
-import { renderTemplate, type Llm, type PersonaRecord, type Session, type SessionProduct, type SessionsTrainData, type StepContext } from '../../../harness/plugin-api.js';
+import {
+  renderTemplate,
+  type Llm,
+  type PersonaRecord,
+  type Session,
+  type SessionProduct,
+  type SessionsTrainData,
+  type StepContext,
+} from '../../../harness/plugin-api.js';
 import { EvidenceIndex } from './evidence-index.js';
 import { renderSessionState } from '../alignuser/session-decision.js';
 import { askQueries, type QuerySettings } from './kg-memory.js';
 
-const quote = (p: SessionProduct) => `"${p.title}"${p.price ? ` (${p.price})` : ''}${p.options.length > 0 ? ` [${p.options.flatMap((o) => Object.entries(o).map(([k, v]) => `${k}: ${v}`)).join(', ')}]` : ''}`;
+const quote = (p: SessionProduct) =>
+  `"${p.title}"${p.price ? ` (${p.price})` : ''}${p.options.length > 0 ? ` [${p.options.flatMap((o) => Object.entries(o).map(([k, v]) => `${k}: ${v}`)).join(', ')}]` : ''}`;
 
 interface ProductNode {
   readonly product: SessionProduct;
@@ -54,7 +63,10 @@ export class SessionMemory extends EvidenceIndex {
         opened.length > 0 ? `opened ${[...new Set(opened)].join(', ')}` : 'opened no product',
         carted.length > 0 ? `put in the cart or bought ${[...new Set(carted)].join(', ')}` : '',
       ].filter((p) => p !== '');
-      add(`session:${k + 1}`, `Earlier session ${k + 1} (${s.steps.length} steps): ${parts.join('; ')}; it ${s.purchased ? 'ended in a purchase' : 'ended without a purchase'}.`);
+      add(
+        `session:${k + 1}`,
+        `Earlier session ${k + 1} (${s.steps.length} steps): ${parts.join('; ')}; it ${s.purchased ? 'ended in a purchase' : 'ended without a purchase'}.`,
+      );
     });
     for (const [id, node] of [...products].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const acts = [...node.acts].map(([act, n]) => `${VERB[act] ?? `acted on (${act})`}${n > 1 ? ` ${n} times` : ''}`);
@@ -62,12 +74,17 @@ export class SessionMemory extends EvidenceIndex {
     }
     if (sessions.length > 0) {
       const bought = sessions.filter((s) => s.purchased).length;
-      const top = [...clicks].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5).map(([c, n]) => `${c} (${n})`);
-      add('habits', `Your habits over ${sessions.length} earlier sessions: you bought in ${bought} of them; your most frequent clicks: ${top.length > 0 ? top.join(', ') : 'none'}.`);
+      const top = [...clicks]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, 5)
+        .map(([c, n]) => `${c} (${n})`);
+      add(
+        'habits',
+        `Your habits over ${sessions.length} earlier sessions: you bought in ${bought} of them; your most frequent clicks: ${top.length > 0 ? top.join(', ') : 'none'}.`,
+      );
     }
     for (const [k, v] of Object.entries(persona.attributes)) add(`attr:${k}`, `Your ${k}: ${v}.`);
   }
-
 }
 
 /**
@@ -95,6 +112,14 @@ export class SessionMemoryBook {
 }
 
 /** The shopper's own queries for their memory: one structured call. */
-export async function writeStepQueries(llm: Llm, step: StepContext, s: QuerySettings & { readonly maxHistorySteps: number }): Promise<string[]> {
-  return askQueries(llm, renderTemplate(s.template, { state: renderSessionState(s.state, step, s), maxQueries: s.maxQueries }), s);
+export async function writeStepQueries(
+  llm: Llm,
+  step: StepContext,
+  s: QuerySettings & { readonly maxHistorySteps: number },
+): Promise<string[]> {
+  return askQueries(
+    llm,
+    renderTemplate(s.template, { state: renderSessionState(s.state, step, s), maxQueries: s.maxQueries }),
+    s,
+  );
 }

@@ -1,4 +1,13 @@
-import type { FitContext, Item, Llm, Logger, RatingScale, SessionsTrainData, StepContext, UserView } from '../../../harness/plugin-api.js';
+import type {
+  FitContext,
+  Item,
+  Llm,
+  Logger,
+  RatingScale,
+  SessionsTrainData,
+  StepContext,
+  UserView,
+} from '../../../harness/plugin-api.js';
 import type { LikeSelection, RateSelection } from '../alignuser/decision.js';
 import type { AlignUserPrompts } from '../alignuser/fit.js';
 import type { UserState } from '../alignuser/persona.js';
@@ -9,7 +18,12 @@ import { evidenceBlock, MemoryBook, writeQueries, type QuerySettings } from './k
 import type { AlignUserPlusOptions } from './options.js';
 import { SessionMemoryBook, writeStepQueries } from './session-memory.js';
 
-export type AlignUserPlusPrompts = AlignUserPrompts & { readonly queries: string; readonly validate: string; readonly sessionQueries: string; readonly sessionValidate: string };
+export type AlignUserPlusPrompts = AlignUserPrompts & {
+  readonly queries: string;
+  readonly validate: string;
+  readonly sessionQueries: string;
+  readonly sessionValidate: string;
+};
 
 /** AlignUSER with knowledge-graph memory retrieval before screening and causal validation after selection. */
 export class AlignUserPlusSimulator extends AlignUserSimulator {
@@ -27,10 +41,21 @@ export class AlignUserPlusSimulator extends AlignUserSimulator {
     log: Logger,
   ) {
     super(method, plus, prompts, log);
-    const common = { system: prompts.system.trim(), state: prompts.state, temperature: plus.temperature, maxTokens: plus.maxTokens };
+    const common = {
+      system: prompts.system.trim(),
+      state: prompts.state,
+      temperature: plus.temperature,
+      maxTokens: plus.maxTokens,
+    };
     this.querySettings = { ...common, template: prompts.queries, maxQueries: plus.memoryQueries };
     this.validator = new CausalValidator({ ...common, template: prompts.validate });
-    const sessionCommon = { system: prompts.sessionSystem.trim(), state: prompts.sessionState, temperature: plus.temperature, maxTokens: plus.maxTokens, maxHistorySteps: plus.maxHistorySteps };
+    const sessionCommon = {
+      system: prompts.sessionSystem.trim(),
+      state: prompts.sessionState,
+      temperature: plus.temperature,
+      maxTokens: plus.maxTokens,
+      maxHistorySteps: plus.maxHistorySteps,
+    };
     this.stepQuerySettings = { ...sessionCommon, template: prompts.sessionQueries, maxQueries: plus.memoryQueries };
     this.stepValidation = { ...sessionCommon, template: prompts.sessionValidate };
   }
@@ -49,24 +74,46 @@ export class AlignUserPlusSimulator extends AlignUserSimulator {
     return evidenceBlock(queries, memory.retrieve(queries, this.plus.evidencePerQuery, this.plus.maxEvidence));
   }
 
-  protected override async checkAction(llm: Llm, step: StepContext, selection: ActionSelection): Promise<ActionSelection> {
+  protected override async checkAction(
+    llm: Llm,
+    step: StepContext,
+    selection: ActionSelection,
+  ): Promise<ActionSelection> {
     if (!this.plus.causalValidation) return selection;
     return (await validateAction(llm, step, selection, this.stepValidation)).selection;
   }
 
-  protected override async evidence(llm: Llm, user: UserView, state: UserState, coded: ReadonlyMap<string, Item>): Promise<string> {
+  protected override async evidence(
+    llm: Llm,
+    user: UserView,
+    state: UserState,
+    coded: ReadonlyMap<string, Item>,
+  ): Promise<string> {
     if (!this.plus.memoryRetrieval) return '';
     const memory = this.memories.of(user);
     const queries = await writeQueries(llm, state, coded, this.querySettings);
     return evidenceBlock(queries, memory.retrieve(queries, this.plus.evidencePerQuery, this.plus.maxEvidence));
   }
 
-  protected override async checkLikes(llm: Llm, _user: UserView, state: UserState, coded: ReadonlyMap<string, Item>, selection: LikeSelection): Promise<LikeSelection> {
+  protected override async checkLikes(
+    llm: Llm,
+    _user: UserView,
+    state: UserState,
+    coded: ReadonlyMap<string, Item>,
+    selection: LikeSelection,
+  ): Promise<LikeSelection> {
     if (!this.plus.causalValidation) return selection;
     return (await this.validator.likes(llm, state, coded, selection)).selection;
   }
 
-  protected override async checkRatings(llm: Llm, _user: UserView, state: UserState, coded: ReadonlyMap<string, Item>, scale: RatingScale, selection: RateSelection): Promise<RateSelection> {
+  protected override async checkRatings(
+    llm: Llm,
+    _user: UserView,
+    state: UserState,
+    coded: ReadonlyMap<string, Item>,
+    scale: RatingScale,
+    selection: RateSelection,
+  ): Promise<RateSelection> {
     if (!this.plus.causalValidation) return selection;
     return (await this.validator.ratings(llm, state, coded, scale, selection)).selection;
   }

@@ -1,10 +1,25 @@
-import { hashJson, sha256, type FitContext, type Item, type Llm, type RatingScale, type Rng, type TrainData } from '../../../harness/plugin-api.js';
+import {
+  hashJson,
+  sha256,
+  type FitContext,
+  type Item,
+  type Llm,
+  type RatingScale,
+  type Rng,
+  type TrainData,
+} from '../../../harness/plugin-api.js';
 import { proposeCounterfactuals, type FitCallSettings } from './counterfactual.js';
 import { dataOptions, type AlignUserOptions } from './options.js';
 import { pageContext, type PageContext } from './page-context.js';
 import { buildTransitions, itemOf, type Transition } from './pages.js';
 import { writePolicyThought, type PolicyThought } from './policy-examples.js';
-import { reflect, reflectOnRating, type ExploredAlternative, type ItemReflection, type Reflection } from './reflection.js';
+import {
+  reflect,
+  reflectOnRating,
+  type ExploredAlternative,
+  type ItemReflection,
+  type Reflection,
+} from './reflection.js';
 import { WorldModel } from './world-model.js';
 import { FIT_CONCURRENCY, mapPool } from './map-pool.js';
 
@@ -12,7 +27,15 @@ import { FIT_CONCURRENCY, mapPool } from './map-pool.js';
 export const ALIGNMENT_VERSION = 1;
 
 /** The templates fit renders; their hashes are part of the artifact key. */
-export const FIT_PROMPTS = ['fitSystem', 'state', 'counterfactual', 'worldModel', 'reflection', 'itemReflection', 'policy'] as const;
+export const FIT_PROMPTS = [
+  'fitSystem',
+  'state',
+  'counterfactual',
+  'worldModel',
+  'reflection',
+  'itemReflection',
+  'policy',
+] as const;
 export type FitPromptName = (typeof FIT_PROMPTS)[number];
 
 /** One human step with everything fit learned from it. */
@@ -30,7 +53,6 @@ export interface AlignmentData {
   readonly version: number;
   readonly transitions: readonly AlignedTransition[];
 }
-
 
 /**
  * Fit's four products, from the training split only: world-model transitions,
@@ -71,9 +93,20 @@ export class AlignmentBuilder {
       for (const h of t.history) used.add(h.item);
       for (const i of t.page) used.add(i);
     }
-    const trainHash = hashJson({ dataset: train.datasetName, scale: train.scale, transitions, items: [...used].sort().map((id) => itemOf(items, id)) });
+    const trainHash = hashJson({
+      dataset: train.datasetName,
+      scale: train.scale,
+      transitions,
+      items: [...used].sort().map((id) => itemOf(items, id)),
+    });
     const prompts = Object.fromEntries(FIT_PROMPTS.map((name) => [name, sha256(this.prompts[name])]));
-    return { artifact: 'alignuser/alignment-data', version: ALIGNMENT_VERSION, options: dataOptions(this.o), train: trainHash, prompts };
+    return {
+      artifact: 'alignuser/alignment-data',
+      version: ALIGNMENT_VERSION,
+      options: dataOptions(this.o),
+      train: trainHash,
+      prompts,
+    };
   }
 
   async build(train: TrainData, transitions: readonly Transition[], ctx: FitContext, llm: Llm): Promise<AlignmentData> {
@@ -84,8 +117,22 @@ export class AlignmentBuilder {
         const page = this.contextOf(t, items, train.scale);
         const future = this.futureOf(t, transitions, items);
         // Keyed by what its prompts say, so a transition is reused whatever else changed in the sample.
-        const shown = hashJson({ state: page.stateText, page: page.pageText, action: page.humanAction, next: page.humanNextState, future, scale: train.scale });
-        const key = { ...base, artifact: 'alignuser/aligned-transition', train: undefined, transition: t, shown, llm: llm.model };
+        const shown = hashJson({
+          state: page.stateText,
+          page: page.pageText,
+          action: page.humanAction,
+          next: page.humanNextState,
+          future,
+          scale: train.scale,
+        });
+        const key = {
+          ...base,
+          artifact: 'alignuser/aligned-transition',
+          train: undefined,
+          transition: t,
+          shown,
+          llm: llm.model,
+        };
         return ctx.artifacts.memo(key, () => this.align(llm, page, future));
       });
       return { version: ALIGNMENT_VERSION, transitions: aligned };
@@ -97,19 +144,42 @@ export class AlignmentBuilder {
     const k = all.indexOf(t);
     const next = all[k + 1];
     if (!next || next.user !== t.user) return '';
-    const watched = next.action.watched.map((w) => `"${itemOf(items, w.item).title}"${w.rating !== null ? ` (rated ${w.rating})` : ''}`);
+    const watched = next.action.watched.map(
+      (w) => `"${itemOf(items, w.item).title}"${w.rating !== null ? ` (rated ${w.rating})` : ''}`,
+    );
     const skipped = next.page.length - next.action.watched.length;
     return ` On their next page they watched ${watched.length > 0 ? watched.join(', ') : 'nothing'} and skipped ${skipped} item${skipped === 1 ? '' : 's'}.`;
   }
 
   private async align(llm: Llm, page: PageContext, future: string): Promise<AlignedTransition> {
-    const proposal = await proposeCounterfactuals(llm, this.prompts.counterfactual, page, this.o.counterfactuals, { ...this.call, temperature: this.o.counterfactualTemperature });
-    const outcomes = await this.worldModel.predict(llm, page, proposal.alternatives.map((a) => a.action));
+    const proposal = await proposeCounterfactuals(llm, this.prompts.counterfactual, page, this.o.counterfactuals, {
+      ...this.call,
+      temperature: this.o.counterfactualTemperature,
+    });
+    const outcomes = await this.worldModel.predict(
+      llm,
+      page,
+      proposal.alternatives.map((a) => a.action),
+    );
     const explored = proposal.alternatives.map((a, k) => ({ ...a, outcome: outcomes[k] ?? '' }));
-    const reflection = explored.length > 0 ? await reflect(llm, this.prompts.reflection, page, page.humanNextState + future, explored, this.call) : null;
-    const itemReflection = proposal.focal ? await reflectOnRating(llm, this.prompts.itemReflection, page, proposal.focal, this.call) : null;
-    const lessons = [reflection?.lesson, itemReflection?.lesson].filter((l): l is string => typeof l === 'string' && l !== '');
+    const reflection =
+      explored.length > 0
+        ? await reflect(llm, this.prompts.reflection, page, page.humanNextState + future, explored, this.call)
+        : null;
+    const itemReflection = proposal.focal
+      ? await reflectOnRating(llm, this.prompts.itemReflection, page, proposal.focal, this.call)
+      : null;
+    const lessons = [reflection?.lesson, itemReflection?.lesson].filter(
+      (l): l is string => typeof l === 'string' && l !== '',
+    );
     const policy = await writePolicyThought(llm, this.prompts.policy, page, lessons, this.call);
-    return { transition: page.transition, alternatives: explored, dropped: proposal.dropped, reflection, itemReflection, policy };
+    return {
+      transition: page.transition,
+      alternatives: explored,
+      dropped: proposal.dropped,
+      reflection,
+      itemReflection,
+      policy,
+    };
   }
 }

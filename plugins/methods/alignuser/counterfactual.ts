@@ -40,16 +40,28 @@ export function counterfactualSchema(ctx: PageContext, k: number): Record<string
   const codes = [...ctx.coded.keys()];
   const watchedProps: Record<string, unknown> = { item: { type: 'string', enum: codes } };
   if (ctx.scale) watchedProps['rating'] = ratingSchema(ctx.scale);
-  const watched = { type: 'object', properties: watchedProps, required: Object.keys(watchedProps), additionalProperties: false };
+  const watched = {
+    type: 'object',
+    properties: watchedProps,
+    required: Object.keys(watchedProps),
+    additionalProperties: false,
+  };
   const alternative = {
     type: 'object',
     properties: { reasoning: str, watched: { type: 'array', maxItems: codes.length, items: watched } },
     required: ['reasoning', 'watched'],
     additionalProperties: false,
   };
-  const properties: Record<string, unknown> = { alternatives: { type: 'array', minItems: k, maxItems: k, items: alternative } };
+  const properties: Record<string, unknown> = {
+    alternatives: { type: 'array', minItems: k, maxItems: k, items: alternative },
+  };
   if (focalOf(ctx)) {
-    properties['focal'] = { type: 'object', properties: { rating: ratingSchema(ctx.scale!), reasoning: str }, required: ['rating', 'reasoning'], additionalProperties: false };
+    properties['focal'] = {
+      type: 'object',
+      properties: { rating: ratingSchema(ctx.scale!), reasoning: str },
+      required: ['rating', 'reasoning'],
+      additionalProperties: false,
+    };
   }
   return { type: 'object', properties, required: Object.keys(properties), additionalProperties: false };
 }
@@ -66,7 +78,13 @@ function focalOf(ctx: PageContext): Rated | null {
  * page, kept only when valid and different from the human's; for rated pages
  * also an alternative rating of one watched item.
  */
-export async function proposeCounterfactuals(llm: Llm, template: string, ctx: PageContext, k: number, call: FitCallSettings): Promise<Proposal> {
+export async function proposeCounterfactuals(
+  llm: Llm,
+  template: string,
+  ctx: PageContext,
+  k: number,
+  call: FitCallSettings,
+): Promise<Proposal> {
   const focal = focalOf(ctx);
   const focalCode = focal ? (ctx.codeOf.get(focal.item) as string) : '';
   const focalTitle = focal ? (ctx.coded.get(focalCode)?.title ?? '') : '';
@@ -76,7 +94,9 @@ export async function proposeCounterfactuals(llm: Llm, template: string, ctx: Pa
     humanAction: ctx.humanAction,
     k,
     ratingRule: ctx.scale ? `, ratings ${scaleText(ctx.scale)}` : '',
-    focalTask: focal ? `\nAlso: the person rated ${focalCode} "${focalTitle}" ${focal.rating}. Give a different rating that a simulator could plausibly have predicted for them, with a one-sentence reasoning.\n` : '',
+    focalTask: focal
+      ? `\nAlso: the person rated ${focalCode} "${focalTitle}" ${focal.rating}. Give a different rating that a simulator could plausibly have predicted for them, with a one-sentence reasoning.\n`
+      : '',
     watchedShape: ctx.scale ? '{"item": code, "rating": rating}' : '{"item": code}',
     focalShape: focal ? ' Also "focal": {"rating", "reasoning"} for the other rating.' : '',
   });
@@ -100,7 +120,10 @@ export async function proposeCounterfactuals(llm: Llm, template: string, ctx: Pa
       // A repeated item is an invalid action; keeping its first mention is the charitable reading.
       if (!item || seen.has(item.id)) continue;
       seen.add(item.id);
-      watched.push({ item: item.id, rating: ctx.scale && w.rating !== undefined ? snapRating(w.rating, ctx.scale) : null });
+      watched.push({
+        item: item.id,
+        rating: ctx.scale && w.rating !== undefined ? snapRating(w.rating, ctx.scale) : null,
+      });
     }
     const action: PageAction = { watched };
     if (sameAction(action, ctx.transition.action) || kept.some((k2) => sameAction(k2.action, action))) {
@@ -112,7 +135,8 @@ export async function proposeCounterfactuals(llm: Llm, template: string, ctx: Pa
   let focalAlt: FocalAlternative | null = null;
   if (focal && reply.focal && ctx.scale) {
     const rating = snapRating(reply.focal.rating, ctx.scale);
-    if (rating !== focal.rating) focalAlt = { item: focal.item, humanRating: focal.rating as number, rating, reasoning: reply.focal.reasoning };
+    if (rating !== focal.rating)
+      focalAlt = { item: focal.item, humanRating: focal.rating as number, rating, reasoning: reply.focal.reasoning };
   }
   return { alternatives: kept, dropped, focal: focalAlt };
 }

@@ -1,4 +1,11 @@
-import { renderTemplate, UnitError, type Item, type Llm, type LlmRequest, type RatingScale } from '../../../harness/plugin-api.js';
+import {
+  renderTemplate,
+  UnitError,
+  type Item,
+  type Llm,
+  type LlmRequest,
+  type RatingScale,
+} from '../../../harness/plugin-api.js';
 import type { UserState } from './persona.js';
 import { codedList, perCode, ratingSchema, scaleText, snapRating } from './text.js';
 
@@ -48,22 +55,54 @@ export function renderState(prompts: Pick<DecisionPrompts, 'state'>, s: UserStat
 }
 
 export function screeningSchema(codes: readonly string[]): Record<string, unknown> {
-  const entry = { type: 'object', properties: { decision: { type: 'string', enum: ['watch', 'skip'] }, reason: str }, required: ['decision', 'reason'], additionalProperties: false };
-  return { type: 'object', properties: { items: perCode(codes, entry) }, required: ['items'], additionalProperties: false };
+  const entry = {
+    type: 'object',
+    properties: { decision: { type: 'string', enum: ['watch', 'skip'] }, reason: str },
+    required: ['decision', 'reason'],
+    additionalProperties: false,
+  };
+  return {
+    type: 'object',
+    properties: { items: perCode(codes, entry) },
+    required: ['items'],
+    additionalProperties: false,
+  };
 }
 
 export function likeSchema(codes: readonly string[]): Record<string, unknown> {
-  const entry = { type: 'object', properties: { like: { type: 'boolean' }, rationale: str }, required: ['like', 'rationale'], additionalProperties: false };
-  return { type: 'object', properties: { reasoning: str, items: perCode(codes, entry) }, required: ['reasoning', 'items'], additionalProperties: false };
+  const entry = {
+    type: 'object',
+    properties: { like: { type: 'boolean' }, rationale: str },
+    required: ['like', 'rationale'],
+    additionalProperties: false,
+  };
+  return {
+    type: 'object',
+    properties: { reasoning: str, items: perCode(codes, entry) },
+    required: ['reasoning', 'items'],
+    additionalProperties: false,
+  };
 }
 
 export function rateSchema(codes: readonly string[], scale: RatingScale): Record<string, unknown> {
-  const entry = { type: 'object', properties: { rating: ratingSchema(scale), rationale: str }, required: ['rating', 'rationale'], additionalProperties: false };
-  return { type: 'object', properties: { reasoning: str, items: perCode(codes, entry) }, required: ['reasoning', 'items'], additionalProperties: false };
+  const entry = {
+    type: 'object',
+    properties: { rating: ratingSchema(scale), rationale: str },
+    required: ['rating', 'rationale'],
+    additionalProperties: false,
+  };
+  return {
+    type: 'object',
+    properties: { reasoning: str, items: perCode(codes, entry) },
+    required: ['reasoning', 'items'],
+    additionalProperties: false,
+  };
 }
 
 export function screeningText(coded: ReadonlyMap<string, Item>, screening: Screening): string {
-  return [...coded.keys()].map((c) => `${c}: ${screening[c]?.decision ?? 'skip'} (${screening[c]?.reason ?? 'no reason given'})`).join('\n');
+  return [...coded.keys()]
+    .map((c) => `${c}: ${screening[c]?.decision ?? 'skip'} (${screening[c]?.reason ?? 'no reason given'})`)
+    .join('\n');
 }
 
 /**
@@ -78,7 +117,13 @@ export class DecisionRequests {
   ) {}
 
   private vars(state: UserState, coded: ReadonlyMap<string, Item>, blocks: Blocks): Record<string, string | number> {
-    return { state: renderState(this.prompts, state), experience: blocks.experience, evidence: blocks.evidence, count: coded.size, items: codedList(coded) };
+    return {
+      state: renderState(this.prompts, state),
+      experience: blocks.experience,
+      evidence: blocks.evidence,
+      count: coded.size,
+      items: codedList(coded),
+    };
   }
 
   private request(user: string, schema: Record<string, unknown>, schemaName: string): JsonRequest {
@@ -95,22 +140,50 @@ export class DecisionRequests {
   }
 
   screen(state: UserState, coded: ReadonlyMap<string, Item>, blocks: Blocks): JsonRequest {
-    return this.request(renderTemplate(this.prompts.screen, this.vars(state, coded, blocks)), screeningSchema([...coded.keys()]), 'screening');
+    return this.request(
+      renderTemplate(this.prompts.screen, this.vars(state, coded, blocks)),
+      screeningSchema([...coded.keys()]),
+      'screening',
+    );
   }
 
   selectLike(state: UserState, coded: ReadonlyMap<string, Item>, screening: Screening, blocks: Blocks): JsonRequest {
-    const text = renderTemplate(this.prompts.selectLike, { ...this.vars(state, coded, blocks), screening: screeningText(coded, screening) });
+    const text = renderTemplate(this.prompts.selectLike, {
+      ...this.vars(state, coded, blocks),
+      screening: screeningText(coded, screening),
+    });
     return this.request(text, likeSchema([...coded.keys()]), 'selection_like');
   }
 
-  continueVisit(state: UserState, page: number, coded: ReadonlyMap<string, Item>, outcome: string, blocks: Blocks): JsonRequest {
+  continueVisit(
+    state: UserState,
+    page: number,
+    coded: ReadonlyMap<string, Item>,
+    outcome: string,
+    blocks: Blocks,
+  ): JsonRequest {
     const text = renderTemplate(this.prompts.browseContinue, { ...this.vars(state, coded, blocks), page, outcome });
-    const schema = { type: 'object', properties: { reasoning: str, decision: { type: 'string', enum: ['next', 'leave'] } }, required: ['reasoning', 'decision'], additionalProperties: false };
+    const schema = {
+      type: 'object',
+      properties: { reasoning: str, decision: { type: 'string', enum: ['next', 'leave'] } },
+      required: ['reasoning', 'decision'],
+      additionalProperties: false,
+    };
     return this.request(text, schema, 'browse_continue');
   }
 
-  selectRate(state: UserState, coded: ReadonlyMap<string, Item>, screening: Screening, scale: RatingScale, blocks: Blocks): JsonRequest {
-    const text = renderTemplate(this.prompts.selectRate, { ...this.vars(state, coded, blocks), screening: screeningText(coded, screening), scale: scaleText(scale) });
+  selectRate(
+    state: UserState,
+    coded: ReadonlyMap<string, Item>,
+    screening: Screening,
+    scale: RatingScale,
+    blocks: Blocks,
+  ): JsonRequest {
+    const text = renderTemplate(this.prompts.selectRate, {
+      ...this.vars(state, coded, blocks),
+      screening: screeningText(coded, screening),
+      scale: scaleText(scale),
+    });
     return this.request(text, rateSchema([...coded.keys()], scale), 'selection_rating');
   }
 }
@@ -128,17 +201,41 @@ export class Decider {
     return reply.items;
   }
 
-  async selectLikes(llm: Llm, state: UserState, coded: ReadonlyMap<string, Item>, screening: Screening, blocks: Blocks): Promise<LikeSelection> {
+  async selectLikes(
+    llm: Llm,
+    state: UserState,
+    coded: ReadonlyMap<string, Item>,
+    screening: Screening,
+    blocks: Blocks,
+  ): Promise<LikeSelection> {
     return llm.json<LikeSelection>(this.requests.selectLike(state, coded, screening, blocks));
   }
 
-  async continueVisit(llm: Llm, state: UserState, page: number, coded: ReadonlyMap<string, Item>, outcome: string, blocks: Blocks): Promise<VisitDecision> {
-    return (await llm.json<{ decision: VisitDecision }>(this.requests.continueVisit(state, page, coded, outcome, blocks))).decision;
+  async continueVisit(
+    llm: Llm,
+    state: UserState,
+    page: number,
+    coded: ReadonlyMap<string, Item>,
+    outcome: string,
+    blocks: Blocks,
+  ): Promise<VisitDecision> {
+    return (
+      await llm.json<{ decision: VisitDecision }>(this.requests.continueVisit(state, page, coded, outcome, blocks))
+    ).decision;
   }
 
-  async selectRatings(llm: Llm, state: UserState, coded: ReadonlyMap<string, Item>, screening: Screening, scale: RatingScale, blocks: Blocks): Promise<RateSelection> {
+  async selectRatings(
+    llm: Llm,
+    state: UserState,
+    coded: ReadonlyMap<string, Item>,
+    screening: Screening,
+    scale: RatingScale,
+    blocks: Blocks,
+  ): Promise<RateSelection> {
     const reply = await llm.json<RateSelection>(this.requests.selectRate(state, coded, screening, scale, blocks));
-    const items = Object.fromEntries(Object.entries(reply.items).map(([c, v]) => [c, { ...v, rating: snapRating(v.rating, scale) }]));
+    const items = Object.fromEntries(
+      Object.entries(reply.items).map(([c, v]) => [c, { ...v, rating: snapRating(v.rating, scale) }]),
+    );
     return { reasoning: reply.reasoning, items };
   }
 }

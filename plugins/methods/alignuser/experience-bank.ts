@@ -74,10 +74,14 @@ export class ExperienceBank {
       if (text && !lessons.includes(text)) lessons.push(text);
       if (lessons.length >= this.budget.retrieveLessons) break;
     }
-    const transitions = this.transitionIndex.search(query, this.budget.retrieveTransitions).map((h, k) => `${k + 1}. ${this.transitionText.get(h.id) ?? ''}`);
+    const transitions = this.transitionIndex
+      .search(query, this.budget.retrieveTransitions)
+      .map((h, k) => `${k + 1}. ${this.transitionText.get(h.id) ?? ''}`);
     return (
-      block('Lessons learned from comparing real people\'s choices with a simulator\'s alternatives:', lessons.map((l) => `- ${l}`)) +
-      block('Similar situations and what the real person did:', transitions)
+      block(
+        "Lessons learned from comparing real people's choices with a simulator's alternatives:",
+        lessons.map((l) => `- ${l}`),
+      ) + block('Similar situations and what the real person did:', transitions)
     );
   }
 }

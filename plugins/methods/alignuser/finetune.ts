@@ -35,17 +35,31 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * The job id is written to `pendingPath` as soon as it exists, so a fit that
  * is interrupted while polling resumes the same job instead of paying twice.
  */
-export async function runFineTune(jsonl: string, examples: number, s: FineTuneSettings, io: { readonly log: Logger; readonly pendingPath: string }): Promise<FineTuneResult> {
-  const client = new OpenAI({ apiKey: apiKeyFrom(s.apiKeyEnv, 'OpenAI fine-tuning'), baseURL: s.baseURL.replace(/\/+$/, ''), maxRetries: 0 });
+export async function runFineTune(
+  jsonl: string,
+  examples: number,
+  s: FineTuneSettings,
+  io: { readonly log: Logger; readonly pendingPath: string },
+): Promise<FineTuneResult> {
+  const client = new OpenAI({
+    apiKey: apiKeyFrom(s.apiKeyEnv, 'OpenAI fine-tuning'),
+    baseURL: s.baseURL.replace(/\/+$/, ''),
+    maxRetries: 0,
+  });
   const sft = sha256(jsonl);
   let pending = readPending(io.pendingPath);
   if (!pending || pending.sft !== sft || pending.baseModel !== s.baseModel || pending.baseURL !== s.baseURL) {
-    const file = await client.files.create({ file: await toFile(Buffer.from(jsonl, 'utf8'), 'alignuser-sft.jsonl'), purpose: 'fine-tune' });
+    const file = await client.files.create({
+      file: await toFile(Buffer.from(jsonl, 'utf8'), 'alignuser-sft.jsonl'),
+      purpose: 'fine-tune',
+    });
     const job = await client.fineTuning.jobs.create({ model: s.baseModel, training_file: file.id, suffix: s.suffix });
     pending = { sft, baseModel: s.baseModel, baseURL: s.baseURL, jobId: job.id, trainingFile: file.id };
     mkdirSync(dirname(io.pendingPath), { recursive: true });
     writeFileSync(io.pendingPath, JSON.stringify(pending, null, 2) + '\n');
-    io.log.info(`alignuser: fine-tuning job ${job.id} started on ${s.baseModel} with ${examples} examples (file ${file.id})`);
+    io.log.info(
+      `alignuser: fine-tuning job ${job.id} started on ${s.baseModel} with ${examples} examples (file ${file.id})`,
+    );
   } else {
     io.log.info(`alignuser: resuming fine-tuning job ${pending.jobId}`);
   }
@@ -59,11 +73,20 @@ export async function runFineTune(jsonl: string, examples: number, s: FineTuneSe
     if (job.status === 'succeeded') {
       if (!job.fine_tuned_model) throw new Error(`fine-tuning job ${job.id} succeeded but names no fine-tuned model`);
       rmSync(io.pendingPath, { force: true });
-      return { jobId: job.id, trainingFile: pending.trainingFile, model: job.fine_tuned_model, baseModel: s.baseModel, examples, trainedTokens: job.trained_tokens ?? null };
+      return {
+        jobId: job.id,
+        trainingFile: pending.trainingFile,
+        model: job.fine_tuned_model,
+        baseModel: s.baseModel,
+        examples,
+        trainedTokens: job.trained_tokens ?? null,
+      };
     }
     if (job.status === 'failed' || job.status === 'cancelled') {
       rmSync(io.pendingPath, { force: true });
-      throw new Error(`alignuser: fine-tuning job ${job.id} ${job.status}${job.error?.message ? `: ${job.error.message}` : ''}`);
+      throw new Error(
+        `alignuser: fine-tuning job ${job.id} ${job.status}${job.error?.message ? `: ${job.error.message}` : ''}`,
+      );
     }
     await sleep(s.pollMs);
   }

@@ -11,7 +11,10 @@ import type { SessionFitPromptName } from './session-alignment.js';
 import type { SessionDecisionPrompts } from './session-decision.js';
 import { sftExamples, type ChatExample } from './policy-examples.js';
 
-export type AlignUserPrompts = Readonly<Record<FitPromptName, string>> & DecisionPrompts & Readonly<Record<SessionFitPromptName, string>> & SessionDecisionPrompts;
+export type AlignUserPrompts = Readonly<Record<FitPromptName, string>> &
+  DecisionPrompts &
+  Readonly<Record<SessionFitPromptName, string>> &
+  SessionDecisionPrompts;
 
 /** in-context: the retrieval memory of fit (bank); openai-finetune / export: the model trained from the data, when known. */
 export type FitOutcome = BackendOutcome<ExperienceBank, AlignmentData>;
@@ -40,20 +43,32 @@ export interface FitSteps<B, D> {
  * trains on it. When the run's LLM already is the model trained from this
  * data, nothing is built: that model carries the lessons in its weights.
  */
-export async function fitWithBackend<B, D>(method: string, ctx: FitContext, o: AlignUserOptions, steps: FitSteps<B, D>): Promise<BackendOutcome<B, D>> {
+export async function fitWithBackend<B, D>(
+  method: string,
+  ctx: FitContext,
+  o: AlignUserOptions,
+  steps: FitSteps<B, D>,
+): Promise<BackendOutcome<B, D>> {
   const llm = ctx.llm;
   if (!llm) throw new Error(`${method} needs an LLM to fit: configure llm: for the run or for the method`);
   const trainedKey = (model: string) => ({ artifact: 'alignuser/trained-model', model, data: hashJson(steps.base) });
 
-  if (o.training !== 'in-context' && (o.trainedModel === llm.model || existsSync(ctx.artifacts.pathOf(trainedKey(llm.model))))) {
-    ctx.log.info(`${method}: the run's LLM ${llm.model} is the model trained from this data; fit makes no LLM call and inference uses no retrieval`);
+  if (
+    o.training !== 'in-context' &&
+    (o.trainedModel === llm.model || existsSync(ctx.artifacts.pathOf(trainedKey(llm.model))))
+  ) {
+    ctx.log.info(
+      `${method}: the run's LLM ${llm.model} is the model trained from this data; fit makes no LLM call and inference uses no retrieval`,
+    );
     return { bank: null, trainedModel: llm.model, data: null };
   }
 
   const data = await steps.build(llm);
   if (o.training === 'in-context') {
     const bank = steps.bank(data);
-    ctx.log.info(`${method}: ${bank.size.transitions} transitions and ${bank.size.lessons} lessons ready for retrieval`);
+    ctx.log.info(
+      `${method}: ${bank.size.transitions} transitions and ${bank.size.lessons} lessons ready for retrieval`,
+    );
     return { bank, trainedModel: null, data };
   }
 
@@ -68,8 +83,19 @@ export async function fitWithBackend<B, D>(method: string, ctx: FitContext, o: A
   }
 
   const jsonl = toJsonl(examples);
-  const jobKey = { artifact: 'alignuser/fine-tune-job', sft: sha256(jsonl), baseModel: o.baseModel, baseURL: o.baseURL, suffix: o.suffix };
-  const job = await ctx.artifacts.memo<FineTuneResult>(jobKey, () => runFineTune(jsonl, examples.length, o, { log: ctx.log, pendingPath: join(ctx.outputDir, 'fine-tune-pending.json') }));
+  const jobKey = {
+    artifact: 'alignuser/fine-tune-job',
+    sft: sha256(jsonl),
+    baseModel: o.baseModel,
+    baseURL: o.baseURL,
+    suffix: o.suffix,
+  };
+  const job = await ctx.artifacts.memo<FineTuneResult>(jobKey, () =>
+    runFineTune(jsonl, examples.length, o, {
+      log: ctx.log,
+      pendingPath: join(ctx.outputDir, 'fine-tune-pending.json'),
+    }),
+  );
   // The record that lets a later fit recognise the fine-tuned model as the trained one.
   await ctx.artifacts.memo(trainedKey(job.model), async () => ({ ...job, sftFile: SFT_FILE }));
   const llmConfig = { plugin: 'openai', model: job.model, baseURL: o.baseURL, apiKeyEnv: o.apiKeyEnv };
@@ -83,16 +109,32 @@ export async function fitWithBackend<B, D>(method: string, ctx: FitContext, o: A
 }
 
 /** Fit on a ratings dataset: browsing pages from the training interactions. */
-export async function fitAlignUser(method: string, train: TrainData, ctx: FitContext, prompts: AlignUserPrompts, o: AlignUserOptions): Promise<FitOutcome> {
+export async function fitAlignUser(
+  method: string,
+  train: TrainData,
+  ctx: FitContext,
+  prompts: AlignUserPrompts,
+  o: AlignUserOptions,
+): Promise<FitOutcome> {
   if (!ctx.llm) throw new Error(`${method} needs an LLM to fit: configure llm: for the run or for the method`);
   const builder = new AlignmentBuilder(prompts, o);
   const transitions = builder.transitions(train, ctx.rng);
-  if (transitions.length === 0) ctx.log.warn(`${method}: no training user has the ${o.minContext + o.positivesPerPage} interactions a page needs; fit learned nothing (lower minContext or positivesPerPage)`);
+  if (transitions.length === 0)
+    ctx.log.warn(
+      `${method}: no training user has the ${o.minContext + o.positivesPerPage} interactions a page needs; fit learned nothing (lower minContext or positivesPerPage)`,
+    );
   const items = builder.itemsOf(train);
   return fitWithBackend<ExperienceBank, AlignmentData>(method, ctx, o, {
     base: builder.baseKey(train, transitions),
     build: (llm) => builder.build(train, transitions, ctx, llm),
     bank: (data) => new ExperienceBank(data.transitions, items, o),
-    examples: (data) => sftExamples(data.transitions, (a) => builder.contextOf(a.transition, items, train.scale), new DecisionRequests(prompts, o), builder.worldModel, o),
+    examples: (data) =>
+      sftExamples(
+        data.transitions,
+        (a) => builder.contextOf(a.transition, items, train.scale),
+        new DecisionRequests(prompts, o),
+        builder.worldModel,
+        o,
+      ),
   });
 }

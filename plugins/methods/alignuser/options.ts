@@ -11,33 +11,120 @@ export const alignUserOptionProperties = {
     description:
       'in-context: retrieve similar transitions and lessons into the prompt (any LLM); openai-finetune: upload the SFT data and run an OpenAI fine-tuning job; export: write chat-format JSONL for an external (e.g. LoRA) trainer.',
   }),
-  fitUsers: Type.Integer({ minimum: 1, default: 30, description: 'Training users sampled (with the fit seed) to build transitions from; bounds the fit cost.' }),
-  pagesPerUser: Type.Integer({ minimum: 1, default: 2, description: 'Browsing pages (transitions) built per sampled user, from the end of their training history.' }),
-  positivesPerPage: Type.Integer({ minimum: 1, default: 2, description: 'Items on a page that the user rated in training (their action: watched, with the rating).' }),
-  negativesPerPage: Type.Integer({ minimum: 0, default: 2, description: 'Items on a page drawn from training items the user never interacted with (their action: skipped).' }),
-  minContext: Type.Integer({ minimum: 1, default: 5, description: 'Fewest training items that must precede a page (its history).' }),
-  fitSessions: Type.Integer({ minimum: 1, default: 20, description: 'On sessions data, training sessions sampled (with the fit seed); every step of them is a world-model transition and a retrieval candidate.' }),
-  stepsPerSession: Type.Integer({ minimum: 1, default: 3, description: 'On sessions data, steps of each sampled session (drawn with the fit seed) that get counterfactuals, a reflection and a policy thought; bounds the fit cost (fitSessions × stepsPerSession transitions).' }),
-  maxHistorySteps: Type.Integer({ minimum: 0, default: 20, description: 'On sessions data, most recent steps of the session shown in a state (older pages by title only; the budget of zero-shot).' }),
-  counterfactuals: Type.Integer({ minimum: 1, maximum: 5, default: 2, description: 'K: alternative actions proposed per human transition.' }),
-  counterfactualTemperature: Type.Number({ minimum: 0, maximum: 2, default: 0.8, description: 'Sampling temperature when the policy proposes alternative actions.' }),
-  worldModelExamples: Type.Boolean({ default: true, description: 'Add next-state prediction examples (state, human action → next state) to the SFT data, as the paper pre-trains on world modelling.' }),
-  maxLiked: Type.Integer({ minimum: 0, default: 15, description: 'Most recent liked training items in a state (rating ≥ 4; same budget as zero-shot).' }),
-  maxDisliked: Type.Integer({ minimum: 0, default: 5, description: 'Most recent disliked training items in a state (rating ≤ 2; same budget as zero-shot).' }),
-  retrieveTransitions: Type.Integer({ minimum: 0, default: 3, description: 'in-context: most similar training transitions (BM25) put into each inference prompt.' }),
-  retrieveLessons: Type.Integer({ minimum: 0, default: 5, description: 'in-context: most similar lessons (BM25) put into each inference prompt.' }),
-  temperature: Type.Number({ minimum: 0, maximum: 2, default: 0, description: 'Temperature of the inference calls and of the fit calls other than counterfactual proposals.' }),
+  fitUsers: Type.Integer({
+    minimum: 1,
+    default: 30,
+    description: 'Training users sampled (with the fit seed) to build transitions from; bounds the fit cost.',
+  }),
+  pagesPerUser: Type.Integer({
+    minimum: 1,
+    default: 2,
+    description: 'Browsing pages (transitions) built per sampled user, from the end of their training history.',
+  }),
+  positivesPerPage: Type.Integer({
+    minimum: 1,
+    default: 2,
+    description: 'Items on a page that the user rated in training (their action: watched, with the rating).',
+  }),
+  negativesPerPage: Type.Integer({
+    minimum: 0,
+    default: 2,
+    description: 'Items on a page drawn from training items the user never interacted with (their action: skipped).',
+  }),
+  minContext: Type.Integer({
+    minimum: 1,
+    default: 5,
+    description: 'Fewest training items that must precede a page (its history).',
+  }),
+  fitSessions: Type.Integer({
+    minimum: 1,
+    default: 20,
+    description:
+      'On sessions data, training sessions sampled (with the fit seed); every step of them is a world-model transition and a retrieval candidate.',
+  }),
+  stepsPerSession: Type.Integer({
+    minimum: 1,
+    default: 3,
+    description:
+      'On sessions data, steps of each sampled session (drawn with the fit seed) that get counterfactuals, a reflection and a policy thought; bounds the fit cost (fitSessions × stepsPerSession transitions).',
+  }),
+  maxHistorySteps: Type.Integer({
+    minimum: 0,
+    default: 20,
+    description:
+      'On sessions data, most recent steps of the session shown in a state (older pages by title only; the budget of zero-shot).',
+  }),
+  counterfactuals: Type.Integer({
+    minimum: 1,
+    maximum: 5,
+    default: 2,
+    description: 'K: alternative actions proposed per human transition.',
+  }),
+  counterfactualTemperature: Type.Number({
+    minimum: 0,
+    maximum: 2,
+    default: 0.8,
+    description: 'Sampling temperature when the policy proposes alternative actions.',
+  }),
+  worldModelExamples: Type.Boolean({
+    default: true,
+    description:
+      'Add next-state prediction examples (state, human action → next state) to the SFT data, as the paper pre-trains on world modelling.',
+  }),
+  maxLiked: Type.Integer({
+    minimum: 0,
+    default: 15,
+    description: 'Most recent liked training items in a state (rating ≥ 4; same budget as zero-shot).',
+  }),
+  maxDisliked: Type.Integer({
+    minimum: 0,
+    default: 5,
+    description: 'Most recent disliked training items in a state (rating ≤ 2; same budget as zero-shot).',
+  }),
+  retrieveTransitions: Type.Integer({
+    minimum: 0,
+    default: 3,
+    description: 'in-context: most similar training transitions (BM25) put into each inference prompt.',
+  }),
+  retrieveLessons: Type.Integer({
+    minimum: 0,
+    default: 5,
+    description: 'in-context: most similar lessons (BM25) put into each inference prompt.',
+  }),
+  temperature: Type.Number({
+    minimum: 0,
+    maximum: 2,
+    default: 0,
+    description: 'Temperature of the inference calls and of the fit calls other than counterfactual proposals.',
+  }),
   maxTokens: Type.Integer({ minimum: 64, default: 1500, description: 'Reply token cap of every call.' }),
   trainedModel: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
     default: null,
     description:
-      'openai-finetune / export: the name of the model trained from this data (fine-tuned id, or the LoRA name a vLLM server serves). When the run\'s LLM is this model, fit makes no LLM call and inference runs without retrieval. A model fine-tuned by this method is recognised without it.',
+      "openai-finetune / export: the name of the model trained from this data (fine-tuned id, or the LoRA name a vLLM server serves). When the run's LLM is this model, fit makes no LLM call and inference runs without retrieval. A model fine-tuned by this method is recognised without it.",
   }),
-  baseURL: Type.String({ default: 'https://api.openai.com/v1', description: 'openai-finetune: the API endpoint for files and fine-tuning jobs.' }),
-  apiKeyEnv: Type.String({ default: 'OPENAI_API_KEY', description: 'openai-finetune: environment variable holding the API key.' }),
-  baseModel: Type.String({ default: 'gpt-4.1-mini-2025-04-14', description: 'openai-finetune: the model to fine-tune.' }),
-  suffix: Type.String({ default: 'alignuser', maxLength: 64, description: 'openai-finetune: suffix of the fine-tuned model name.' }),
-  pollMs: Type.Integer({ minimum: 1, default: 30_000, description: 'openai-finetune: milliseconds between two status polls of the fine-tuning job.' }),
+  baseURL: Type.String({
+    default: 'https://api.openai.com/v1',
+    description: 'openai-finetune: the API endpoint for files and fine-tuning jobs.',
+  }),
+  apiKeyEnv: Type.String({
+    default: 'OPENAI_API_KEY',
+    description: 'openai-finetune: environment variable holding the API key.',
+  }),
+  baseModel: Type.String({
+    default: 'gpt-4.1-mini-2025-04-14',
+    description: 'openai-finetune: the model to fine-tune.',
+  }),
+  suffix: Type.String({
+    default: 'alignuser',
+    maxLength: 64,
+    description: 'openai-finetune: suffix of the fine-tuned model name.',
+  }),
+  pollMs: Type.Integer({
+    minimum: 1,
+    default: 30_000,
+    description: 'openai-finetune: milliseconds between two status polls of the fine-tuning job.',
+  }),
 };
 
 export const AlignUserOptions = Type.Object(alignUserOptionProperties, { additionalProperties: false });

@@ -18,7 +18,13 @@ export interface PageContext {
   readonly scale: RatingScale | null;
 }
 
-export function pageContext(t: Transition, items: ReadonlyMap<string, Item>, scale: RatingScale | null, statePrompt: string, budget: StateBudget): PageContext {
+export function pageContext(
+  t: Transition,
+  items: ReadonlyMap<string, Item>,
+  scale: RatingScale | null,
+  statePrompt: string,
+  budget: StateBudget,
+): PageContext {
   const coded = pageCodes(t, items);
   const state = stateOf(viewBefore(t, items, scale), budget);
   return {

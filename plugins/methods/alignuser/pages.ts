@@ -1,4 +1,12 @@
-import { UserViews, type HistoryEntry, type Item, type RatingScale, type Rng, type TrainData, type UserView } from '../../../harness/plugin-api.js';
+import {
+  UserViews,
+  type HistoryEntry,
+  type Item,
+  type RatingScale,
+  type Rng,
+  type TrainData,
+  type UserView,
+} from '../../../harness/plugin-api.js';
 import { codeItems } from './text.js';
 
 export interface Rated {
@@ -67,7 +75,9 @@ export function buildTransitions(train: TrainData, o: PageOptions, rng: Rng): Tr
         id: `${userId}#${j + 1}`,
         user: userId,
         attributes: user.attributes,
-        history: user.history.slice(0, start).map((h) => ({ item: h.item.id, rating: h.rating, timestamp: h.timestamp })),
+        history: user.history
+          .slice(0, start)
+          .map((h) => ({ item: h.item.id, rating: h.rating, timestamp: h.timestamp })),
         page,
         action: { watched: positives.map((h) => ({ item: h.item.id, rating: h.rating })) },
         focal: train.scale && rated.length > 0 ? rng.pick(rated).item.id : null,
@@ -79,7 +89,11 @@ export function buildTransitions(train: TrainData, o: PageOptions, rng: Rng): Tr
 
 /** The state's user: the training history up to the page. */
 export function viewBefore(t: Transition, items: ReadonlyMap<string, Item>, scale: RatingScale | null): UserView {
-  const history: HistoryEntry[] = t.history.map((h) => ({ item: itemOf(items, h.item), rating: h.rating, timestamp: h.timestamp }));
+  const history: HistoryEntry[] = t.history.map((h) => ({
+    item: itemOf(items, h.item),
+    rating: h.rating,
+    timestamp: h.timestamp,
+  }));
   return { id: t.user, attributes: t.attributes, history, scale };
 }
 
@@ -105,7 +119,10 @@ export function actionText(action: PageAction, coded: ReadonlyMap<string, Item>)
   const codeOf = new Map([...coded].map(([c, item]) => [item.id, c]));
   const byId = itemsById(coded);
   const watched = new Set(action.watched.map((w) => w.item));
-  const w = action.watched.map((x) => `${codeOf.get(x.item) ?? '?'} "${itemOf(byId, x.item).title}"${x.rating !== null ? ` (rated ${x.rating})` : ''}`);
+  const w = action.watched.map(
+    (x) =>
+      `${codeOf.get(x.item) ?? '?'} "${itemOf(byId, x.item).title}"${x.rating !== null ? ` (rated ${x.rating})` : ''}`,
+  );
   const skipped = [...coded].filter(([, item]) => !watched.has(item.id)).map(([c, item]) => `${c} "${item.title}"`);
   return `watched ${w.length > 0 ? w.join(', ') : 'nothing'}; skipped ${skipped.length > 0 ? skipped.join(', ') : 'nothing'}`;
 }
@@ -118,6 +135,8 @@ function itemsById(coded: ReadonlyMap<string, Item>): Map<string, Item> {
 export function nextStateText(action: PageAction, coded: ReadonlyMap<string, Item>): string {
   const byId = itemsById(coded);
   if (action.watched.length === 0) return 'Nothing was added to the history; the person moves on to another page.';
-  const added = action.watched.map((w) => `"${itemOf(byId, w.item).title}"${w.rating !== null ? ` rated ${w.rating}` : ''}`);
+  const added = action.watched.map(
+    (w) => `"${itemOf(byId, w.item).title}"${w.rating !== null ? ` rated ${w.rating}` : ''}`,
+  );
   return `The history now ends with ${added.join(', ')}; the person moves on to another page.`;
 }

@@ -1,4 +1,10 @@
-import { attributesText, splitHistory, type HistoryEntry, type RatingScale, type UserView } from '../../../harness/plugin-api.js';
+import {
+  attributesText,
+  splitHistory,
+  type HistoryEntry,
+  type RatingScale,
+  type UserView,
+} from '../../../harness/plugin-api.js';
 import { historyList } from './text.js';
 
 /** What a state shows of the user: a persona summary and their recent liked and disliked items. */
@@ -25,7 +31,11 @@ interface GenreStat {
  * call (ours): demographics, how much and how generously the person rates, the
  * genres they watch most and the ones they rate lowest.
  */
-export function personaSummary(attributes: Readonly<Record<string, string | number>>, history: readonly HistoryEntry[], scale: RatingScale | null): string {
+export function personaSummary(
+  attributes: Readonly<Record<string, string | number>>,
+  history: readonly HistoryEntry[],
+  scale: RatingScale | null,
+): string {
   const parts = [`${attributesText({ id: '', attributes, history, scale }).replace(/\.$/, '')}.`];
   const rated = history.filter((h) => h.rating !== null);
   if (rated.length > 0 && scale) {
@@ -65,7 +75,11 @@ export function personaSummary(attributes: Readonly<Record<string, string | numb
 /** The state of a user at the end of `history` (fit uses a prefix of the training history, inference all of it). */
 export function stateOf(user: UserView, budget: StateBudget): UserState {
   const h = splitHistory(user, { maxLiked: budget.maxLiked, maxDisliked: budget.maxDisliked });
-  return { persona: personaSummary(user.attributes, user.history, user.scale), liked: historyList(h.liked), disliked: historyList(h.disliked) };
+  return {
+    persona: personaSummary(user.attributes, user.history, user.scale),
+    liked: historyList(h.liked),
+    disliked: historyList(h.disliked),
+  };
 }
 
 /**

@@ -24,16 +24,28 @@ export interface ChatExample {
 }
 
 export function policySchema(codes: readonly string[]): Record<string, unknown> {
-  return { type: 'object', properties: { thought: { type: 'string', minLength: 1 }, reasons: perCode(codes, { type: 'string' }) }, required: ['thought', 'reasons'], additionalProperties: false };
+  return {
+    type: 'object',
+    properties: { thought: { type: 'string', minLength: 1 }, reasons: perCode(codes, { type: 'string' }) },
+    required: ['thought', 'reasons'],
+    additionalProperties: false,
+  };
 }
 
 /** Persona, history and state → a chain of thought grounded in the lessons and the human action. */
-export async function writePolicyThought(llm: Llm, template: string, ctx: PageContext, lessons: readonly string[], call: FitCallSettings): Promise<PolicyThought> {
+export async function writePolicyThought(
+  llm: Llm,
+  template: string,
+  ctx: PageContext,
+  lessons: readonly string[],
+  call: FitCallSettings,
+): Promise<PolicyThought> {
   const content = renderTemplate(template, {
     state: ctx.stateText,
     page: ctx.pageText,
     humanAction: ctx.humanAction,
-    lessons: lessons.length === 0 ? '(none: the alternatives were no different)' : lessons.map((l) => `- ${l}`).join('\n'),
+    lessons:
+      lessons.length === 0 ? '(none: the alternatives were no different)' : lessons.map((l) => `- ${l}`).join('\n'),
   });
   const reply = await llm.json<{ thought: string; reasons: Record<string, string> }>({
     messages: [
@@ -51,7 +63,12 @@ export async function writePolicyThought(llm: Llm, template: string, ctx: PageCo
 }
 
 function withAnswer(request: JsonRequest, answer: unknown): ChatExample {
-  return { messages: [...request.messages.map((m) => ({ role: m.role, content: m.content })), { role: 'assistant', content: JSON.stringify(answer) }] };
+  return {
+    messages: [
+      ...request.messages.map((m) => ({ role: m.role, content: m.content })),
+      { role: 'assistant', content: JSON.stringify(answer) },
+    ],
+  };
 }
 
 /**
@@ -73,19 +90,38 @@ export function sftExamples(
     const watched = new Map(a.transition.action.watched.map((w) => [w.item, w.rating]));
     const reason = (item: Item) => a.policy.reasons[item.id] || a.policy.thought;
     const screening: Record<string, { decision: 'watch' | 'skip'; reason: string }> = {};
-    for (const [code, item] of ctx.coded) screening[code] = { decision: watched.has(item.id) ? 'watch' : 'skip', reason: reason(item) };
+    for (const [code, item] of ctx.coded)
+      screening[code] = { decision: watched.has(item.id) ? 'watch' : 'skip', reason: reason(item) };
     out.push(withAnswer(requests.screen(ctx.state, ctx.coded, NO_BLOCKS), { items: screening }));
-    const likes = Object.fromEntries([...ctx.coded].map(([code, item]) => [code, { like: watched.has(item.id), rationale: reason(item) }]));
-    out.push(withAnswer(requests.selectLike(ctx.state, ctx.coded, screening, NO_BLOCKS), { reasoning: a.policy.thought, items: likes }));
+    const likes = Object.fromEntries(
+      [...ctx.coded].map(([code, item]) => [code, { like: watched.has(item.id), rationale: reason(item) }]),
+    );
+    out.push(
+      withAnswer(requests.selectLike(ctx.state, ctx.coded, screening, NO_BLOCKS), {
+        reasoning: a.policy.thought,
+        items: likes,
+      }),
+    );
     const rated = [...ctx.coded.values()].filter((item) => (watched.get(item.id) ?? null) !== null);
     if (ctx.scale && rated.length > 0) {
       const coded = codeItems(rated);
-      const allWatch: Screening = Object.fromEntries([...coded].map(([code, item]) => [code, { decision: 'watch' as const, reason: reason(item) }]));
-      const ratings = Object.fromEntries([...coded].map(([code, item]) => [code, { rating: watched.get(item.id) as number, rationale: reason(item) }]));
-      out.push(withAnswer(requests.selectRate(ctx.state, coded, allWatch, ctx.scale, NO_BLOCKS), { reasoning: a.policy.thought, items: ratings }));
+      const allWatch: Screening = Object.fromEntries(
+        [...coded].map(([code, item]) => [code, { decision: 'watch' as const, reason: reason(item) }]),
+      );
+      const ratings = Object.fromEntries(
+        [...coded].map(([code, item]) => [code, { rating: watched.get(item.id) as number, rationale: reason(item) }]),
+      );
+      out.push(
+        withAnswer(requests.selectRate(ctx.state, coded, allWatch, ctx.scale, NO_BLOCKS), {
+          reasoning: a.policy.thought,
+          items: ratings,
+        }),
+      );
     }
     if (opts.worldModelExamples) {
-      out.push(withAnswer(worldModel.request(ctx, [a.transition.action]), { outcomes: [{ nextState: ctx.humanNextState }] }));
+      out.push(
+        withAnswer(worldModel.request(ctx, [a.transition.action]), { outcomes: [{ nextState: ctx.humanNextState }] }),
+      );
     }
   }
   return out;

@@ -25,7 +25,11 @@ export const ALIGNUSER_PROMPTS = {
 export type AlignUserPromptName = keyof typeof ALIGNUSER_PROMPTS;
 
 /** The templates as read by the harness, checked to be all there. */
-export function promptsFrom(texts: Readonly<Record<string, string>>, names: readonly string[], method: string): Record<string, string> {
+export function promptsFrom(
+  texts: Readonly<Record<string, string>>,
+  names: readonly string[],
+  method: string,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of names) {
     const t = texts[name];

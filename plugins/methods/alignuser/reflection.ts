@@ -55,7 +55,12 @@ export function reflectionSchema(n: number): Record<string, unknown> {
   };
 }
 
-export const itemReflectionSchema = { type: 'object', properties: { comparison: str, lesson }, required: ['comparison', 'lesson'], additionalProperties: false };
+export const itemReflectionSchema = {
+  type: 'object',
+  properties: { comparison: str, lesson },
+  required: ['comparison', 'lesson'],
+  additionalProperties: false,
+};
 
 /** Lessons are stored and retrieved as single lines. */
 function oneLine(s: string): string {
@@ -66,13 +71,25 @@ function oneLine(s: string): string {
  * The human action against each explored alternative on contextual fit,
  * persona alignment and future outcomes, ending in a one-sentence lesson.
  */
-export async function reflect(llm: Llm, template: string, ctx: PageContext, humanOutcome: string, alternatives: readonly ExploredAlternative[], call: FitCallSettings): Promise<Reflection> {
+export async function reflect(
+  llm: Llm,
+  template: string,
+  ctx: PageContext,
+  humanOutcome: string,
+  alternatives: readonly ExploredAlternative[],
+  call: FitCallSettings,
+): Promise<Reflection> {
   const content = renderTemplate(template, {
     state: ctx.stateText,
     page: ctx.pageText,
     humanAction: ctx.humanAction,
     humanOutcome,
-    alternatives: alternatives.map((a, k) => `${k + 1}. ${actionText(a.action, ctx.coded)}\n   Why a simulator proposed it: ${a.reasoning}\n   Predicted outcome: ${a.outcome}`).join('\n'),
+    alternatives: alternatives
+      .map(
+        (a, k) =>
+          `${k + 1}. ${actionText(a.action, ctx.coded)}\n   Why a simulator proposed it: ${a.reasoning}\n   Predicted outcome: ${a.outcome}`,
+      )
+      .join('\n'),
   });
   const reply = await llm.json<Reflection>({
     messages: [
@@ -88,7 +105,13 @@ export async function reflect(llm: Llm, template: string, ctx: PageContext, huma
 }
 
 /** The item-level variant: the human rating of one item against an alternative rating. */
-export async function reflectOnRating(llm: Llm, template: string, ctx: PageContext, focal: FocalAlternative, call: FitCallSettings): Promise<ItemReflection> {
+export async function reflectOnRating(
+  llm: Llm,
+  template: string,
+  ctx: PageContext,
+  focal: FocalAlternative,
+  call: FitCallSettings,
+): Promise<ItemReflection> {
   const code = ctx.codeOf.get(focal.item) as string;
   const item = ctx.coded.get(code);
   const content = renderTemplate(template, {
@@ -109,5 +132,11 @@ export async function reflectOnRating(llm: Llm, template: string, ctx: PageConte
     temperature: call.temperature,
     maxTokens: call.maxTokens,
   });
-  return { item: focal.item, humanRating: focal.humanRating, altRating: focal.rating, comparison: reply.comparison, lesson: oneLine(reply.lesson) };
+  return {
+    item: focal.item,
+    humanRating: focal.humanRating,
+    altRating: focal.rating,
+    comparison: reply.comparison,
+    lesson: oneLine(reply.lesson),
+  };
 }

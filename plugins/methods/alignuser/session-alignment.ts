@@ -1,4 +1,16 @@
-import { actionFromReply, actionText as stepActionText, hashJson, renderTemplate, sha256, type ActionReply, type FitContext, type Llm, type Rng, type SessionAction, type SessionsTrainData } from '../../../harness/plugin-api.js';
+import {
+  actionFromReply,
+  actionText as stepActionText,
+  hashJson,
+  renderTemplate,
+  sha256,
+  type ActionReply,
+  type FitContext,
+  type Llm,
+  type Rng,
+  type SessionAction,
+  type SessionsTrainData,
+} from '../../../harness/plugin-api.js';
 import type { FitCallSettings } from './counterfactual.js';
 import type { JsonRequest } from './decision.js';
 import { sessionDataOptions, type AlignUserOptions } from './options.js';
@@ -11,7 +23,14 @@ import { FIT_CONCURRENCY, mapPool } from './map-pool.js';
 export const SESSION_ALIGNMENT_VERSION = 1;
 
 /** The templates a sessions fit renders; their hashes are part of the artifact key. */
-export const SESSION_FIT_PROMPTS = ['sessionFitSystem', 'sessionState', 'sessionCounterfactual', 'sessionWorldModel', 'sessionReflection', 'sessionPolicy'] as const;
+export const SESSION_FIT_PROMPTS = [
+  'sessionFitSystem',
+  'sessionState',
+  'sessionCounterfactual',
+  'sessionWorldModel',
+  'sessionReflection',
+  'sessionPolicy',
+] as const;
 export type SessionFitPromptName = (typeof SESSION_FIT_PROMPTS)[number];
 
 export interface StepAlternative {
@@ -45,19 +64,43 @@ export interface SessionAlignmentData {
 const str = { type: 'string' };
 
 export function stepCounterfactualSchema(t: SessionTransition, k: number): Record<string, unknown> {
-  const alternative = { type: 'object', properties: { reasoning: str, action: actionUnion(t.step) }, required: ['reasoning', 'action'], additionalProperties: false };
-  return { type: 'object', properties: { alternatives: { type: 'array', minItems: k, maxItems: k, items: alternative } }, required: ['alternatives'], additionalProperties: false };
+  const alternative = {
+    type: 'object',
+    properties: { reasoning: str, action: actionUnion(t.step) },
+    required: ['reasoning', 'action'],
+    additionalProperties: false,
+  };
+  return {
+    type: 'object',
+    properties: { alternatives: { type: 'array', minItems: k, maxItems: k, items: alternative } },
+    required: ['alternatives'],
+    additionalProperties: false,
+  };
 }
 
 export function stepWorldModelSchema(n: number): Record<string, unknown> {
-  const outcome = { type: 'object', properties: { nextState: { type: 'string', minLength: 1 } }, required: ['nextState'], additionalProperties: false };
-  return { type: 'object', properties: { outcomes: { type: 'array', minItems: n, maxItems: n, items: outcome } }, required: ['outcomes'], additionalProperties: false };
+  const outcome = {
+    type: 'object',
+    properties: { nextState: { type: 'string', minLength: 1 } },
+    required: ['nextState'],
+    additionalProperties: false,
+  };
+  return {
+    type: 'object',
+    properties: { outcomes: { type: 'array', minItems: n, maxItems: n, items: outcome } },
+    required: ['outcomes'],
+    additionalProperties: false,
+  };
 }
 
-export const stepPolicySchema = { type: 'object', properties: { thought: { type: 'string', minLength: 1 }, rationale: { type: 'string', minLength: 1 } }, required: ['thought', 'rationale'], additionalProperties: false };
+export const stepPolicySchema = {
+  type: 'object',
+  properties: { thought: { type: 'string', minLength: 1 }, rationale: { type: 'string', minLength: 1 } },
+  required: ['thought', 'rationale'],
+  additionalProperties: false,
+};
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
-
 
 /**
  * The LLM as a world model of the shop: (state, action) → a short text of
@@ -74,7 +117,11 @@ export class SessionWorldModel {
   ) {}
 
   request(t: SessionTransition, actions: readonly SessionAction[]): JsonRequest {
-    const content = renderTemplate(this.template, { state: renderSessionState(this.stateTemplate, t.step, this.budget), actions: numberedActions(actions), n: actions.length });
+    const content = renderTemplate(this.template, {
+      state: renderSessionState(this.stateTemplate, t.step, this.budget),
+      actions: numberedActions(actions),
+      n: actions.length,
+    });
     return {
       messages: [
         { role: 'system', content: this.call.system },
@@ -134,17 +181,36 @@ export class SessionAlignmentBuilder {
     return renderSessionState(this.prompts.sessionState, t.step, this.o);
   }
 
-  async build(transitions: readonly SessionTransition[], base: Record<string, unknown>, ctx: FitContext, llm: Llm): Promise<SessionAlignmentData> {
+  async build(
+    transitions: readonly SessionTransition[],
+    base: Record<string, unknown>,
+    ctx: FitContext,
+    llm: Llm,
+  ): Promise<SessionAlignmentData> {
     return ctx.artifacts.memo({ ...base, llm: llm.model }, async () => {
       const aligned = await mapPool(
         transitions.filter((t) => t.aligned),
         FIT_CONCURRENCY,
         (t) => {
           // Keyed by what its prompts say, so a step is reused whatever else changed in the sample.
-          const shown = hashJson({ state: this.state(t), action: t.action, rationale: t.rationale, next: t.nextState, future: t.future });
+          const shown = hashJson({
+            state: this.state(t),
+            action: t.action,
+            rationale: t.rationale,
+            next: t.nextState,
+            future: t.future,
+          });
           // The sample sizes do not change what a step's calls say: another sample reuses the steps it shares.
           const { fitSessions: _f, stepsPerSession: _s, ...stepOptions } = base['options'] as Record<string, unknown>;
-          const key = { ...base, artifact: 'alignuser/session-aligned-step', train: undefined, options: stepOptions, id: t.id, shown, llm: llm.model };
+          const key = {
+            ...base,
+            artifact: 'alignuser/session-aligned-step',
+            train: undefined,
+            options: stepOptions,
+            id: t.id,
+            shown,
+            llm: llm.model,
+          };
           return ctx.artifacts.memo(key, () => this.align(llm, t));
         },
       );
@@ -152,7 +218,13 @@ export class SessionAlignmentBuilder {
     });
   }
 
-  private json<T>(llm: Llm, content: string, schema: Record<string, unknown>, schemaName: string, temperature = this.call.temperature): Promise<T> {
+  private json<T>(
+    llm: Llm,
+    content: string,
+    schema: Record<string, unknown>,
+    schemaName: string,
+    temperature = this.call.temperature,
+  ): Promise<T> {
     return llm.json<T>({
       messages: [
         { role: 'system', content: this.call.system },
@@ -189,7 +261,11 @@ export class SessionAlignmentBuilder {
       kept.push({ action, reasoning: alt.reasoning });
     }
     // Their outcomes, from the world model.
-    const outcomes = await this.worldModel.predict(llm, t, kept.map((a) => a.action));
+    const outcomes = await this.worldModel.predict(
+      llm,
+      t,
+      kept.map((a) => a.action),
+    );
     const alternatives = kept.map((a, i) => ({ ...a, outcome: outcomes[i] ?? '' }));
 
     // (3) The human action against each alternative, ending in a lesson.
@@ -202,7 +278,12 @@ export class SessionAlignmentBuilder {
           humanAction,
           humanOutcome: t.nextState,
           future: t.future,
-          alternatives: alternatives.map((a, i) => `${i + 1}. ${stepActionText(a.action)}\n   Why a simulator proposed it: ${a.reasoning}\n   Predicted next page: ${oneLine(a.outcome)}`).join('\n'),
+          alternatives: alternatives
+            .map(
+              (a, i) =>
+                `${i + 1}. ${stepActionText(a.action)}\n   Why a simulator proposed it: ${a.reasoning}\n   Predicted next page: ${oneLine(a.outcome)}`,
+            )
+            .join('\n'),
         }),
         reflectionSchema(alternatives.length),
         'session_reflection',
@@ -211,8 +292,20 @@ export class SessionAlignmentBuilder {
     }
 
     // (4) The chain of thought that leads to the human action, grounded in the lesson.
-    const lessons = reflection && reflection.lesson !== '' ? `- ${reflection.lesson}` : '(none: the alternatives were no different)';
-    const policy = await this.json<StepPolicyThought>(llm, renderTemplate(this.prompts.sessionPolicy, { state, humanAction, lessons }), stepPolicySchema, 'session_policy_thought');
-    return { id: t.id, alternatives, dropped, reflection, policy: { thought: policy.thought.trim(), rationale: oneLine(policy.rationale) } };
+    const lessons =
+      reflection && reflection.lesson !== '' ? `- ${reflection.lesson}` : '(none: the alternatives were no different)';
+    const policy = await this.json<StepPolicyThought>(
+      llm,
+      renderTemplate(this.prompts.sessionPolicy, { state, humanAction, lessons }),
+      stepPolicySchema,
+      'session_policy_thought',
+    );
+    return {
+      id: t.id,
+      alternatives,
+      dropped,
+      reflection,
+      policy: { thought: policy.thought.trim(), rationale: oneLine(policy.rationale) },
+    };
   }
 }

@@ -67,10 +67,14 @@ export class SessionExperienceBank {
       if (text && !lessons.includes(text)) lessons.push(text);
       if (lessons.length >= this.budget.retrieveLessons) break;
     }
-    const similar = this.transitionIndex.search(query, this.budget.retrieveTransitions).map((h, k) => `${k + 1}. ${this.transitionText.get(h.id) ?? ''}`);
+    const similar = this.transitionIndex
+      .search(query, this.budget.retrieveTransitions)
+      .map((h, k) => `${k + 1}. ${this.transitionText.get(h.id) ?? ''}`);
     return (
-      block("Lessons learned from comparing real shoppers' actions with a simulator's alternatives:", lessons.map((l) => `- ${l}`)) +
-      block('Similar situations in other shopping sessions and what the real shopper did:', similar)
+      block(
+        "Lessons learned from comparing real shoppers' actions with a simulator's alternatives:",
+        lessons.map((l) => `- ${l}`),
+      ) + block('Similar situations in other shopping sessions and what the real shopper did:', similar)
     );
   }
 }

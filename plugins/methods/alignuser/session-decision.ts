@@ -1,4 +1,13 @@
-import { actionSchema, actionText as stepActionText, CLICK_TYPES, historyBlock, renderTemplate, type ActionReply, type SessionAction, type StepContext } from '../../../harness/plugin-api.js';
+import {
+  actionSchema,
+  actionText as stepActionText,
+  CLICK_TYPES,
+  historyBlock,
+  renderTemplate,
+  type ActionReply,
+  type SessionAction,
+  type StepContext,
+} from '../../../harness/plugin-api.js';
 import type { Blocks, DecisionSettings, JsonRequest } from './decision.js';
 import { personaText } from './session-steps.js';
 
@@ -38,7 +47,12 @@ export function actionUnion(step: StepContext): Record<string, unknown> {
 /** `actionSchema(step)` with the step-by-step reasoning first, so that a model writes it before choosing. */
 export function selectionSchema(step: StepContext): Record<string, unknown> {
   const s = actionSchema(step) as { properties: Record<string, unknown>; required: string[] };
-  return { type: 'object', properties: { reasoning: { type: 'string' }, ...s.properties }, required: ['reasoning', ...s.required], additionalProperties: false };
+  return {
+    type: 'object',
+    properties: { reasoning: { type: 'string' }, ...s.properties },
+    required: ['reasoning', ...s.required],
+    additionalProperties: false,
+  };
 }
 
 /** Numbered actions for a prompt ("1. click [id] (search)"). */

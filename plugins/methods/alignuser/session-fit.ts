@@ -10,8 +10,16 @@ import { replyOf, type SessionTransition } from './session-steps.js';
 
 export type SessionFitOutcome = BackendOutcome<SessionExperienceBank, SessionAlignmentData>;
 
-function withAnswer(request: { messages: readonly { role: 'system' | 'user' | 'assistant'; content: string }[] }, answer: unknown): ChatExample {
-  return { messages: [...request.messages.map((m) => ({ role: m.role, content: m.content })), { role: 'assistant', content: JSON.stringify(answer) }] };
+function withAnswer(
+  request: { messages: readonly { role: 'system' | 'user' | 'assistant'; content: string }[] },
+  answer: unknown,
+): ChatExample {
+  return {
+    messages: [
+      ...request.messages.map((m) => ({ role: m.role, content: m.content })),
+      { role: 'assistant', content: JSON.stringify(answer) },
+    ],
+  };
 }
 
 /**
@@ -33,21 +41,33 @@ export function sessionSftExamples(
   for (const a of data.aligned) {
     const t = byId.get(a.id);
     if (!t) continue;
-    const answer: ActionSelection = { reasoning: a.policy.thought, rationale: t.rationale ?? a.policy.rationale, action: replyOf(t.action) };
+    const answer: ActionSelection = {
+      reasoning: a.policy.thought,
+      rationale: t.rationale ?? a.policy.rationale,
+      action: replyOf(t.action),
+    };
     out.push(withAnswer(requests.select(t.step, NO_BLOCKS), answer));
   }
   if (opts.worldModelExamples) {
-    for (const t of transitions) out.push(withAnswer(worldModel.request(t, [t.action]), { outcomes: [{ nextState: t.nextState }] }));
+    for (const t of transitions)
+      out.push(withAnswer(worldModel.request(t, [t.action]), { outcomes: [{ nextState: t.nextState }] }));
   }
   return out;
 }
 
 /** Fit on a sessions dataset (OPeRA-style): the train sessions only. */
-export async function fitAlignUserSessions(method: string, train: SessionsTrainData, ctx: FitContext, prompts: AlignUserPrompts, o: AlignUserOptions): Promise<SessionFitOutcome> {
+export async function fitAlignUserSessions(
+  method: string,
+  train: SessionsTrainData,
+  ctx: FitContext,
+  prompts: AlignUserPrompts,
+  o: AlignUserOptions,
+): Promise<SessionFitOutcome> {
   if (!ctx.llm) throw new Error(`${method} needs an LLM to fit: configure llm: for the run or for the method`);
   const builder = new SessionAlignmentBuilder(prompts, o);
   const transitions = builder.transitions(train, ctx.rng);
-  if (transitions.length === 0) ctx.log.warn(`${method}: the training split has no session with steps; fit learned nothing`);
+  if (transitions.length === 0)
+    ctx.log.warn(`${method}: the training split has no session with steps; fit learned nothing`);
   const base = builder.baseKey(train, transitions);
   return fitWithBackend<SessionExperienceBank, SessionAlignmentData>(method, ctx, o, {
     base,

@@ -1,4 +1,14 @@
-import { actionText as stepActionText, type ActionReply, type PastStep, type PersonaRecord, type Rng, type Session, type SessionAction, type SessionsTrainData, type StepContext } from '../../../harness/plugin-api.js';
+import {
+  actionText as stepActionText,
+  type ActionReply,
+  type PastStep,
+  type PersonaRecord,
+  type Rng,
+  type Session,
+  type SessionAction,
+  type SessionsTrainData,
+  type StepContext,
+} from '../../../harness/plugin-api.js';
 
 /**
  * One human step of a training session as a world-model transition: the state
@@ -72,14 +82,27 @@ function futureOf(s: Session, i: number): string {
  * `stepsPerSession` steps drawn with `rng` to be aligned. All randomness is
  * drawn here, before any LLM call; sessions and steps keep a fixed order.
  */
-export function buildSessionTransitions(train: SessionsTrainData, o: SessionSampleOptions, rng: Rng): SessionTransition[] {
+export function buildSessionTransitions(
+  train: SessionsTrainData,
+  o: SessionSampleOptions,
+  rng: Rng,
+): SessionTransition[] {
   const personas = new Map(train.users.map((u) => [u.id, u]));
   const eligible = train.sessions.filter((s) => s.steps.length > 0).sort(byId);
   const chosen = rng.sample(eligible, o.fitSessions).sort(byId);
   const out: SessionTransition[] = [];
   for (const s of chosen) {
-    const aligned = new Set(rng.sample(s.steps.map((_, i) => i), o.stepsPerSession));
-    const past: PastStep[] = s.steps.map((st) => ({ observation: st.observation, action: st.action, rationale: st.rationale }));
+    const aligned = new Set(
+      rng.sample(
+        s.steps.map((_, i) => i),
+        o.stepsPerSession,
+      ),
+    );
+    const past: PastStep[] = s.steps.map((st) => ({
+      observation: st.observation,
+      action: st.action,
+      rationale: st.rationale,
+    }));
     const persona = personas.get(s.user) ?? NO_PERSONA(s.user);
     s.steps.forEach((st, i) => {
       out.push({

@@ -84,22 +84,43 @@ export class AlignUserSimulator implements Simulator {
             ? 'train a model on the exported JSONL, serve it, point llm: at it and set trainedModel to its name'
             : 'run fit to fine-tune a model first'
           : `rerun with --set llm.model=${trained} (or a method-level llm: naming it)`;
-      throw new UnitError('method', `${this.method} (training: ${this.o.training}) needs the model trained from its data, but the run's LLM is ${llm.model}: ${hint}`);
+      throw new UnitError(
+        'method',
+        `${this.method} (training: ${this.o.training}) needs the model trained from its data, but the run's LLM is ${llm.model}: ${hint}`,
+      );
     }
   }
 
   /** alignuser-plus: evidence retrieved from the user's memory. */
-  protected async evidence(_llm: Llm, _user: UserView, _state: UserState, _coded: ReadonlyMap<string, Item>): Promise<string> {
+  protected async evidence(
+    _llm: Llm,
+    _user: UserView,
+    _state: UserState,
+    _coded: ReadonlyMap<string, Item>,
+  ): Promise<string> {
     return '';
   }
 
   /** alignuser-plus: causal validation of the chosen likes. */
-  protected async checkLikes(_llm: Llm, _user: UserView, _state: UserState, _coded: ReadonlyMap<string, Item>, selection: LikeSelection): Promise<LikeSelection> {
+  protected async checkLikes(
+    _llm: Llm,
+    _user: UserView,
+    _state: UserState,
+    _coded: ReadonlyMap<string, Item>,
+    selection: LikeSelection,
+  ): Promise<LikeSelection> {
     return selection;
   }
 
   /** alignuser-plus: causal validation of the chosen ratings. */
-  protected async checkRatings(_llm: Llm, _user: UserView, _state: UserState, _coded: ReadonlyMap<string, Item>, _scale: RatingScale, selection: RateSelection): Promise<RateSelection> {
+  protected async checkRatings(
+    _llm: Llm,
+    _user: UserView,
+    _state: UserState,
+    _coded: ReadonlyMap<string, Item>,
+    _scale: RatingScale,
+    selection: RateSelection,
+  ): Promise<RateSelection> {
     return selection;
   }
 
@@ -113,7 +134,13 @@ export class AlignUserSimulator implements Simulator {
     return selection;
   }
 
-  private async blocks(llm: Llm, user: UserView, state: UserState, items: readonly Item[], coded: ReadonlyMap<string, Item>): Promise<Blocks> {
+  private async blocks(
+    llm: Llm,
+    user: UserView,
+    state: UserState,
+    items: readonly Item[],
+    coded: ReadonlyMap<string, Item>,
+  ): Promise<Blocks> {
     const experience = this.experience(llm, items, state);
     return { experience, evidence: await this.evidence(llm, user, state, coded) };
   }
@@ -126,7 +153,11 @@ export class AlignUserSimulator implements Simulator {
     const screening = await this.decider.screen(llm, state, coded, blocks);
     const chosen = await this.decider.selectLikes(llm, state, coded, screening, blocks);
     const final = await this.checkLikes(llm, user, state, coded, chosen);
-    return [...coded].map(([code, item]) => ({ item: item.id, like: final.items[code]?.like === true, reason: final.items[code]?.rationale }));
+    return [...coded].map(([code, item]) => ({
+      item: item.id,
+      like: final.items[code]?.like === true,
+      reason: final.items[code]?.rationale,
+    }));
   }
 
   async rate(user: UserView, items: readonly Item[], unit: UnitContext): Promise<readonly RatingPrediction[]> {
@@ -139,7 +170,11 @@ export class AlignUserSimulator implements Simulator {
     const screening = await this.decider.screen(llm, state, coded, blocks);
     const chosen = await this.decider.selectRatings(llm, state, coded, screening, scale, blocks);
     const final = await this.checkRatings(llm, user, state, coded, scale, chosen);
-    return [...coded].map(([code, item]) => ({ item: item.id, rating: final.items[code]?.rating as number, reason: final.items[code]?.rationale }));
+    return [...coded].map(([code, item]) => ({
+      item: item.id,
+      rating: final.items[code]?.rating as number,
+      reason: final.items[code]?.rationale,
+    }));
   }
 
   /**
@@ -168,7 +203,10 @@ export class AlignUserSimulator implements Simulator {
         ratings = (await this.checkRatings(llm, user, state, chosen, scale, selection)).items;
       }
       const watched = [...chosen].map(([code, item]) => ({ item: item.id, rating: ratings[code]?.rating ?? null }));
-      const outcome = watched.length === 0 ? 'You watched none of them.' : `You watched ${[...chosen].map(([code, item]) => `${item.title} (rated ${ratings[code]?.rating ?? 'unrated'})`).join(', ')}.`;
+      const outcome =
+        watched.length === 0
+          ? 'You watched none of them.'
+          : `You watched ${[...chosen].map(([code, item]) => `${item.title} (rated ${ratings[code]?.rating ?? 'unrated'})`).join(', ')}.`;
       const decision = await this.decider.continueVisit(llm, state, page.number, coded, outcome, blocks);
       visit.push(`Page ${page.number}: ${outcome} You ${decision === 'leave' ? 'left' : 'went on'}.`);
       out.push({ watched, exit: decision === 'leave' });

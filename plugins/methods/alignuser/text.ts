@@ -10,7 +10,9 @@ export function codedList(coded: ReadonlyMap<string, Item>): string {
 }
 
 export function historyList(entries: readonly HistoryEntry[]): string {
-  return entries.length === 0 ? '(none)' : entries.map((h) => `- ${itemLine(h.item)}${h.rating !== null ? ` (rated ${h.rating})` : ''}`).join('\n');
+  return entries.length === 0
+    ? '(none)'
+    : entries.map((h) => `- ${itemLine(h.item)}${h.rating !== null ? ` (rated ${h.rating})` : ''}`).join('\n');
 }
 
 /** JSON Schema of one rating: an integer on star scales, a number otherwise (snapped to the step afterwards). */

@@ -5,8 +5,18 @@ import type { PageContext } from './page-context.js';
 import { actionText, type PageAction } from './pages.js';
 
 export function worldModelSchema(n: number): Record<string, unknown> {
-  const outcome = { type: 'object', properties: { nextState: { type: 'string' } }, required: ['nextState'], additionalProperties: false };
-  return { type: 'object', properties: { outcomes: { type: 'array', minItems: n, maxItems: n, items: outcome } }, required: ['outcomes'], additionalProperties: false };
+  const outcome = {
+    type: 'object',
+    properties: { nextState: { type: 'string' } },
+    required: ['nextState'],
+    additionalProperties: false,
+  };
+  return {
+    type: 'object',
+    properties: { outcomes: { type: 'array', minItems: n, maxItems: n, items: outcome } },
+    required: ['outcomes'],
+    additionalProperties: false,
+  };
 }
 
 /**

@@ -1,4 +1,10 @@
-import { observationTargets, type PastStep, type PredictedAction, type Session, type SessionAction } from '../../../harness/plugin-api.js';
+import {
+  observationTargets,
+  type PastStep,
+  type PredictedAction,
+  type Session,
+  type SessionAction,
+} from '../../../harness/plugin-api.js';
 
 /** An action's class: its type, and for clicks its click type ("click:search", "input", "terminate"). */
 export const classOf = (a: SessionAction): string => (a.type === 'click' ? `click:${a.clickType ?? 'other'}` : a.type);
@@ -74,9 +80,15 @@ export class ActionModel {
     const page = new Set(onPage);
     const pageShapes = new Set(onPage.map(shapeOf));
     // Classes in order of frequency after `prev` (then overall), keeping the first one this page allows.
-    const ranked = [...(this.next.get(prev) ?? this.next.get('start') ?? new Map<string, number>())].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([c]) => c);
+    const ranked = [...(this.next.get(prev) ?? this.next.get('start') ?? new Map<string, number>())]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .map(([c]) => c);
     for (const c of ranked) {
-      if (c === 'terminate') return { action: { type: 'terminate', clickType: null, target: null, text: null }, rationale: `after ${prev}, ending the session is the most frequent next step` };
+      if (c === 'terminate')
+        return {
+          action: { type: 'terminate', clickType: null, target: null, text: null },
+          rationale: `after ${prev}, ending the session is the most frequent next step`,
+        };
       const target = top(this.targets.get(c), (t) => page.has(t)) ?? this.byShape(c, onPage, pageShapes);
       if (!target) continue;
       const action: SessionAction =
@@ -85,7 +97,10 @@ export class ActionModel {
           : { type: 'click', clickType: c.slice('click:'.length) as SessionAction['clickType'], target, text: null };
       return { action, rationale: `after ${prev}, ${c} is the most frequent next step that this page allows` };
     }
-    return { action: { type: 'terminate', clickType: null, target: null, text: null }, rationale: 'no element of this page was used in training' };
+    return {
+      action: { type: 'terminate', clickType: null, target: null, text: null },
+      rationale: 'no element of this page was used in training',
+    };
   }
 
   /** The first element of the page (in page order) whose shape is the most used for this class. */

@@ -8,7 +8,8 @@ import { ActionModel } from './action-model.js';
  */
 export default defineMethod({
   name: 'markov',
-  description: 'Non-LLM reference for next-action: the most frequent next action class after the previous one in training sessions, on the page element most used for it.',
+  description:
+    'Non-LLM reference for next-action: the most frequent next action class after the previous one in training sessions, on the page element most used for it.',
   options: Type.Object({}, { additionalProperties: false }),
   usesLlm: false,
   capabilities: ['nextAction'],
@@ -23,7 +24,11 @@ export default defineMethod({
         model = new ActionModel(train.sessions);
       },
       async nextAction(step) {
-        if (!model) throw new UnitError('method', 'markov was not fitted: it needs a sessions dataset (opera, synthetic-sessions)');
+        if (!model)
+          throw new UnitError(
+            'method',
+            'markov was not fitted: it needs a sessions dataset (opera, synthetic-sessions)',
+          );
         return model.predict(step.history, step.observation);
       },
     };

@@ -8,18 +8,24 @@ const Options = Type.Object(
     lr: Type.Number({ exclusiveMinimum: 0, default: 0.005, description: 'SGD learning rate.' }),
     reg: Type.Number({ minimum: 0, default: 0.02, description: 'L2 regularisation.' }),
     initStd: Type.Number({ minimum: 0, default: 0.1, description: 'Std of the normal initialisation of the factors.' }),
-    likeThreshold: Type.Number({ default: 3.5, description: 'discriminate: like when the predicted rating is at least this.' }),
+    likeThreshold: Type.Number({
+      default: 3.5,
+      description: 'discriminate: like when the predicted rating is at least this.',
+    }),
   },
   { additionalProperties: false },
 );
 
 export default defineMethod({
   name: 'mf',
-  description: 'Non-LLM reference: biased matrix factorisation trained by seeded SGD; like = predicted rating ≥ likeThreshold.',
+  description:
+    'Non-LLM reference: biased matrix factorisation trained by seeded SGD; like = predicted rating ≥ likeThreshold.',
   options: Options,
   usesLlm: false,
   capabilities: ['discriminate', 'rate', 'browse'],
-  choices: ['mf: training ratings are shuffled every epoch with the run seed; predictions are clipped to the rating scale'],
+  choices: [
+    'mf: training ratings are shuffled every epoch with the run seed; predictions are clipped to the rating scale',
+  ],
   async create(o) {
     const model = new BiasedMf(o);
     let lo = -Infinity;
@@ -41,7 +47,11 @@ export default defineMethod({
       },
       async browse(user, pages, ctx) {
         // Without stars (implicit data) there is no rating to give: watched items go unrated.
-        return browseByJudgement(pages, async (p) => (await sim.discriminate?.(user, p.items, ctx)) ?? [], async (p) => (user.scale ? ((await sim.rate?.(user, p.items, ctx)) ?? []) : []));
+        return browseByJudgement(
+          pages,
+          async (p) => (await sim.discriminate?.(user, p.items, ctx)) ?? [],
+          async (p) => (user.scale ? ((await sim.rate?.(user, p.items, ctx)) ?? []) : []),
+        );
       },
     };
     return sim;

@@ -1,8 +1,19 @@
-import { browseByJudgement, defineMethod, type Simulator, Type, type Interaction, type RatingScale } from '../../../harness/plugin-api.js';
+import {
+  browseByJudgement,
+  defineMethod,
+  type Simulator,
+  Type,
+  type Interaction,
+  type RatingScale,
+} from '../../../harness/plugin-api.js';
 
 const Options = Type.Object(
   {
-    damping: Type.Number({ minimum: 0, default: 5, description: 'Pseudo-ratings at the global mean added to each item mean (shrinks rarely rated items).' }),
+    damping: Type.Number({
+      minimum: 0,
+      default: 5,
+      description: 'Pseudo-ratings at the global mean added to each item mean (shrinks rarely rated items).',
+    }),
   },
   { additionalProperties: false },
 );
@@ -51,7 +62,7 @@ export default defineMethod({
       async rate(_user, items) {
         return items.map((i) => {
           const k = rated.get(i.id) ?? 0;
-          const mean = (( sums.get(i.id) ?? 0) + o.damping * globalMean) / (k + o.damping || 1);
+          const mean = ((sums.get(i.id) ?? 0) + o.damping * globalMean) / (k + o.damping || 1);
           const lo = scale?.min ?? -Infinity;
           const hi = scale?.max ?? Infinity;
           return { item: i.id, rating: Math.min(hi, Math.max(lo, mean)) };
@@ -59,7 +70,11 @@ export default defineMethod({
       },
       async browse(user, pages, ctx) {
         // Without stars (implicit data) there is no rating to give: watched items go unrated.
-        return browseByJudgement(pages, async (p) => (await sim.discriminate?.(user, p.items, ctx)) ?? [], async (p) => (scale ? ((await sim.rate?.(user, p.items, ctx)) ?? []) : []));
+        return browseByJudgement(
+          pages,
+          async (p) => (await sim.discriminate?.(user, p.items, ctx)) ?? [],
+          async (p) => (scale ? ((await sim.rate?.(user, p.items, ctx)) ?? []) : []),
+        );
       },
     };
     return sim;

@@ -1,13 +1,33 @@
-import { codeItems, itemLine, UnitError, type BrowseOutcome, type BrowsePage, type Llm, type PageOutcome, type RatingScale } from '../../../harness/plugin-api.js';
-import { pageAction, watchItem, type DecisionDeps, type PageAction, type VisitMemory, type WatchedItem } from './decision.js';
+import {
+  codeItems,
+  itemLine,
+  UnitError,
+  type BrowseOutcome,
+  type BrowsePage,
+  type Llm,
+  type PageOutcome,
+  type RatingScale,
+} from '../../../harness/plugin-api.js';
+import {
+  pageAction,
+  watchItem,
+  type DecisionDeps,
+  type PageAction,
+  type VisitMemory,
+  type WatchedItem,
+} from './decision.js';
 import type { RecAgentUser } from './user-state.js';
 
 /** The first-person observations a page leaves in memory: each watched item, then the page and what the agent did on it. */
 export function pageObservations(page: BrowsePage, watched: readonly WatchedItem[], scale: RatingScale): string[] {
   const seen = page.items.map((i) => i.title).join('; ');
-  const did = watched.length === 0 ? 'I watched none of them' : `I watched ${watched.map((w) => w.item.title).join(' and ')}`;
+  const did =
+    watched.length === 0 ? 'I watched none of them' : `I watched ${watched.map((w) => w.item.title).join(' and ')}`;
   return [
-    ...watched.map((w) => `I watched ${itemLine(w.item)} from my recommendations; I rated it ${w.rating} out of ${scale.max}. How it made me feel: ${w.feeling}`),
+    ...watched.map(
+      (w) =>
+        `I watched ${itemLine(w.item)} from my recommendations; I rated it ${w.rating} out of ${scale.max}. How it made me feel: ${w.feeling}`,
+    ),
     `Page ${page.number} of my recommendations showed me ${seen}. ${did}, and went on to the next page.`,
   ];
 }
@@ -22,7 +42,13 @@ export function pageObservations(page: BrowsePage, watched: readonly WatchedItem
  * unit starts from the same memory seeded from training, nothing is carried
  * between units.
  */
-export async function browseVisit(state: RecAgentUser, pages: readonly BrowsePage[], scale: RatingScale, llm: Llm, deps: DecisionDeps): Promise<BrowseOutcome> {
+export async function browseVisit(
+  state: RecAgentUser,
+  pages: readonly BrowsePage[],
+  scale: RatingScale,
+  llm: Llm,
+  deps: DecisionDeps,
+): Promise<BrowseOutcome> {
   const memory = state.memory.fork();
   const visit: VisitMemory = { memory, start: memory.now };
   const out: PageOutcome[] = [];
@@ -36,7 +62,8 @@ export async function browseVisit(state: RecAgentUser, pages: readonly BrowsePag
       const code = action.item;
       const item = coded.get(code);
       // The schema admits only unwatched codes of this page; this guards a provider that skips validation.
-      if (!item || watched.some((w) => w.code === code)) throw new UnitError('answer', `recagent: page ${page.number}: "${code}" is not an unwatched item of this page`);
+      if (!item || watched.some((w) => w.code === code))
+        throw new UnitError('answer', `recagent: page ${page.number}: "${code}" is not an unwatched item of this page`);
       const { rating, feeling } = await watchItem(state, visit, page.number, item, scale, llm, deps);
       watched.push({ code, item, rating, feeling });
     }

@@ -1,4 +1,12 @@
-import { renderTemplate, UnitError, type Item, type Judgement, type Llm, type RatingPrediction, type RatingScale } from '../../../harness/plugin-api.js';
+import {
+  renderTemplate,
+  UnitError,
+  type Item,
+  type Judgement,
+  type Llm,
+  type RatingPrediction,
+  type RatingScale,
+} from '../../../harness/plugin-api.js';
 import { itemLine, itemQuery, itemsBlock, keyedObject, ratingSchema, snapRating } from '../../../harness/plugin-api.js';
 import { askJson, type CallSettings, type RecAgentPrompts } from './llm-call.js';
 import type { MemoryEntry } from './memory-entry.js';
@@ -21,10 +29,19 @@ export interface DecisionDeps {
  * in `exclude` (e.g. those a prompt already shows as the visit so far) are
  * passed over, and the next best take their place.
  */
-export function memoriesFor(memory: RecAgentMemory, items: readonly Item[], perItem: number, max: number, exclude: ReadonlySet<string> = new Set()): MemoryEntry[] {
+export function memoriesFor(
+  memory: RecAgentMemory,
+  items: readonly Item[],
+  perItem: number,
+  max: number,
+  exclude: ReadonlySet<string> = new Set(),
+): MemoryEntry[] {
   const best = new Map<string, { entry: MemoryEntry; score: number }>();
   for (const item of items) {
-    for (const r of memory.retrieve(itemQuery(item), perItem + exclude.size).filter((x) => !exclude.has(x.entry.id)).slice(0, perItem)) {
+    for (const r of memory
+      .retrieve(itemQuery(item), perItem + exclude.size)
+      .filter((x) => !exclude.has(x.entry.id))
+      .slice(0, perItem)) {
       const seen = best.get(r.entry.id);
       if (!seen || r.score > seen.score) best.set(r.entry.id, r);
     }
@@ -50,14 +67,24 @@ interface WatchReply {
  * set we ask, per item, whether the user would choose to watch it, and map
  * watch → like, pass → not like (ours).
  */
-export async function discriminate(state: RecAgentUser, coded: ReadonlyMap<string, Item>, llm: Llm, deps: DecisionDeps): Promise<Judgement[]> {
+export async function discriminate(
+  state: RecAgentUser,
+  coded: ReadonlyMap<string, Item>,
+  llm: Llm,
+  deps: DecisionDeps,
+): Promise<Judgement[]> {
   const codes = [...coded.keys()];
   const memories = memoriesFor(state.memory, [...coded.values()], deps.memoriesPerItem, deps.maxMemories);
   const reply = await askJson<Record<string, WatchReply>>(
     llm,
     deps.settings,
     deps.prompts.system,
-    renderTemplate(deps.prompts.discriminate, { profile: state.profileText, memories: memoriesText(memories), count: coded.size, items: itemsBlock(coded) }),
+    renderTemplate(deps.prompts.discriminate, {
+      profile: state.profileText,
+      memories: memoriesText(memories),
+      count: coded.size,
+      items: itemsBlock(coded),
+    }),
     keyedObject(codes, {
       type: 'object',
       properties: { watch: { type: 'boolean' }, reason: { type: 'string' } },
@@ -73,7 +100,13 @@ export async function discriminate(state: RecAgentUser, coded: ReadonlyMap<strin
 }
 
 /** One rating per item on the dataset's scale, from the profile and the memories the items recall. */
-export async function rate(state: RecAgentUser, coded: ReadonlyMap<string, Item>, scale: RatingScale | null, llm: Llm, deps: DecisionDeps): Promise<RatingPrediction[]> {
+export async function rate(
+  state: RecAgentUser,
+  coded: ReadonlyMap<string, Item>,
+  scale: RatingScale | null,
+  llm: Llm,
+  deps: DecisionDeps,
+): Promise<RatingPrediction[]> {
   if (!scale) throw new UnitError('method', 'recagent: the dataset has no rating scale');
   const codes = [...coded.keys()];
   const memories = memoriesFor(state.memory, [...coded.values()], deps.memoriesPerItem, deps.maxMemories);
@@ -99,7 +132,10 @@ export async function rate(state: RecAgentUser, coded: ReadonlyMap<string, Item>
 // ---------------------------------------------------------------- browsing
 
 /** One action on a recommendation page (the paper's search is not offered: browse has no search engine). */
-export type PageAction = { readonly type: 'watch'; readonly item: string } | { readonly type: 'next' } | { readonly type: 'leave' };
+export type PageAction =
+  | { readonly type: 'watch'; readonly item: string }
+  | { readonly type: 'next' }
+  | { readonly type: 'leave' };
 
 export interface PageActionReply {
   readonly reason: string;
@@ -112,7 +148,12 @@ export interface PageActionReply {
  * left), next page, or leave. One object at the root, the action a union.
  */
 export function pageActionSchema(watchable: readonly string[]): Record<string, unknown> {
-  const plain = (type: string) => ({ type: 'object', properties: { type: { const: type } }, required: ['type'], additionalProperties: false });
+  const plain = (type: string) => ({
+    type: 'object',
+    properties: { type: { const: type } },
+    required: ['type'],
+    additionalProperties: false,
+  });
   const alternatives: Record<string, unknown>[] = [];
   if (watchable.length > 0) {
     alternatives.push({
@@ -159,7 +200,13 @@ export function visitText(entries: readonly MemoryEntry[]): string {
 
 function recall(visit: VisitMemory, items: readonly Item[], deps: DecisionDeps): { memories: string; visit: string } {
   const recent = visit.memory.since(visit.start);
-  const retrieved = memoriesFor(visit.memory, items, deps.memoriesPerItem, deps.maxMemories, new Set(recent.map((e) => e.id)));
+  const retrieved = memoriesFor(
+    visit.memory,
+    items,
+    deps.memoriesPerItem,
+    deps.maxMemories,
+    new Set(recent.map((e) => e.id)),
+  );
   return { memories: memoriesText(retrieved), visit: visitText(recent) };
 }
 
@@ -169,7 +216,13 @@ function recall(visit: VisitMemory, items: readonly Item[], deps: DecisionDeps):
  * remembers of the visit so far. Items already watched on this page are
  * listed and cannot be chosen again.
  */
-export async function pageAction(state: RecAgentUser, visit: VisitMemory, page: PageState, llm: Llm, deps: DecisionDeps): Promise<PageActionReply> {
+export async function pageAction(
+  state: RecAgentUser,
+  visit: VisitMemory,
+  page: PageState,
+  llm: Llm,
+  deps: DecisionDeps,
+): Promise<PageActionReply> {
   const done = new Set(page.watched.map((w) => w.code));
   const watchable = [...page.coded.keys()].filter((c) => !done.has(c));
   const watchedHere =

@@ -7,27 +7,83 @@ import { RecAgentUsers } from './user-state.js';
 
 const Options = Type.Object(
   {
-    seedObservations: Type.Integer({ minimum: 0, default: 20, description: 'Most recent training interactions turned into seed observations of the memory (chronological).' }),
-    importanceBatchSize: Type.Integer({ minimum: 1, default: 20, description: 'Observations scored for importance per LLM call.' }),
-    interestGenres: Type.Integer({ minimum: 0, default: 3, description: 'Profile interests: this many most frequent genres of the liked training items.' }),
-    stmCapacity: Type.Integer({ minimum: 1, default: 10, description: 'Short-term memory capacity; beyond it the least important entry is forgotten (released code: 10).' }),
+    seedObservations: Type.Integer({
+      minimum: 0,
+      default: 20,
+      description: 'Most recent training interactions turned into seed observations of the memory (chronological).',
+    }),
+    importanceBatchSize: Type.Integer({
+      minimum: 1,
+      default: 20,
+      description: 'Observations scored for importance per LLM call.',
+    }),
+    interestGenres: Type.Integer({
+      minimum: 0,
+      default: 3,
+      description: 'Profile interests: this many most frequent genres of the liked training items.',
+    }),
+    stmCapacity: Type.Integer({
+      minimum: 1,
+      default: 10,
+      description: 'Short-term memory capacity; beyond it the least important entry is forgotten (released code: 10).',
+    }),
     reinforceThreshold: Type.Number({
       minimum: 0,
       maximum: 1,
       default: 0.15,
-      description: 'A new observation reinforces a short-term entry when their BM25 similarity (relative to the observation\'s score against itself) reaches this.',
+      description:
+        "A new observation reinforces a short-term entry when their BM25 similarity (relative to the observation's score against itself) reaches this.",
     }),
-    reinforcementsToPromote: Type.Integer({ minimum: 1, default: 3, description: 'Reinforcements that promote a short-term entry to long-term memory (paper: 3).' }),
-    reflectionThreshold: Type.Number({ minimum: 0, default: 20, description: 'Reflect when the importance accumulated in long-term memory since the last reflection exceeds this.' }),
-    reflectionMaxEntries: Type.Integer({ minimum: 1, default: 15, description: 'Most long-term entries shown to a reflection (most important first).' }),
-    relevanceWeight: Type.Number({ minimum: 0, default: 1, description: 'Retrieval weight of BM25 relevance (normalised by the best hit).' }),
+    reinforcementsToPromote: Type.Integer({
+      minimum: 1,
+      default: 3,
+      description: 'Reinforcements that promote a short-term entry to long-term memory (paper: 3).',
+    }),
+    reflectionThreshold: Type.Number({
+      minimum: 0,
+      default: 20,
+      description:
+        'Reflect when the importance accumulated in long-term memory since the last reflection exceeds this.',
+    }),
+    reflectionMaxEntries: Type.Integer({
+      minimum: 1,
+      default: 15,
+      description: 'Most long-term entries shown to a reflection (most important first).',
+    }),
+    relevanceWeight: Type.Number({
+      minimum: 0,
+      default: 1,
+      description: 'Retrieval weight of BM25 relevance (normalised by the best hit).',
+    }),
     importanceWeight: Type.Number({ minimum: 0, default: 1, description: 'Retrieval weight of importance / 10.' }),
-    recencyWeight: Type.Number({ minimum: 0, default: 1, description: 'Retrieval weight of recency decay^(steps since creation).' }),
-    recencyDecay: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.99, description: 'Recency decay per step (one step per observation).' }),
+    recencyWeight: Type.Number({
+      minimum: 0,
+      default: 1,
+      description: 'Retrieval weight of recency decay^(steps since creation).',
+    }),
+    recencyDecay: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1,
+      default: 0.99,
+      description: 'Recency decay per step (one step per observation).',
+    }),
     memoriesPerItem: Type.Integer({ minimum: 0, default: 2, description: 'Memories retrieved per candidate item.' }),
-    maxMemories: Type.Integer({ minimum: 0, default: 10, description: 'Most retrieved memories in a decision prompt.' }),
-    temperature: Type.Number({ minimum: 0, maximum: 2, default: 0, description: 'Sampling temperature of every call.' }),
-    maxTokens: Type.Integer({ minimum: 16, default: 2000, description: 'Reply budget of every call (a page of 20 items with reasons needs about 800).' }),
+    maxMemories: Type.Integer({
+      minimum: 0,
+      default: 10,
+      description: 'Most retrieved memories in a decision prompt.',
+    }),
+    temperature: Type.Number({
+      minimum: 0,
+      maximum: 2,
+      default: 0,
+      description: 'Sampling temperature of every call.',
+    }),
+    maxTokens: Type.Integer({
+      minimum: 16,
+      default: 2000,
+      description: 'Reply budget of every call (a page of 20 items with reasons needs about 800).',
+    }),
   },
   { additionalProperties: false },
 );
@@ -41,7 +97,8 @@ const Options = Type.Object(
  */
 export default defineMethod({
   name: 'recagent',
-  description: 'RecAgent: profile + sensory/short-term/long-term memory (importance, reinforcement, insights, reflection) seeded from training history; page decisions from retrieved memories; browse: watch one item / next page / leave, rating and feeling per watch, pages written to a per-visit fork of memory.',
+  description:
+    'RecAgent: profile + sensory/short-term/long-term memory (importance, reinforcement, insights, reflection) seeded from training history; page decisions from retrieved memories; browse: watch one item / next page / leave, rating and feeling per watch, pages written to a per-visit fork of memory.',
   options: Options,
   usesLlm: true,
   capabilities: ['discriminate', 'rate', 'browse'],
@@ -57,7 +114,7 @@ export default defineMethod({
   },
   choices: [
     'recagent: profile from attributes, top genres of liked training items and mean training rating, no LLM call',
-    'recagent: memory seeded with the user\'s most recent training interactions (seedObservations), chronological, as first-person observations',
+    "recagent: memory seeded with the user's most recent training interactions (seedObservations), chronological, as first-person observations",
     'recagent: importance of observations scored in batches (importanceBatchSize per call); insights of one consolidation step in one call',
     'recagent: short-term reinforcement by a fixed threshold on relative BM25 similarity instead of sampled embedding similarity',
     'recagent: recency decays by steps since creation, not hours since last access; retrieval does not update memory',
@@ -66,7 +123,7 @@ export default defineMethod({
     'recagent: memories retrieved per candidate item (memoriesPerItem), pooled up to maxMemories',
     'recagent: browse offers watch one item / next page / leave per decision (no search: the task has no search engine); after a watch the agent chooses again on the same page, each item at most once',
     'recagent: browse asks the rating and the feeling of a watched item in one call after the watch decision; datasets without stars are rated on 1-5',
-    'recagent: browse writes a page to a per-visit fork of the user\'s memory in one consolidation step when the agent moves on (each watched item, then the page and what was done on it); nothing is written after the last page seen',
+    "recagent: browse writes a page to a per-visit fork of the user's memory in one consolidation step when the agent moves on (each watched item, then the page and what was done on it); nothing is written after the last page seen",
     'recagent: browse prompts show the memories written during the visit in full, besides the memories the page recalls',
     'recagent: browse item codes restart at i1 on every page; the agent is told the page number, not how many pages there are',
     'recagent: browse has no satisfaction interview (the paper has none)',
@@ -95,12 +152,22 @@ export default defineMethod({
           reinforcementsToPromote: o.reinforcementsToPromote,
           reflectionThreshold: o.reflectionThreshold,
           reflectionMaxEntries: o.reflectionMaxEntries,
-          weights: { relevance: o.relevanceWeight, importance: o.importanceWeight, recency: o.recencyWeight, decay: o.recencyDecay },
+          weights: {
+            relevance: o.relevanceWeight,
+            importance: o.importanceWeight,
+            recency: o.recencyWeight,
+            decay: o.recencyDecay,
+          },
         },
       },
       { prompts, settings },
     );
-    const decision: DecisionDeps = { prompts, settings, memoriesPerItem: o.memoriesPerItem, maxMemories: o.maxMemories };
+    const decision: DecisionDeps = {
+      prompts,
+      settings,
+      memoriesPerItem: o.memoriesPerItem,
+      maxMemories: o.maxMemories,
+    };
     return {
       async discriminate(user, items, unit) {
         const llm = needLlm(unit.llm, 'recagent');

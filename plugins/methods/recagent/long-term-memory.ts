@@ -16,7 +16,7 @@ export interface RetrievalWeights {
  * retrieval would make concurrent units depend on their order.
  */
 export function retrievalScore(relevance: number, importance: number, age: number, w: RetrievalWeights): number {
-  return w.relevance * relevance + w.importance * (importance / 10) + w.recency * Math.pow(w.decay, Math.max(0, age));
+  return w.relevance * relevance + w.importance * (importance / 10) + w.recency * w.decay ** Math.max(0, age);
 }
 
 /**

@@ -64,7 +64,11 @@ export class RecAgentMemory {
     private readonly deps: MemoryDeps,
     private readonly background: readonly string[] = [],
   ) {
-    this.stm = new ShortTermMemory({ capacity: opts.stmCapacity, threshold: opts.reinforceThreshold, promoteAfter: opts.reinforcementsToPromote });
+    this.stm = new ShortTermMemory({
+      capacity: opts.stmCapacity,
+      threshold: opts.reinforceThreshold,
+      promoteAfter: opts.reinforcementsToPromote,
+    });
   }
 
   get now(): number {
@@ -89,11 +93,17 @@ export class RecAgentMemory {
   }
 
   async observe(observations: readonly string[], llm: Llm): Promise<ObserveReport> {
-    if (observations.length === 0) return { importance: [], promoted: [], insights: [], reflections: [], forgotten: [] };
-    const importance = await scoreImportance(observations, llm, { ...this.deps, batchSize: this.opts.importanceBatchSize });
+    if (observations.length === 0)
+      return { importance: [], promoted: [], insights: [], reflections: [], forgotten: [] };
+    const importance = await scoreImportance(observations, llm, {
+      ...this.deps,
+      batchSize: this.opts.importanceBatchSize,
+    });
     const promoted: Array<Promotion & { at: number }> = [];
     const forgotten: MemoryEntry[] = [];
-    const fresh = observations.map((text, k) => this.entry('observation', text, importance[k] as number, this.step + k + 1));
+    const fresh = observations.map((text, k) =>
+      this.entry('observation', text, importance[k] as number, this.step + k + 1),
+    );
     const similarity = new SimilarityIndex([
       ...this.background.map((text, k) => ({ id: `background${k}`, text })),
       ...this.stm.entries.map((e) => ({ id: e.id, text: e.text })),
@@ -101,7 +111,8 @@ export class RecAgentMemory {
     ]);
     for (const e of fresh) {
       this.step = e.step;
-      for (const p of this.stm.reinforce(e.text, (ids) => similarity.relative(e.id, e.text, ids))) promoted.push({ ...p, at: this.step });
+      for (const p of this.stm.reinforce(e.text, (ids) => similarity.relative(e.id, e.text, ids)))
+        promoted.push({ ...p, at: this.step });
       const gone = this.stm.add(e);
       if (gone) forgotten.push(gone);
     }
@@ -119,7 +130,13 @@ export class RecAgentMemory {
       this.ltm.markReflected();
     }
     this.index = null;
-    return { importance, promoted: promoted.map(({ entry, reinforcedBy }) => ({ entry, reinforcedBy })), insights, reflections, forgotten };
+    return {
+      importance,
+      promoted: promoted.map(({ entry, reinforcedBy }) => ({ entry, reinforcedBy })),
+      insights,
+      reflections,
+      forgotten,
+    };
   }
 
   /** The k memories (long- and short-term) with the best retrieval score for `query`, best first. */
@@ -130,7 +147,15 @@ export class RecAgentMemory {
     const best = hits[0]?.score ?? 0;
     const relevance = new Map(hits.map((h) => [h.id, best > 0 ? h.score / best : 0]));
     return docs
-      .map((entry) => ({ entry, score: retrievalScore(relevance.get(entry.id) ?? 0, entry.importance, this.step - entry.step, this.opts.weights) }))
+      .map((entry) => ({
+        entry,
+        score: retrievalScore(
+          relevance.get(entry.id) ?? 0,
+          entry.importance,
+          this.step - entry.step,
+          this.opts.weights,
+        ),
+      }))
       .sort((a, b) => b.score - a.score || b.entry.step - a.entry.step || (a.entry.id < b.entry.id ? -1 : 1))
       .slice(0, k);
   }

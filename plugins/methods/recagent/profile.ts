@@ -12,7 +12,12 @@ export interface RecAgentProfile {
   /** Most frequent genres among liked training items, most frequent first. */
   readonly interests: readonly string[];
   /** Mean training rating and how many items were rated; null for implicit feedback. */
-  readonly ratingHabit: { readonly mean: number; readonly rated: number; readonly min: number; readonly max: number } | null;
+  readonly ratingHabit: {
+    readonly mean: number;
+    readonly rated: number;
+    readonly min: number;
+    readonly max: number;
+  } | null;
 }
 
 export function buildProfile(user: UserView, interestGenres: number): RecAgentProfile {
@@ -26,16 +31,26 @@ export function buildProfile(user: UserView, interestGenres: number): RecAgentPr
   const ratings = user.history.map((h) => h.rating).filter((r): r is number => r !== null);
   const ratingHabit =
     ratings.length > 0 && user.scale
-      ? { mean: ratings.reduce((a, b) => a + b, 0) / ratings.length, rated: ratings.length, min: user.scale.min, max: user.scale.max }
+      ? {
+          mean: ratings.reduce((a, b) => a + b, 0) / ratings.length,
+          rated: ratings.length,
+          min: user.scale.min,
+          max: user.scale.max,
+        }
       : null;
   return { userId: user.id, attributes: attributesText(user), interests, ratingHabit };
 }
 
 export function profileText(p: RecAgentProfile): string {
-  const lines = [`About you: ${p.attributes}`, `Your interests: ${p.interests.length > 0 ? p.interests.join(', ') : 'not yet known'}.`];
+  const lines = [
+    `About you: ${p.attributes}`,
+    `Your interests: ${p.interests.length > 0 ? p.interests.join(', ') : 'not yet known'}.`,
+  ];
   if (p.ratingHabit) {
     const h = p.ratingHabit;
-    lines.push(`Your rating habit: over ${h.rated} items you rated, your average was ${h.mean.toFixed(1)} on a scale from ${h.min} to ${h.max}.`);
+    lines.push(
+      `Your rating habit: over ${h.rated} items you rated, your average was ${h.mean.toFixed(1)} on a scale from ${h.min} to ${h.max}.`,
+    );
   }
   return lines.join('\n');
 }

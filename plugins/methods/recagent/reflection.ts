@@ -22,10 +22,15 @@ export async function reflect(entries: readonly MemoryEntry[], llm: Llm, deps: R
     llm,
     deps.settings,
     deps.prompts.system,
-    renderTemplate(deps.prompts.reflection, { profile: deps.profile, memories: shown.map((e) => `- ${e.text}`).join('\n') }),
+    renderTemplate(deps.prompts.reflection, {
+      profile: deps.profile,
+      memories: shown.map((e) => `- ${e.text}`).join('\n'),
+    }),
     {
       type: 'object',
-      properties: { insights: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, maxItems: MAX_REFLECTIONS } },
+      properties: {
+        insights: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, maxItems: MAX_REFLECTIONS },
+      },
       required: ['insights'],
       additionalProperties: false,
     },

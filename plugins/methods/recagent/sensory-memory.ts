@@ -16,7 +16,11 @@ export interface ImportanceDeps {
  * 10 (poignant). The paper scores one observation per call; we score a list
  * per call (ours) so that seeding a user costs one call, not twenty.
  */
-export async function scoreImportance(observations: readonly string[], llm: Llm, deps: ImportanceDeps): Promise<number[]> {
+export async function scoreImportance(
+  observations: readonly string[],
+  llm: Llm,
+  deps: ImportanceDeps,
+): Promise<number[]> {
   const scores: number[] = [];
   for (let start = 0; start < observations.length; start += deps.batchSize) {
     const batch = observations.slice(start, start + deps.batchSize);

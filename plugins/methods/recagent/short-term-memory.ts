@@ -51,7 +51,8 @@ export class ShortTermMemory {
     const kept: Slot[] = [];
     for (const slot of this.slots) {
       if ((sims.get(slot.entry.id) ?? 0) >= this.opts.threshold) slot.reinforcedBy.push(text);
-      if (slot.reinforcedBy.length >= this.opts.promoteAfter) promoted.push({ entry: slot.entry, reinforcedBy: [...slot.reinforcedBy] });
+      if (slot.reinforcedBy.length >= this.opts.promoteAfter)
+        promoted.push({ entry: slot.entry, reinforcedBy: [...slot.reinforcedBy] });
       else kept.push(slot);
     }
     this.slots = kept;
@@ -70,7 +71,11 @@ export class ShortTermMemory {
     for (let k = 1; k < this.slots.length - 1; k++) {
       const a = this.slots[k] as Slot;
       const b = this.slots[drop] as Slot;
-      if (a.entry.importance < b.entry.importance || (a.entry.importance === b.entry.importance && a.reinforcedBy.length < b.reinforcedBy.length)) drop = k;
+      if (
+        a.entry.importance < b.entry.importance ||
+        (a.entry.importance === b.entry.importance && a.reinforcedBy.length < b.reinforcedBy.length)
+      )
+        drop = k;
     }
     const [gone] = this.slots.splice(drop, 1);
     return (gone as Slot).entry;

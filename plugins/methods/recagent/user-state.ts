@@ -24,9 +24,13 @@ export interface UserStateOptions {
 export function seedObservations(user: UserView, cap: number): string[] {
   const max = user.scale?.max;
   if (cap <= 0) return [];
-  return user.history.slice(-cap).map((h) =>
-    h.rating === null ? `I chose ${itemLine(h.item)}.` : `I chose ${itemLine(h.item)}; I rated it ${h.rating} out of ${max ?? 'the maximum'}.`,
-  );
+  return user.history
+    .slice(-cap)
+    .map((h) =>
+      h.rating === null
+        ? `I chose ${itemLine(h.item)}.`
+        : `I chose ${itemLine(h.item)}; I rated it ${h.rating} out of ${max ?? 'the maximum'}.`,
+    );
 }
 
 /**
@@ -61,7 +65,11 @@ export class RecAgentUsers {
     const text = profileText(profile);
     const all = seedObservations(user, Infinity);
     const seeds = seedObservations(user, this.opts.seedObservations);
-    const memory = new RecAgentMemory(this.opts.memory, { ...this.deps, profile: text }, all.slice(0, all.length - seeds.length));
+    const memory = new RecAgentMemory(
+      this.opts.memory,
+      { ...this.deps, profile: text },
+      all.slice(0, all.length - seeds.length),
+    );
     await memory.observe(seeds, llm);
     return { profile, profileText: text, memory };
   }

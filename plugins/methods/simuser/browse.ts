@@ -1,10 +1,20 @@
-import { IMPLICIT_RATING_SCALE, keyedObject, renderTemplate, UnitError, type BrowseOutcome, type BrowsePage, type Item, type Llm, type RatingScale, type UserView } from '../../../harness/plugin-api.js';
+import {
+  IMPLICIT_RATING_SCALE,
+  keyedObject,
+  renderTemplate,
+  UnitError,
+  type BrowseOutcome,
+  type BrowsePage,
+  type Item,
+  type Llm,
+  type RatingScale,
+  type UserView,
+} from '../../../harness/plugin-api.js';
 import { bullet, preferencesText, type Brain } from './decision.js';
 import type { RatingsGraph } from './knowledge-graph.js';
 import { EpisodicMemory } from './memory.js';
 import { personaText, type MatchedPersona } from './persona.js';
 import { ratingSchema, scaleText, snapRating } from './rating-scale.js';
-
 
 export type PageDecision = 'next' | 'exit';
 
@@ -97,8 +107,18 @@ export function choiceSchema(scale: RatingScale, withThought: boolean): Record<s
   const required = withThought ? ['thought', 'watch', 'rating'] : ['watch', 'rating'];
   return {
     anyOf: [
-      { type: 'object', properties: { ...thought, watch: { const: true }, rating: ratingSchema(scale) }, required, additionalProperties: false },
-      { type: 'object', properties: { ...thought, watch: { const: false }, rating: { type: 'null' } }, required, additionalProperties: false },
+      {
+        type: 'object',
+        properties: { ...thought, watch: { const: true }, rating: ratingSchema(scale) },
+        required,
+        additionalProperties: false,
+      },
+      {
+        type: 'object',
+        properties: { ...thought, watch: { const: false }, rating: { type: 'null' } },
+        required,
+        additionalProperties: false,
+      },
     ],
   };
 }
@@ -109,7 +129,11 @@ const DECISION = { type: 'string', enum: ['next', 'exit'] } as const;
 export function pageSchema(codes: readonly string[], scale: RatingScale): Record<string, unknown> {
   return {
     type: 'object',
-    properties: { items: keyedObject(codes, choiceSchema(scale, true)), feeling: { type: 'string' }, decision: DECISION },
+    properties: {
+      items: keyedObject(codes, choiceSchema(scale, true)),
+      feeling: { type: 'string' },
+      decision: DECISION,
+    },
     required: ['items', 'feeling', 'decision'],
     additionalProperties: false,
   };
@@ -119,7 +143,11 @@ export function pageSchema(codes: readonly string[], scale: RatingScale): Record
 export function refinePageSchema(codes: readonly string[], scale: RatingScale): Record<string, unknown> {
   return {
     type: 'object',
-    properties: { check: { type: 'string' }, final: keyedObject(codes, choiceSchema(scale, false)), decision: DECISION },
+    properties: {
+      check: { type: 'string' },
+      final: keyedObject(codes, choiceSchema(scale, false)),
+      decision: DECISION,
+    },
     required: ['check', 'final', 'decision'],
     additionalProperties: false,
   };
@@ -191,7 +219,12 @@ export class Browser {
     if (pages.length === 0) throw new UnitError('method', 'simuser: a visit needs at least one page');
     const scale = user.scale ?? IMPLICIT_RATING_SCALE;
     const prefs = await this.brain.elicit(user, persona, llm);
-    const fixed = { persona: personaText(persona.persona), preferences: preferencesText(prefs), notes: this.brain.notesText(memory), scale: scaleText(scale) };
+    const fixed = {
+      persona: personaText(persona.persona),
+      preferences: preferencesText(prefs),
+      notes: this.brain.notesText(memory),
+      scale: scaleText(scale),
+    };
     // A fresh memory per visit: nothing from another unit's visit can reach it.
     const session = new EpisodicMemory(user.id);
     const seen: PageChoice[] = [];
@@ -238,14 +271,20 @@ export class Browser {
     if (input.persist) {
       for (const p of seen) {
         for (const c of p.items) {
-          memory.add('decision', `Earlier decision — on a recommendation page ${c.watch ? `you watched and rated ${c.rating} (${scaleText(scale)})` : 'you passed over'}: ${this.describe(c.item)}`);
+          memory.add(
+            'decision',
+            `Earlier decision — on a recommendation page ${c.watch ? `you watched and rated ${c.rating} (${scaleText(scale)})` : 'you passed over'}: ${this.describe(c.item)}`,
+          );
         }
       }
       memory.add('reflection', reflection);
     }
 
     const outcome: BrowseOutcome = {
-      pages: seen.map((p) => ({ watched: p.items.filter((c) => c.watch).map((c) => ({ item: c.item.id, rating: c.rating })), exit: p.decision === 'exit' })),
+      pages: seen.map((p) => ({
+        watched: p.items.filter((c) => c.watch).map((c) => ({ item: c.item.id, rating: c.rating })),
+        exit: p.decision === 'exit',
+      })),
       satisfaction: exit.satisfaction,
     };
     return { outcome, pages: seen, session, reflection };
@@ -270,7 +309,12 @@ export class Browser {
         { role: 'system', content: this.prompts.system },
         {
           role: 'user',
-          content: renderTemplate(this.prompts.page, { ...vars, page: number, count: coded.length, items: this.brain.itemBlocks(user, memory, graph, coded) }),
+          content: renderTemplate(this.prompts.page, {
+            ...vars,
+            page: number,
+            count: coded.length,
+            items: this.brain.itemBlocks(user, memory, graph, coded),
+          }),
         },
       ],
       schema: pageSchema(codes, scale),
@@ -319,7 +363,14 @@ export class Browser {
 
     const items: ItemChoice[] = coded.map(([code, item], k) => {
       const c = current[k] as { watch: boolean; rating: number | null };
-      return { code, item, thought: thoughts[k] as string, watch: c.watch, rating: c.rating, initial: initial[k] as { watch: boolean; rating: number | null } };
+      return {
+        code,
+        item,
+        thought: thoughts[k] as string,
+        watch: c.watch,
+        rating: c.rating,
+        initial: initial[k] as { watch: boolean; rating: number | null },
+      };
     });
     return { number, items, feeling, decision, initialDecision: reply.decision };
   }

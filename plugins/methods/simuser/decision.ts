@@ -1,4 +1,12 @@
-import { renderTemplate, splitHistory, type HistoryEntry, type Item, type Llm, type RatingScale, type UserView } from '../../../harness/plugin-api.js';
+import {
+  renderTemplate,
+  splitHistory,
+  type HistoryEntry,
+  type Item,
+  type Llm,
+  type RatingScale,
+  type UserView,
+} from '../../../harness/plugin-api.js';
 import { evidenceText, type RatingsGraph } from './knowledge-graph.js';
 import type { EpisodicMemory } from './memory.js';
 import { once } from './once.js';
@@ -68,7 +76,11 @@ function codesOf(items: readonly Item[]): string[] {
 
 /** The elicited preferences as every brain prompt shows them. */
 export function preferencesText(prefs: Preferences): string {
-  return [`Likes: ${prefs.likes.join('; ') || '(none stated)'}`, `Dislikes: ${prefs.dislikes.join('; ') || '(none stated)'}`, `In short: ${prefs.summary}`].join('\n');
+  return [
+    `Likes: ${prefs.likes.join('; ') || '(none stated)'}`,
+    `Dislikes: ${prefs.dislikes.join('; ') || '(none stated)'}`,
+    `In short: ${prefs.summary}`,
+  ].join('\n');
 }
 
 export function bullet(lines: readonly string[], none = '(none)'): string {
@@ -143,15 +155,30 @@ export class Brain {
    * decisions it recalls (BM25), and the top `kgTopK` knowledge-graph paths
    * from the user to it. Shared by the static tasks and the browsing loop.
    */
-  itemBlocks(user: UserView, memory: EpisodicMemory, graph: RatingsGraph, coded: readonly (readonly [string, Item])[]): string {
+  itemBlocks(
+    user: UserView,
+    memory: EpisodicMemory,
+    graph: RatingsGraph,
+    coded: readonly (readonly [string, Item])[],
+  ): string {
     graph.ensureUser(user);
     const scaleMax = user.scale?.max ?? null;
     return coded
       .map(([code, item]) => {
         const perceived = this.describe(item);
-        const memories = memory.retrieve(perceived, this.opts.memoryTopK, ['interaction', 'decision']).map((e) => e.text);
-        const paths = graph.evidence(user.id, item, { topK: this.opts.kgTopK, collaborative: this.opts.collaborativePaths }).map((e) => evidenceText(e, scaleMax));
-        return [`${code}: ${perceived}`, `  Memories it brings back:`, indent(bullet(memories)), `  Links from your history:`, indent(bullet(paths))].join('\n');
+        const memories = memory
+          .retrieve(perceived, this.opts.memoryTopK, ['interaction', 'decision'])
+          .map((e) => e.text);
+        const paths = graph
+          .evidence(user.id, item, { topK: this.opts.kgTopK, collaborative: this.opts.collaborativePaths })
+          .map((e) => evidenceText(e, scaleMax));
+        return [
+          `${code}: ${perceived}`,
+          `  Memories it brings back:`,
+          indent(bullet(memories)),
+          `  Links from your history:`,
+          indent(bullet(paths)),
+        ].join('\n');
       })
       .join('\n\n');
   }
@@ -165,7 +192,11 @@ export class Brain {
     const { user, persona, memory, graph, items, mode, llm } = input;
     const prefs = await this.elicit(user, persona, llm);
     const codes = codesOf(items);
-    const ask = (mode.kind === 'like' ? this.prompts.askLike : renderTemplate(this.prompts.askRate, { scale: scaleText(mode.scale) })).trim();
+    const ask = (
+      mode.kind === 'like'
+        ? this.prompts.askLike
+        : renderTemplate(this.prompts.askRate, { scale: scaleText(mode.scale) })
+    ).trim();
     const personaBlock = personaText(persona.persona);
     const prefsBlock = preferencesText(prefs);
     const valueSchema = mode.kind === 'like' ? { type: 'boolean' } : ratingSchema(mode.scale);
@@ -173,7 +204,12 @@ export class Brain {
     const fix = (v: unknown): Value => (mode.kind === 'like' ? v === true : snapRating(mode.scale, v as number));
 
     // Item evaluation + action selection: memories and graph paths per item, one call.
-    const blocks = this.itemBlocks(user, memory, graph, items.map((item, k) => [codes[k] as string, item] as const));
+    const blocks = this.itemBlocks(
+      user,
+      memory,
+      graph,
+      items.map((item, k) => [codes[k] as string, item] as const),
+    );
     const evaluation = await llm.json<Record<string, { thought: string } & Record<string, unknown>>>({
       messages: [
         { role: 'system', content: this.prompts.system },
@@ -195,7 +231,12 @@ export class Brain {
         properties: Object.fromEntries(
           codes.map((c) => [
             c,
-            { type: 'object', properties: { thought: { type: 'string' }, [valueKey]: valueSchema }, required: ['thought', valueKey], additionalProperties: false },
+            {
+              type: 'object',
+              properties: { thought: { type: 'string' }, [valueKey]: valueSchema },
+              required: ['thought', valueKey],
+              additionalProperties: false,
+            },
           ]),
         ),
         required: codes,
@@ -211,20 +252,34 @@ export class Brain {
     // Causal refinement: check each choice against its causes; keep or revise.
     let current = initial;
     for (let round = 0; round < this.opts.refinementRounds; round++) {
-      const decisions = items.map((item, k) => `${codes[k]}: ${this.describe(item)}\n  First thought: ${thoughts[k]}\n  Current choice: you ${valueText(current[k] as Value, mode)}`);
+      const decisions = items.map(
+        (item, k) =>
+          `${codes[k]}: ${this.describe(item)}\n  First thought: ${thoughts[k]}\n  Current choice: you ${valueText(current[k] as Value, mode)}`,
+      );
       const reply = await llm.json<{ check: string; final: Record<string, unknown> }>({
         messages: [
           { role: 'system', content: this.prompts.system },
           {
             role: 'user',
-            content: renderTemplate(this.prompts.refine, { persona: personaBlock, preferences: prefsBlock, count: items.length, decisions: decisions.join('\n\n'), question: ask }),
+            content: renderTemplate(this.prompts.refine, {
+              persona: personaBlock,
+              preferences: prefsBlock,
+              count: items.length,
+              decisions: decisions.join('\n\n'),
+              question: ask,
+            }),
           },
         ],
         schema: {
           type: 'object',
           properties: {
             check: { type: 'string' },
-            final: { type: 'object', properties: Object.fromEntries(codes.map((c) => [c, valueSchema])), required: codes, additionalProperties: false },
+            final: {
+              type: 'object',
+              properties: Object.fromEntries(codes.map((c) => [c, valueSchema])),
+              required: codes,
+              additionalProperties: false,
+            },
           },
           required: ['check', 'final'],
           additionalProperties: false,
@@ -253,9 +308,21 @@ export class Brain {
     const { note } = await input.llm.json<{ note: string }>({
       messages: [
         { role: 'system', content: this.prompts.system },
-        { role: 'user', content: renderTemplate(this.prompts.reflect, { persona: personaBlock, count: decisions.length, decisions: bullet(lines) }) },
+        {
+          role: 'user',
+          content: renderTemplate(this.prompts.reflect, {
+            persona: personaBlock,
+            count: decisions.length,
+            decisions: bullet(lines),
+          }),
+        },
       ],
-      schema: { type: 'object', properties: { note: { type: 'string' } }, required: ['note'], additionalProperties: false },
+      schema: {
+        type: 'object',
+        properties: { note: { type: 'string' } },
+        required: ['note'],
+        additionalProperties: false,
+      },
       schemaName: 'reflection',
       temperature: this.opts.temperature,
       maxTokens: this.opts.maxTokens,

@@ -1,4 +1,12 @@
-import { defineMethod, Type, UnitError, type Item, type Llm, type UnitContext, type UserView } from '../../../harness/plugin-api.js';
+import {
+  defineMethod,
+  Type,
+  UnitError,
+  type Item,
+  type Llm,
+  type UnitContext,
+  type UserView,
+} from '../../../harness/plugin-api.js';
 import { Browser } from './browse.js';
 import { Brain, type Decision, type Mode } from './decision.js';
 import { RatingsGraph } from './knowledge-graph.js';
@@ -8,30 +16,91 @@ import { PersonaMatcher, TrainPopulation } from './persona.js';
 
 const Options = Type.Object(
   {
-    historyItems: Type.Integer({ minimum: 1, default: 50, description: 'Most recent training items the LLM summarises for persona matching (paper: 50).' }),
-    personaCandidates: Type.Integer({ minimum: 1, maximum: 10, default: 5, description: 'Candidate personas proposed per user (paper: 5); 1 skips the scoring calls.' }),
+    historyItems: Type.Integer({
+      minimum: 1,
+      default: 50,
+      description: 'Most recent training items the LLM summarises for persona matching (paper: 50).',
+    }),
+    personaCandidates: Type.Integer({
+      minimum: 1,
+      maximum: 10,
+      default: 5,
+      description: 'Candidate personas proposed per user (paper: 5); 1 skips the scoring calls.',
+    }),
     personaScoring: Type.Union([Type.Literal('mae-contrast'), Type.Literal('rating-gap')], {
       default: 'mae-contrast',
       description:
         "How candidates are scored from the ratings they predict: mae-contrast = −MAE(own training ratings) + λ·MAE(other users' ratings) (ours); rating-gap = mean predicted rating of own items − of other users' items (the paper's formula as summarised).",
     }),
-    scoringOwnItems: Type.Integer({ minimum: 1, default: 6, description: "The user's own training items each candidate persona rates when scored." }),
-    scoringOtherItems: Type.Integer({ minimum: 0, default: 6, description: "Other users' training ratings (on items this user has not rated) each candidate rates, for the contrast term; 0: no contrast." }),
-    contrastWeight: Type.Number({ minimum: 0, default: 0.5, description: 'λ in score = −MAE(own) + λ·MAE(other): how much a persona is rewarded for not fitting strangers.' }),
-    likedShown: Type.Integer({ minimum: 0, default: 10, description: 'Most recent liked training items shown at preference elicitation (rating ≥ 4).' }),
-    dislikedShown: Type.Integer({ minimum: 0, default: 5, description: 'Most recent disliked training items shown at preference elicitation (rating ≤ 2).' }),
-    memoryTopK: Type.Integer({ minimum: 0, default: 2, description: 'Episodic memories retrieved (BM25) per offered item.' }),
-    kgTopK: Type.Integer({ minimum: 0, default: 3, description: 'Knowledge-graph paths (user → rated item → shared genre / shared raters → candidate) shown per offered item.' }),
-    collaborativePaths: Type.Boolean({ default: true, description: 'Also link items through other users who rated both (training data); false: genre paths only.' }),
-    reflectionsShown: Type.Integer({ minimum: 0, default: 2, description: 'Most recent reflection notes shown at item evaluation.' }),
-    refinementRounds: Type.Integer({ minimum: 0, maximum: 3, default: 1, description: 'Causal refinement calls per unit, and per page when browsing (self-check that may revise the choices).' }),
+    scoringOwnItems: Type.Integer({
+      minimum: 1,
+      default: 6,
+      description: "The user's own training items each candidate persona rates when scored.",
+    }),
+    scoringOtherItems: Type.Integer({
+      minimum: 0,
+      default: 6,
+      description:
+        "Other users' training ratings (on items this user has not rated) each candidate rates, for the contrast term; 0: no contrast.",
+    }),
+    contrastWeight: Type.Number({
+      minimum: 0,
+      default: 0.5,
+      description: 'λ in score = −MAE(own) + λ·MAE(other): how much a persona is rewarded for not fitting strangers.',
+    }),
+    likedShown: Type.Integer({
+      minimum: 0,
+      default: 10,
+      description: 'Most recent liked training items shown at preference elicitation (rating ≥ 4).',
+    }),
+    dislikedShown: Type.Integer({
+      minimum: 0,
+      default: 5,
+      description: 'Most recent disliked training items shown at preference elicitation (rating ≤ 2).',
+    }),
+    memoryTopK: Type.Integer({
+      minimum: 0,
+      default: 2,
+      description: 'Episodic memories retrieved (BM25) per offered item.',
+    }),
+    kgTopK: Type.Integer({
+      minimum: 0,
+      default: 3,
+      description:
+        'Knowledge-graph paths (user → rated item → shared genre / shared raters → candidate) shown per offered item.',
+    }),
+    collaborativePaths: Type.Boolean({
+      default: true,
+      description: 'Also link items through other users who rated both (training data); false: genre paths only.',
+    }),
+    reflectionsShown: Type.Integer({
+      minimum: 0,
+      default: 2,
+      description: 'Most recent reflection notes shown at item evaluation.',
+    }),
+    refinementRounds: Type.Integer({
+      minimum: 0,
+      maximum: 3,
+      default: 1,
+      description:
+        'Causal refinement calls per unit, and per page when browsing (self-check that may revise the choices).',
+    }),
     crossUnitMemory: Type.Boolean({
       default: false,
       description:
         "Keep each unit's decisions and reflection in the user's episodic memory for the user's later units (units of one user then run one after another); false: every unit sees only the training history and no reflection call is made (a browsing visit still reflects in its exit interview, but nothing is kept).",
     }),
-    maxDescriptionChars: Type.Integer({ minimum: 0, default: 200, description: 'Item descriptions are cut to this many characters in every prompt.' }),
-    temperature: Type.Number({ minimum: 0, maximum: 2, default: 0, description: 'Sampling temperature of every call.' }),
+    maxDescriptionChars: Type.Integer({
+      minimum: 0,
+      default: 200,
+      description: 'Item descriptions are cut to this many characters in every prompt.',
+    }),
+    temperature: Type.Number({
+      minimum: 0,
+      maximum: 2,
+      default: 0,
+      description: 'Sampling temperature of every call.',
+    }),
     maxTokens: Type.Integer({ minimum: 16, default: 3000, description: 'Reply budget of every call.' }),
   },
   { additionalProperties: false },
@@ -58,7 +127,8 @@ function prompt(prompts: Readonly<Record<string, string>>, name: string): string
  */
 export default defineMethod({
   name: 'simuser',
-  description: 'SimUSER: matched persona, episodic + knowledge-graph memory, and a brain loop (elicit, evaluate, select, refine, reflect); browses pages with watch/rate/next/exit and a satisfaction interview.',
+  description:
+    'SimUSER: matched persona, episodic + knowledge-graph memory, and a brain loop (elicit, evaluate, select, refine, reflect); browses pages with watch/rate/next/exit and a satisfaction interview.',
   options: Options,
   usesLlm: true,
   capabilities: ['discriminate', 'rate', 'browse'],
@@ -84,10 +154,10 @@ export default defineMethod({
     'simuser: knowledge graph = user →rated(r)→ item →has_genre→ genre from training interactions; evidence = 3-hop paths ranked by PathSim (item–genre–item + item–user–item, equal weights)',
     'simuser: per-item work batched into one structured call per step: evaluation+selection, refinementRounds (1) causal refinements, one reflection',
     'simuser: units of a user are independent by default (crossUnitMemory: false), so a resumed or replayed run gives the same answers; crossUnitMemory: true carries decisions and reflections between them',
-    'simuser: browse = per page one evaluation+selection call (thought, watch or pass, a rating on the dataset scale for each watched item, the page\'s feeling, next or exit) and refinementRounds (1) causal refinements that may revise choices, ratings and the move; datasets without stars are rated 1–5',
-    'simuser: browse keeps a per-visit episodic memory (one entry per page: items shown, watched with ratings, feeling, move) shown in full to every later page and to the exit interview; per-item memories and graph paths come from training (and, with crossUnitMemory, earlier units) only, and the graph never gains the visit\'s ratings',
+    "simuser: browse = per page one evaluation+selection call (thought, watch or pass, a rating on the dataset scale for each watched item, the page's feeling, next or exit) and refinementRounds (1) causal refinements that may revise choices, ratings and the move; datasets without stars are rated 1–5",
+    "simuser: browse keeps a per-visit episodic memory (one entry per page: items shown, watched with ratings, feeling, move) shown in full to every later page and to the exit interview; per-item memories and graph paths come from training (and, with crossUnitMemory, earlier units) only, and the graph never gains the visit's ratings",
     'simuser: browse fatigue is not a coded state: the page number and the pages so far are in the prompt and the LLM decides when to leave; the user is not told which page is the last',
-    'simuser: browse ends with one exit-interview call: a post-interaction reflection and satisfaction on 1–10; the reflection is kept in the user\'s memory only with crossUnitMemory',
+    "simuser: browse ends with one exit-interview call: a post-interaction reflection and satisfaction on 1–10; the reflection is kept in the user's memory only with crossUnitMemory",
   ],
   async create(o, ctx) {
     const describe = (item: Item) => perceive(item, o.maxDescriptionChars);
@@ -96,7 +166,12 @@ export default defineMethod({
     let graph = new RatingsGraph();
     const bank = new MemoryBank(describe);
     const personas = new PersonaMatcher(
-      { system: prompt(ctx.prompts, 'system'), summarise: prompt(ctx.prompts, 'summarise'), propose: prompt(ctx.prompts, 'propose'), score: prompt(ctx.prompts, 'score') },
+      {
+        system: prompt(ctx.prompts, 'system'),
+        summarise: prompt(ctx.prompts, 'summarise'),
+        propose: prompt(ctx.prompts, 'propose'),
+        score: prompt(ctx.prompts, 'score'),
+      },
       {
         historyItems: o.historyItems,
         candidates: o.personaCandidates,
@@ -148,7 +223,8 @@ export default defineMethod({
     );
 
     /** Runs a unit of `user`; with crossUnitMemory, after the user's earlier units (the queue position is taken here, synchronously, so they keep the runner's order). */
-    const forUser = <T>(user: UserView, fn: () => Promise<T>): Promise<T> => (o.crossUnitMemory ? bank.exclusive(user.id, fn) : fn());
+    const forUser = <T>(user: UserView, fn: () => Promise<T>): Promise<T> =>
+      o.crossUnitMemory ? bank.exclusive(user.id, fn) : fn();
 
     const act = (user: UserView, items: readonly Item[], unit: UnitContext, mode: Mode): Promise<Decision[]> =>
       forUser(user, async () => {

@@ -119,7 +119,8 @@ export class KnowledgeGraph {
       }
     };
     walk(from);
-    const key = (p: Path) => p.nodes.join('\u0000') + '\u0001' + p.steps.map((s) => `${s.rel}${s.forward ? '>' : '<'}`).join(',');
+    const key = (p: Path) =>
+      p.nodes.join('\u0000') + '\u0001' + p.steps.map((s) => `${s.rel}${s.forward ? '>' : '<'}`).join(',');
     return out.sort((a, b) => a.steps.length - b.steps.length || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
 
@@ -282,13 +283,18 @@ export class RatingsGraph {
         score,
       });
     }
-    return found.sort((a, b) => b.score - a.score || (a.via.id < b.via.id ? -1 : a.via.id > b.via.id ? 1 : 0)).slice(0, opts.topK);
+    return found
+      .sort((a, b) => b.score - a.score || (a.via.id < b.via.id ? -1 : a.via.id > b.via.id ? 1 : 0))
+      .slice(0, opts.topK);
   }
 }
 
 /** One evidence path in words, for the prompt: the user's own rating, then what links X to the candidate. */
 export function evidenceText(e: PathEvidence, scaleMax: number | null): string {
-  const rated = e.rating === null ? `you interacted with "${e.via.title}"` : `you rated "${e.via.title}" ${e.rating}${scaleMax !== null ? `/${scaleMax}` : ''}`;
+  const rated =
+    e.rating === null
+      ? `you interacted with "${e.via.title}"`
+      : `you rated "${e.via.title}" ${e.rating}${scaleMax !== null ? `/${scaleMax}` : ''}`;
   const links: string[] = [];
   if (e.sharedGenres.length > 0) links.push(`it shares ${e.sharedGenres.join(', ')} with this item`);
   if (e.coRaters > 0) links.push(`${e.coRaters} other user${e.coRaters === 1 ? '' : 's'} rated both`);

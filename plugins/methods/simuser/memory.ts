@@ -1,4 +1,10 @@
-import { LexicalIndex, type HistoryEntry, type Item, type RatingScale, type UserView } from '../../../harness/plugin-api.js';
+import {
+  LexicalIndex,
+  type HistoryEntry,
+  type Item,
+  type RatingScale,
+  type UserView,
+} from '../../../harness/plugin-api.js';
 
 /**
  * interaction: a training interaction (what the real user did);
@@ -46,7 +52,11 @@ export class EpisodicMemory {
   }
 
   /** The k episodes (of the given kinds) that best match `query` by BM25. */
-  retrieve(query: string, k: number, kinds: readonly EpisodeKind[] = ['interaction', 'decision', 'reflection']): Episode[] {
+  retrieve(
+    query: string,
+    k: number,
+    kinds: readonly EpisodeKind[] = ['interaction', 'decision', 'reflection'],
+  ): Episode[] {
     if (k <= 0) return [];
     const wanted = new Set(kinds);
     const byId = new Map(this.episodes.map((e) => [e.id, e]));

@@ -157,7 +157,8 @@ interface Probe {
   readonly own: boolean;
 }
 
-const mean = (xs: readonly number[]): number | null => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
+const mean = (xs: readonly number[]): number | null =>
+  xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
 
 function mae(pred: readonly number[], gold: readonly (number | null)[]): number | null {
   const diffs: number[] = [];
@@ -247,18 +248,33 @@ export class PersonaMatcher {
     const system = { role: 'system' as const, content: this.prompts.system };
     // The paper summarises a random selection of 50 history items; shown oldest first.
     const picked = Rng.derive(this.seed, 'simuser-summary', user.id).sample(user.history, this.opts.historyItems);
-    const chosen = [...picked].sort((a, b) => a.timestamp - b.timestamp || (a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0));
-    const history = chosen.length === 0 ? '(no history)' : chosen.map((h) => `- ${h.rating !== null ? `rated ${h.rating}: ` : ''}${this.describe(h.item)}`).join('\n');
+    const chosen = [...picked].sort(
+      (a, b) => a.timestamp - b.timestamp || (a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0),
+    );
+    const history =
+      chosen.length === 0
+        ? '(no history)'
+        : chosen.map((h) => `- ${h.rating !== null ? `rated ${h.rating}: ` : ''}${this.describe(h.item)}`).join('\n');
     const attributes = attributesText(user);
     const { summary } = await llm.json<{ summary: string }>({
       messages: [
         system,
         {
           role: 'user',
-          content: renderTemplate(this.prompts.summarise, { attributes, count: chosen.length, history, scale: user.scale ? scaleText(user.scale) : 'no ratings (implicit feedback)' }),
+          content: renderTemplate(this.prompts.summarise, {
+            attributes,
+            count: chosen.length,
+            history,
+            scale: user.scale ? scaleText(user.scale) : 'no ratings (implicit feedback)',
+          }),
         },
       ],
-      schema: { type: 'object', properties: { summary: { type: 'string' } }, required: ['summary'], additionalProperties: false },
+      schema: {
+        type: 'object',
+        properties: { summary: { type: 'string' } },
+        required: ['summary'],
+        additionalProperties: false,
+      },
       schemaName: 'history_summary',
       temperature: this.opts.temperature,
       maxTokens: this.opts.maxTokens,
@@ -280,21 +296,43 @@ export class PersonaMatcher {
 
     const scale = this.scoringScale(user);
     if (scale === null) {
-      const candidates = personas.map((persona) => ({ persona, ownMean: null, otherMean: null, ownMae: null, otherMae: null, score: null }));
+      const candidates = personas.map((persona) => ({
+        persona,
+        ownMean: null,
+        otherMean: null,
+        ownMae: null,
+        otherMae: null,
+        score: null,
+      }));
       return { userId: user.id, summary, candidates, chosen: 0, persona: personas[0] as Persona };
     }
     const candidates = await this.score(user, scale, personas, llm);
     const best = bestCandidate(candidates);
-    return { userId: user.id, summary, candidates, chosen: best, persona: (candidates[best] as ScoredCandidate).persona };
+    return {
+      userId: user.id,
+      summary,
+      candidates,
+      chosen: best,
+      persona: (candidates[best] as ScoredCandidate).persona,
+    };
   }
 
   /** One call per candidate; every candidate rates the same shuffled mix of own and other items. */
-  private async score(user: UserView, scale: RatingScale, personas: readonly Persona[], llm: Llm): Promise<ScoredCandidate[]> {
+  private async score(
+    user: UserView,
+    scale: RatingScale,
+    personas: readonly Persona[],
+    llm: Llm,
+  ): Promise<ScoredCandidate[]> {
     const rng = Rng.derive(this.seed, 'simuser-persona-sample', user.id);
     const ownPool = this.opts.scoring === 'mae-contrast' ? user.history.filter((h) => h.rating !== null) : user.history;
-    const own: Probe[] = rng.sample(ownPool, this.opts.ownItems).map((h) => ({ item: h.item, rating: h.rating, own: true }));
+    const own: Probe[] = rng
+      .sample(ownPool, this.opts.ownItems)
+      .map((h) => ({ item: h.item, rating: h.rating, own: true }));
     const seen = new Set(user.history.map((h) => h.item.id));
-    const others: Probe[] = (this.population()?.sampleOthers(user.id, seen, this.opts.otherItems, rng) ?? []).map((x) => ({ ...x, own: false }));
+    const others: Probe[] = (this.population()?.sampleOthers(user.id, seen, this.opts.otherItems, rng) ?? []).map(
+      (x) => ({ ...x, own: false }),
+    );
     const probes = rng.shuffle([...own, ...others]);
     const codes = probes.map((_, i) => `r${i + 1}`);
     const items = probes.map((x, i) => `${codes[i]}: ${this.describe(x.item)}`).join('\n');
@@ -309,7 +347,15 @@ export class PersonaMatcher {
         const reply = await llm.json<Record<string, number>>({
           messages: [
             { role: 'system', content: this.prompts.system },
-            { role: 'user', content: renderTemplate(this.prompts.score, { persona: personaText(persona), count: probes.length, items, scale: scaleText(scale) }) },
+            {
+              role: 'user',
+              content: renderTemplate(this.prompts.score, {
+                persona: personaText(persona),
+                count: probes.length,
+                items,
+                scale: scaleText(scale),
+              }),
+            },
           ],
           schema,
           schemaName: 'persona_ratings',

@@ -26,23 +26,38 @@ import {
 
 const Options = Type.Object(
   {
-    maxLiked: Type.Integer({ minimum: 0, default: 15, description: 'Most recent liked training items shown (rating ≥ 4).' }),
-    maxDisliked: Type.Integer({ minimum: 0, default: 5, description: 'Most recent disliked training items shown (rating ≤ 2).' }),
+    maxLiked: Type.Integer({
+      minimum: 0,
+      default: 15,
+      description: 'Most recent liked training items shown (rating ≥ 4).',
+    }),
+    maxDisliked: Type.Integer({
+      minimum: 0,
+      default: 5,
+      description: 'Most recent disliked training items shown (rating ≤ 2).',
+    }),
     temperature: Type.Number({ minimum: 0, maximum: 2, default: 0 }),
     maxTokens: Type.Integer({ minimum: 16, default: 800 }),
-    maxHistorySteps: Type.Integer({ minimum: 0, default: 20, description: 'next-action: most recent steps of the session shown (older pages by title only).' }),
+    maxHistorySteps: Type.Integer({
+      minimum: 0,
+      default: 20,
+      description: 'next-action: most recent steps of the session shown (older pages by title only).',
+    }),
   },
   { additionalProperties: false },
 );
 
 function list(entries: readonly HistoryEntry[]): string {
-  return entries.length === 0 ? '(none)' : entries.map((h) => `- ${itemLine(h.item)}${h.rating !== null ? ` (you gave ${h.rating})` : ''}`).join('\n');
+  return entries.length === 0
+    ? '(none)'
+    : entries.map((h) => `- ${itemLine(h.item)}${h.rating !== null ? ` (you gave ${h.rating})` : ''}`).join('\n');
 }
 
 /** The raw LLM row: persona and history in one prompt, a structured answer. */
 export default defineMethod({
   name: 'zero-shot',
-  description: 'One prompt with the user\'s attributes and history; structured like/not-like, ratings or next shopping action from the LLM.',
+  description:
+    "One prompt with the user's attributes and history; structured like/not-like, ratings or next shopping action from the LLM.",
   options: Options,
   usesLlm: true,
   capabilities: ['discriminate', 'rate', 'nextAction', 'browse'],
@@ -90,7 +105,15 @@ export default defineMethod({
         const reply = await needLlm(unit.llm, 'zero-shot').json<Record<string, number>>({
           messages: [
             { role: 'system', content: system },
-            { role: 'user', content: renderTemplate(ctx.prompts['rate'] as string, { ...vars(user, coded), min: scale.min, max: scale.max, step: scale.step }) },
+            {
+              role: 'user',
+              content: renderTemplate(ctx.prompts['rate'] as string, {
+                ...vars(user, coded),
+                min: scale.min,
+                max: scale.max,
+                step: scale.step,
+              }),
+            },
           ],
           schema,
           schemaName: 'ratings',
@@ -127,7 +150,10 @@ export default defineMethod({
                 role: 'user',
                 content: renderTemplate(ctx.prompts['browse'] as string, {
                   ...vars(user, coded),
-                  earlier: earlier.length === 0 ? 'This is the first page.' : `On earlier pages you watched: ${earlier.join('; ')}.`,
+                  earlier:
+                    earlier.length === 0
+                      ? 'This is the first page.'
+                      : `On earlier pages you watched: ${earlier.join('; ')}.`,
                   page: page.number,
                   pages: pages.length,
                   min: scale.min,
@@ -140,8 +166,11 @@ export default defineMethod({
             temperature: o.temperature,
             maxTokens: o.maxTokens,
           });
-          const watched = [...coded].filter(([code]) => reply.items[code]?.watch).map(([code, item]) => ({ item: item.id, rating: snapRating(reply.items[code]?.rating as number, scale) }));
-          for (const w of watched) earlier.push(`${(page.items.find((i) => i.id === w.item) as Item).title} (rated ${w.rating})`);
+          const watched = [...coded]
+            .filter(([code]) => reply.items[code]?.watch)
+            .map(([code, item]) => ({ item: item.id, rating: snapRating(reply.items[code]?.rating as number, scale) }));
+          for (const w of watched)
+            earlier.push(`${(page.items.find((i) => i.id === w.item) as Item).title} (rated ${w.rating})`);
           outcome.push({ watched, exit: reply.leave });
           if (reply.leave) break;
         }

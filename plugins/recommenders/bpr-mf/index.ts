@@ -5,11 +5,26 @@ import { implicitChoices, recommendByScore } from '../shared/recommend-by-score.
 const Options = Type.Object(
   {
     factors: Type.Integer({ minimum: 1, default: 64, description: 'Latent dimensions of the user and item vectors.' }),
-    epochs: Type.Integer({ minimum: 0, default: 50, description: 'Passes; one pass draws as many triples as there are (user, item) positives.' }),
+    epochs: Type.Integer({
+      minimum: 0,
+      default: 50,
+      description: 'Passes; one pass draws as many triples as there are (user, item) positives.',
+    }),
     learningRate: Type.Number({ exclusiveMinimum: 0, default: 0.05, description: 'SGD step size.' }),
-    regularization: Type.Number({ minimum: 0, default: 0.03, description: 'L2 penalty on the factors and item biases, applied at every update.' }),
-    initStd: Type.Number({ minimum: 0, default: 0.1, description: 'Standard deviation of the normal initial factors (biases start at 0).' }),
-    itemBias: Type.Boolean({ default: true, description: 'Add a learned per-item bias to the score x̂ᵤᵢ = pᵤ·qᵢ + bᵢ.' }),
+    regularization: Type.Number({
+      minimum: 0,
+      default: 0.03,
+      description: 'L2 penalty on the factors and item biases, applied at every update.',
+    }),
+    initStd: Type.Number({
+      minimum: 0,
+      default: 0.1,
+      description: 'Standard deviation of the normal initial factors (biases start at 0).',
+    }),
+    itemBias: Type.Boolean({
+      default: true,
+      description: 'Add a learned per-item bias to the score x̂ᵤᵢ = pᵤ·qᵢ + bᵢ.',
+    }),
     minRating: minRatingOption(),
   },
   { additionalProperties: false },
@@ -98,7 +113,8 @@ function hasItem(cols: Int32Array, from: number, to: number, j: number): boolean
 
 export default defineRecommender({
   name: 'bpr-mf',
-  description: 'Matrix factorisation trained with Bayesian Personalised Ranking (Rendle et al. 2009): seeded SGD over uniformly sampled (user, positive, negative) triples.',
+  description:
+    'Matrix factorisation trained with Bayesian Personalised Ranking (Rendle et al. 2009): seeded SGD over uniformly sampled (user, positive, negative) triples.',
   options: Options,
   choices: [
     ...implicitChoices('bpr-mf'),

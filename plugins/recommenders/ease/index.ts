@@ -5,12 +5,17 @@ import { invertSpd } from '../shared/spd-inverse.js';
 
 const Options = Type.Object(
   {
-    l2: Type.Number({ exclusiveMinimum: 0, default: 500, description: 'λ, the L2 penalty on the item-item weights: larger values give smaller, smoother weights.' }),
+    l2: Type.Number({
+      exclusiveMinimum: 0,
+      default: 500,
+      description: 'λ, the L2 penalty on the item-item weights: larger values give smaller, smoother weights.',
+    }),
     minRating: minRatingOption(),
     maxItems: Type.Integer({
       minimum: 1,
       default: 20000,
-      description: 'Refuse to fit when more items than this have training interactions: the dense n×n inverse needs 16·n² bytes and O(n³) time.',
+      description:
+        'Refuse to fit when more items than this have training interactions: the dense n×n inverse needs 16·n² bytes and O(n³) time.',
     }),
   },
   { additionalProperties: false },
@@ -70,9 +75,13 @@ export function easeWeights(m: ImplicitMatrix, l2: number, maxItems: number): Ea
 
 export default defineRecommender({
   name: 'ease',
-  description: 'EASE^R (Steck 2019): closed-form item-item linear autoencoder on the binary interaction matrix, L2 penalty l2.',
+  description:
+    'EASE^R (Steck 2019): closed-form item-item linear autoencoder on the binary interaction matrix, L2 penalty l2.',
   options: Options,
-  choices: [...implicitChoices('ease'), 'ease: items without training interactions rank after every other item (by id)'],
+  choices: [
+    ...implicitChoices('ease'),
+    'ease: items without training interactions rank after every other item (by id)',
+  ],
   async fit(train, o) {
     const m = implicitMatrix(train, o.minRating);
     const { items, local, b } = easeWeights(m, o.l2, o.maxItems);

@@ -6,7 +6,11 @@ import { implicitChoices, recommendByScore } from '../shared/recommend-by-score.
 const Options = Type.Object(
   {
     neighbours: Type.Integer({ minimum: 1, default: 100, description: 'Most similar items kept per item.' }),
-    shrink: Type.Number({ minimum: 0, default: 0, description: 'Added to the cosine denominator: damps similarities resting on few common users.' }),
+    shrink: Type.Number({
+      minimum: 0,
+      default: 0,
+      description: 'Added to the cosine denominator: damps similarities resting on few common users.',
+    }),
     minRating: minRatingOption(),
   },
   { additionalProperties: false },
@@ -59,9 +63,13 @@ export function cosineNeighbours(m: ImplicitMatrix, neighbours: number, shrink: 
 
 export default defineRecommender({
   name: 'itemknn',
-  description: 'Item-based k-nearest neighbours: cosine similarity of binary item vectors, top `neighbours` per item, score = sum of similarities to the user\'s items.',
+  description:
+    "Item-based k-nearest neighbours: cosine similarity of binary item vectors, top `neighbours` per item, score = sum of similarities to the user's items.",
   options: Options,
-  choices: [...implicitChoices('itemknn'), 'itemknn: items with score 0 (no neighbour among the user\'s items) follow, by id'],
+  choices: [
+    ...implicitChoices('itemknn'),
+    "itemknn: items with score 0 (no neighbour among the user's items) follow, by id",
+  ],
   async fit(train, o) {
     const m = implicitMatrix(train, o.minRating);
     const nb = cosineNeighbours(m, o.neighbours, o.shrink);

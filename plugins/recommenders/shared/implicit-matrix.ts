@@ -100,5 +100,6 @@ export function itemCounts(m: ImplicitMatrix): Int32Array {
 export const minRatingOption = () =>
   Type.Union([Type.Number(), Type.Null()], {
     default: null,
-    description: 'Count only training interactions rated at least this (interactions without a rating always count); null counts every interaction (implicit feedback).',
+    description:
+      'Count only training interactions rated at least this (interactions without a rating always count); null counts every interaction (implicit feedback).',
   });

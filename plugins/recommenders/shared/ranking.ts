@@ -13,7 +13,9 @@ export function compareItemIds(a: string, b: string): number {
 export function popularityOrder(train: TrainData): string[] {
   const counts = new Map<string, number>();
   for (const x of train.interactions) counts.set(x.item, (counts.get(x.item) ?? 0) + 1);
-  return train.items.map((i) => i.id).sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || compareItemIds(a, b));
+  return train.items
+    .map((i) => i.id)
+    .sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || compareItemIds(a, b));
 }
 
 /** The first k ids of a fixed order that are not excluded. */
@@ -39,7 +41,9 @@ export function selectTop(
   accept: (j: number) => boolean = () => true,
 ): number[] {
   // `worse(a, b)`: a ranks after b.
-  const worse = (a: number, b: number) => (score[a] as number) < (score[b] as number) || (score[a] === score[b] && (idOrder[a] as number) > (idOrder[b] as number));
+  const worse = (a: number, b: number) =>
+    (score[a] as number) < (score[b] as number) ||
+    (score[a] === score[b] && (idOrder[a] as number) > (idOrder[b] as number));
   const heap: number[] = []; // min-heap on rank: heap[0] is the worst item kept
   const siftDown = (i: number) => {
     for (;;) {
@@ -75,7 +79,13 @@ export function selectTop(
 }
 
 /** The top-k item ids of a score vector over the catalogue, skipping excluded ids. */
-export function topKIds(score: Float64Array, itemIds: readonly string[], idOrder: Int32Array, k: number, exclude: ReadonlySet<string>): string[] {
+export function topKIds(
+  score: Float64Array,
+  itemIds: readonly string[],
+  idOrder: Int32Array,
+  k: number,
+  exclude: ReadonlySet<string>,
+): string[] {
   const accept = exclude.size === 0 ? undefined : (j: number) => !exclude.has(itemIds[j] as string);
   return selectTop(score, idOrder, k, null, accept).map((j) => itemIds[j] as string);
 }

@@ -8,7 +8,11 @@ import { firstK, popularityOrder, topKIds } from './ranking.js';
  * index and items. A user without counted training interactions gets the pop
  * ranking instead: a model that knows nothing of them has nothing better.
  */
-export function recommendByScore(train: TrainData, m: ImplicitMatrix, score: (user: number, items: Int32Array) => Float64Array): Recommendation {
+export function recommendByScore(
+  train: TrainData,
+  m: ImplicitMatrix,
+  score: (user: number, items: Int32Array) => Float64Array,
+): Recommendation {
   const popular = popularityOrder(train);
   return {
     recommend(userId, k, exclude) {

@@ -16,7 +16,17 @@ describe('usersim datasets', () => {
   it('list: every dataset with variants, licence terms and whether a copy is in the cache', () => {
     // A fetched MovieLens-100K and a half-downloaded ML-1M.
     mkdirSync(join(cache, 'movielens', '100k', 'ml-100k'), { recursive: true });
-    writeFileSync(join(cache, 'movielens', '100k', FETCH_RECORD), JSON.stringify({ dataset: 'movielens', variant: '100k', fetchedAt: '2026-11-25T10:00:00.000Z', root: 'ml-100k', files: { 'ml-100k.zip': {} }, unpacked: [] }));
+    writeFileSync(
+      join(cache, 'movielens', '100k', FETCH_RECORD),
+      JSON.stringify({
+        dataset: 'movielens',
+        variant: '100k',
+        fetchedAt: '2026-11-25T10:00:00.000Z',
+        root: 'ml-100k',
+        files: { 'ml-100k.zip': {} },
+        unpacked: [],
+      }),
+    );
     mkdirSync(join(cache, 'movielens', '1m'), { recursive: true });
     writeFileSync(join(cache, 'movielens', '1m', 'ml-1m.zip.part'), 'partial');
     const saved = process.env['USERSIM_DATASETS_DIR'];
@@ -29,11 +39,16 @@ describe('usersim datasets', () => {
       else process.env['USERSIM_DATASETS_DIR'] = saved;
     }
     expect(r.status).toBe(0);
-    for (const name of ['amazon-books', 'movielens', 'opera', 'steam', 'synthetic-ratings', 'synthetic-sessions']) expect(r.stdout).toMatch(new RegExp(`^${name} — `, 'm'));
+    for (const name of ['amazon-books', 'movielens', 'opera', 'steam', 'synthetic-ratings', 'synthetic-sessions'])
+      expect(r.stdout).toMatch(new RegExp(`^${name} — `, 'm'));
     expect(r.stdout).toContain('variants: 100k, 1m, latest-small');
     expect(r.stdout).toContain('licence: GroupLens: research use only; no redistribution');
-    expect(r.stdout).toContain(`local copy: present in ${join(cache, 'movielens', '100k', 'ml-100k')} (fetched 2026-11-25`);
-    expect(r.stdout).toMatch(/local copy: partial download \(ml-1m\.zip\.part\): "usersim datasets fetch movielens --variant 1m" resumes it/);
+    expect(r.stdout).toContain(
+      `local copy: present in ${join(cache, 'movielens', '100k', 'ml-100k')} (fetched 2026-11-25`,
+    );
+    expect(r.stdout).toMatch(
+      /local copy: partial download \(ml-1m\.zip\.part\): "usersim datasets fetch movielens --variant 1m" resumes it/,
+    );
     expect(r.stdout).toContain('licence: CC-BY-4.0');
     expect(r.stdout).toContain('variants: v2, v1, kaggle');
     expect(r.stdout).toMatch(/synthetic-sessions — [^\n]*\n {2}generated locally: nothing to download/);
@@ -49,7 +64,9 @@ describe('usersim datasets', () => {
       return (e as Error).message;
     };
     expect(await usage(['fetch', 'movielen'])).toMatch(/unknown dataset "movielen"\. Did you mean "movielens"\?/);
-    expect(await usage(['fetch', 'movielens', '--variant', '10m'])).toMatch(/no download for variant "10m".*Downloadable variants: 100k, 1m, latest-small/);
+    expect(await usage(['fetch', 'movielens', '--variant', '10m'])).toMatch(
+      /no download for variant "10m".*Downloadable variants: 100k, 1m, latest-small/,
+    );
     expect(await usage(['fetch', 'synthetic-ratings'])).toMatch(/synthetic-ratings has nothing to download/);
     expect(await usage(['fetch'])).toMatch(/needs exactly one dataset NAME/);
     expect(await usage(['get', 'movielens'])).toMatch(/unknown datasets subcommand "get"/);

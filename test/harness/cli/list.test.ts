@@ -29,7 +29,9 @@ describe('usersim list', () => {
 
   it('an unknown kind is a usage error with a suggestion (in process)', async () => {
     await expect(listCommand(['method'])).rejects.toThrow(UsageError);
-    await expect(listCommand(['method'])).rejects.toThrow(/^unknown kind "method"\. Did you mean "methods"\? Kinds: datasets, methods, llms, recommenders, tasks$/);
+    await expect(listCommand(['method'])).rejects.toThrow(
+      /^unknown kind "method"\. Did you mean "methods"\? Kinds: datasets, methods, llms, recommenders, tasks$/,
+    );
   });
 });
 

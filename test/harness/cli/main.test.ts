@@ -14,7 +14,8 @@ describe('usersim (top level)', () => {
     const r = runCli(['run', '--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^usersim run CONFIG \[options\]/);
-    for (const opt of ['--set key.path=value', '--fresh', '--limit N', '--allow-local-plugins']) expect(r.stdout).toContain(opt);
+    for (const opt of ['--set key.path=value', '--fresh', '--limit N', '--allow-local-plugins'])
+      expect(r.stdout).toContain(opt);
   });
 
   it('report --help prints usage and exits 0', () => {

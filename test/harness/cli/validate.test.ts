@@ -33,8 +33,12 @@ describe('usersim validate', () => {
     const err = r.stderr;
     expect(err).toMatch(/^usersim validate: 3 problems in the config:\n/);
     expect(err).toContain(`${file}:3:1: concurrancy: unknown key "concurrancy". Did you mean "concurrency"?`);
-    expect(err).toContain(`${file}:7:12: datasets[0].users: must be integer of dataset "synthetic-ratings" (got string "many")`);
-    expect(err).toContain(`${file}:10:15: methods[1].plugin: unknown method plugin "mff". Did you mean "mf"? Available: `);
+    expect(err).toContain(
+      `${file}:7:12: datasets[0].users: must be integer of dataset "synthetic-ratings" (got string "many")`,
+    );
+    expect(err).toContain(
+      `${file}:10:15: methods[1].plugin: unknown method plugin "mff". Did you mean "mf"? Available: `,
+    );
     // no stack trace for a config error
     expect(err).not.toMatch(/\n\s+at /);
   });

@@ -10,7 +10,9 @@ describe('formatPath / formatIssue / ConfigError', () => {
   });
 
   it('formats an issue as file:line:col: path: message, or source: path: message without a line', () => {
-    expect(formatIssue({ source: 'a.yaml', line: 3, col: 5, path: ['seed'], message: 'bad' })).toBe('a.yaml:3:5: seed: bad');
+    expect(formatIssue({ source: 'a.yaml', line: 3, col: 5, path: ['seed'], message: 'bad' })).toBe(
+      'a.yaml:3:5: seed: bad',
+    );
     expect(formatIssue({ source: 'a.yaml', line: 3, path: ['seed'], message: 'bad' })).toBe('a.yaml:3:1: seed: bad');
     expect(formatIssue({ source: '--set seed=x', path: ['seed'], message: 'bad' })).toBe('--set seed=x: seed: bad');
   });
@@ -24,7 +26,11 @@ describe('formatPath / formatIssue / ConfigError', () => {
       { source: 'a.yaml', line: 1, col: 1, path: ['x'], message: 'm1' },
       { source: 'b.yaml', line: 2, col: 3, path: ['y'], message: 'm2' },
     ]);
-    expect(two.message.split('\n')).toEqual(['2 problems in the config:', '  a.yaml:1:1: x: m1', '  b.yaml:2:3: y: m2']);
+    expect(two.message.split('\n')).toEqual([
+      '2 problems in the config:',
+      '  a.yaml:1:1: x: m1',
+      '  b.yaml:2:3: y: m2',
+    ]);
     expect(two.issues).toHaveLength(2);
   });
 });

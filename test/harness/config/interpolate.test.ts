@@ -55,7 +55,8 @@ beforeAll(() => {
   secretFile = tmp.write('secret.yaml', SECRET_YAML);
 });
 
-const loadSecret = (env: NodeJS.ProcessEnv, file = secretFile) => loadConfig(file, { displayBase: tmp.root, allowLocalPlugins: true, env });
+const loadSecret = (env: NodeJS.ProcessEnv, file = secretFile) =>
+  loadConfig(file, { displayBase: tmp.root, allowLocalPlugins: true, env });
 
 describe('interpolateEnv / hasEnvRef', () => {
   it('replaces ${VAR} references and lists the missing or empty ones', () => {
@@ -84,7 +85,9 @@ describe('${ENV} in a config', () => {
   });
 
   it('is refused in a top-level field and in a non-secret field of a plugin that has a secret one', async () => {
-    const yaml = SECRET_YAML.replace('  apiKey: ${MY_KEY}', '  apiKey: ${MY_KEY}\n  model: ${MY_MODEL}') + 'description: "by ${USER}"\n';
+    const yaml =
+      SECRET_YAML.replace('  apiKey: ${MY_KEY}', '  apiKey: ${MY_KEY}\n  model: ${MY_MODEL}') +
+      'description: "by ${USER}"\n';
     const file = tmp.write('stray2.yaml', yaml);
     const e = await configError(loadSecret({ MY_KEY: SECRET, MY_MODEL: 'm', USER: 'me' }, file));
     expect(e.issues.map((i) => [i.line, i.path])).toEqual([

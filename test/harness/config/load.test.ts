@@ -64,7 +64,9 @@ describe('loadConfig on a valid config', () => {
     const conc = await load(`${BASE_YAML}concurrency: 3\n`);
     expect(conc.resolved.concurrency).toBe(3);
     expect(conc.hash).toBe(base.hash);
-    const cosmetic = await load(`${BASE_YAML}output: elsewhere\ndescription: same run, other words\nreport: { decimals: 5, formats: [md] }\n`);
+    const cosmetic = await load(
+      `${BASE_YAML}output: elsewhere\ndescription: same run, other words\nreport: { decimals: 5, formats: [md] }\n`,
+    );
     expect(cosmetic.hash).toBe(base.hash);
 
     const seed = await load(`${BASE_YAML}seed: 7\n`);
@@ -124,12 +126,24 @@ tasks:
     const got = lines(e);
     expect(got[0]).toBe(`${f}:2:7: seed: must be integer (got string "abc")`);
     expect(got[1]).toMatch(
-      new RegExp(`^${f}:3:1: concurrancy: unknown key "concurrancy"\\. Did you mean "concurrency"\\? Known keys: name, extends, .*\\bconcurrency\\b.*\\btasks\\b`),
+      new RegExp(
+        `^${f}:3:1: concurrancy: unknown key "concurrancy"\\. Did you mean "concurrency"\\? Known keys: name, extends, .*\\bconcurrency\\b.*\\btasks\\b`,
+      ),
     );
-    expect(got[2]).toBe(`${f}:7:12: datasets[0].users: must be integer of dataset "synthetic-ratings" (got string "many")`);
-    expect(got[3]).toMatch(new RegExp(`^${f}:9:13: methods\\[0\\]\\.plugin: unknown method plugin "mff"\\. Did you mean "mf"\\? Available: .*\\bmf\\b`));
+    expect(got[2]).toBe(
+      `${f}:7:12: datasets[0].users: must be integer of dataset "synthetic-ratings" (got string "many")`,
+    );
+    expect(got[3]).toMatch(
+      new RegExp(
+        `^${f}:9:13: methods\\[0\\]\\.plugin: unknown method plugin "mff"\\. Did you mean "mf"\\? Available: .*\\bmf\\b`,
+      ),
+    );
     expect(got[3]).toContain('popularity');
-    expect(got[4]).toMatch(new RegExp(`^${f}:11:5: methods\\[1\\]\\.factorz: unknown key "factorz" of method "mf"\\. Did you mean "factors"\\? Known keys: factors, epochs`));
+    expect(got[4]).toMatch(
+      new RegExp(
+        `^${f}:11:5: methods\\[1\\]\\.factorz: unknown key "factorz" of method "mf"\\. Did you mean "factors"\\? Known keys: factors, epochs`,
+      ),
+    );
     // Every formatted line is also in the error message, indented.
     for (const l of got) expect(e.message).toContain(`  ${l}`);
   });
@@ -162,7 +176,11 @@ tasks:
   });
 
   it('reports an invalid task option', async () => {
-    const e = await configError(load(BASE_YAML.replace('{ task: preference-discrimination }', '{ task: preference-discrimination, ratios: [0] }')));
+    const e = await configError(
+      load(
+        BASE_YAML.replace('{ task: preference-discrimination }', '{ task: preference-discrimination, ratios: [0] }'),
+      ),
+    );
     expect(e.issues).toHaveLength(1);
     expect(e.issues[0]?.path).toEqual(['tasks', 0, 'ratios', 0]);
     expect(e.issues[0]?.line).toBe(9);
@@ -189,9 +207,13 @@ report: { baseline: zero-sho }
     const e = await configError(load(yaml));
     const got = lines(e);
     expect(got).toHaveLength(3);
-    expect(got[0]).toBe(`cfg-${n}.yaml:5:5: methods[1]: "mf" appears twice in methods: give one of them a distinct id: (e.g. id: mf-2)`);
+    expect(got[0]).toBe(
+      `cfg-${n}.yaml:5:5: methods[1]: "mf" appears twice in methods: give one of them a distinct id: (e.g. id: mf-2)`,
+    );
     expect(got[1]).toMatch(/:6:5: methods\[2\]: method "zero-shot" calls an LLM: add a top-level "llm:"/);
-    expect(got[2]).toMatch(/:8:21: report\.baseline: baseline "zero-sho" is not a method id of this config\. Did you mean "zero-shot"\?$/);
+    expect(got[2]).toMatch(
+      /:8:21: report\.baseline: baseline "zero-sho" is not a method id of this config\. Did you mean "zero-shot"\?$/,
+    );
   });
 
   it('rejects a file that is not a mapping', async () => {
@@ -218,7 +240,8 @@ export default defineMethod({
   },
 });
 `;
-  const withLocal = (ref: string, extra = '') => BASE_YAML.replace('{ plugin: popularity }', `{ plugin: ${ref}${extra} }`);
+  const withLocal = (ref: string, extra = '') =>
+    BASE_YAML.replace('{ plugin: popularity }', `{ plugin: ${ref}${extra} }`);
 
   it('are refused without allowLocalPlugins, with a message naming --allow-local-plugins', async () => {
     tmp.write('my-method.ts', METHOD(PLUGIN_API));
@@ -242,7 +265,9 @@ export default defineMethod({
     expect(cfg.resolved.methods[0]).toEqual({ plugin: './my-method.ts', k: 3 });
 
     const e = await configError(load(withLocal('./my-method.ts', ', kk: 1'), { allowLocalPlugins: true }));
-    expect(lines(e)).toEqual([expect.stringMatching(/:6:31: methods\[0\]\.kk: unknown key "kk" of method "my-method"\. Did you mean "k"\?/)]);
+    expect(lines(e)).toEqual([
+      expect.stringMatching(/:6:31: methods\[0\]\.kk: unknown key "kk" of method "my-method"\. Did you mean "k"\?/),
+    ]);
   });
 
   it('a missing local file or one of the wrong kind is reported', async () => {
@@ -251,7 +276,9 @@ export default defineMethod({
     expect(missing.issues[0]?.message).toMatch(/local method plugin "\.\/absent\.ts" not found/);
 
     tmp.write('my-method.ts', METHOD(PLUGIN_API));
-    const wrongKind = await configError(load(BASE_YAML.replace('{ plugin: offline }', '{ plugin: ./my-method.ts }'), { allowLocalPlugins: true }));
+    const wrongKind = await configError(
+      load(BASE_YAML.replace('{ plugin: offline }', '{ plugin: ./my-method.ts }'), { allowLocalPlugins: true }),
+    );
     expect(wrongKind.issues[0]?.path).toEqual(['llm', 'plugin']);
     expect(wrongKind.issues[0]?.message).toMatch(/must default-export a llm plugin made with defineLlm\(\)/);
   });

@@ -54,7 +54,9 @@ describe('applyOverride', () => {
   it('refuses an index past the end of a list on the way down, and a key inside a scalar', () => {
     const data: Record<string, unknown> = { methods: [{ plugin: 'mf' }], seed: 5 };
     const past = configErrorSync(() => applyOverride(data, parseOverride('methods.3.factors=1')));
-    expect(lines(past)).toEqual(['--set methods.3.factors=1: methods[3]: the list has 1 entries; index 3 does not exist']);
+    expect(lines(past)).toEqual([
+      '--set methods.3.factors=1: methods[3]: the list has 1 entries; index 3 does not exist',
+    ]);
     const scalar = configErrorSync(() => applyOverride(data, parseOverride('seed.x=1')));
     expect(scalar.issues[0]?.source).toBe('--set seed.x=1');
     expect(scalar.issues[0]?.message).toMatch(/not a mapping or list/);
@@ -108,7 +110,11 @@ describe('--set through loadConfig', () => {
 
   it('an override that adds an unknown option is reported with the --set, with a suggestion', async () => {
     const e = await configError(load(['methods.1.factorz=3']));
-    expect(lines(e)).toEqual([expect.stringMatching(/^--set methods\.1\.factorz=3: methods\[1\]\.factorz: unknown key "factorz" of method "mf"\. Did you mean "factors"\?/)]);
+    expect(lines(e)).toEqual([
+      expect.stringMatching(
+        /^--set methods\.1\.factorz=3: methods\[1\]\.factorz: unknown key "factorz" of method "mf"\. Did you mean "factors"\?/,
+      ),
+    ]);
   });
 
   it('problems in the file are still located in the file when --set is used', async () => {
@@ -122,7 +128,9 @@ describe('--set through loadConfig', () => {
 
   it('a malformed --set is rejected before the file is validated', async () => {
     const e = await configError(load(['foo']));
-    expect(lines(e)).toEqual(['--set foo: (top level): expected --set key.path=value (e.g. --set seed=7 or --set methods.0.factors=32)']);
+    expect(lines(e)).toEqual([
+      '--set foo: (top level): expected --set key.path=value (e.g. --set seed=7 or --set methods.0.factors=32)',
+    ]);
   });
 
   it('an index past the end of a list on the way down is rejected', async () => {

@@ -11,12 +11,18 @@ describe('relative paths resolve against the file that wrote them', () => {
   const root = mkdtempSync(join(tmpdir(), 'usersim-rel-'));
   mkdirSync(join(root, 'paper/local'), { recursive: true });
   mkdirSync(join(root, 'reported'));
-  writeFileSync(join(root, 'reported/r.yaml'), 'source: s\ncells:\n  - { dataset: d, task: rating, method: mf, metric: rmse, value: 1 }\n');
+  writeFileSync(
+    join(root, 'reported/r.yaml'),
+    'source: s\ncells:\n  - { dataset: d, task: rating, method: mf, metric: rmse, value: 1 }\n',
+  );
   writeFileSync(
     join(root, 'paper/base.yaml'),
     'name: base\ndatasets: [{ plugin: synthetic-ratings }]\nmethods: [{ plugin: mf }]\ntasks: [{ task: rating }]\nreport: { reported: ../reported/r.yaml }\n',
   );
-  writeFileSync(join(root, 'paper/local/derived.yaml'), 'extends: ../base.yaml\nname: derived\ndatasets: [{ plugin: synthetic-ratings, id: mine }]\n');
+  writeFileSync(
+    join(root, 'paper/local/derived.yaml'),
+    'extends: ../base.yaml\nname: derived\ndatasets: [{ plugin: synthetic-ratings, id: mine }]\n',
+  );
 
   it('report.reported from the base, datasets from the derived file', async () => {
     const cfg = await loadConfig(join(root, 'paper/local/derived.yaml'));

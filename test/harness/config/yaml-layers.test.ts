@@ -16,7 +16,9 @@ describe('YAML parsing', () => {
     const e = await configError(load(file));
     expect(e.issues).toHaveLength(1);
     expect(e.issues[0]?.line).toBe(lineOf(yaml, 'seed: 2'));
-    expect(lines(e)[0]).toMatch(/^dup-top\.yaml:12:1: \(top level\): YAML: Map keys must be unique \(each key may appear once in a mapping\)$/);
+    expect(lines(e)[0]).toMatch(
+      /^dup-top\.yaml:12:1: \(top level\): YAML: Map keys must be unique \(each key may appear once in a mapping\)$/,
+    );
   });
 
   it('rejects a duplicate key inside a nested mapping with its line number', async () => {
@@ -59,7 +61,10 @@ describe('YAML parsing', () => {
 
   it('rejects an alias bomb in an extended base file, naming that file', async () => {
     let base = 'x0: &x0 [1,1,1,1,1,1,1,1,1,1]\n';
-    for (let k = 1; k < 8; k++) base += `x${k}: &x${k} [${Array(10).fill(`*x${k - 1}`).join(',')}]\n`;
+    for (let k = 1; k < 8; k++)
+      base += `x${k}: &x${k} [${Array(10)
+        .fill(`*x${k - 1}`)
+        .join(',')}]\n`;
     tmp.write('bomb-ext/base.yaml', base);
     const file = tmp.write('bomb-ext/derived.yaml', `extends: base.yaml\n${BASE_YAML}`);
     const e = await configError(load(file));
@@ -69,10 +74,10 @@ describe('YAML parsing', () => {
   });
 
   it('still accepts a few ordinary aliases', async () => {
-    const yaml = BASE_YAML.replace('{ task: preference-discrimination }', '{ task: preference-discrimination, ratios: &r [1, 3] }').replace(
-      '{ plugin: mf }',
-      '{ plugin: mf, factors: &f 12, epochs: *f }',
-    );
+    const yaml = BASE_YAML.replace(
+      '{ task: preference-discrimination }',
+      '{ task: preference-discrimination, ratios: &r [1, 3] }',
+    ).replace('{ plugin: mf }', '{ plugin: mf, factors: &f 12, epochs: *f }');
     const cfg = await load(tmp.write('alias-ok.yaml', yaml));
     expect(cfg.resolved.methods[1]).toMatchObject({ factors: 12, epochs: 12 });
     expect(cfg.tasks[0]?.options['ratios']).toEqual([1, 3]);
@@ -133,7 +138,9 @@ llm:
   it('an extended config hashes like the same config written out in one file', async () => {
     tmp.write('flat/sub/base.yaml', BASE);
     const derived = await load(tmp.write('flat/derived.yaml', 'extends: ./sub/base.yaml\nname: flat\nseed: 12\n'));
-    const flat = await load(tmp.write('flat/flat.yaml', BASE.replace('name: base', 'name: flat').replace('seed: 11', 'seed: 12')));
+    const flat = await load(
+      tmp.write('flat/flat.yaml', BASE.replace('name: base', 'name: flat').replace('seed: 11', 'seed: 12')),
+    );
     expect(derived.hash).toBe(flat.hash);
     expect(derived.resolved).toEqual(flat.resolved);
   });
@@ -171,13 +178,17 @@ llm:
     expect(lines(e)).toEqual([
       'loc/derived.yaml:3:7: seed: must be integer (got string "x")',
       'loc/sub/base.yaml:4:10: llm.model: must be string of llm "offline" (got number 5)',
-      expect.stringMatching(/^loc\/sub\/base\.yaml:6:34: datasets\[0\]\.userz: unknown key "userz" of dataset "synthetic-ratings"\. Did you mean "users"\?/),
+      expect.stringMatching(
+        /^loc\/sub\/base\.yaml:6:34: datasets\[0\]\.userz: unknown key "userz" of dataset "synthetic-ratings"\. Did you mean "users"\?/,
+      ),
     ]);
   });
 
   it('a key set in both files is located in the derived file', async () => {
     tmp.write('both/base.yaml', BASE.replace('  model: base-model', '  model: 7'));
-    const e = await configError(load(tmp.write('both/derived.yaml', 'extends: base.yaml\nname: d\nllm:\n  model: 8\n')));
+    const e = await configError(
+      load(tmp.write('both/derived.yaml', 'extends: base.yaml\nname: d\nllm:\n  model: 8\n')),
+    );
     expect(lines(e)).toEqual(['both/derived.yaml:4:10: llm.model: must be string of llm "offline" (got number 8)']);
   });
 
@@ -218,7 +229,10 @@ llm:
 describe('readLayers / mergeLayers / locateIn', () => {
   it('mergeLayers merges nested mappings, replaces lists and scalars, and drops extends', () => {
     tmp.write('unit/base.yaml', 'a: { x: 1, y: { p: 1, q: 2 } }\nl: [1, 2, 3]\ns: base\nonly: base\n');
-    const file = tmp.write('unit/top.yaml', 'extends: base.yaml\na: { y: { q: 20, r: 30 } }\nl: [9]\ns: { now: mapping }\n');
+    const file = tmp.write(
+      'unit/top.yaml',
+      'extends: base.yaml\na: { y: { q: 20, r: 30 } }\nl: [9]\ns: { now: mapping }\n',
+    );
     const layers = readLayers(file, tmp.root);
     expect(layers.map((l) => l.file)).toEqual([realpathSync(file), realpathSync(tmp.path('unit/base.yaml'))]);
     const merged = mergeLayers(layers);

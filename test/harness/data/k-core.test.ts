@@ -23,17 +23,24 @@ describe('kCore', () => {
   });
 
   it('a chain collapses entirely when nothing can reach k', () => {
-    const t = table([['a', '1'], ['a', '2'], ['b', '2'], ['b', '3']]);
+    const t = table([
+      ['a', '1'],
+      ['a', '2'],
+      ['b', '2'],
+      ['b', '3'],
+    ]);
     expect(kCore(t, 2).rows).toBe(0);
   });
 
   it('every kept user and item has at least k rows; k = 0 keeps all', () => {
     const pairs: Array<[string, string]> = [];
-    for (let u = 0; u < 60; u++) for (let i = 0; i < 40; i++) if ((u * 7 + i * 13) % 11 < 3 + (u % 4)) pairs.push([`u${u}`, `i${i}`]);
+    for (let u = 0; u < 60; u++)
+      for (let i = 0; i < 40; i++) if ((u * 7 + i * 13) % 11 < 3 + (u % 4)) pairs.push([`u${u}`, `i${i}`]);
     const t = table(pairs);
     const r = kCore(t, 5);
     const kept = t.toInteractions(r.keep);
-    const count = (key: 'user' | 'item') => kept.reduce((m, x) => m.set(x[key], (m.get(x[key]) ?? 0) + 1), new Map<string, number>());
+    const count = (key: 'user' | 'item') =>
+      kept.reduce((m, x) => m.set(x[key], (m.get(x[key]) ?? 0) + 1), new Map<string, number>());
     for (const n of count('user').values()) expect(n).toBeGreaterThanOrEqual(5);
     for (const n of count('item').values()) expect(n).toBeGreaterThanOrEqual(5);
     expect(kCore(t, 0).rows).toBe(pairs.length);

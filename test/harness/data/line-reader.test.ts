@@ -33,7 +33,11 @@ describe('forEachLine', () => {
     const text = '\uFEFFfirst\r\nsecond\n\nfourth';
     const a = await lines(file('a.txt', text));
     const b = await lines(file('a.gz', gzipSync(Buffer.from(text))));
-    expect(a.out).toEqual([[1, 'first'], [2, 'second'], [4, 'fourth']]);
+    expect(a.out).toEqual([
+      [1, 'first'],
+      [2, 'second'],
+      [4, 'fourth'],
+    ]);
     expect(b.out).toEqual(a.out);
     expect(a.r.gzip).toBe(false);
     expect(b.r.gzip).toBe(true);
@@ -58,7 +62,10 @@ describe('forEachLine', () => {
   });
 
   it('bad encoding: a latin-1 byte in a UTF-8 file names the line and the column', async () => {
-    const p = file('bad.json', Buffer.concat([Buffer.from('{"a": 1}\n{"b": "caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]));
+    const p = file(
+      'bad.json',
+      Buffer.concat([Buffer.from('{"a": 1}\n{"b": "caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]),
+    );
     const e = await dataError(lines(p));
     expect(e.file).toBe(p);
     expect(e.line).toBe(2);
@@ -83,7 +90,7 @@ describe('forEachLine', () => {
     expect(e.message).toMatch(/gzip data is damaged/);
   });
 
-  it('a missing file is a DataError with the caller\'s fix', async () => {
+  it("a missing file is a DataError with the caller's fix", async () => {
     const e = await dataError(lines(join(dir, 'nope.gz'), { fix: 'run usersim datasets fetch' }));
     expect(e.message).toMatch(/cannot read the file \(ENOENT\)/);
     expect(e.fix).toBe('run usersim datasets fetch');

@@ -15,7 +15,16 @@ describe('parsePythonLiteral', () => {
   it('reads a UCSD steam_games line (u-prefixed strings, lists, floats, False)', () => {
     const line =
       "{u'publisher': u'Kotoshiro', u'genres': [u'Action', u'Casual'], u'app_name': u'Lost Summoner Kitty', u'discount_price': 4.49, u'specs': [u'Single-player'], u'price': 4.99, u'early_access': False, u'id': u'761140'}";
-    expect(parsePythonLiteral(line)).toEqual({ publisher: 'Kotoshiro', genres: ['Action', 'Casual'], app_name: 'Lost Summoner Kitty', discount_price: 4.49, specs: ['Single-player'], price: 4.99, early_access: false, id: '761140' });
+    expect(parsePythonLiteral(line)).toEqual({
+      publisher: 'Kotoshiro',
+      genres: ['Action', 'Casual'],
+      app_name: 'Lost Summoner Kitty',
+      discount_price: 4.49,
+      specs: ['Single-player'],
+      price: 4.99,
+      early_access: false,
+      id: '761140',
+    });
   });
 
   it('strings: both quotes, the other quote inside, escapes, \\x \\u \\U and octal escapes, raw and byte prefixes, triple quotes, adjacent literals', () => {
@@ -31,22 +40,37 @@ describe('parsePythonLiteral', () => {
   });
 
   it('numbers: ints, negatives, floats, exponents, Python 2 longs, hex, underscores, nan and inf', () => {
-    expect(parsePythonLiteral('[0, -7, 3.5, -0.25, 1e3, 2.5E-2, 10L, 0x1F, 1_000, .5]')).toEqual([0, -7, 3.5, -0.25, 1000, 0.025, 10, 31, 1000, 0.5]);
+    expect(parsePythonLiteral('[0, -7, 3.5, -0.25, 1e3, 2.5E-2, 10L, 0x1F, 1_000, .5]')).toEqual([
+      0, -7, 3.5, -0.25, 1000, 0.025, 10, 31, 1000, 0.5,
+    ]);
     const special = parsePythonLiteral('[nan, inf, -inf]') as number[];
     expect(Number.isNaN(special[0])).toBe(true);
     expect(special.slice(1)).toEqual([Infinity, -Infinity]);
   });
 
   it('True/False/None, JSON true/false/null, tuples and sets become arrays, trailing commas, nesting', () => {
-    expect(parsePythonLiteral("{'a': True, 'b': False, 'c': None, 'd': true, 'e': null, 't': (1, 'x'), 'one': (1,), 's': {1, 2,}, 'n': {'m': [[]]},}")).toEqual({
-      a: true, b: false, c: null, d: true, e: null, t: [1, 'x'], one: [1], s: [1, 2], n: { m: [[]] },
+    expect(
+      parsePythonLiteral(
+        "{'a': True, 'b': False, 'c': None, 'd': true, 'e': null, 't': (1, 'x'), 'one': (1,), 's': {1, 2,}, 'n': {'m': [[]]},}",
+      ),
+    ).toEqual({
+      a: true,
+      b: false,
+      c: null,
+      d: true,
+      e: null,
+      t: [1, 'x'],
+      one: [1],
+      s: [1, 2],
+      n: { m: [[]] },
     });
     expect(parsePythonLiteral('{}')).toEqual({});
     expect(parsePythonLiteral('{1: "one", None: 0}')).toEqual({ '1': 'one', None: 0 });
   });
 
   it('reads JSON lines unchanged', () => {
-    const json = '{"reviewerID": "A1", "helpful": [0, 2], "overall": 5.0, "style": {"Format:": " Kindle"}, "verified": true}';
+    const json =
+      '{"reviewerID": "A1", "helpful": [0, 2], "overall": 5.0, "style": {"Format:": " Kindle"}, "verified": true}';
     expect(parsePythonLiteral(json)).toEqual(JSON.parse(json));
   });
 

@@ -30,8 +30,10 @@ function ratingLog(): Interaction[] {
   let t = 1_000_000;
   for (let u = 1; u <= 30; u++) {
     const n = 20 + u; // 21…50 common items rated, 25+ rows per user
-    for (let i = 1; i <= Math.min(n, 40); i++) out.push({ user: String(u), item: String(i), rating: 4 + ((u + i) % 2), timestamp: (t += 7) });
-    for (let k = 0; k < 3; k++) out.push({ user: String(u), item: String(1000 + u * 3 + k), rating: 2, timestamp: (t += 7) });
+    for (let i = 1; i <= Math.min(n, 40); i++)
+      out.push({ user: String(u), item: String(i), rating: 4 + ((u + i) % 2), timestamp: (t += 7) });
+    for (let k = 0; k < 3; k++)
+      out.push({ user: String(u), item: String(1000 + u * 3 + k), rating: 2, timestamp: (t += 7) });
   }
   for (let u = 31; u <= 35; u++) {
     for (let i = 1; i <= 19; i++) out.push({ user: String(u), item: String(i), rating: 5, timestamp: (t += 7) });
@@ -155,7 +157,8 @@ describe('agent4rec split', () => {
   // Regression: `null ?? 1000` used to keep at most 1,000 users.
   it('users: null keeps every eligible user, even more than 1,000', () => {
     const many: Interaction[] = [];
-    for (let u = 1; u <= 1005; u++) for (let i = 1; i <= 3; i++) many.push({ user: String(u), item: String(i), rating: 5, timestamp: u * 10 + i });
+    for (let u = 1; u <= 1005; u++)
+      for (let i = 1; i <= 3; i++) many.push({ user: String(u), item: String(i), rating: 5, timestamp: u * 10 + i });
     const s = splitRatings(many, { name: 'agent4rec', seed: 1, users: null, minLiked: 0, likedAbove: 3 });
     expect(usersOf(parts(s)).size).toBe(1005);
   });
@@ -183,7 +186,9 @@ describe('random split', () => {
     expect(kept.size).toBe(5);
     expect(keys(parts(s))).toEqual(keys(LOG.filter((x) => kept.has(x.user))));
     expect(splitRatings(LOG, { name: 'random', seed: 3, users: 5 })).toEqual(s);
-    expect(keys(splitRatings(LOG, { name: 'random', seed: 4 }).train)).not.toEqual(keys(splitRatings(LOG, { name: 'random', seed: 3 }).train));
+    expect(keys(splitRatings(LOG, { name: 'random', seed: 4 }).train)).not.toEqual(
+      keys(splitRatings(LOG, { name: 'random', seed: 3 }).train),
+    );
   });
 });
 
@@ -211,7 +216,12 @@ describe('leave-last-out split', () => {
     const validOf = byUser(s.valid);
     expect(testOf.get('a')?.map((x) => x.item)).toEqual(['1']); // t = 50
     expect(validOf.get('a')?.map((x) => x.item)).toEqual(['3']); // t = 40
-    expect(byUser(s.train).get('a')?.map((x) => x.item).sort()).toEqual(['2', '4']);
+    expect(
+      byUser(s.train)
+        .get('a')
+        ?.map((x) => x.item)
+        .sort(),
+    ).toEqual(['2', '4']);
     expect(testOf.get('d')?.map((x) => x.item)).toEqual(['10']);
     expect(validOf.get('d')?.map((x) => x.item)).toEqual(['9']);
     for (const u of ['b', 'c']) {

@@ -53,10 +53,19 @@ describe('downloadFile', () => {
       onProgress: (p) => events.push(p),
     });
     expect(readFileSync(dest).equals(body)).toBe(true);
-    expect(r).toMatchObject({ bytes: body.length, sha256: sha256(body), md5: md5(body), alreadyPresent: false, resumed: false });
+    expect(r).toMatchObject({
+      bytes: body.length,
+      sha256: sha256(body),
+      md5: md5(body),
+      alreadyPresent: false,
+      resumed: false,
+    });
     expect(existsSync(`${dest}.part`)).toBe(false);
     expect(events.length).toBeGreaterThan(1);
-    for (let k = 1; k < events.length; k++) expect((events[k] as DownloadProgress).received).toBeGreaterThanOrEqual((events[k - 1] as DownloadProgress).received);
+    for (let k = 1; k < events.length; k++)
+      expect((events[k] as DownloadProgress).received).toBeGreaterThanOrEqual(
+        (events[k - 1] as DownloadProgress).received,
+      );
     const last = events[events.length - 1] as DownloadProgress;
     expect(last).toMatchObject({ received: body.length, total: body.length, done: true });
     expect(events.every((e) => e.total === body.length)).toBe(true);
@@ -87,7 +96,12 @@ describe('downloadFile', () => {
     const body = randomBytes(200_000);
     server.files.set('/cut.bin', { body, cutAfter: 100_000, cuts: 1 });
     const dest = join(tmp(), 'cut.bin');
-    const opts = { url: server.url('/cut.bin'), dest, checksum: { algorithm: 'sha256' as const, value: sha256(body), source: 'test' }, manualHint: HINT };
+    const opts = {
+      url: server.url('/cut.bin'),
+      dest,
+      checksum: { algorithm: 'sha256' as const, value: sha256(body), source: 'test' },
+      manualHint: HINT,
+    };
     const e = await dataError(downloadFile({ ...opts, retries: 0 }));
     expect(e.message).toMatch(/connection was cut/);
     expect(e.message).toMatch(/run the same command again to resume/);
@@ -110,7 +124,12 @@ describe('downloadFile', () => {
     const body = randomBytes(150_000);
     server.files.set('/flaky.bin', { body, cutAfter: 60_000, cuts: 2 });
     const dest = join(tmp(), 'flaky.bin');
-    const r = await downloadFile({ url: server.url('/flaky.bin'), dest, checksum: { algorithm: 'md5', value: md5(body), source: 'test' }, manualHint: HINT });
+    const r = await downloadFile({
+      url: server.url('/flaky.bin'),
+      dest,
+      checksum: { algorithm: 'md5', value: md5(body), source: 'test' },
+      manualHint: HINT,
+    });
     expect(readFileSync(dest).equals(body)).toBe(true);
     expect(r.resumed).toBe(true);
     expect(server.requests.length).toBe(3);
@@ -123,7 +142,12 @@ describe('downloadFile', () => {
     server.files.set('/norange.bin', { body, ranges: false });
     const dest = join(tmp(), 'norange.bin');
     writeFileSync(`${dest}.part`, body.subarray(0, 30_000));
-    const r = await downloadFile({ url: server.url('/norange.bin'), dest, checksum: { algorithm: 'sha256', value: sha256(body), source: 'test' }, manualHint: HINT });
+    const r = await downloadFile({
+      url: server.url('/norange.bin'),
+      dest,
+      checksum: { algorithm: 'sha256', value: sha256(body), source: 'test' },
+      manualHint: HINT,
+    });
     expect(readFileSync(dest).equals(body)).toBe(true);
     expect(r.bytes).toBe(body.length);
   });
@@ -133,7 +157,12 @@ describe('downloadFile', () => {
     server.files.set('/done.bin', { body });
     const dest = join(tmp(), 'done.bin');
     writeFileSync(`${dest}.part`, body);
-    await downloadFile({ url: server.url('/done.bin'), dest, checksum: { algorithm: 'sha256', value: sha256(body), source: 'test' }, manualHint: HINT });
+    await downloadFile({
+      url: server.url('/done.bin'),
+      dest,
+      checksum: { algorithm: 'sha256', value: sha256(body), source: 'test' },
+      manualHint: HINT,
+    });
     expect(readFileSync(dest).equals(body)).toBe(true);
   });
 
@@ -142,7 +171,14 @@ describe('downloadFile', () => {
     server.files.set('/tampered.zip', { body });
     const dest = join(tmp(), 'tampered.zip');
     const wrong = sha256(Buffer.from('the published file'));
-    const e = await dataError(downloadFile({ url: server.url('/tampered.zip'), dest, checksum: { algorithm: 'sha256', value: wrong, source: 'GroupLens .md5 file' }, manualHint: HINT }));
+    const e = await dataError(
+      downloadFile({
+        url: server.url('/tampered.zip'),
+        dest,
+        checksum: { algorithm: 'sha256', value: wrong, source: 'GroupLens .md5 file' },
+        manualHint: HINT,
+      }),
+    );
     expect(e.file).toBe(`${dest}.part`);
     expect(e.message).toMatch(/checksum mismatch/);
     expect(e.message).toContain(wrong);
@@ -156,7 +192,14 @@ describe('downloadFile', () => {
   it('an md5 mismatch on a file already on disk says to delete it', async () => {
     const dest = join(tmp(), 'ml-100k.zip');
     writeFileSync(dest, 'not the real archive');
-    const e = await dataError(downloadFile({ url: server.url('/unused'), dest, checksum: { algorithm: 'md5', value: '0e33842e24a9c977be4e0107933c0723', source: 'GroupLens' }, manualHint: HINT }));
+    const e = await dataError(
+      downloadFile({
+        url: server.url('/unused'),
+        dest,
+        checksum: { algorithm: 'md5', value: '0e33842e24a9c977be4e0107933c0723', source: 'GroupLens' },
+        manualHint: HINT,
+      }),
+    );
     expect(e.file).toBe(dest);
     expect(e.message).toMatch(/md5 is [0-9a-f]{32} but the expected value is 0e33842e/);
     expect(e.fix).toContain(`delete ${dest}`);
@@ -167,7 +210,12 @@ describe('downloadFile', () => {
     const body = randomBytes(1_000);
     const dest = join(tmp(), 'have.bin');
     writeFileSync(dest, body);
-    const r = await downloadFile({ url: server.url('/have.bin'), dest, checksum: { algorithm: 'sha256', value: sha256(body), source: 'test' }, manualHint: HINT });
+    const r = await downloadFile({
+      url: server.url('/have.bin'),
+      dest,
+      checksum: { algorithm: 'sha256', value: sha256(body), source: 'test' },
+      manualHint: HINT,
+    });
     expect(r.alreadyPresent).toBe(true);
     expect(server.requests.length).toBe(0);
   });
@@ -182,7 +230,14 @@ describe('downloadFile', () => {
   });
 
   it('HTTP 404 is a DataError with the manual hint', async () => {
-    const e = await dataError(downloadFile({ url: server.url('/missing.zip'), dest: join(tmp(), 'missing.zip'), checksum: null, manualHint: HINT }));
+    const e = await dataError(
+      downloadFile({
+        url: server.url('/missing.zip'),
+        dest: join(tmp(), 'missing.zip'),
+        checksum: null,
+        manualHint: HINT,
+      }),
+    );
     expect(e.file).toBe(server.url('/missing.zip'));
     expect(e.message).toMatch(/HTTP 404/);
     expect(e.fix).toContain(HINT);
@@ -192,7 +247,9 @@ describe('downloadFile', () => {
     const port = await closedPort();
     const url = `http://127.0.0.1:${port}/ml-1m.zip`;
     const t0 = Date.now();
-    const e = await dataError(downloadFile({ url, dest: join(tmp(), 'ml-1m.zip'), checksum: null, manualHint: HINT, connectTimeoutMs: 2_000 }));
+    const e = await dataError(
+      downloadFile({ url, dest: join(tmp(), 'ml-1m.zip'), checksum: null, manualHint: HINT, connectTimeoutMs: 2_000 }),
+    );
     expect(Date.now() - t0).toBeLessThan(2_000);
     expect(e.file).toBe(url);
     expect(e.message).toMatch(/ECONNREFUSED/);

@@ -44,8 +44,10 @@ async function dataError(p: Promise<unknown>): Promise<DataError> {
 
 // A MovieLens-shaped archive: one folder with two members.
 const RATINGS = '1::1193::5::978300760\n1::661::3::978302109\n';
-const MOVIES = '1::Toy Story (1995)::Animation|Children\'s|Comedy\n';
-const ZIP = Buffer.from(zipSync({ 'ml-tiny/ratings.dat': strToU8(RATINGS), 'ml-tiny/movies.dat': [strToU8(MOVIES), { level: 0 }] }));
+const MOVIES = "1::Toy Story (1995)::Animation|Children's|Comedy\n";
+const ZIP = Buffer.from(
+  zipSync({ 'ml-tiny/ratings.dat': strToU8(RATINGS), 'ml-tiny/movies.dat': [strToU8(MOVIES), { level: 0 }] }),
+);
 
 const zipDownload = (url: string, checksum: DatasetDownload['files'][number]['checksum']): DatasetDownload => ({
   variant: 'tiny',
@@ -60,18 +62,33 @@ describe('fetchDataset', () => {
   it('downloads a zip, verifies its md5, unpacks it and records sha256 and md5 in checksums.json', async () => {
     server.files.set('/ml-tiny.zip', { body: ZIP });
     const cache = tmp();
-    const out = await fetchDataset({ plugin: 'movielens', download: zipDownload(server.url('/ml-tiny.zip'), { algorithm: 'md5', value: md5(ZIP), source: 'test' }), cacheDir: cache, log: quiet });
+    const out = await fetchDataset({
+      plugin: 'movielens',
+      download: zipDownload(server.url('/ml-tiny.zip'), { algorithm: 'md5', value: md5(ZIP), source: 'test' }),
+      cacheDir: cache,
+      log: quiet,
+    });
     expect(out.dir).toBe(join(cache, 'movielens', 'tiny'));
     expect(out.root).toBe(join(cache, 'movielens', 'tiny', 'ml-tiny'));
     expect(readFileSync(join(out.root, 'ratings.dat'), 'utf8')).toBe(RATINGS);
     expect(readFileSync(join(out.root, 'movies.dat'), 'utf8')).toBe(MOVIES);
     const rec = readFetchRecord(out.dir);
-    expect(rec?.files['ml-tiny.zip']).toMatchObject({ sha256: sha256(ZIP), md5: md5(ZIP), bytes: ZIP.length, pinned: { algorithm: 'md5', value: md5(ZIP) } });
+    expect(rec?.files['ml-tiny.zip']).toMatchObject({
+      sha256: sha256(ZIP),
+      md5: md5(ZIP),
+      bytes: ZIP.length,
+      pinned: { algorithm: 'md5', value: md5(ZIP) },
+    });
     expect(rec?.unpacked).toEqual(['ml-tiny/movies.dat', 'ml-tiny/ratings.dat']);
 
     // Fetching again verifies the copy on disk and does not download.
     server.requests.length = 0;
-    await fetchDataset({ plugin: 'movielens', download: zipDownload(server.url('/ml-tiny.zip'), { algorithm: 'md5', value: md5(ZIP), source: 'test' }), cacheDir: cache, log: quiet });
+    await fetchDataset({
+      plugin: 'movielens',
+      download: zipDownload(server.url('/ml-tiny.zip'), { algorithm: 'md5', value: md5(ZIP), source: 'test' }),
+      cacheDir: cache,
+      log: quiet,
+    });
     expect(server.requests.length).toBe(0);
   });
 
@@ -82,7 +99,20 @@ describe('fetchDataset', () => {
     const cache = tmp();
     const out = await fetchDataset({
       plugin: 'amazon-books',
-      download: { variant: 'x', description: '', licence: '', homepage: '', root: '', files: [{ url: server.url('/reviews.json.gz'), checksum: { algorithm: 'sha256', value: sha256(gz), source: 'test' }, unpack: 'gunzip' }] },
+      download: {
+        variant: 'x',
+        description: '',
+        licence: '',
+        homepage: '',
+        root: '',
+        files: [
+          {
+            url: server.url('/reviews.json.gz'),
+            checksum: { algorithm: 'sha256', value: sha256(gz), source: 'test' },
+            unpack: 'gunzip',
+          },
+        ],
+      },
       cacheDir: cache,
       log: quiet,
     });
@@ -94,7 +124,14 @@ describe('fetchDataset', () => {
     const cache = tmp();
     const warnings: string[] = [];
     const log = { info() {}, warn: (m: string) => warnings.push(m) };
-    const download: DatasetDownload = { variant: 'v2', description: '', licence: '', homepage: 'h', root: '', files: [{ url: server.url('/steam_games.json.gz'), checksum: null, unpack: 'none' }] };
+    const download: DatasetDownload = {
+      variant: 'v2',
+      description: '',
+      licence: '',
+      homepage: 'h',
+      root: '',
+      files: [{ url: server.url('/steam_games.json.gz'), checksum: null, unpack: 'none' }],
+    };
     server.files.set('/steam_games.json.gz', { body: Buffer.from(gzipSync(strToU8('{}\n'))) });
     const first = await fetchDataset({ plugin: 'steam', download, cacheDir: cache, log });
     expect(warnings.join('\n')).toMatch(/no checksum; recorded sha256/);
@@ -110,7 +147,14 @@ describe('fetchDataset', () => {
     const bad = Buffer.from(ZIP);
     bad.fill(0x41, 40, 200);
     server.files.set('/bad.zip', { body: bad });
-    const e = await dataError(fetchDataset({ plugin: 'movielens', download: zipDownload(server.url('/bad.zip'), null), cacheDir: tmp(), log: quiet }));
+    const e = await dataError(
+      fetchDataset({
+        plugin: 'movielens',
+        download: zipDownload(server.url('/bad.zip'), null),
+        cacheDir: tmp(),
+        log: quiet,
+      }),
+    );
     expect(e.file).toMatch(/bad\.zip$/);
     expect(e.message).toMatch(/not a valid zip archive/);
     expect(e.fix).toMatch(/fetch again/);
@@ -119,7 +163,15 @@ describe('fetchDataset', () => {
   it('no network: the message names the URL, the file to save by hand and the path: to give', async () => {
     const port = await closedPort();
     const cache = tmp();
-    const e = await dataError(fetchDataset({ plugin: 'movielens', download: zipDownload(`http://127.0.0.1:${port}/ml-tiny.zip`, null), cacheDir: cache, log: quiet, connectTimeoutMs: 2_000 }));
+    const e = await dataError(
+      fetchDataset({
+        plugin: 'movielens',
+        download: zipDownload(`http://127.0.0.1:${port}/ml-tiny.zip`, null),
+        cacheDir: cache,
+        log: quiet,
+        connectTimeoutMs: 2_000,
+      }),
+    );
     expect(e.message).toMatch(/ECONNREFUSED/);
     expect(e.fix).toContain(`http://127.0.0.1:${port}/ml-tiny.zip`);
     expect(e.fix).toContain(join(cache, 'movielens', 'tiny', 'ml-tiny.zip'));
@@ -132,7 +184,16 @@ describe('fetchDataset', () => {
     const port = await closedPort();
     mkdirSync(join(cache, 'movielens', 'tiny'), { recursive: true });
     writeFileSync(join(cache, 'movielens', 'tiny', 'ml-tiny.zip'), ZIP);
-    const out = await fetchDataset({ plugin: 'movielens', download: zipDownload(`http://127.0.0.1:${port}/ml-tiny.zip`, { algorithm: 'sha256', value: sha256(ZIP), source: 'test' }), cacheDir: cache, log: quiet });
+    const out = await fetchDataset({
+      plugin: 'movielens',
+      download: zipDownload(`http://127.0.0.1:${port}/ml-tiny.zip`, {
+        algorithm: 'sha256',
+        value: sha256(ZIP),
+        source: 'test',
+      }),
+      cacheDir: cache,
+      log: quiet,
+    });
     expect(readFileSync(join(out.root, 'ratings.dat'), 'utf8')).toBe(RATINGS);
   });
 });
@@ -185,14 +246,25 @@ describe('datasetFolder', () => {
     const cache = tmp();
     process.env['USERSIM_DATASETS_DIR'] = cache;
     server.files.set('/ml-tiny.zip', { body: ZIP });
-    await fetchDataset({ plugin: 'movielens', download: zipDownload(server.url('/ml-tiny.zip'), null), cacheDir: cache, log: quiet });
-    expect(datasetFolder({ plugin: 'movielens', variant: 'tiny', path: undefined, configDir: '/', downloads })).toBe(join(cache, 'movielens', 'tiny', 'ml-tiny'));
+    await fetchDataset({
+      plugin: 'movielens',
+      download: zipDownload(server.url('/ml-tiny.zip'), null),
+      cacheDir: cache,
+      log: quiet,
+    });
+    expect(datasetFolder({ plugin: 'movielens', variant: 'tiny', path: undefined, configDir: '/', downloads })).toBe(
+      join(cache, 'movielens', 'tiny', 'ml-tiny'),
+    );
   });
 
   it('a path: that does not exist is a DataError naming it; a relative path resolves against the config folder', () => {
     const d = tmp();
     mkdirSync(join(d, 'data'));
-    expect(datasetFolder({ plugin: 'movielens', variant: 'tiny', path: 'data', configDir: d, downloads })).toBe(join(d, 'data'));
-    expect(() => datasetFolder({ plugin: 'movielens', variant: 'tiny', path: 'nope', configDir: d, downloads })).toThrow(DataError);
+    expect(datasetFolder({ plugin: 'movielens', variant: 'tiny', path: 'data', configDir: d, downloads })).toBe(
+      join(d, 'data'),
+    );
+    expect(() =>
+      datasetFolder({ plugin: 'movielens', variant: 'tiny', path: 'nope', configDir: d, downloads }),
+    ).toThrow(DataError);
   });
 });

@@ -28,7 +28,10 @@ describe('LlmCache', () => {
     c.close();
     const again = new LlmCache(path, true);
     expect(again.get('a')?.text).toBe('reply a');
-    expect(again.stats()).toMatchObject({ entries: 1, byModel: [{ provider: 'openai', model: 'gpt-4.1-mini', entries: 1 }] });
+    expect(again.stats()).toMatchObject({
+      entries: 1,
+      byModel: [{ provider: 'openai', model: 'gpt-4.1-mini', entries: 1 }],
+    });
     again.close();
   });
 

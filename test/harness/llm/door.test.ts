@@ -13,9 +13,17 @@ import { LlmRuntimeOptions, type LlmRuntime } from '../../../harness/llm/runtime
 import type { LlmProvider, LlmRequest, ProviderReply } from '../../../harness/llm/types.js';
 import { emptyTotals } from '../../../harness/llm/usage-meter.js';
 
-const runtime = (over: Partial<LlmRuntime> = {}): LlmRuntime => ({ ...(Value.Default(LlmRuntimeOptions, {}) as LlmRuntime), backoffBaseMs: 1, backoffCapMs: 5, ...over });
+const runtime = (over: Partial<LlmRuntime> = {}): LlmRuntime => ({
+  ...(Value.Default(LlmRuntimeOptions, {}) as LlmRuntime),
+  backoffBaseMs: 1,
+  backoffCapMs: 5,
+  ...over,
+});
 
-function provider(reply: (r: LlmRequest, n: number) => ProviderReply | Promise<ProviderReply>, model = 'gpt-4.1-mini'): LlmProvider & { calls: number } {
+function provider(
+  reply: (r: LlmRequest, n: number) => ProviderReply | Promise<ProviderReply>,
+  model = 'gpt-4.1-mini',
+): LlmProvider & { calls: number } {
   const p = {
     provider: 'fake',
     model,
@@ -30,12 +38,26 @@ function provider(reply: (r: LlmRequest, n: number) => ProviderReply | Promise<P
   return p;
 }
 
-const ok = (text: string): ProviderReply => ({ text, model: 'gpt-4.1-mini-2025-04-14', usage: { input: 1_000_000, cachedInput: 0, output: 1_000_000 } });
-const req = (content: string, extra: Partial<LlmRequest> = {}): LlmRequest => ({ messages: [{ role: 'user', content }], ...extra });
+const ok = (text: string): ProviderReply => ({
+  text,
+  model: 'gpt-4.1-mini-2025-04-14',
+  usage: { input: 1_000_000, cachedInput: 0, output: 1_000_000 },
+});
+const req = (content: string, extra: Partial<LlmRequest> = {}): LlmRequest => ({
+  messages: [{ role: 'user', content }],
+  ...extra,
+});
 const signal = new AbortController().signal;
 
 function door(p: LlmProvider, over: Partial<DoorOptions> = {}): LlmDoor {
-  return new LlmDoor(p, { runtime: runtime(), cache: null, cacheOnly: false, prices: loadPriceTable(), seed: 1, ...over });
+  return new LlmDoor(p, {
+    runtime: runtime(),
+    cache: null,
+    cacheOnly: false,
+    prices: loadPriceTable(),
+    seed: 1,
+    ...over,
+  });
 }
 
 function tempCache(): LlmCache {
@@ -73,7 +95,10 @@ describe('LlmDoor', () => {
   it('--cache-only turns a miss into an error naming the key, and never calls the provider', async () => {
     const p = provider(() => ok('x'));
     const d = door(p, { cache: tempCache(), cacheOnly: true });
-    const err = await d.meter(emptyTotals(), signal).complete(req('q')).catch((e: unknown) => e);
+    const err = await d
+      .meter(emptyTotals(), signal)
+      .complete(req('q'))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnitError);
     expect((err as Error).message).toMatch(/cache miss for request [0-9a-f]{64}/);
     expect(p.calls).toBe(0);
@@ -108,7 +133,10 @@ describe('LlmDoor', () => {
     const always = provider(() => {
       throw new ProviderError('HTTP 500', 500);
     });
-    const err = await door(always, { runtime: runtime({ maxAttempts: 3 }) }).meter(emptyTotals(), signal).complete(req('r')).catch((e: unknown) => e);
+    const err = await door(always, { runtime: runtime({ maxAttempts: 3 }) })
+      .meter(emptyTotals(), signal)
+      .complete(req('r'))
+      .catch((e: unknown) => e);
     expect(always.calls).toBe(3);
     expect((err as Error).message).toMatch(/gave up after 3 attempts/);
   });
@@ -117,25 +145,30 @@ describe('LlmDoor', () => {
     const p = provider(() => {
       throw new ProviderError('HTTP 401: bad key', 401);
     });
-    const err = await door(Object.assign(p, { hints: { apiKeyEnv: 'MY_KEY_VAR', baseURL: 'http://x' } })).meter(emptyTotals(), signal).complete(req('r')).catch((e: unknown) => e);
+    const err = await door(Object.assign(p, { hints: { apiKeyEnv: 'MY_KEY_VAR', baseURL: 'http://x' } }))
+      .meter(emptyTotals(), signal)
+      .complete(req('r'))
+      .catch((e: unknown) => e);
     expect(p.calls).toBe(1);
     expect((err as Error).message).toContain('MY_KEY_VAR');
     const nf = provider(() => {
       throw new ProviderError('HTTP 404', 404);
     }, 'gpt-9');
-    const err404 = await door(nf).meter(emptyTotals(), signal).complete(req('r')).catch((e: unknown) => e);
+    const err404 = await door(nf)
+      .meter(emptyTotals(), signal)
+      .complete(req('r'))
+      .catch((e: unknown) => e);
     expect(nf.calls).toBe(1);
     expect((err404 as Error).message).toContain('check the model name (gpt-9)');
   });
 
   it('times out a call through its AbortSignal and retries it as transient', async () => {
-    const p = provider(
-      (_r, n) =>
-        n === 1
-          ? new Promise<ProviderReply>(() => {
-              /* never answers */
-            })
-          : ok('after timeout'),
+    const p = provider((_r, n) =>
+      n === 1
+        ? new Promise<ProviderReply>(() => {
+            /* never answers */
+          })
+        : ok('after timeout'),
     );
     // The fake ignores the signal; the retry layer's race is what must time out.
     const slow: LlmProvider = {
@@ -146,14 +179,23 @@ describe('LlmDoor', () => {
           void Promise.resolve(p.complete(r, s)).then(resolve, reject);
         }),
     };
-    const r = await door(slow, { runtime: runtime({ timeoutMs: 100 }) }).meter(emptyTotals(), signal).complete(req('t'));
+    const r = await door(slow, { runtime: runtime({ timeoutMs: 100 }) })
+      .meter(emptyTotals(), signal)
+      .complete(req('t'));
     expect(r.text).toBe('after timeout');
   });
 
   it('validates structured replies: tolerates fences and prose, repairs once quoting the error, then fails as a parse error', async () => {
-    const schema = { type: 'object', properties: { like: { type: 'boolean' } }, required: ['like'], additionalProperties: false };
+    const schema = {
+      type: 'object',
+      properties: { like: { type: 'boolean' } },
+      required: ['like'],
+      additionalProperties: false,
+    };
     const fenced = door(provider(() => ok('Sure!\n```json\n{"like": true}\n```\nHope that helps.')));
-    expect(await fenced.meter(emptyTotals(), signal).json<{ like: boolean }>({ ...req('q'), schema })).toEqual({ like: true });
+    expect(await fenced.meter(emptyTotals(), signal).json<{ like: boolean }>({ ...req('q'), schema })).toEqual({
+      like: true,
+    });
 
     const seen: LlmRequest[] = [];
     const repaired = door(
@@ -168,14 +210,20 @@ describe('LlmDoor', () => {
     expect(seen[1]?.messages.at(-1)?.content).toContain('/like: must be boolean');
 
     const hopeless = door(provider(() => ok('no idea')));
-    const err = await hopeless.meter(emptyTotals(), signal).json({ ...req('q'), schema }).catch((e: unknown) => e);
+    const err = await hopeless
+      .meter(emptyTotals(), signal)
+      .json({ ...req('q'), schema })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LlmParseError);
     expect((err as UnitError).kind).toBe('parse');
   });
 
   it('stops the run once spend reaches costLimitUsd', async () => {
     let stopped = 0;
-    const d = door(provider((_r, n) => ok(`r${n}`)), { costLimitUsd: 3, onCostLimit: (s) => (stopped = s) });
+    const d = door(
+      provider((_r, n) => ok(`r${n}`)),
+      { costLimitUsd: 3, onCostLimit: (s) => (stopped = s) },
+    );
     const llm = d.meter(emptyTotals(), signal);
     await llm.complete(req('a'));
     expect(stopped).toBe(0);
@@ -186,8 +234,14 @@ describe('LlmDoor', () => {
   it('batch mode queues misses instead of calling, then serves ingested answers from the cache at half price', async () => {
     const cache = tempCache();
     const p = provider(() => ok('online'));
-    const d = door({ ...p, batch: { submit: async () => 'b1', poll: async () => ({ status: 'pending', detail: '' }) } }, { cache, runtime: runtime({ execution: 'batch' }) });
-    const err = await d.meter(emptyTotals(), signal).complete(req('q')).catch((e: unknown) => e);
+    const d = door(
+      { ...p, batch: { submit: async () => 'b1', poll: async () => ({ status: 'pending', detail: '' }) } },
+      { cache, runtime: runtime({ execution: 'batch' }) },
+    );
+    const err = await d
+      .meter(emptyTotals(), signal)
+      .complete(req('q'))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BatchPending);
     const [item] = d.takeQueued();
     expect(item?.request.messages[0]?.content).toBe('q');
@@ -202,7 +256,10 @@ describe('LlmDoor', () => {
 describe('LlmDoor in batch mode, fit stages', () => {
   it('a meter opened with online: true calls the provider directly (a fit cannot wait for a batch)', async () => {
     const p = provider(() => ok('direct'));
-    const d = door({ ...p, batch: { submit: async () => 'b', poll: async () => ({ status: 'pending', detail: '' }) } }, { cache: tempCache(), runtime: runtime({ execution: 'batch' }) });
+    const d = door(
+      { ...p, batch: { submit: async () => 'b', poll: async () => ({ status: 'pending', detail: '' }) } },
+      { cache: tempCache(), runtime: runtime({ execution: 'batch' }) },
+    );
     const r = await d.meter(emptyTotals(), signal, { online: true }).complete(req('fit call'));
     expect(r.text).toBe('direct');
     expect(d.takeQueued()).toEqual([]);

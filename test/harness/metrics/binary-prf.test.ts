@@ -3,7 +3,11 @@ import { binaryPrf, prfFromCounts } from '../../../harness/metrics/index.ts';
 import { metricFixtures } from '../../support/metric-fixtures.ts';
 
 /** One-vs-rest view of a multiclass problem, as scikit-learn computes per-class scores. */
-const ovr = (pred: number[], gold: number[], c: number) => binaryPrf(pred.map((p) => p === c), gold.map((g) => g === c));
+const ovr = (pred: number[], gold: number[], c: number) =>
+  binaryPrf(
+    pred.map((p) => p === c),
+    gold.map((g) => g === c),
+  );
 
 describe('binaryPrf', () => {
   it('matches the binary example of the scikit-learn user guide', () => {

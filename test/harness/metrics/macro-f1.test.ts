@@ -15,7 +15,10 @@ describe('macroF1', () => {
   it('works on string labels', () => {
     // The same example with the labels renamed.
     const n = ['a', 'b', 'c'] as const;
-    const v = macroF1([0, 2, 1, 0, 0, 1].map((i) => n[i] as string), [0, 1, 2, 0, 1, 2].map((i) => n[i] as string));
+    const v = macroF1(
+      [0, 2, 1, 0, 0, 1].map((i) => n[i] as string),
+      [0, 1, 2, 0, 1, 2].map((i) => n[i] as string),
+    );
     expect(v).toBeCloseTo(0.8 / 3, 15);
   });
 

@@ -33,7 +33,12 @@ describe('pooled F1 from per-unit class counts', () => {
 
   it('a unit without steps of a kind adds nothing; mismatched widths are an error', () => {
     expect(classCounts([], [], ['a', 'b'])).toEqual([0, 0, 0, 0, 0, 0]);
-    expect(() => pooledF1([[1, 0, 0], [1, 0, 0, 0, 0, 0]])).toThrow(/same classes/);
+    expect(() =>
+      pooledF1([
+        [1, 0, 0],
+        [1, 0, 0, 0, 0, 0],
+      ]),
+    ).toThrow(/same classes/);
     expect(() => f1FromCounts([1, 2])).toThrow(/triples/);
   });
 });

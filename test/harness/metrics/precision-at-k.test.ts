@@ -11,7 +11,8 @@ describe('precisionAtK', () => {
   });
 
   it('matches the numpy reference fixtures', () => {
-    for (const f of rankingFixtures.ranking) expect(precisionAtK(f.ranked, f.relevant, f.k)).toBeCloseTo(f.precision, 14);
+    for (const f of rankingFixtures.ranking)
+      expect(precisionAtK(f.ranked, f.relevant, f.k)).toBeCloseTo(f.precision, 14);
   });
 
   it('throws RangeError on a bad k', () => {

@@ -12,7 +12,8 @@ describe('recallAtK', () => {
   });
 
   it('matches the numpy reference fixtures', () => {
-    for (const f of rankingFixtures.ranking) expect(recallAtK(f.ranked, new Set(f.relevant), f.k)).toBeCloseTo(f.recall, 14);
+    for (const f of rankingFixtures.ranking)
+      expect(recallAtK(f.ranked, new Set(f.relevant), f.k)).toBeCloseTo(f.recall, 14);
   });
 
   it('throws RangeError on no relevant item', () => {

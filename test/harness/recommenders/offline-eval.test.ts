@@ -62,7 +62,9 @@ describe('offlineEval', () => {
 
   it('refuses a bad k and an evaluation with no scorable user', () => {
     const { recommendation } = scripted({});
-    expect(() => offlineEval({ recommendation, train: [], heldOut: pairs('u', ['a']), k: 0 })).toThrow(/k must be a positive integer/);
+    expect(() => offlineEval({ recommendation, train: [], heldOut: pairs('u', ['a']), k: 0 })).toThrow(
+      /k must be a positive integer/,
+    );
     expect(() => offlineEval({ recommendation, train: [], heldOut: [], k: 5 })).toThrow(/no user has a held-out item/);
   });
 });

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PluginKind } from '../../../harness/plugin-api.js';
-import { isLocalPluginRef, KIND_PLURAL, loadPlugin, pluginNames, RegistryError, unknownPluginMessage } from '../../../harness/registry/registry.js';
+import {
+  isLocalPluginRef,
+  KIND_PLURAL,
+  loadPlugin,
+  pluginNames,
+  RegistryError,
+  unknownPluginMessage,
+} from '../../../harness/registry/registry.js';
 import { PROJECT_ROOT } from '../../support/project.js';
 
 const KINDS: PluginKind[] = ['dataset', 'recommender', 'llm', 'method'];
@@ -56,7 +63,9 @@ describe('loadPlugin', () => {
 
   it('an unknown name gives a suggestion and the list of available plugins', async () => {
     const e = await registryError(loadPlugin('method', 'mff', builtIn));
-    expect(e.message).toBe(`unknown method plugin "mff". Did you mean "mf"? Available: ${pluginNames('method').join(', ')}`);
+    expect(e.message).toBe(
+      `unknown method plugin "mff". Did you mean "mf"? Available: ${pluginNames('method').join(', ')}`,
+    );
     const e2 = await registryError(loadPlugin('llm', 'ofline', builtIn));
     expect(e2.message).toMatch(/^unknown llm plugin "ofline"\. Did you mean "offline"\? Available: .*offline/);
   });
@@ -115,7 +124,9 @@ export default defineRecommender({
     const missing = await registryError(loadPlugin('method', './absent.ts', { baseDir: tmp, allowLocalPlugins: true }));
     expect(missing.message).toBe(`local method plugin "./absent.ts" not found at ${join(tmp, 'absent.ts')}`);
     writeFileSync(join(tmp, 'nodefault.ts'), 'export const x = 1;\n');
-    const nodefault = await registryError(loadPlugin('llm', './nodefault.ts', { baseDir: tmp, allowLocalPlugins: true }));
+    const nodefault = await registryError(
+      loadPlugin('llm', './nodefault.ts', { baseDir: tmp, allowLocalPlugins: true }),
+    );
     expect(nodefault.message).toMatch(/must default-export a llm plugin made with defineLlm\(\)/);
   });
 });

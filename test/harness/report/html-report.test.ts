@@ -12,14 +12,17 @@ import { PROJECT_ROOT } from '../../support/project.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env['CI'] === 'true') throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium package; install it with apt-get install chromium`);
+if (!haveChromium && process.env['CI'] === 'true')
+  throw new Error(
+    `${CHROMIUM} is missing: .ci/run installs Debian's chromium package; install it with apt-get install chromium`,
+  );
 
 describe.skipIf(!haveChromium)('leaderboard.html in headless Chromium', () => {
   it('loads offline without console errors and shows the tables, the CI charts, the paper markers and the rating distributions', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'usersim-html-'));
     writeFileSync(
       join(dir, 'reported.yaml'),
-      "source: test\ncells:\n  - { dataset: syn, task: rating, method: mf, metric: rmse, value: 1.0 }\n",
+      'source: test\ncells:\n  - { dataset: syn, task: rating, method: mf, metric: rmse, value: 1.0 }\n',
     );
     writeFileSync(
       join(dir, 'c.yaml'),
@@ -40,7 +43,16 @@ report: { baseline: popularity, reported: reported.yaml, B: 1000 }
 
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

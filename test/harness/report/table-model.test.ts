@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { buildTables, MAX_METRIC_COLUMNS, splitColumns, type TableColumn } from '../../../harness/report/table-model.ts';
+import {
+  buildTables,
+  MAX_METRIC_COLUMNS,
+  splitColumns,
+  type TableColumn,
+} from '../../../harness/report/table-model.ts';
 import { cellUsage, type Cell, type CellMetric, type MetricsFile } from '../../../harness/runner/metrics-file.ts';
 import { emptyTotals } from '../../../harness/llm/usage-meter.ts';
 
-const col = (task: string, key: string, group?: string): TableColumn => ({ task, key, label: key, direction: 'higher', ...(group ? { group } : {}) });
+const col = (task: string, key: string, group?: string): TableColumn => ({
+  task,
+  key,
+  label: key,
+  direction: 'higher',
+  ...(group ? { group } : {}),
+});
 
 describe('splitColumns', () => {
   it('keeps a table whole up to the limit', () => {
@@ -13,10 +24,20 @@ describe('splitColumns', () => {
 
   it('splits a wide table by task, then a wide task by group with its loose columns last', () => {
     const groups = ['random', 'pop', 'ease', 'itemknn'];
-    const wide = [...groups.flatMap((g) => ['liked', 'rating', 'pages', 'sat'].map((m) => col('rec', `${m}@${g}`, g))), col('rec', 'tau')];
+    const wide = [
+      ...groups.flatMap((g) => ['liked', 'rating', 'pages', 'sat'].map((m) => col('rec', `${m}@${g}`, g))),
+      col('rec', 'tau'),
+    ];
     const narrow = [col('rating', 'rmse'), col('rating', 'mae')];
     const parts = splitColumns([...narrow, ...wide]);
-    expect(parts.map((p) => p.suffix)).toEqual([' — rating', ' — rec: random', ' — rec: pop', ' — rec: ease', ' — rec: itemknn', ' — rec']);
+    expect(parts.map((p) => p.suffix)).toEqual([
+      ' — rating',
+      ' — rec: random',
+      ' — rec: pop',
+      ' — rec: ease',
+      ' — rec: itemknn',
+      ' — rec',
+    ]);
     expect(parts[2]?.columns.map((c) => c.key)).toEqual(['liked@pop', 'rating@pop', 'pages@pop', 'sat@pop']);
     expect(parts[5]?.columns.map((c) => c.key)).toEqual(['tau']);
     // A wide task without groups stays one part.
@@ -26,19 +47,60 @@ describe('splitColumns', () => {
 });
 
 describe('buildTables', () => {
-  const metric = (value: number): CellMetric => ({ label: 'x', direction: 'higher', unitScore: 's', value, n: 1, unitIds: [], unitKeys: [], unitScores: [] });
-  const keys = Array.from({ length: 14 }, (_, k) => ({ key: `m${k}`, label: `M${k}`, direction: 'higher' as const, group: k < 7 ? 'g1' : 'g2' }));
+  const metric = (value: number): CellMetric => ({
+    label: 'x',
+    direction: 'higher',
+    unitScore: 's',
+    value,
+    n: 1,
+    unitIds: [],
+    unitKeys: [],
+    unitScores: [],
+  });
+  const keys = Array.from({ length: 14 }, (_, k) => ({
+    key: `m${k}`,
+    label: `M${k}`,
+    direction: 'higher' as const,
+    group: k < 7 ? 'g1' : 'g2',
+  }));
   const cell = (method: string, base: number): Cell => ({
-    dataset: 'd', task: 't', method, seed: 1, status: 'ok', llm: null,
-    units: { total: 1, done: 1, scored: 1, errors: 0, errorKinds: {} }, usage: cellUsage(emptyTotals(), 1),
+    dataset: 'd',
+    task: 't',
+    method,
+    seed: 1,
+    status: 'ok',
+    llm: null,
+    units: { total: 1, done: 1, scored: 1, errors: 0, errorKinds: {} },
+    usage: cellUsage(emptyTotals(), 1),
     metrics: Object.fromEntries(keys.map((k, j) => [k.key, metric(base + j)])),
   });
-  const m: MetricsFile = { formatVersion: 1, name: 'run', configHash: 'h', columns: [{ task: 't', metrics: keys }], datasets: ['d'], methods: ['a', 'b'], seeds: [1], cells: [cell('a', 0), cell('b', 1)], usage: cellUsage(emptyTotals(), 0) };
+  const m: MetricsFile = {
+    formatVersion: 1,
+    name: 'run',
+    configHash: 'h',
+    columns: [{ task: 't', metrics: keys }],
+    datasets: ['d'],
+    methods: ['a', 'b'],
+    seeds: [1],
+    cells: [cell('a', 0), cell('b', 1)],
+    usage: cellUsage(emptyTotals(), 0),
+  };
 
   it('renders a wide table in parts, each with its own columns, best marks and the run columns', () => {
     const tables = buildTables(m, { decimals: 2 });
     expect(tables.map((t) => t.title)).toEqual(['run: d — t: g1', 'run: d — t: g2']);
-    expect(tables[1]?.columns.map((c) => c.key)).toEqual(['m7', 'm8', 'm9', 'm10', 'm11', 'm12', 'm13', 'errors', 'calls', 'cost']);
+    expect(tables[1]?.columns.map((c) => c.key)).toEqual([
+      'm7',
+      'm8',
+      'm9',
+      'm10',
+      'm11',
+      'm12',
+      'm13',
+      'errors',
+      'calls',
+      'cost',
+    ]);
     expect(tables[1]?.rows[1]?.cells[0]).toMatchObject({ text: '8.00', best: true });
     expect(tables[1]?.rows[0]?.cells[0]).toMatchObject({ text: '7.00', best: false });
   });

@@ -51,9 +51,17 @@ describe('an opera-consistency run', () => {
     for (const method of ['markov', 'zero-shot']) {
       const c = cell(method);
       expect(c?.status).toBe('ok');
-      expect(Object.keys(c?.metrics ?? {})).toEqual(['thought-action', 'persona-behaviour', 'pages-gap', 'purchase-gap']);
+      expect(Object.keys(c?.metrics ?? {})).toEqual([
+        'thought-action',
+        'persona-behaviour',
+        'pages-gap',
+        'purchase-gap',
+      ]);
       const gap = c?.metrics['purchase-gap'];
-      expect(gap?.value).toBeCloseTo(Math.abs((gap?.extra?.['simulated'] as number) - (gap?.extra?.['human'] as number)), 9);
+      expect(gap?.value).toBeCloseTo(
+        Math.abs((gap?.extra?.['simulated'] as number) - (gap?.extra?.['human'] as number)),
+        9,
+      );
       expect(gap?.ci).toBeDefined();
     }
     // One judge call per session, counted in the cell's usage (markov makes no call of its own).
@@ -64,7 +72,11 @@ describe('an opera-consistency run', () => {
     expect(cell('zero-shot')?.metrics['thought-action']?.comparison?.baseline).toBe('markov');
     expect(cell('popularity')).toMatchObject({ status: 'n/a', reason: 'popularity has no nextAction capability' });
 
-    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { prompts: Record<string, Record<string, string>>; llms: Record<string, { model: string }>; choices: string[] };
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+      prompts: Record<string, Record<string, string>>;
+      llms: Record<string, { model: string }>;
+      choices: string[];
+    };
     expect(Object.keys(manifest.prompts['task:opera-consistency'] ?? {})).toEqual(['judgeSystem', 'judge']);
     expect(manifest.llms['(judge)']?.model).toBe('judge-mock');
     expect(manifest.choices.some((c) => c.startsWith('text shop (ours)'))).toBe(true);
@@ -74,33 +86,53 @@ describe('an opera-consistency run', () => {
     expect(readFileSync(join(out, 'metrics.json'), 'utf8')).toBe(text);
   }, 60_000);
 
-  it('a configured recommender ranks the shop\'s search results; an unknown one is a config error', async () => {
+  it("a configured recommender ranks the shop's search results; an unknown one is a config error", async () => {
     const file = join(dir, 'ranked.yaml');
-    const text = CONFIG.replace('name: consistency', 'name: ranked').replace('tasks:\n', 'recommenders:\n  - { plugin: pop }\n  - { plugin: itemknn }\ntasks:\n').replace('{ task: opera-consistency, maxSteps: 8 }', '{ task: opera-consistency, maxSteps: 8, recommender: itemknn }');
+    const text = CONFIG.replace('name: consistency', 'name: ranked')
+      .replace('tasks:\n', 'recommenders:\n  - { plugin: pop }\n  - { plugin: itemknn }\ntasks:\n')
+      .replace(
+        '{ task: opera-consistency, maxSteps: 8 }',
+        '{ task: opera-consistency, maxSteps: 8, recommender: itemknn }',
+      );
     writeFileSync(file, text);
     const logged: string[] = [];
-    const r = await runConfig(await loadConfig(file), { log: { info: (m) => logged.push(m), warn: (m) => logged.push(m) }, cwd: dir });
+    const r = await runConfig(await loadConfig(file), {
+      log: { info: (m) => logged.push(m), warn: (m) => logged.push(m) },
+      cwd: dir,
+    });
     expect(r.unitErrors).toBe(0);
     expect(logged).toContain('fitting recommender itemknn on shop');
     writeFileSync(file, text.replace('recommender: itemknn }', 'recommender: itemnn }'));
     const e = await loadConfig(file).catch((x: unknown) => x);
-    expect((e as Error).message).toMatch(/tasks\[0\]\.recommender: "itemnn" is not a recommender id of this config\. Did you mean "itemknn"\?/);
+    expect((e as Error).message).toMatch(
+      /tasks\[0\]\.recommender: "itemnn" is not a recommender id of this config\. Did you mean "itemknn"\?/,
+    );
   }, 60_000);
 
   it('a config with neither judge: nor llm: is refused with the fix', async () => {
     const file = join(dir, 'nojudge.yaml');
-    writeFileSync(file, CONFIG.replace('llm: { plugin: offline }\n', '').replace('judge: { plugin: offline, model: judge-mock }\n', '').replace('  - { plugin: zero-shot }\n', ''));
+    writeFileSync(
+      file,
+      CONFIG.replace('llm: { plugin: offline }\n', '')
+        .replace('judge: { plugin: offline, model: judge-mock }\n', '')
+        .replace('  - { plugin: zero-shot }\n', ''),
+    );
     const e = await loadConfig(file).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ConfigError);
-    expect((e as Error).message).toMatch(/tasks\[0\]: this task has an LLM judge score the simulated sessions: add a top-level "judge:"/);
+    expect((e as Error).message).toMatch(
+      /tasks\[0\]: this task has an LLM judge score the simulated sessions: add a top-level "judge:"/,
+    );
   });
 
-  it('a real judge\'s answers go into the cache even when no method calls an LLM; a --cache-only replay makes no request', async () => {
+  it("a real judge's answers go into the cache even when no method calls an LLM; a --cache-only replay makes no request", async () => {
     process.env['USERSIM_TEST_JUDGE_KEY'] = 'sk-judge-test';
     const server = await startOpenAiServer({ apiKey: 'sk-judge-test', record: false });
     try {
       const text = CONFIG.replace('llm: { plugin: offline }\n', '')
-        .replace('judge: { plugin: offline, model: judge-mock }', `judge: { plugin: openai, model: gpt-4.1, baseURL: "${server.baseURL}", apiKeyEnv: USERSIM_TEST_JUDGE_KEY }\ncache: { path: cache/llm.sqlite }`)
+        .replace(
+          'judge: { plugin: offline, model: judge-mock }',
+          `judge: { plugin: openai, model: gpt-4.1, baseURL: "${server.baseURL}", apiKeyEnv: USERSIM_TEST_JUDGE_KEY }\ncache: { path: cache/llm.sqlite }`,
+        )
         .replace('  - { plugin: zero-shot }\n', '');
       const a = join(dir, 'judged-a');
       mkdirSync(a, { recursive: true });
@@ -116,7 +148,9 @@ describe('an opera-consistency run', () => {
       const replay = await runConfig(await loadConfig(join(b, 'config.yaml')), { log: quiet, cwd: b, cacheOnly: true });
       expect(replay.unitErrors).toBe(0);
       expect(server.stats().total).toBe(calls);
-      expect(readFileSync(join(b, 'results', 'consistency', 'metrics.json'), 'utf8')).toBe(readFileSync(join(a, 'results', 'consistency', 'metrics.json'), 'utf8'));
+      expect(readFileSync(join(b, 'results', 'consistency', 'metrics.json'), 'utf8')).toBe(
+        readFileSync(join(a, 'results', 'consistency', 'metrics.json'), 'utf8'),
+      );
     } finally {
       await server.close();
     }

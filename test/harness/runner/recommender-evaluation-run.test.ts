@@ -32,7 +32,10 @@ describe('a recommender-evaluation run', () => {
     const file = join(dir, 'config.yaml');
     writeFileSync(file, CONFIG);
     const logged: string[] = [];
-    const first = await runConfig(await loadConfig(file), { log: { info: (m) => logged.push(m), warn: (m) => logged.push(m) }, cwd: dir });
+    const first = await runConfig(await loadConfig(file), {
+      log: { info: (m) => logged.push(m), warn: (m) => logged.push(m) },
+      cwd: dir,
+    });
     expect(first.unitErrors).toBe(0);
     expect(logged).toContain('fitting recommender itemknn on syn');
     const out = join(dir, 'results', 'receval');
@@ -47,7 +50,9 @@ describe('a recommender-evaluation run', () => {
     expect(pop?.metrics['liked@pop']?.ci).toBeDefined();
     // τ is one value per method: no interval, no test.
     expect(pop?.metrics['tau']?.ci).toBeUndefined();
-    expect(pop?.metrics['tau']?.extra?.['ndcg@random']).toBeLessThan(pop?.metrics['tau']?.extra?.['ndcg@pop'] as number);
+    expect(pop?.metrics['tau']?.extra?.['ndcg@random']).toBeLessThan(
+      pop?.metrics['tau']?.extra?.['ndcg@pop'] as number,
+    );
     // The popularity reference watches popular items, so it stays longer on pop's pages than on random's
     // (it leaves after the first page where it watched nothing).
     expect(pop?.metrics['pages@pop']?.value).toBe(3);
@@ -55,7 +60,11 @@ describe('a recommender-evaluation run', () => {
     expect(cell('zero-shot')?.usage.calls).toBeGreaterThan(0);
     expect(cell('zero-shot')?.metrics['liked@itemknn']?.comparison?.baseline).toBe('popularity');
     expect(cell('markov')).toMatchObject({ status: 'n/a', reason: 'markov has no browse capability' });
-    const line = JSON.parse(readFileSync(join(out, 'predictions', 'syn', 'recommender-evaluation', 'zero-shot.jsonl'), 'utf8').split('\n')[0] as string) as { unit: string; items: string[] };
+    const line = JSON.parse(
+      readFileSync(join(out, 'predictions', 'syn', 'recommender-evaluation', 'zero-shot.jsonl'), 'utf8').split(
+        '\n',
+      )[0] as string,
+    ) as { unit: string; items: string[] };
     expect(line.unit).toMatch(/\|random$/);
     expect(line.items).toHaveLength(9);
 

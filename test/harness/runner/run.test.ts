@@ -126,7 +126,8 @@ tasks: [{ task: preference-discrimination, ratios: [1] }]
 });
 
 describe('usersim run (process)', () => {
-  const run = (args: string[], cwd: string) => spawnSync(TSX, [CLI, 'run', ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const run = (args: string[], cwd: string) =>
+    spawnSync(TSX, [CLI, 'run', ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
 
   const SLOW = (name: string) => `
 name: ${name}
@@ -167,19 +168,27 @@ tasks: [{ task: preference-discrimination, ratios: [1, 3] }, { task: rating }]
     expect(resumed.status).toBe(0);
     expect(resumed.stderr).toMatch(/resuming: \d+ units? already done/);
     expect(predictionFiles(predDir)).toEqual(refFiles);
-    expect(readFileSync(join(dir, 'results/same/metrics.json'), 'utf8')).toBe(readFileSync(join(dir, 'reference/same/metrics.json'), 'utf8'));
+    expect(readFileSync(join(dir, 'results/same/metrics.json'), 'utf8')).toBe(
+      readFileSync(join(dir, 'reference/same/metrics.json'), 'utf8'),
+    );
   });
 
   it('Ctrl-C stops cleanly, exits 130 and prints the command that resumes', async () => {
     const { dir } = workspace('');
     // Slow enough (90 units × 60 ms over 2 lanes ≈ 2.7 s) that the run cannot finish between the first line and the signal on a loaded machine.
     writeFileSync(join(dir, 'c.yaml'), SLOW('ctrlc').replace('delayMs: 15', 'delayMs: 60'));
-    const child = spawn(TSX, [CLI, 'run', 'c.yaml', '--allow-local-plugins', '--set', 'concurrency=2'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TSX, [CLI, 'run', 'c.yaml', '--allow-local-plugins', '--set', 'concurrency=2'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const predDir = join(dir, 'results/ctrlc/predictions');
     const started = Date.now();
-    while (Date.now() - started < 30_000 && !(existsSync(predDir) && Object.keys(predictionFiles(predDir)).length > 0)) {
+    while (
+      Date.now() - started < 30_000 &&
+      !(existsSync(predDir) && Object.keys(predictionFiles(predDir)).length > 0)
+    ) {
       await new Promise((r) => setTimeout(r, 50));
     }
     child.kill('SIGINT');

@@ -47,12 +47,18 @@ describe('a run over a sessions dataset (next-action)', () => {
     expect(first.unitErrors).toBe(0);
     const text = readFileSync(join(dir, 'results', 'mixed', 'metrics.json'), 'utf8');
     const m = JSON.parse(text) as MetricsFile;
-    const at = (dataset: string, task: string, method: string) => m.cells.find((c) => c.dataset === dataset && c.task === task && c.method === method);
+    const at = (dataset: string, task: string, method: string) =>
+      m.cells.find((c) => c.dataset === dataset && c.task === task && c.method === method);
 
     for (const method of ['markov', 'zero-shot']) {
       const c = at('shop', 'next-action', method);
       expect(c?.status).toBe('ok');
-      expect(Object.keys(c?.metrics ?? {})).toEqual(['action-accuracy', 'action-type-f1', 'click-type-f1', 'outcome-f1']);
+      expect(Object.keys(c?.metrics ?? {})).toEqual([
+        'action-accuracy',
+        'action-type-f1',
+        'click-type-f1',
+        'outcome-f1',
+      ]);
       for (const metric of Object.values(c?.metrics ?? {})) {
         expect(metric.value).toBeGreaterThanOrEqual(0);
         expect(metric.value).toBeLessThanOrEqual(1);
@@ -61,20 +67,39 @@ describe('a run over a sessions dataset (next-action)', () => {
       expect(c?.units.total).toBeGreaterThan(0);
     }
     // The non-LLM reference knows the shop's usual flow: it beats the offline mock on action-type F1.
-    expect(at('shop', 'next-action', 'markov')?.metrics['action-type-f1']?.value).toBeGreaterThan(at('shop', 'next-action', 'zero-shot')?.metrics['action-type-f1']?.value as number);
+    expect(at('shop', 'next-action', 'markov')?.metrics['action-type-f1']?.value).toBeGreaterThan(
+      at('shop', 'next-action', 'zero-shot')?.metrics['action-type-f1']?.value as number,
+    );
     expect(at('shop', 'next-action', 'zero-shot')?.usage.calls).toBeGreaterThan(0);
     expect(at('shop', 'next-action', 'zero-shot')?.metrics['outcome-f1']?.comparison?.baseline).toBe('markov');
 
-    expect(at('shop', 'next-action', 'popularity')).toMatchObject({ status: 'n/a', reason: 'popularity has no nextAction capability' });
-    expect(at('shop', 'rating', 'zero-shot')).toMatchObject({ status: 'n/a', reason: expect.stringMatching(/rating does not apply to synthetic-sessions/) });
-    expect(at('films', 'next-action', 'zero-shot')).toMatchObject({ status: 'n/a', reason: expect.stringMatching(/next-action does not apply/) });
+    expect(at('shop', 'next-action', 'popularity')).toMatchObject({
+      status: 'n/a',
+      reason: 'popularity has no nextAction capability',
+    });
+    expect(at('shop', 'rating', 'zero-shot')).toMatchObject({
+      status: 'n/a',
+      reason: expect.stringMatching(/rating does not apply to synthetic-sessions/),
+    });
+    expect(at('films', 'next-action', 'zero-shot')).toMatchObject({
+      status: 'n/a',
+      reason: expect.stringMatching(/next-action does not apply/),
+    });
     expect(at('films', 'rating', 'markov')).toMatchObject({ status: 'n/a', reason: 'markov has no rate capability' });
     expect(at('films', 'rating', 'zero-shot')?.status).toBe('ok');
 
-    const line = JSON.parse(readFileSync(join(dir, 'results', 'mixed', 'predictions', 'shop', 'next-action', 'zero-shot.jsonl'), 'utf8').split('\n')[0] as string) as { answer: { steps: unknown[] }; items: string[] };
+    const line = JSON.parse(
+      readFileSync(
+        join(dir, 'results', 'mixed', 'predictions', 'shop', 'next-action', 'zero-shot.jsonl'),
+        'utf8',
+      ).split('\n')[0] as string,
+    ) as { answer: { steps: unknown[] }; items: string[] };
     expect(line.answer.steps).toHaveLength(line.items.length);
 
-    const manifest = JSON.parse(readFileSync(join(dir, 'results', 'mixed', 'manifest.json'), 'utf8')) as { choices: string[]; datasets: Record<string, { split: string }> };
+    const manifest = JSON.parse(readFileSync(join(dir, 'results', 'mixed', 'manifest.json'), 'utf8')) as {
+      choices: string[];
+      datasets: Record<string, { split: string }>;
+    };
     expect(manifest.choices.some((c) => c.startsWith('next-action: the predicted session outcome'))).toBe(true);
     expect(manifest.choices.some((c) => c.startsWith('markov: first order'))).toBe(true);
     expect(manifest.datasets['shop']?.split).toBe('sessions');

@@ -51,7 +51,9 @@ describe('--shard i/n', () => {
     for (const bad of ['0/4', '5/4', '2', 'a/b', '1/0']) expect(() => parseShard(bad)).toThrow(/--shard needs i\/n/);
     expect([0, 1, 2, 3, 4, 5].filter((k) => inShard({ index: 2, count: 3 }, k))).toEqual([1, 4]);
     expect(inShard(undefined, 7)).toBe(true);
-    expect(shardPath('/r/p/zero-shot.seed2.jsonl', { index: 1, count: 2 })).toBe('/r/p/zero-shot.seed2.shard-1-of-2.jsonl');
+    expect(shardPath('/r/p/zero-shot.seed2.jsonl', { index: 1, count: 2 })).toBe(
+      '/r/p/zero-shot.seed2.shard-1-of-2.jsonl',
+    );
   });
 
   it('shards run disjoint units and score nothing; a plain run merges them into exactly the files and metrics of an unsharded run', async () => {
@@ -67,11 +69,22 @@ describe('--shard i/n', () => {
     expect(one.shard).toEqual({ index: 1, count: 2 });
     expect(existsSync(join(out, 'metrics.json'))).toBe(false);
     expect(existsSync(join(out, 'manifest.shard-1-of-2.json'))).toBe(true);
-    const refUnits = Object.values(files(join(refOut, 'predictions'))).reduce((s, t) => s + t.split('\n').filter(Boolean).length, 0);
+    const refUnits = Object.values(files(join(refOut, 'predictions'))).reduce(
+      (s, t) => s + t.split('\n').filter(Boolean).length,
+      0,
+    );
     expect(one.computed + two.computed).toBe(refUnits);
     expect(Math.abs(one.computed - two.computed)).toBeLessThanOrEqual(4);
     // Disjoint: no unit is in both shards' files.
-    const keys = (tag: string) => Object.entries(files(join(out, 'predictions'))).filter(([f]) => f.includes(tag)).flatMap(([, t]) => t.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { id: string }).id));
+    const keys = (tag: string) =>
+      Object.entries(files(join(out, 'predictions')))
+        .filter(([f]) => f.includes(tag))
+        .flatMap(([, t]) =>
+          t
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => (JSON.parse(l) as { id: string }).id),
+        );
     const a = new Set(keys('shard-1-of-2'));
     expect(keys('shard-2-of-2').filter((k) => a.has(k))).toEqual([]);
 
@@ -83,19 +96,25 @@ describe('--shard i/n', () => {
 
     const merged = await runConfig(w.cfg, { log: quiet, cwd: w.dir });
     expect(merged.computed).toBe(0);
-    const mergedFiles = Object.fromEntries(Object.entries(files(join(out, 'predictions'))).filter(([f]) => !f.includes('.shard-')));
+    const mergedFiles = Object.fromEntries(
+      Object.entries(files(join(out, 'predictions'))).filter(([f]) => !f.includes('.shard-')),
+    );
     expect(mergedFiles).toEqual(files(join(refOut, 'predictions')));
     expect(readFileSync(join(out, 'metrics.json'), 'utf8')).toBe(readFileSync(join(refOut, 'metrics.json'), 'utf8'));
     // Each shard kept its own cache keys; the merge lists their union, as the unsharded run does.
     expect(existsSync(join(out, 'cache-keys.shard-1-of-2.txt'))).toBe(true);
-    expect(readFileSync(join(out, 'cache-keys.txt'), 'utf8')).toBe(readFileSync(join(refOut, 'cache-keys.txt'), 'utf8'));
+    expect(readFileSync(join(out, 'cache-keys.txt'), 'utf8')).toBe(
+      readFileSync(join(refOut, 'cache-keys.txt'), 'utf8'),
+    );
     // Merging again changes nothing.
     await runConfig(w.cfg, { log: quiet, cwd: w.dir });
     expect(readFileSync(join(out, 'metrics.json'), 'utf8')).toBe(readFileSync(join(refOut, 'metrics.json'), 'utf8'));
-    expect(shardFilesOf(join(out, 'predictions', 'syn', 'rating', 'zero-shot.jsonl')).map((f) => f.split('/').pop())).toEqual(['zero-shot.shard-1-of-2.jsonl', 'zero-shot.shard-2-of-2.jsonl']);
+    expect(
+      shardFilesOf(join(out, 'predictions', 'syn', 'rating', 'zero-shot.jsonl')).map((f) => f.split('/').pop()),
+    ).toEqual(['zero-shot.shard-1-of-2.jsonl', 'zero-shot.shard-2-of-2.jsonl']);
   }, 60_000);
 
-  it('a method with per-user state built lazily (agent4rec\'s taste) gets the same metric values from shards; only its usage counts each shard\'s rebuild', async () => {
+  it("a method with per-user state built lazily (agent4rec's taste) gets the same metric values from shards; only its usage counts each shard's rebuild", async () => {
     const cfgText = CONFIG.replace('  - { plugin: zero-shot }', '  - { plugin: agent4rec }');
     const make = async () => {
       const w = await workspace();
@@ -108,7 +127,14 @@ describe('--shard i/n', () => {
     await runConfig(w.cfg, { log: quiet, cwd: w.dir, shard: { index: 1, count: 2 } });
     await runConfig(w.cfg, { log: quiet, cwd: w.dir, shard: { index: 2, count: 2 } });
     await runConfig(w.cfg, { log: quiet, cwd: w.dir });
-    type M = { cells: Array<{ method: string; task: string; usage: { calls: number }; metrics: Record<string, { value: number | null; ci?: unknown }> }> };
+    type M = {
+      cells: Array<{
+        method: string;
+        task: string;
+        usage: { calls: number };
+        metrics: Record<string, { value: number | null; ci?: unknown }>;
+      }>;
+    };
     const read = (d: string) => JSON.parse(readFileSync(join(d, 'results', 'sharded', 'metrics.json'), 'utf8')) as M;
     const a = read(ref.dir);
     const b = read(w.dir);
@@ -118,7 +144,7 @@ describe('--shard i/n', () => {
     }
   }, 60_000);
 
-  it('a missing shard\'s units are run by the merging run; a shard of another config is refused', async () => {
+  it("a missing shard's units are run by the merging run; a shard of another config is refused", async () => {
     const w = await workspace();
     const one = await runConfig(w.cfg, { log: quiet, cwd: w.dir, shard: { index: 1, count: 3 } });
     const merged = await runConfig(w.cfg, { log: quiet, cwd: w.dir });
@@ -130,13 +156,16 @@ describe('--shard i/n', () => {
     writeFileSync(join(out, 'manifest.shard-1-of-3.json'), JSON.stringify({ ...m, configHash: 'f'.repeat(64) }));
     const err = await runConfig(w.cfg, { log: quiet, cwd: w.dir }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunError);
-    expect((err as Error).message).toMatch(/manifest\.shard-1-of-3\.json was written by a different config .* shards of two configs are never merged/);
+    expect((err as Error).message).toMatch(
+      /manifest\.shard-1-of-3\.json was written by a different config .* shards of two configs are never merged/,
+    );
     rmSync(w.dir, { recursive: true, force: true });
   }, 60_000);
 
   it('usersim run --shard: a bad value is a usage error; a shard says how to merge', async () => {
     const w = await workspace();
-    const run = (...args: string[]) => spawnSync(TSX, [CLI, 'run', 'config.yaml', ...args], { cwd: w.dir, encoding: 'utf8' });
+    const run = (...args: string[]) =>
+      spawnSync(TSX, [CLI, 'run', 'config.yaml', ...args], { cwd: w.dir, encoding: 'utf8' });
     const bad = run('--shard', '3/2');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--shard needs i/n with 1 ≤ i ≤ n, e.g. --shard 2/4; got "3/2"');

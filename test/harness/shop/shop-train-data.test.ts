@@ -8,7 +8,16 @@ const session = (id: string, user: string, split: 'train' | 'test', products: Re
   user,
   split,
   purchased: false,
-  steps: products.map((ps, index) => ({ index, actionId: `${id}${index}`, timestamp: 100 + index, url: null, observation: '', action: { type: 'click', clickType: 'product_link', target: 'x', text: null }, rationale: null, products: ps })),
+  steps: products.map((ps, index) => ({
+    index,
+    actionId: `${id}${index}`,
+    timestamp: 100 + index,
+    url: null,
+    observation: '',
+    action: { type: 'click', clickType: 'product_link', target: 'x', text: null },
+    rationale: null,
+    products: ps,
+  })),
 });
 
 describe('shopTrainData', () => {
@@ -16,7 +25,10 @@ describe('shopTrainData', () => {
     const d: SessionsDataset = {
       kind: 'sessions',
       name: 'shop',
-      users: [{ id: 'u1', attributes: { Age: '30' }, persona: 'x' }, { id: 'u2', attributes: {}, persona: '' }],
+      users: [
+        { id: 'u1', attributes: { Age: '30' }, persona: 'x' },
+        { id: 'u2', attributes: {}, persona: '' },
+      ],
       sessions: [session('a', 'u1', 'train', [[p('A')], [p('A'), p('B')]]), session('b', 'u2', 'test', [[p('C')]])],
       checksums: {},
       choices: [],
@@ -24,7 +36,10 @@ describe('shopTrainData', () => {
     const t = shopTrainData(d);
     expect(t.items.map((i) => i.id)).toEqual(['A', 'B', 'C']);
     expect(t.scale).toBeNull();
-    expect(t.users).toEqual([{ id: 'u1', attributes: { Age: '30' } }, { id: 'u2', attributes: {} }]);
+    expect(t.users).toEqual([
+      { id: 'u1', attributes: { Age: '30' } },
+      { id: 'u2', attributes: {} },
+    ]);
     // The test session's product is an item but never an interaction.
     expect(t.interactions).toEqual([
       { user: 'u1', item: 'A', rating: null, timestamp: 100 },

@@ -12,14 +12,24 @@ import { Rng } from '../../../harness/util/rng.ts';
 
 const quiet = { info() {}, warn() {} };
 const click = (target: string): SessionAction => ({ type: 'click', clickType: null, target, text: null });
-const type = (text: string, target = 'nav_bar.search_input'): SessionAction => ({ type: 'input', clickType: null, target, text });
+const type = (text: string, target = 'nav_bar.search_input'): SessionAction => ({
+  type: 'input',
+  clickType: null,
+  target,
+  text,
+});
 const TERMINATE: SessionAction = { type: 'terminate', clickType: null, target: null, text: null };
 
 const CATALOG: ShopItem[] = [
   { asin: 'B0LAMP0001', title: 'BenQ LED Desk Lamp', price: '$89.00', options: { Color: ['White', 'Black'] } },
   { asin: 'B0LAMP0002', title: 'TaoTronics Architect Desk Lamp', price: '$32.50', options: {} },
   { asin: 'B0LAMP0003', title: 'Lepro Clamp Lamp', price: '$19.99', options: { Color: ['Black'] } },
-  { asin: 'B0GRIND001', title: 'Baratza Burr Coffee Grinder', price: '$149.00', options: { Style: ['Standard', 'With Scale'] } },
+  {
+    asin: 'B0GRIND001',
+    title: 'Baratza Burr Coffee Grinder',
+    price: '$149.00',
+    options: { Style: ['Standard', 'With Scale'] },
+  },
   { asin: 'B0SHOE0001', title: 'Brooks Road Running Shoe', price: null, options: { Size: ['9', '10'] } },
 ];
 
@@ -34,7 +44,10 @@ describe('catalogOf on a synthetic-sessions dataset', () => {
     saved = process.env['USERSIM_DATASETS_DIR'];
     dir = mkdtempSync(join(tmpdir(), 'usersim-shop-'));
     process.env['USERSIM_DATASETS_DIR'] = join(dir, 'datasets');
-    const d = await synthetic.load({ users: 10, minSessions: 3, maxSessions: 6, testFraction: 0.2, dataSeed: 7, observationChars: 8000 }, { seed: 1, rng: new Rng(1), configDir: dir, log: quiet });
+    const d = await synthetic.load(
+      { users: 10, minSessions: 3, maxSessions: 6, testFraction: 0.2, dataSeed: 7, observationChars: 8000 },
+      { seed: 1, rng: new Rng(1), configDir: dir, log: quiet },
+    );
     if (d.kind !== 'sessions') throw new Error('expected a sessions dataset');
     data = d;
   });
@@ -55,7 +68,9 @@ describe('catalogOf on a synthetic-sessions dataset', () => {
       const first = seen.find((p) => p.asin === item.asin);
       expect(item.title).toBe(first?.title);
       expect(item.price).toBe(first?.price);
-      const chosen = seen.filter((p) => p.asin === item.asin).flatMap((p) => p.options.flatMap((o) => Object.entries(o)));
+      const chosen = seen
+        .filter((p) => p.asin === item.asin)
+        .flatMap((p) => p.options.flatMap((o) => Object.entries(o)));
       for (const [dim, value] of chosen) expect(item.options[dim]).toContain(value);
       expect(Object.values(item.options).flat().length).toBe(new Set(chosen.map(([d, v]) => `${d}=${v}`)).size);
     }
@@ -68,7 +83,8 @@ describe('catalogOf on a synthetic-sessions dataset', () => {
 
   it('a search for a query the dataset used finds its products; every result is a catalog product', () => {
     const catalog = catalogOf(data.sessions);
-    const firstQuery = data.sessions.flatMap((s) => s.steps).find((st) => st.action.type === 'input')?.action.text as string;
+    const firstQuery = data.sessions.flatMap((s) => s.steps).find((st) => st.action.type === 'input')?.action
+      .text as string;
     const shop = new TextShop(catalog);
     shop.apply(type(firstQuery));
     expect(shop.apply(click('nav_bar.search_button'))).toEqual({ valid: true });
@@ -81,14 +97,49 @@ describe('catalogOf on a synthetic-sessions dataset', () => {
 });
 
 describe('catalogOf on hand-made sessions', () => {
-  const step = (products: api.SessionProduct[]) => ({ index: 0, actionId: 'a', timestamp: 0, url: null, observation: '', action: TERMINATE, rationale: null, products });
-  const p = (asin: string, title: string, price: string | null, options: Record<string, string>[] = []) => ({ asin, title, price, quantity: null, options });
+  const step = (products: api.SessionProduct[]) => ({
+    index: 0,
+    actionId: 'a',
+    timestamp: 0,
+    url: null,
+    observation: '',
+    action: TERMINATE,
+    rationale: null,
+    products,
+  });
+  const p = (asin: string, title: string, price: string | null, options: Record<string, string>[] = []) => ({
+    asin,
+    title,
+    price,
+    quantity: null,
+    options,
+  });
   it('first seen wins, a missing price or title is filled later, options merge in order, empty asins and untitled products are left out', () => {
     const sessions = [
-      { id: 's1', user: 'u', split: 'train' as const, purchased: false, steps: [step([p('A', 'Lamp One', null, [{ Color: 'Red' }]), p('', 'No asin', '$1')])] },
-      { id: 's2', user: 'u', split: 'train' as const, purchased: false, steps: [step([p('A', 'Other title', '$5.00', [{ Color: 'Blue' }, { Size: 'L' }]), p('B', '', '$2'), p('A', 'x', '$9', [{ Color: 'Red' }])])] },
+      {
+        id: 's1',
+        user: 'u',
+        split: 'train' as const,
+        purchased: false,
+        steps: [step([p('A', 'Lamp One', null, [{ Color: 'Red' }]), p('', 'No asin', '$1')])],
+      },
+      {
+        id: 's2',
+        user: 'u',
+        split: 'train' as const,
+        purchased: false,
+        steps: [
+          step([
+            p('A', 'Other title', '$5.00', [{ Color: 'Blue' }, { Size: 'L' }]),
+            p('B', '', '$2'),
+            p('A', 'x', '$9', [{ Color: 'Red' }]),
+          ]),
+        ],
+      },
     ];
-    expect(catalogOf(sessions)).toEqual([{ asin: 'A', title: 'Lamp One', price: '$5.00', options: { Color: ['Red', 'Blue'], Size: ['L'] } }]);
+    expect(catalogOf(sessions)).toEqual([
+      { asin: 'A', title: 'Lamp One', price: '$5.00', options: { Color: ['Red', 'Blue'], Size: ['L'] } },
+    ]);
   });
 });
 
@@ -114,14 +165,20 @@ describe('a scripted session on the text shop', () => {
 
     expect(shop.apply(click('nav_bar.search_button'))).toEqual({ valid: true });
     const search = shop.observation();
-    expect(lines(search).slice(0, 3)).toEqual(['Page: Amazon.com : desk lamp', 'URL: https://www.amazon.com/s?k=desk+lamp', 'Search box: "desk lamp"']);
+    expect(lines(search).slice(0, 3)).toEqual([
+      'Page: Amazon.com : desk lamp',
+      'URL: https://www.amazon.com/s?k=desk+lamp',
+      'Search box: "desk lamp"',
+    ]);
     // BM25 order: both query words first, then "lamp" alone; the coffee grinder and the shoe do not match.
     expect(productLines(search).map((l) => l.replace(/ — .*\[/, ' ['))).toEqual([
       '  1. BenQ LED Desk Lamp [search_results.benq_led_desk_lamp]',
       '  2. TaoTronics Architect Desk Lamp [search_results.taotronics_architect_desk_lamp]',
       '  3. Lepro Clamp Lamp [search_results.lepro_clamp_lamp]',
     ]);
-    expect(search).toMatch(/^ {2}1\. BenQ LED Desk Lamp — \$89\.00 — [345]\.\d out of 5 stars \[search_results\.benq_led_desk_lamp\]$/m);
+    expect(search).toMatch(
+      /^ {2}1\. BenQ LED Desk Lamp — \$89\.00 — [345]\.\d out of 5 stars \[search_results\.benq_led_desk_lamp\]$/m,
+    );
     expect(search).toContain('  [search_results.benq_led_desk_lamp.product_name] a "BenQ LED Desk Lamp"');
     expect(search).toContain('  [refinements.brands.benq] li "BenQ"');
     expect(search).toContain('  [pagination.next] a "Next"');
@@ -129,7 +186,10 @@ describe('a scripted session on the text shop', () => {
 
     expect(shop.apply(click('search_results.benq_led_desk_lamp.product_name'))).toEqual({ valid: true });
     const product = shop.observation();
-    expect(lines(product).slice(0, 2)).toEqual(['Page: Amazon.com: BenQ LED Desk Lamp', 'URL: https://www.amazon.com/dp/B0LAMP0001']);
+    expect(lines(product).slice(0, 2)).toEqual([
+      'Page: Amazon.com: BenQ LED Desk Lamp',
+      'URL: https://www.amazon.com/dp/B0LAMP0001',
+    ]);
     for (const l of [
       '  [visit_the_benq_store] a "Visit the BenQ Store"',
       '  [product_options.color.button_list.white] li "White"',
@@ -138,7 +198,8 @@ describe('a scripted session on the text shop', () => {
       '  [buybox.purchase_form.buy_now] input',
       '  [related_products.taotronics_architect_desk_lamp] a "TaoTronics Architect Desk Lamp"',
       '  [related_products.lepro_clamp_lamp] a "Lepro Clamp Lamp"',
-    ]) expect(lines(product)).toContain(l);
+    ])
+      expect(lines(product)).toContain(l);
     expect(shop.pagesVisited).toBe(4);
 
     // The observation does not show the chosen option: the same page, not counted again.
@@ -155,8 +216,12 @@ describe('a scripted session on the text shop', () => {
     expect(shop.apply(click('nav_bar.cart_button'))).toEqual({ valid: true });
     const cart = shop.observation();
     expect(lines(cart)[0]).toBe('Page: Amazon.com Shopping Cart');
-    expect(productLines(cart)).toEqual(['  1. BenQ LED Desk Lamp — $89.00 — options: Color: Black [active_item_list.benq_led_desk_lamp]']);
-    expect(cart).toContain('  [active_item_list.benq_led_desk_lamp.increase_quantity_by_one] button "Increase quantity by one"');
+    expect(productLines(cart)).toEqual([
+      '  1. BenQ LED Desk Lamp — $89.00 — options: Color: Black [active_item_list.benq_led_desk_lamp]',
+    ]);
+    expect(cart).toContain(
+      '  [active_item_list.benq_led_desk_lamp.increase_quantity_by_one] button "Increase quantity by one"',
+    );
     expect(cart).toContain('  [check_out] input');
     expect(shop.purchaseClicks).toBe(1);
 
@@ -223,9 +288,15 @@ describe('invalid actions', () => {
 
   it('an input into a non-input, a click on a listed but inactive element, a click without a target', () => {
     const shop = new TextShop(CATALOG);
-    expect(shop.apply(type('lamp', 'nav_bar.cart_button'))).toEqual({ valid: false, reason: 'element nav_bar.cart_button is not an input' });
+    expect(shop.apply(type('lamp', 'nav_bar.cart_button'))).toEqual({
+      valid: false,
+      reason: 'element nav_bar.cart_button is not an input',
+    });
     // The Go button is shown but does nothing before a query is typed.
-    expect(shop.apply(click('nav_bar.search_button'))).toEqual({ valid: false, reason: 'element nav_bar.search_button cannot be acted on on this page' });
+    expect(shop.apply(click('nav_bar.search_button'))).toEqual({
+      valid: false,
+      reason: 'element nav_bar.search_button cannot be acted on on this page',
+    });
     expect(shop.apply({ type: 'click', clickType: 'search', target: null, text: null }).valid).toBe(false);
     expect(shop.pagesVisited).toBe(1);
     // A click on the search box is valid and changes nothing.
@@ -236,7 +307,7 @@ describe('invalid actions', () => {
     expect(shop.pagesVisited).toBe(1);
   });
 
-  it('purchase clicks count the page\'s click type, not the one the simulator claims', () => {
+  it("purchase clicks count the page's click type, not the one the simulator claims", () => {
     const shop = new TextShop(CATALOG);
     shop.apply({ type: 'click', clickType: 'purchase', target: 'nav_bar.cart_button', text: null });
     expect(shop.purchaseClicks).toBe(0);
@@ -246,20 +317,31 @@ describe('invalid actions', () => {
 describe('ranking, pages, filters', () => {
   it('a custom rank reverses the results order', () => {
     const seen: string[][] = [];
-    const reversed = new TextShop(CATALOG, { rank: (q, c) => (seen.push([q, ...c.map((x) => x.asin)]), [...c].reverse()) });
+    const reversed = new TextShop(CATALOG, {
+      rank: (q, c) => (seen.push([q, ...c.map((x) => x.asin)]), [...c].reverse()),
+    });
     const plain = new TextShop(CATALOG);
     for (const shop of [reversed, plain]) {
       shop.apply(type('desk lamp'));
       shop.apply(click('nav_bar.search_button'));
     }
     const ids = (s: TextShop) => productLines(s.observation()).map((l) => /\[(.+)\]$/.exec(l)?.[1]);
-    expect(ids(plain)).toEqual(['search_results.benq_led_desk_lamp', 'search_results.taotronics_architect_desk_lamp', 'search_results.lepro_clamp_lamp']);
+    expect(ids(plain)).toEqual([
+      'search_results.benq_led_desk_lamp',
+      'search_results.taotronics_architect_desk_lamp',
+      'search_results.lepro_clamp_lamp',
+    ]);
     expect(ids(reversed)).toEqual([...ids(plain)].reverse());
     expect(seen).toEqual([['desk lamp', 'B0LAMP0001', 'B0LAMP0002', 'B0LAMP0003']]);
   });
 
   it('resultsPerPage slices, pagination shows the next slice, a filter keeps matching candidates', () => {
-    const many: ShopItem[] = Array.from({ length: 20 }, (_, k) => ({ asin: `B${String(k).padStart(9, '0')}`, title: `${k % 2 ? 'Acme' : 'Zenit'} Lamp model ${k}`, price: `$${10 + 10 * k}.00`, options: {} }));
+    const many: ShopItem[] = Array.from({ length: 20 }, (_, k) => ({
+      asin: `B${String(k).padStart(9, '0')}`,
+      title: `${k % 2 ? 'Acme' : 'Zenit'} Lamp model ${k}`,
+      price: `$${10 + 10 * k}.00`,
+      options: {},
+    }));
     const shop = new TextShop(many, { resultsPerPage: 4, candidates: 10 });
     shop.apply(type('lamp'));
     shop.apply(click('nav_bar.search_button'));
@@ -291,7 +373,9 @@ describe('ranking, pages, filters', () => {
     shop.apply(type('desk lamp'));
     shop.apply(click('nav_bar.search_button'));
     shop.apply(click('search_results.lepro_clamp_lamp.product_name'));
-    const related = observationTargets(shop.observation()).filter((id) => id.startsWith('related_products.') && id !== 'related_products.next_page');
+    const related = observationTargets(shop.observation()).filter(
+      (id) => id.startsWith('related_products.') && id !== 'related_products.next_page',
+    );
     expect(related).toEqual(['related_products.benq_led_desk_lamp', 'related_products.taotronics_architect_desk_lamp']);
     const before = shop.pagesVisited;
     shop.apply(click('related_products.next_page'));
@@ -305,7 +389,10 @@ describe('ranking, pages, filters', () => {
       s.apply(type('lamp'));
       s.apply(click('nav_bar.search_button'));
     }
-    const line = (s: TextShop) => productLines(s.observation()).find((l) => l.includes('Lepro'))?.replace(/^ {2}\d+\. /, '');
+    const line = (s: TextShop) =>
+      productLines(s.observation())
+        .find((l) => l.includes('Lepro'))
+        ?.replace(/^ {2}\d+\. /, '');
     expect(line(a)).toBe(line(b));
     expect(line(a)).toMatch(/^Lepro Clamp Lamp — \$19\.99 — [345]\.\d out of 5 stars/);
   });
@@ -317,7 +404,11 @@ describe('ranking, pages, filters', () => {
     ]);
     shop.apply(type('lamp'));
     shop.apply(click('nav_bar.search_button'));
-    expect(productLines(shop.observation()).map((l) => /\[(.+)\]$/.exec(l)?.[1]).sort()).toEqual(['search_results.lamp_', 'search_results.lamp__2']);
+    expect(
+      productLines(shop.observation())
+        .map((l) => /\[(.+)\]$/.exec(l)?.[1])
+        .sort(),
+    ).toEqual(['search_results.lamp_', 'search_results.lamp__2']);
     expect(() => new TextShop(CATALOG, { resultsPerPage: 0 })).toThrow(/resultsPerPage/);
   });
 });
@@ -352,7 +443,19 @@ describe('determinism and format', () => {
   });
 
   it('the home page is renderPage + observationFromHtml, as the opera loader makes it; observationChars cuts it', () => {
-    const home = renderPage({ kind: 'home', typed: '', query: '', suggestions: [], results: [], page: 1, product: null, related: [], chosen: {}, cart: [], brands: [] });
+    const home = renderPage({
+      kind: 'home',
+      typed: '',
+      query: '',
+      suggestions: [],
+      results: [],
+      page: 1,
+      product: null,
+      related: [],
+      chosen: {},
+      cart: [],
+      brands: [],
+    });
     expect(new TextShop(CATALOG).observation()).toBe(observationFromHtml(home.html, { url: home.url }));
     expect(new TextShop(CATALOG).observation()).toContain('\n  [nav_bar.search_input] input "Search Amazon"\n');
     const short = new TextShop(CATALOG, { observationChars: 150 }).observation();

@@ -45,7 +45,13 @@ describe('bootstrapCi against scipy.stats.bootstrap', () => {
         // Efron & Tibshirani (1993), An Introduction to the Bootstrap, Table 3.1: law school data
         // (LSAT, GPA of 15 schools), correlation 0.776. Pairs are resampled through their indices.
         const [lsat, gpa] = c.data as [number[], number[]];
-        r = bootstrapCi(range(lsat.length), { statistic: correlationOf(lsat, gpa), B: c.B, level: 0.95, seed: 2024, method: c.method });
+        r = bootstrapCi(range(lsat.length), {
+          statistic: correlationOf(lsat, gpa),
+          B: c.B,
+          level: 0.95,
+          seed: 2024,
+          method: c.method,
+        });
       } else {
         r = bootstrapCi(c.data[0] as number[], { B: c.B, level: 0.95, seed: 2024, method: c.method });
       }
@@ -311,6 +317,8 @@ describe('bootstrapCi input', () => {
     expect(() => bootstrapCi([1, 2], { B: 100, level: 0.95 })).toThrow(/seed/);
     // @ts-expect-error: unknown method
     expect(() => bootstrapCi([1, 2], { B: 100, level: 0.95, seed: 1, method: 'basic' })).toThrow(/method/);
-    expect(() => bootstrapCi([1, 2, 3], { B: 100, level: 0.95, seed: 1, statistic: () => NaN })).toThrow(/statistic returned NaN/);
+    expect(() => bootstrapCi([1, 2, 3], { B: 100, level: 0.95, seed: 1, statistic: () => NaN })).toThrow(
+      /statistic returned NaN/,
+    );
   });
 });

@@ -17,7 +17,8 @@ import { close, fixtures } from './fixtures.ts';
 
 /** Expect a relative agreement, with a message naming the case. */
 function expectClose(actual: number, expected: number, rel: number, what: string, abs = 0): void {
-  if (!close(actual, expected, rel, abs)) expect.fail(`${what}: got ${actual}, expected ${expected} (rel tol ${rel}, abs ${abs})`);
+  if (!close(actual, expected, rel, abs))
+    expect.fail(`${what}: got ${actual}, expected ${expected} (rel tol ${rel}, abs ${abs})`);
 }
 
 describe('normal distribution', () => {
@@ -45,7 +46,8 @@ describe('normal distribution', () => {
   });
 
   it('round-trips quantile and cdf', () => {
-    for (const p of [1e-12, 0.001, 0.2, 0.5, 0.8, 0.999]) expectClose(normalCdf(normalQuantile(p)), p, 1e-13, `cdf(quantile(${p}))`);
+    for (const p of [1e-12, 0.001, 0.2, 0.5, 0.8, 0.999])
+      expectClose(normalCdf(normalQuantile(p)), p, 1e-13, `cdf(quantile(${p}))`);
   });
 
   it('erfc is 2 - erfc(-x) and decreasing', () => {
@@ -72,7 +74,8 @@ describe("Student's t distribution", () => {
   });
 
   it('matches scipy.special.stdtrit for quantiles', () => {
-    for (const c of fixtures.studentTQuantile) expectClose(studentTQuantile(c.p, c.df), c.q, 1e-10, `quantile(${c.p}; ${c.df})`, 1e-14);
+    for (const c of fixtures.studentTQuantile)
+      expectClose(studentTQuantile(c.p, c.df), c.q, 1e-10, `quantile(${c.p}; ${c.df})`, 1e-14);
     // Cauchy (df = 1): the 0.975 quantile is tan(0.475 pi).
     expect(studentTQuantile(0.975, 1)).toBeCloseTo(Math.tan(0.475 * Math.PI), 9);
   });
@@ -90,7 +93,8 @@ describe('gamma, beta and binomial', () => {
   });
 
   it('the regularised incomplete beta matches scipy.special.betainc', () => {
-    for (const c of fixtures.incompleteBeta) expectClose(regularizedIncompleteBeta(c.x, c.a, c.b), c.value, 1e-11, `I_${c.x}(${c.a}, ${c.b})`, 1e-300);
+    for (const c of fixtures.incompleteBeta)
+      expectClose(regularizedIncompleteBeta(c.x, c.a, c.b), c.value, 1e-11, `I_${c.x}(${c.a}, ${c.b})`, 1e-300);
   });
 
   it('binomial pmf, cdf and sf match scipy.stats.binom', () => {

@@ -29,10 +29,25 @@ export interface StatsFixtures {
       zStatistic?: Num;
     }>;
   };
-  ttestRel: Array<{ x: Num[]; y: Num[]; alternative: 'two-sided' | 'greater' | 'less'; statistic: Num; pValue: Num; df: Num; lo: Num; hi: Num }>;
+  ttestRel: Array<{
+    x: Num[];
+    y: Num[];
+    alternative: 'two-sided' | 'greater' | 'less';
+    statistic: Num;
+    pValue: Num;
+    df: Num;
+    lo: Num;
+    hi: Num;
+  }>;
   mcnemar: Array<{ b: Num; c: Num; statistic: Num; pValue: Num }>;
   multipleTesting: Array<{ p: Num[]; holm: Num[]; bh: Num[] }>;
-  permutation: Array<{ x: Num[]; y: Num[]; alternative: 'two-sided' | 'greater' | 'less'; statistic: Num; pValue: Num }>;
+  permutation: Array<{
+    x: Num[];
+    y: Num[];
+    alternative: 'two-sided' | 'greater' | 'less';
+    statistic: Num;
+    pValue: Num;
+  }>;
   bootstrap: Array<{
     name: string;
     data: Num[][];

@@ -3,7 +3,16 @@ import * as stats from '../../../harness/stats/index.ts';
 
 describe('harness/stats public API', () => {
   it('exports the statistics functions under their agreed names', () => {
-    for (const name of ['bootstrapCi', 'pairedBootstrapTest', 'permutationTest', 'mcnemarExact', 'wilcoxonSignedRank', 'pairedTTest', 'holm', 'benjaminiHochberg']) {
+    for (const name of [
+      'bootstrapCi',
+      'pairedBootstrapTest',
+      'permutationTest',
+      'mcnemarExact',
+      'wilcoxonSignedRank',
+      'pairedTTest',
+      'holm',
+      'benjaminiHochberg',
+    ]) {
       expect(typeof (stats as Record<string, unknown>)[name], name).toBe('function');
     }
   });
@@ -21,7 +30,8 @@ describe('harness/stats public API', () => {
       // @ts-expect-error: alternative missing
       ['pairedTTest', () => stats.pairedTTest(a, b, {})],
     ];
-    for (const [name, call] of calls) expect(call, name).toThrow(new RegExp(`${name}: options.alternative is required`));
+    for (const [name, call] of calls)
+      expect(call, name).toThrow(new RegExp(`${name}: options.alternative is required`));
   });
 
   it('empty input is an error that names the function and what was empty, for every function', () => {

@@ -4,7 +4,9 @@ import { fixtures } from './fixtures.ts';
 
 // Benjamini & Hochberg (1995), J. R. Statist. Soc. B 57:289-300, section 4: the 15 p-values of the
 // thrombolysis study of Neuhaus et al. (1992).
-const BH_1995 = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.324, 0.4262, 0.5719, 0.6528, 0.759, 1.0];
+const BH_1995 = [
+  0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.324, 0.4262, 0.5719, 0.6528, 0.759, 1.0,
+];
 
 describe('holm', () => {
   it('reproduces the Holm-Bonferroni example of Wikipedia (p = 0.01, 0.03, 0.04, 0.005)', () => {
@@ -39,7 +41,10 @@ describe('benjaminiHochberg', () => {
     // https://docs.scipy.org/doc/scipy/reference/generated/scipy.stats.false_discovery_control.html (Examples):
     // [0.0015, 0.003, 0.0095, 0.035625, 0.0603, 0.06385714, 0.06385714, 0.0645, 0.0765, 0.486,
     //  0.58118182, 0.714875, 0.75323077, 0.81321429, 1.] -- the four smallest are rejected at 0.05.
-    const expected = [0.0015, 0.003, 0.0095, 0.035625, 0.0603, 0.06385714, 0.06385714, 0.0645, 0.0765, 0.486, 0.58118182, 0.714875, 0.75323077, 0.81321429, 1];
+    const expected = [
+      0.0015, 0.003, 0.0095, 0.035625, 0.0603, 0.06385714, 0.06385714, 0.0645, 0.0765, 0.486, 0.58118182, 0.714875,
+      0.75323077, 0.81321429, 1,
+    ];
     const adj = benjaminiHochberg(BH_1995);
     expected.forEach((v, i) => expect(adj[i]).toBeCloseTo(v, 8));
     expect(adj.filter((p) => p <= 0.05).length).toBe(4);

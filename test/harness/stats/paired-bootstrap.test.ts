@@ -130,11 +130,15 @@ describe('pairedBootstrapTest', () => {
   });
 
   it('needs at least 2 pairs, a direction and paired input', () => {
-    expect(() => pairedBootstrapTest([1], [0], { B: 100, seed: 1, alternative: 'greater' })).toThrow(/needs at least 2 pairs/);
+    expect(() => pairedBootstrapTest([1], [0], { B: 100, seed: 1, alternative: 'greater' })).toThrow(
+      /needs at least 2 pairs/,
+    );
     expect(() => pairedBootstrapTest([], [], { B: 100, seed: 1, alternative: 'greater' })).toThrow(/empty/);
     expect(() => pairedBootstrapTest([1, 2], [1], { B: 100, seed: 1, alternative: 'greater' })).toThrow(/same length/);
     // @ts-expect-error: the alternative is required
     expect(() => pairedBootstrapTest([1, 2], [0, 1], { B: 100, seed: 1 })).toThrow(/alternative is required/);
-    expect(() => pairedBootstrapTest([1, 2], [0, Infinity], { B: 100, seed: 1, alternative: 'less' })).toThrow(/finite/);
+    expect(() => pairedBootstrapTest([1, 2], [0, Infinity], { B: 100, seed: 1, alternative: 'less' })).toThrow(
+      /finite/,
+    );
   });
 });

@@ -11,7 +11,8 @@ describe('permutationTest', () => {
       expect(r.exact).toBe(true);
       expect(r.resamples).toBe(2 ** c.x.length);
       if (!close(r.statistic, c.statistic, 1e-12, 1e-12)) expect.fail(`statistic ${r.statistic} vs ${c.statistic}`);
-      if (!close(r.pValue, c.pValue, 1e-12)) expect.fail(`n=${c.x.length} ${c.alternative}: p ${r.pValue} vs scipy ${c.pValue}`);
+      if (!close(r.pValue, c.pValue, 1e-12))
+        expect.fail(`n=${c.x.length} ${c.alternative}: p ${r.pValue} vs scipy ${c.pValue}`);
     }
   });
 
@@ -90,7 +91,9 @@ describe('permutationTest', () => {
     expect(() => permutationTest([1, 2], [2, 3], { B: 10, seed: 1 })).toThrow(/alternative is required/);
     // @ts-expect-error: the seed is required
     expect(() => permutationTest([1, 2], [2, 3], { B: 10, alternative: 'greater' })).toThrow(/seed/);
-    expect(() => permutationTest([1, 2], [2, 3], { B: 0, seed: 1, alternative: 'greater' })).toThrow(/positive integer/);
+    expect(() => permutationTest([1, 2], [2, 3], { B: 0, seed: 1, alternative: 'greater' })).toThrow(
+      /positive integer/,
+    );
     expect(() => permutationTest([], [], { B: 10, seed: 1, alternative: 'greater' })).toThrow(/empty/);
     expect(() => permutationTest([1, 2], [2], { B: 10, seed: 1, alternative: 'greater' })).toThrow(/same length/);
   });

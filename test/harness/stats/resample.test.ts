@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { clearMeanDistributionMemo, meanDistribution } from '../../../harness/stats/mean-distribution.ts';
-import { fewValues, resampleMeans, resampleMeansFewValues, resampleMeansPair, signFlipSums, Stream } from '../../../harness/stats/resample.ts';
+import {
+  fewValues,
+  resampleMeans,
+  resampleMeansFewValues,
+  resampleMeansPair,
+  signFlipSums,
+  Stream,
+} from '../../../harness/stats/resample.ts';
 import { Rng } from '../../../harness/util/rng.ts';
 
 const moments = (v: Float64Array) => {

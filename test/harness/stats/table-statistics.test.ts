@@ -6,14 +6,43 @@ import { classCounts, pooledF1 } from '../../../harness/metrics/pooled-f1.ts';
 import { emptyTotals } from '../../../harness/llm/usage-meter.ts';
 import { Rng } from '../../../harness/util/rng.ts';
 
-const opts: TableStatsOptions = { baseline: 'base', test: 'paired-bootstrap', correction: 'holm', alpha: 0.05, B: 2000, level: 0.95, ci: 'percentile', seed: 7 };
+const opts: TableStatsOptions = {
+  baseline: 'base',
+  test: 'paired-bootstrap',
+  correction: 'holm',
+  alpha: 0.05,
+  B: 2000,
+  level: 0.95,
+  ci: 'percentile',
+  seed: 7,
+};
 
 function cell(method: string, metrics: Record<string, CellMetric>): Cell {
-  return { dataset: 'd', task: 't', method, seed: 1, status: 'ok', llm: null, units: { total: 0, done: 0, scored: 0, errors: 0, errorKinds: {} }, usage: cellUsage(emptyTotals(), 0), metrics };
+  return {
+    dataset: 'd',
+    task: 't',
+    method,
+    seed: 1,
+    status: 'ok',
+    llm: null,
+    units: { total: 0, done: 0, scored: 0, errors: 0, errorKinds: {} },
+    usage: cellUsage(emptyTotals(), 0),
+    metrics,
+  };
 }
 
 function file(cells: Cell[]): MetricsFile {
-  return { formatVersion: 1, name: 'x', configHash: 'h', columns: [], datasets: ['d'], methods: cells.map((c) => c.method), seeds: [1], cells, usage: cellUsage(emptyTotals(), 0) };
+  return {
+    formatVersion: 1,
+    name: 'x',
+    configHash: 'h',
+    columns: [],
+    datasets: ['d'],
+    methods: cells.map((c) => c.method),
+    seeds: [1],
+    cells,
+    usage: cellUsage(emptyTotals(), 0),
+  };
 }
 
 /** A pooled-F1 metric over `n` units of 4 binary steps each, where the method is right with probability `p`. */
@@ -29,7 +58,17 @@ function f1Metric(n: number, p: number, seed: number): CellMetric {
     scores.push(pr.filter((x, k) => x === g[k]).length / 4);
   }
   const keys = counts.map((_, k) => `u${k}`);
-  return { label: 'F1', direction: 'higher', unitScore: 'accuracy', value: pooledF1(counts), n, unitIds: keys, unitKeys: keys, unitScores: scores, pooledF1: counts };
+  return {
+    label: 'F1',
+    direction: 'higher',
+    unitScore: 'accuracy',
+    value: pooledF1(counts),
+    n,
+    unitIds: keys,
+    unitKeys: keys,
+    unitScores: scores,
+    pooledF1: counts,
+  };
 }
 
 describe('withStatistics on pooled F1 metrics (next-action)', () => {
@@ -42,7 +81,10 @@ describe('withStatistics on pooled F1 metrics (next-action)', () => {
     expect(ci?.lo).toBeLessThan(m.value as number);
     expect(ci?.hi).toBeGreaterThan(m.value as number);
     // Its width is what a direct bootstrap of the pooled F1 gives (same B, any seed): within a few points.
-    const direct = bootstrapCi(counts.map((_, k) => k), { B: 2000, level: 0.95, seed: 'y', statistic: (idx) => pooledF1(counts, idx) });
+    const direct = bootstrapCi(
+      counts.map((_, k) => k),
+      { B: 2000, level: 0.95, seed: 'y', statistic: (idx) => pooledF1(counts, idx) },
+    );
     expect((ci?.hi as number) - (ci?.lo as number)).toBeCloseTo(direct.hi - direct.lo, 1);
   });
 
@@ -50,7 +92,10 @@ describe('withStatistics on pooled F1 metrics (next-action)', () => {
     const base = f1Metric(80, 0.6, 1);
     const better = f1Metric(80, 0.9, 2);
     const same = { ...base };
-    const out = withStatistics(file([cell('base', { f1: base }), cell('better', { f1: better }), cell('same', { f1: same })]), opts);
+    const out = withStatistics(
+      file([cell('base', { f1: base }), cell('better', { f1: better }), cell('same', { f1: same })]),
+      opts,
+    );
     const cmp = (method: string) => out.comparisons.comparisons.find((c) => c.method === method);
     expect(cmp('better')?.effect).toBeCloseTo((better.value as number) - (base.value as number), 12);
     expect(cmp('better')?.statistic).toBeCloseTo((better.value as number) - (base.value as number), 12);
@@ -58,9 +103,13 @@ describe('withStatistics on pooled F1 metrics (next-action)', () => {
     expect(cmp('same')?.effect).toBe(0);
     expect(cmp('same')?.significant).toBe(false);
     // Other tests fall back to the per-unit scores.
-    const w = withStatistics(file([cell('base', { f1: base }), cell('better', { f1: better })]), { ...opts, test: 'wilcoxon' });
+    const w = withStatistics(file([cell('base', { f1: base }), cell('better', { f1: better })]), {
+      ...opts,
+      test: 'wilcoxon',
+    });
     const e = w.comparisons.comparisons[0]?.effect as number;
-    const meanDiff = (better.unitScores as number[]).reduce((s, x, k) => s + x - (base.unitScores[k] as number), 0) / 80;
+    const meanDiff =
+      (better.unitScores as number[]).reduce((s, x, k) => s + x - (base.unitScores[k] as number), 0) / 80;
     expect(e).toBeCloseTo(meanDiff, 12);
   });
 });

@@ -64,9 +64,15 @@ describe('wilcoxonSignedRank', () => {
     for (const c of cases) {
       const d = data[c.data];
       if (d === undefined) throw new Error('bad fixture');
-      const r = wilcoxonSignedRank(d.x, d.y, { alternative: c.alternative, zeroMethod: c.zeroMethod, correction: c.correction, mode: c.mode });
+      const r = wilcoxonSignedRank(d.x, d.y, {
+        alternative: c.alternative,
+        zeroMethod: c.zeroMethod,
+        correction: c.correction,
+        mode: c.mode,
+      });
       const what = `${d.label} ${c.zeroMethod} correction=${c.correction} ${c.alternative} ${c.mode}`;
-      if (!close(r.statistic, c.statistic, 1e-12, 1e-12)) expect.fail(`${what}: statistic ${r.statistic}, scipy ${c.statistic}`);
+      if (!close(r.statistic, c.statistic, 1e-12, 1e-12))
+        expect.fail(`${what}: statistic ${r.statistic}, scipy ${c.statistic}`);
       if (!close(r.pValue, c.pValue, 1e-9, 1e-15)) expect.fail(`${what}: p ${r.pValue}, scipy ${c.pValue}`);
       if (c.zStatistic !== undefined && !close(r.zStatistic ?? NaN, c.zStatistic, 1e-10, 1e-12)) {
         expect.fail(`${what}: z ${r.zStatistic}, scipy ${c.zStatistic}`);

@@ -1,13 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { nextAction as task, normaliseInput, predictsPurchase, sameAction } from '../../../harness/tasks/next-action.ts';
+import {
+  nextAction as task,
+  normaliseInput,
+  predictsPurchase,
+  sameAction,
+} from '../../../harness/tasks/next-action.ts';
 import { TASKS } from '../../../harness/tasks/index.ts';
-import type { PersonaRecord, PredictedAction, Session, SessionAction, SessionsDataset, Simulator, StepContext } from '../../../harness/plugin-api.ts';
+import type {
+  PersonaRecord,
+  PredictedAction,
+  Session,
+  SessionAction,
+  SessionsDataset,
+  Simulator,
+  StepContext,
+} from '../../../harness/plugin-api.ts';
 import { Rng } from '../../../harness/util/rng.ts';
 import { unitsFor } from '../../../harness/runner/unit-inputs.ts';
 import { handDataset } from '../../support/hand-dataset.ts';
 import { unitContext } from '../../support/hand-dataset.ts';
 
-const click = (target: string, clickType: SessionAction['clickType'] = 'product_link'): SessionAction => ({ type: 'click', clickType, target, text: null });
+const click = (target: string, clickType: SessionAction['clickType'] = 'product_link'): SessionAction => ({
+  type: 'click',
+  clickType,
+  target,
+  text: null,
+});
 const input = (target: string, text: string): SessionAction => ({ type: 'input', clickType: null, target, text });
 const terminate: SessionAction = { type: 'terminate', clickType: null, target: null, text: null };
 
@@ -17,12 +35,27 @@ function session(id: string, split: 'train' | 'test', actions: SessionAction[], 
     user,
     split,
     purchased: actions.some((a) => a.type === 'click' && a.clickType === 'purchase'),
-    steps: actions.map((action, index) => ({ index, actionId: `${id}-a${index}`, timestamp: index, url: null, observation: `Page: ${id} step ${index}\nInteractive elements (1):\n  [el${index}] button "x"`, action, rationale: index === 0 ? 'first' : null, products: [] })),
+    steps: actions.map((action, index) => ({
+      index,
+      actionId: `${id}-a${index}`,
+      timestamp: index,
+      url: null,
+      observation: `Page: ${id} step ${index}\nInteractive elements (1):\n  [el${index}] button "x"`,
+      action,
+      rationale: index === 0 ? 'first' : null,
+      products: [],
+    })),
   };
 }
 
 const persona: PersonaRecord = { id: 'u1', attributes: { Age: '30' }, persona: 'A careful shopper.' };
-const bought = session('s1', 'test', [input('search', 'Desk Lamp'), click('search_btn', 'search'), click('p1'), click('buy', 'purchase'), terminate]);
+const bought = session('s1', 'test', [
+  input('search', 'Desk Lamp'),
+  click('search_btn', 'search'),
+  click('p1'),
+  click('buy', 'purchase'),
+  terminate,
+]);
 const left = session('s2', 'test', [input('search', 'mug'), click('p2'), terminate]);
 const ds: SessionsDataset = {
   kind: 'sessions',
@@ -53,9 +86,17 @@ describe('next-action units (DESIGN.md §6)', () => {
     expect(units[0]?.gold).toEqual({ actions: bought.steps.map((s) => s.action), purchased: true });
     expect(unitsFor(TASKS['next-action']!, ds, { sessions: 1 }, new Rng(1))?.map((u) => u.key)).toEqual(['s1']);
     // A ratings dataset has no sessions: n/a, not a crash; and the rating task does not apply to sessions.
-    expect(unitsFor(TASKS['next-action']!, handDataset({ train: [], valid: [], test: [] }), { sessions: null }, new Rng(1))).toBeNull();
+    expect(
+      unitsFor(TASKS['next-action']!, handDataset({ train: [], valid: [], test: [] }), { sessions: null }, new Rng(1)),
+    ).toBeNull();
     expect(unitsFor(TASKS['rating']!, ds, { maxItemsPerUser: 20, users: null }, new Rng(1))).toBeNull();
-    expect(task.buildUnits({ ...ds, sessions: ds.sessions.filter((s) => s.split === 'train') }, { sessions: null }, new Rng(1))).toBeNull();
+    expect(
+      task.buildUnits(
+        { ...ds, sessions: ds.sessions.filter((s) => s.split === 'train') },
+        { sessions: null },
+        new Rng(1),
+      ),
+    ).toBeNull();
   });
 });
 
@@ -71,15 +112,24 @@ describe('next-action matching', () => {
     expect(normaliseInput(null)).toBe('');
   });
 
-  it('reads the predicted outcome only up to the human\'s first purchase click', () => {
+  it("reads the predicted outcome only up to the human's first purchase click", () => {
     const p = (a: SessionAction): PredictedAction => ({ action: a });
     const gold = bought.steps.map((s) => s.action);
     // Purchase predicted at the step where the human bought: counts.
-    expect(predictsPurchase([p(terminate), p(terminate), p(terminate), p(click('buy', 'purchase')), p(terminate)], gold)).toBe(true);
+    expect(
+      predictsPurchase([p(terminate), p(terminate), p(terminate), p(click('buy', 'purchase')), p(terminate)], gold),
+    ).toBe(true);
     // Purchase predicted only after the human's purchase (history shows it): does not count.
-    expect(predictsPurchase([p(terminate), p(terminate), p(terminate), p(terminate), p(click('buy', 'purchase'))], gold)).toBe(false);
+    expect(
+      predictsPurchase([p(terminate), p(terminate), p(terminate), p(terminate), p(click('buy', 'purchase'))], gold),
+    ).toBe(false);
     // A session without a human purchase: every step counts.
-    expect(predictsPurchase([p(terminate), p(click('buy', 'purchase')), p(terminate)], left.steps.map((s) => s.action))).toBe(true);
+    expect(
+      predictsPurchase(
+        [p(terminate), p(click('buy', 'purchase')), p(terminate)],
+        left.steps.map((s) => s.action),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -94,16 +144,38 @@ describe('next-action run', () => {
     expect(byStep[3]?.observation).toBe(bought.steps[3]?.observation);
     expect(byStep[1]?.history[0]?.rationale).toBe('first');
     expect(byStep[0]?.persona).toBe(persona);
-    for (const s of seen) expect(Object.keys(s).sort()).toEqual(['history', 'observation', 'persona', 'sessionId', 'stepIndex']);
+    for (const s of seen)
+      expect(Object.keys(s).sort()).toEqual(['history', 'observation', 'persona', 'sessionId', 'stepIndex']);
   });
 
   it('an unusable action is an answer error naming the step; a method without the capability is a method error', async () => {
-    const bad = { async nextAction() { return { action: { type: 'scroll', clickType: null, target: null, text: null } as unknown as SessionAction }; } };
-    await expect(task.run(bad, persona, left, unitContext())).rejects.toMatchObject({ kind: 'answer', message: expect.stringMatching(/step 1: action type "scroll"/) });
-    const noTarget = { async nextAction() { return { action: { type: 'click', clickType: 'search', target: null, text: null } as SessionAction }; } };
-    await expect(task.run(noTarget, persona, left, unitContext())).rejects.toMatchObject({ kind: 'answer', message: expect.stringMatching(/semantic id/) });
-    const badClick = { async nextAction() { return { action: { type: 'click', clickType: 'hover', target: 'x', text: null } as unknown as SessionAction }; } };
-    await expect(task.run(badClick, persona, left, unitContext())).rejects.toMatchObject({ kind: 'answer', message: expect.stringMatching(/13 OPeRA click types/) });
+    const bad = {
+      async nextAction() {
+        return { action: { type: 'scroll', clickType: null, target: null, text: null } as unknown as SessionAction };
+      },
+    };
+    await expect(task.run(bad, persona, left, unitContext())).rejects.toMatchObject({
+      kind: 'answer',
+      message: expect.stringMatching(/step 1: action type "scroll"/),
+    });
+    const noTarget = {
+      async nextAction() {
+        return { action: { type: 'click', clickType: 'search', target: null, text: null } as SessionAction };
+      },
+    };
+    await expect(task.run(noTarget, persona, left, unitContext())).rejects.toMatchObject({
+      kind: 'answer',
+      message: expect.stringMatching(/semantic id/),
+    });
+    const badClick = {
+      async nextAction() {
+        return { action: { type: 'click', clickType: 'hover', target: 'x', text: null } as unknown as SessionAction };
+      },
+    };
+    await expect(task.run(badClick, persona, left, unitContext())).rejects.toMatchObject({
+      kind: 'answer',
+      message: expect.stringMatching(/13 OPeRA click types/),
+    });
     await expect(task.run({}, persona, left, unitContext())).rejects.toMatchObject({ kind: 'method' });
   });
 });
@@ -114,17 +186,23 @@ describe('next-action click types', () => {
     const unit = task.buildUnits({ ...ds, sessions: [untyped] }, { sessions: null }, new Rng(1))![0]!;
     const answer = await task.run(scripted({ 's9:0': click('b', 'other') }), persona, untyped, unitContext());
     expect(task.score(unit, answer)['clickTypeAccuracy']).toBe(1);
-    expect(task.aggregate([{ id: 'x', unit, answer, scores: task.score(unit, answer) }], { sessions: null })['click-type-f1']?.value).toBe(1);
+    expect(
+      task.aggregate([{ id: 'x', unit, answer, scores: task.score(unit, answer) }], { sessions: null })['click-type-f1']
+        ?.value,
+    ).toBe(1);
   });
 });
 
 describe('next-action scores', () => {
   const units = task.buildUnits(ds, { sessions: null }, new Rng(1)) ?? [];
-  const run = async (sim: Simulator) => Promise.all(units.map(async (unit, k) => {
-    const s = ds.sessions.find((x) => x.id === unit.key) as Session;
-    const answer = await task.run(sim, persona, s, unitContext());
-    return { id: `id${k}`, unit, answer, scores: task.score(unit, answer) };
-  }));
+  const run = async (sim: Simulator) =>
+    Promise.all(
+      units.map(async (unit, k) => {
+        const s = ds.sessions.find((x) => x.id === unit.key) as Session;
+        const answer = await task.run(sim, persona, s, unitContext());
+        return { id: `id${k}`, unit, answer, scores: task.score(unit, answer) };
+      }),
+    );
 
   it('a simulator that repeats the human gets every metric at 1', async () => {
     const perfect: Record<string, SessionAction> = {};
@@ -149,8 +227,22 @@ describe('next-action scores', () => {
       's2:1': click('p2', 'product_link'),
     };
     const done = await run(scripted(answers));
-    expect(done[0]?.scores).toMatchObject({ steps: 5, accuracy: 3 / 5, typeAccuracy: 4 / 5, clicks: 3, clickTypeAccuracy: 2 / 3, outcomeCorrect: 0 });
-    expect(done[1]?.scores).toMatchObject({ steps: 3, accuracy: 2 / 3, typeAccuracy: 2 / 3, clicks: 1, clickTypeAccuracy: 1, outcomeCorrect: 1 });
+    expect(done[0]?.scores).toMatchObject({
+      steps: 5,
+      accuracy: 3 / 5,
+      typeAccuracy: 4 / 5,
+      clicks: 3,
+      clickTypeAccuracy: 2 / 3,
+      outcomeCorrect: 0,
+    });
+    expect(done[1]?.scores).toMatchObject({
+      steps: 3,
+      accuracy: 2 / 3,
+      typeAccuracy: 2 / 3,
+      clicks: 1,
+      clickTypeAccuracy: 1,
+      outcomeCorrect: 1,
+    });
     const m = task.aggregate(done, { sessions: null });
     // Action accuracy over the 8 pooled steps: (3 + 2) / 8.
     expect(m['action-accuracy']?.value).toBeCloseTo(5 / 8, 15);
@@ -163,7 +255,10 @@ describe('next-action scores', () => {
     expect(m['click-type-f1']?.value).toBeCloseTo(2 / 3, 15);
     // Outcome: s1 bought, none predicted (fn); s2 not bought, none predicted (tn) → F1 of the positive class 0.
     expect(m['outcome-f1']?.value).toBe(0);
-    expect(m['outcome-f1']?.pooledF1).toEqual([[0, 0, 1], [0, 0, 0]]);
+    expect(m['outcome-f1']?.pooledF1).toEqual([
+      [0, 0, 1],
+      [0, 0, 0],
+    ]);
     expect(m['click-type-f1']?.pooledF1?.[0]).toHaveLength(39);
   });
 });

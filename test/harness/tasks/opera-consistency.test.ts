@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { operaConsistency as task } from '../../../harness/tasks/opera-consistency.ts';
 import { TASKS } from '../../../harness/tasks/index.ts';
-import { observationTargets, type PersonaRecord, type Session, type SessionAction, type SessionsDataset, type Simulator, type StepContext } from '../../../harness/plugin-api.ts';
+import {
+  observationTargets,
+  type PersonaRecord,
+  type Session,
+  type SessionAction,
+  type SessionsDataset,
+  type Simulator,
+  type StepContext,
+} from '../../../harness/plugin-api.ts';
 import type { TaskContext } from '../../../harness/tasks/task-api.ts';
 import { Rng } from '../../../harness/util/rng.ts';
 import { promptText, scriptedLlm } from '../../support/scripted-llm.ts';
@@ -11,17 +19,41 @@ const readPrompts = async () => {
   return Object.fromEntries(Object.entries(task.prompts ?? {}).map(([k, url]) => [k, readFileSync(url, 'utf8')]));
 };
 
-const click = (target: string, clickType: SessionAction['clickType']): SessionAction => ({ type: 'click', clickType, target, text: null });
+const click = (target: string, clickType: SessionAction['clickType']): SessionAction => ({
+  type: 'click',
+  clickType,
+  target,
+  text: null,
+});
 const terminate: SessionAction = { type: 'terminate', clickType: null, target: null, text: null };
-const product = (asin: string, title: string) => ({ asin, title, price: '$20.00', quantity: null, options: [{ Color: 'White' }] });
+const product = (asin: string, title: string) => ({
+  asin,
+  title,
+  price: '$20.00',
+  quantity: null,
+  options: [{ Color: 'White' }],
+});
 
-function session(id: string, split: 'train' | 'test', steps: Array<{ action: SessionAction; products?: ReturnType<typeof product>[] }>): Session {
+function session(
+  id: string,
+  split: 'train' | 'test',
+  steps: Array<{ action: SessionAction; products?: ReturnType<typeof product>[] }>,
+): Session {
   return {
     id,
     user: 'u1',
     split,
     purchased: steps.some((s) => s.action.type === 'click' && s.action.clickType === 'purchase'),
-    steps: steps.map((s, index) => ({ index, actionId: `${id}-${index}`, timestamp: index, url: null, observation: `Page: ${id} step ${index}`, action: s.action, rationale: null, products: s.products ?? [] })),
+    steps: steps.map((s, index) => ({
+      index,
+      actionId: `${id}-${index}`,
+      timestamp: index,
+      url: null,
+      observation: `Page: ${id} step ${index}`,
+      action: s.action,
+      rationale: null,
+      products: s.products ?? [],
+    })),
   };
 }
 
@@ -29,16 +61,35 @@ const persona: PersonaRecord = { id: 'u1', attributes: {}, persona: 'A thrifty s
 const lamp = product('B0LAMP0001', 'TaoTronics LED Desk Lamp');
 const lamp2 = product('B0LAMP0002', 'BenQ Architect Desk Lamp');
 const mug = product('B0MUG00001', 'Ceramic Coffee Mug');
-const input = (text: string): SessionAction => ({ type: 'input', clickType: null, target: 'nav_bar.search_input', text });
+const input = (text: string): SessionAction => ({
+  type: 'input',
+  clickType: null,
+  target: 'nav_bar.search_input',
+  text,
+});
 const ds: SessionsDataset = {
   kind: 'sessions',
   name: 'hand-shop',
   users: [persona],
   sessions: [
-    session('t1', 'train', [{ action: input('mug') }, { action: click('x', 'product_link'), products: [mug] }, { action: terminate }]),
+    session('t1', 'train', [
+      { action: input('mug') },
+      { action: click('x', 'product_link'), products: [mug] },
+      { action: terminate },
+    ]),
     // Human test sessions (a new page at every step): one buys at its 3rd step (3 pages), one leaves after 4 steps.
-    session('s1', 'test', [{ action: input('desk lamp') }, { action: click('p', 'product_link'), products: [lamp] }, { action: click('b', 'purchase'), products: [lamp] }, { action: terminate }]),
-    session('s2', 'test', [{ action: input('lamp') }, { action: click('p', 'product_link'), products: [lamp2] }, { action: click('r', 'review') }, { action: terminate }]),
+    session('s1', 'test', [
+      { action: input('desk lamp') },
+      { action: click('p', 'product_link'), products: [lamp] },
+      { action: click('b', 'purchase'), products: [lamp] },
+      { action: terminate },
+    ]),
+    session('s2', 'test', [
+      { action: input('lamp') },
+      { action: click('p', 'product_link'), products: [lamp2] },
+      { action: click('r', 'review') },
+      { action: terminate },
+    ]),
   ],
   checksums: {},
   choices: [],
@@ -53,20 +104,37 @@ function buyer(seen: StepContext[]): Simulator {
       const ids = observationTargets(step.observation);
       const first = (suffix: string) => ids.find((i) => i.endsWith(suffix));
       const productLink = ids.find((i) => i.startsWith('search_results.') && i.endsWith('.product_name'));
-      if (first('place_your_order')) return { action: click(first('place_your_order') as string, 'purchase'), rationale: 'I checked the total; ordering.' };
-      if (first('buy_now')) return { action: click(first('buy_now') as string, 'purchase'), rationale: 'Good price, I buy it now.' };
+      if (first('place_your_order'))
+        return {
+          action: click(first('place_your_order') as string, 'purchase'),
+          rationale: 'I checked the total; ordering.',
+        };
+      if (first('buy_now'))
+        return { action: click(first('buy_now') as string, 'purchase'), rationale: 'Good price, I buy it now.' };
       if (productLink) return { action: click(productLink, 'product_link'), rationale: 'This lamp looks right.' };
       return { action: terminate, rationale: 'Nothing here.' };
     },
   };
 }
 
-async function ctxWith(judgeReply: (n: number) => string): Promise<{ ctx: TaskContext; judge: ReturnType<typeof scriptedLlm> }> {
+async function ctxWith(
+  judgeReply: (n: number) => string,
+): Promise<{ ctx: TaskContext; judge: ReturnType<typeof scriptedLlm> }> {
   const judge = scriptedLlm((_r, n) => judgeReply(n));
-  return { ctx: { rng: new Rng(1), llm: null, signal: new AbortController().signal, judge: judge.llm, prompts: await readPrompts() }, judge };
+  return {
+    ctx: {
+      rng: new Rng(1),
+      llm: null,
+      signal: new AbortController().signal,
+      judge: judge.llm,
+      prompts: await readPrompts(),
+    },
+    judge,
+  };
 }
 
-const allSupported = (steps: number, fit = true) => JSON.stringify({ steps: Array.from({ length: steps }, () => ({ supports: true })), personaFit: fit, reason: 'fits' });
+const allSupported = (steps: number, fit = true) =>
+  JSON.stringify({ steps: Array.from({ length: steps }, () => ({ supports: true })), personaFit: fit, reason: 'fits' });
 
 describe('opera-consistency units', () => {
   it('is registered, needs a judge, one unit per test session with its intent and the human means', () => {
@@ -75,7 +143,14 @@ describe('opera-consistency units', () => {
     const units = task.buildUnits(ds, opts, new Rng(1)) ?? [];
     expect(units.map((u) => u.key)).toEqual(['s1', 's2']);
     // Human pages: s1 up to its purchase click (3), s2 all 4 steps → 3.5; purchase rate 1 of 2.
-    expect(units[0]?.gold).toEqual({ intent: 'desk lamp', humanPages: 3.5, humanPurchaseRate: 0.5, maxSteps: 6, resultsPerPage: 6, recommender: null });
+    expect(units[0]?.gold).toEqual({
+      intent: 'desk lamp',
+      humanPages: 3.5,
+      humanPurchaseRate: 0.5,
+      maxSteps: 6,
+      resultsPerPage: 6,
+      recommender: null,
+    });
     expect(units[1]?.gold.intent).toBe('lamp');
   });
 });
@@ -106,8 +181,14 @@ describe('opera-consistency closed loop', () => {
 
   it('stops at maxSteps; an action on a missing element is kept as an ignored step; the gaps compare with the human means', async () => {
     const units = task.buildUnits(ds, { ...opts, maxSteps: 2 }, new Rng(1)) ?? [];
-    const wanderer: Simulator = { async nextAction() { return { action: click('no_such_element', 'other'), rationale: '' }; } };
-    const { ctx } = await ctxWith(() => JSON.stringify({ steps: [{ supports: false }, { supports: true }], personaFit: false, reason: 'no' }));
+    const wanderer: Simulator = {
+      async nextAction() {
+        return { action: click('no_such_element', 'other'), rationale: '' };
+      },
+    };
+    const { ctx } = await ctxWith(() =>
+      JSON.stringify({ steps: [{ supports: false }, { supports: true }], personaFit: false, reason: 'no' }),
+    );
     const answer = await task.run(wanderer, persona, ds.sessions[1] as Session, ctx, units[0], ds);
     expect(answer.steps).toHaveLength(2);
     expect(answer.steps.every((s) => s.ignored)).toBe(true);
@@ -117,14 +198,25 @@ describe('opera-consistency closed loop', () => {
     expect(s['thoughtAction']).toBeNaN();
     expect(s['purchased']).toBe(0);
     const m = task.aggregate([{ id: 'a', unit: units[0]!, answer, scores: s }], { ...opts, maxSteps: 2 });
-    expect(m['purchase-gap']).toMatchObject({ value: 50, gap: { reference: 0.5, scale: 100 }, extra: { simulated: 0, human: 50 } });
+    expect(m['purchase-gap']).toMatchObject({
+      value: 50,
+      gap: { reference: 0.5, scale: 100 },
+      extra: { simulated: 0, human: 50 },
+    });
     expect(m['pages-gap']?.value).toBeCloseTo(Math.abs(answer.pages - 3.5), 12);
     expect(m['persona-behaviour']?.value).toBe(0);
   });
 
   it('counts pages by what the shop did, not by the click type a simulator claims', async () => {
     const units = task.buildUnits(ds, opts, new Rng(1)) ?? [];
-    const honest = await task.run(buyer([]), persona, ds.sessions[1] as Session, (await ctxWith(() => allSupported(3))).ctx, units[0], ds);
+    const honest = await task.run(
+      buyer([]),
+      persona,
+      ds.sessions[1] as Session,
+      (await ctxWith(() => allSupported(3))).ctx,
+      units[0],
+      ds,
+    );
     // The same clicks, but the product link is labelled a purchase.
     const inner = buyer([]);
     const liar: Simulator = {
@@ -133,13 +225,24 @@ describe('opera-consistency closed loop', () => {
         return p.action.clickType === 'product_link' ? { ...p, action: { ...p.action, clickType: 'purchase' } } : p;
       },
     };
-    const claimed = await task.run(liar, persona, ds.sessions[1] as Session, (await ctxWith(() => allSupported(3))).ctx, units[0], ds);
+    const claimed = await task.run(
+      liar,
+      persona,
+      ds.sessions[1] as Session,
+      (await ctxWith(() => allSupported(3))).ctx,
+      units[0],
+      ds,
+    );
     expect(claimed.steps[0]?.action.clickType).toBe('purchase');
     expect(claimed.pages).toBe(honest.pages);
   });
 
   it('only sessions that start from a search are simulated; the human means still count every test session', () => {
-    const noSearch = session('s3', 'test', [{ action: { type: 'input', clickType: null, target: 'zip_code_input', text: '02115' } }, { action: click('p', 'product_link'), products: [lamp] }, { action: terminate }]);
+    const noSearch = session('s3', 'test', [
+      { action: { type: 'input', clickType: null, target: 'zip_code_input', text: '02115' } },
+      { action: click('p', 'product_link'), products: [lamp] },
+      { action: terminate },
+    ]);
     const units = task.buildUnits({ ...ds, sessions: [...ds.sessions, noSearch] }, opts, new Rng(1)) ?? [];
     expect(units.map((u) => u.key)).toEqual(['s1', 's2']);
     // Pages 3, 4 and 3; purchases 1 of 3.
@@ -152,8 +255,17 @@ describe('opera-consistency closed loop', () => {
     const firstPage = async (prefer: string) => {
       const seen: StepContext[] = [];
       const { ctx } = await ctxWith(() => allSupported(3));
-      const recommendation = { recommend: (user: string, k: number) => (user === 'u1' ? [prefer, 'B0MUG00001'].slice(0, k) : []) };
-      await task.run(buyer(seen), persona, ds.sessions[1] as Session, { ...ctx, env: { recommenders: [{ id: 'fav', recommendation }] } }, units[0], ds);
+      const recommendation = {
+        recommend: (user: string, k: number) => (user === 'u1' ? [prefer, 'B0MUG00001'].slice(0, k) : []),
+      };
+      await task.run(
+        buyer(seen),
+        persona,
+        ds.sessions[1] as Session,
+        { ...ctx, env: { recommenders: [{ id: 'fav', recommendation }] } },
+        units[0],
+        ds,
+      );
       return seen[0]?.observation ?? '';
     };
     const benqFirst = await firstPage('B0LAMP0002');
@@ -161,13 +273,20 @@ describe('opera-consistency closed loop', () => {
     const taoFirst = await firstPage('B0LAMP0001');
     expect(taoFirst.indexOf('TaoTronics LED Desk Lamp')).toBeLessThan(taoFirst.indexOf('BenQ Architect Desk Lamp'));
     const { ctx } = await ctxWith(() => allSupported(3));
-    await expect(task.run(buyer([]), persona, ds.sessions[1] as Session, ctx, units[0], ds)).rejects.toThrow(/recommender "fav" was not fitted/);
+    await expect(task.run(buyer([]), persona, ds.sessions[1] as Session, ctx, units[0], ds)).rejects.toThrow(
+      /recommender "fav" was not fitted/,
+    );
   });
 
   it('without a judge or the capability the unit is a method error', async () => {
     const units = task.buildUnits(ds, opts, new Rng(1)) ?? [];
     const ctx: TaskContext = { rng: new Rng(1), llm: null, signal: new AbortController().signal };
-    await expect(task.run(buyer([]), persona, ds.sessions[1] as Session, ctx, units[0], ds)).rejects.toMatchObject({ kind: 'method', message: expect.stringMatching(/judge/) });
-    await expect(task.run({}, persona, ds.sessions[1] as Session, ctx, units[0], ds)).rejects.toMatchObject({ kind: 'method' });
+    await expect(task.run(buyer([]), persona, ds.sessions[1] as Session, ctx, units[0], ds)).rejects.toMatchObject({
+      kind: 'method',
+      message: expect.stringMatching(/judge/),
+    });
+    await expect(task.run({}, persona, ds.sessions[1] as Session, ctx, units[0], ds)).rejects.toMatchObject({
+      kind: 'method',
+    });
   });
 });

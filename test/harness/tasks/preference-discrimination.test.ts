@@ -13,7 +13,12 @@ import { handDataset, item, range, rows, unitContext, userView } from '../../sup
  * User 3: train only (no units). User 10: 4 train, 4 held-out (sorts after 2 numerically).
  */
 const ds = handDataset({
-  train: [...rows('1', range(1, 10)), ...rows('2', range(30, 34)), ...rows('3', range(40, 45)), ...rows('10', range(60, 63))],
+  train: [
+    ...rows('1', range(1, 10)),
+    ...rows('2', range(30, 34)),
+    ...rows('3', range(40, 45)),
+    ...rows('10', range(60, 63)),
+  ],
   valid: [...rows('1', range(11, 16)), ...rows('2', [35])],
   test: [...rows('1', range(17, 22)), ...rows('2', [36, 37]), ...rows('10', range(64, 67))],
 });
@@ -29,14 +34,34 @@ describe('preference-discrimination units (DESIGN.md §6)', () => {
   });
 
   it('builds one unit per user with held-out items and ratio, users in id order, keyed user|1:m', () => {
-    expect(units.map((u) => u.key)).toEqual(['1|1:1', '1|1:3', '1|1:9', '2|1:1', '2|1:3', '2|1:9', '10|1:1', '10|1:3', '10|1:9']);
+    expect(units.map((u) => u.key)).toEqual([
+      '1|1:1',
+      '1|1:3',
+      '1|1:9',
+      '2|1:1',
+      '2|1:3',
+      '2|1:9',
+      '10|1:1',
+      '10|1:3',
+      '10|1:9',
+    ]);
     expect(units.every((u) => u.key.startsWith(`${u.user}|`))).toBe(true);
   });
 
   it('positives = min(|held-out|, floor(20/(m+1))) and negatives = m × positives', () => {
     // user 1 (12 held out): m=1 → min(12,10)=10; m=3 → min(12,5)=5; m=9 → min(12,2)=2
     // user 2 (3 held out):  m=1 → 3; m=3 → 3; m=9 → 2.   user 10 (4 held out): 4, 4, 2
-    const expected: Record<string, number> = { '1|1:1': 10, '1|1:3': 5, '1|1:9': 2, '2|1:1': 3, '2|1:3': 3, '2|1:9': 2, '10|1:1': 4, '10|1:3': 4, '10|1:9': 2 };
+    const expected: Record<string, number> = {
+      '1|1:1': 10,
+      '1|1:3': 5,
+      '1|1:9': 2,
+      '2|1:1': 3,
+      '2|1:3': 3,
+      '2|1:9': 2,
+      '10|1:1': 4,
+      '10|1:3': 4,
+      '10|1:9': 2,
+    };
     for (const u of units) {
       const m = u.gold.ratio;
       const nPos = expected[u.key] as number;
@@ -98,7 +123,12 @@ describe('preference-discrimination units (DESIGN.md §6)', () => {
 
   it('metrics are accuracy and F1 per ratio, higher is better', () => {
     expect(task.metrics(opts).map((m) => `${m.key}:${m.direction}`)).toEqual([
-      'accuracy@1:1:higher', 'f1@1:1:higher', 'accuracy@1:3:higher', 'f1@1:3:higher', 'accuracy@1:9:higher', 'f1@1:9:higher',
+      'accuracy@1:1:higher',
+      'f1@1:1:higher',
+      'accuracy@1:3:higher',
+      'f1@1:3:higher',
+      'accuracy@1:9:higher',
+      'f1@1:9:higher',
     ]);
   });
 
@@ -133,19 +163,47 @@ describe('preference-discrimination run (answers matched by id)', () => {
   const sim = (answer: Judgement[]): Simulator => ({ discriminate: async () => answer });
 
   it('matches answers to items by id, not by order', async () => {
-    const ans = await task.run(sim([{ item: 'd', like: false }, { item: 'b', like: true }, { item: 'a', like: true }, { item: 'c', like: false }]), userView('1'), items, unitContext());
+    const ans = await task.run(
+      sim([
+        { item: 'd', like: false },
+        { item: 'b', like: true },
+        { item: 'a', like: true },
+        { item: 'c', like: false },
+      ]),
+      userView('1'),
+      items,
+      unitContext(),
+    );
     expect(ans).toEqual({ a: true, b: true, c: false, d: false });
   });
 
   it('an answer missing an item is a UnitError of kind "answer"', async () => {
-    const p = task.run(sim([{ item: 'a', like: true }, { item: 'b', like: true }, { item: 'c', like: false }]), userView('1'), items, unitContext());
+    const p = task.run(
+      sim([
+        { item: 'a', like: true },
+        { item: 'b', like: true },
+        { item: 'c', like: false },
+      ]),
+      userView('1'),
+      items,
+      unitContext(),
+    );
     await expect(p).rejects.toBeInstanceOf(UnitError);
     await expect(p).rejects.toMatchObject({ kind: 'answer', message: expect.stringContaining('d') });
   });
 
   it('an answer naming an unknown item is a UnitError of kind "answer"', async () => {
-    const p = task.run(sim([...['a', 'b', 'c', 'd'].map((i) => ({ item: i, like: true })), { item: 'zzz', like: true }]), userView('1'), items, unitContext());
-    await expect(p).rejects.toMatchObject({ name: 'UnitError', kind: 'answer', message: expect.stringContaining('zzz') });
+    const p = task.run(
+      sim([...['a', 'b', 'c', 'd'].map((i) => ({ item: i, like: true })), { item: 'zzz', like: true }]),
+      userView('1'),
+      items,
+      unitContext(),
+    );
+    await expect(p).rejects.toMatchObject({
+      name: 'UnitError',
+      kind: 'answer',
+      message: expect.stringContaining('zzz'),
+    });
   });
 
   it('a simulator without discriminate is a UnitError of kind "method"', async () => {
@@ -157,7 +215,12 @@ describe('preference-discrimination scoring', () => {
   // 6 items, positives a, b: like a, c; dislike b, d, e, f.
   // gold  = [T, T, F, F, F, F]; pred = [T, F, T, F, F, F]
   // TP 1 (a), FN 1 (b), FP 1 (c), TN 3 → accuracy 4/6, precision 1/2, recall 1/2, F1 = 2/(2+1+1) = 1/2
-  const unitA = { key: 'u|1:2', user: 'u', items: ['a', 'b', 'c', 'd', 'e', 'f'], gold: { ratio: 2, positives: ['a', 'b'] } };
+  const unitA = {
+    key: 'u|1:2',
+    user: 'u',
+    items: ['a', 'b', 'c', 'd', 'e', 'f'],
+    gold: { ratio: 2, positives: ['a', 'b'] },
+  };
   const answerA = { a: true, b: false, c: true, d: false, e: false, f: false };
   // 4 items, positive x; the simulator likes nothing: accuracy 3/4, precision 0 (no predicted positives), F1 0
   const unitB = { key: 'v|1:2', user: 'v', items: ['w', 'x', 'y', 'z'], gold: { ratio: 2, positives: ['x'] } };

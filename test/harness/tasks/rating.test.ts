@@ -19,7 +19,10 @@ describe('rating units (DESIGN.md §6)', () => {
   });
 
   it('is n/a (null) for a dataset without a rating scale', () => {
-    const implicit = handDataset({ train: rows('1', [1, 2], null), valid: [], test: rows('1', [3], null) }, { scale: null });
+    const implicit = handDataset(
+      { train: rows('1', [1, 2], null), valid: [], test: rows('1', [3], null) },
+      { scale: null },
+    );
     expect(task.buildUnits(implicit, opts, new Rng(1))).toBeNull();
   });
 
@@ -44,7 +47,11 @@ describe('rating units (DESIGN.md §6)', () => {
   });
 
   it('skips held-out interactions without a rating', () => {
-    const d = handDataset({ train: rows('1', [1]), valid: rows('1', [2], null), test: [...rows('1', [3], 4), ...rows('2', [4], null)] });
+    const d = handDataset({
+      train: rows('1', [1]),
+      valid: rows('1', [2], null),
+      test: [...rows('1', [3], 4), ...rows('2', [4], null)],
+    });
     const units = task.buildUnits(d, opts, new Rng(1)) ?? [];
     expect(units.map((u) => [u.key, u.items])).toEqual([['1', ['3']]]);
   });
@@ -55,11 +62,36 @@ describe('rating run', () => {
   const sim = (preds: RatingPrediction[]): Simulator => ({ rate: async () => preds });
 
   it('returns the predicted ratings by item id', async () => {
-    expect(await task.run(sim([{ item: 'b', rating: 2 }, { item: 'a', rating: 4.5 }]), userView('1'), items, unitContext())).toEqual({ a: 4.5, b: 2 });
+    expect(
+      await task.run(
+        sim([
+          { item: 'b', rating: 2 },
+          { item: 'a', rating: 4.5 },
+        ]),
+        userView('1'),
+        items,
+        unitContext(),
+      ),
+    ).toEqual({ a: 4.5, b: 2 });
   });
 
   it('a missing item, an unknown item or a rating off the scale is a UnitError of kind "answer"', async () => {
-    for (const preds of [[{ item: 'a', rating: 3 }], [{ item: 'a', rating: 3 }, { item: 'b', rating: 3 }, { item: 'q', rating: 3 }], [{ item: 'a', rating: 3 }, { item: 'b', rating: 6 }], [{ item: 'a', rating: Number.NaN }, { item: 'b', rating: 3 }]]) {
+    for (const preds of [
+      [{ item: 'a', rating: 3 }],
+      [
+        { item: 'a', rating: 3 },
+        { item: 'b', rating: 3 },
+        { item: 'q', rating: 3 },
+      ],
+      [
+        { item: 'a', rating: 3 },
+        { item: 'b', rating: 6 },
+      ],
+      [
+        { item: 'a', rating: Number.NaN },
+        { item: 'b', rating: 3 },
+      ],
+    ]) {
       const p = task.run(sim(preds), userView('1'), items, unitContext());
       await expect(p).rejects.toBeInstanceOf(UnitError);
       await expect(p).rejects.toMatchObject({ kind: 'answer' });
@@ -113,6 +145,9 @@ describe('rating scoring and aggregate', () => {
   });
 
   it('metrics are RMSE and MAE, lower is better', () => {
-    expect(task.metrics(opts).map((m) => `${m.key}:${m.direction}:${m.unitScore}`)).toEqual(['rmse:lower:mse', 'mae:lower:mae']);
+    expect(task.metrics(opts).map((m) => `${m.key}:${m.direction}:${m.unitScore}`)).toEqual([
+      'rmse:lower:mse',
+      'mae:lower:mae',
+    ]);
   });
 });

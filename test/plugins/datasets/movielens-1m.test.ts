@@ -16,7 +16,17 @@ import { Rng } from '../../../harness/util/rng.ts';
  */
 type Options = Parameters<typeof movielens.load>[0];
 const ctx = () => ({ seed: 1, rng: new Rng(1), configDir: '/', log: { info() {}, warn() {} } });
-const options = (o: Partial<Options>): Options => ({ variant: '1m', split: 'random', fold: 1, users: null, splitSeed: 101, minLiked: 20, likedAbove: 3, fractions: [1, 0, 0], ...o });
+const options = (o: Partial<Options>): Options => ({
+  variant: '1m',
+  split: 'random',
+  fold: 1,
+  users: null,
+  splitSeed: 101,
+  minLiked: 20,
+  likedAbove: 3,
+  fractions: [1, 0, 0],
+  ...o,
+});
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -36,7 +46,13 @@ const raw = (text: string, encoding: 'latin1' | 'utf8' = 'latin1'): RawFile => {
 /** A tiny ML-1M folder: movies.dat and users.dat (latin-1, `::`) and the given ratings.dat. */
 function ml1mFolder(ratings: string | Buffer): string {
   const d = tmp();
-  writeFileSync(join(d, 'movies.dat'), Buffer.from('1::Toy Story (1995)::Animation|Children\'s|Comedy\n3054::Pokémon: The First Movie (1998)::Animation|Children\'s\n1193::One Flew Over the Cuckoo\'s Nest (1975)::Drama\n', 'latin1'));
+  writeFileSync(
+    join(d, 'movies.dat'),
+    Buffer.from(
+      "1::Toy Story (1995)::Animation|Children's|Comedy\n3054::Pokémon: The First Movie (1998)::Animation|Children's\n1193::One Flew Over the Cuckoo's Nest (1975)::Drama\n",
+      'latin1',
+    ),
+  );
   writeFileSync(join(d, 'users.dat'), '1::F::1::10::48067\n2::M::56::16::70072\n');
   writeFileSync(join(d, 'ratings.dat'), ratings);
   return d;
@@ -70,11 +86,17 @@ describe('movielens 1m ratings.dat', () => {
     const d = ml1mFolder('1::1193::5::978300760\r\n\r\n2::1::3::978298413');
     const ds = await movielens.load(options({ path: d }), ctx());
     if (ds.kind !== 'ratings') throw new Error('ratings expected');
-    expect(ds.split.train.map((x) => `${x.user}|${x.item}|${x.rating}|${x.timestamp}`).sort()).toEqual(['1|1193|5|978300760', '2|1|3|978298413']);
+    expect(ds.split.train.map((x) => `${x.user}|${x.item}|${x.rating}|${x.timestamp}`).sort()).toEqual([
+      '1|1193|5|978300760',
+      '2|1|3|978298413',
+    ]);
   });
 
   it('a rating of 6 deep in the file names its line', async () => {
-    const lines = Array.from({ length: 5000 }, (_, k) => `${1 + (k % 50)}::${1 + (k % 700)}::${1 + (k % 5)}::${978300760 + k}`);
+    const lines = Array.from(
+      { length: 5000 },
+      (_, k) => `${1 + (k % 50)}::${1 + (k % 700)}::${1 + (k % 5)}::${978300760 + k}`,
+    );
     lines[4321] = '7::99::6::978300999';
     const d = ml1mFolder(lines.join('\n') + '\n');
     const e = await dataError(movielens.load(options({ path: d }), ctx()));
@@ -104,7 +126,17 @@ describe('movielens 1m ratings.dat', () => {
     mkdirSync(join(variant, 'ml-1m'), { recursive: true });
     const src = ml1mFolder('1::1::4::978300760\n');
     for (const f of ['movies.dat', 'users.dat', 'ratings.dat']) copyFileSync(join(src, f), join(variant, 'ml-1m', f));
-    writeFileSync(join(variant, FETCH_RECORD), JSON.stringify({ dataset: 'movielens', variant: '1m', fetchedAt: new Date().toISOString(), root: 'ml-1m', files: {}, unpacked: [] }));
+    writeFileSync(
+      join(variant, FETCH_RECORD),
+      JSON.stringify({
+        dataset: 'movielens',
+        variant: '1m',
+        fetchedAt: new Date().toISOString(),
+        root: 'ml-1m',
+        files: {},
+        unpacked: [],
+      }),
+    );
     const saved = process.env['USERSIM_DATASETS_DIR'];
     process.env['USERSIM_DATASETS_DIR'] = cache;
     try {
@@ -121,7 +153,11 @@ describe('movielens 1m ratings.dat', () => {
   it('declares the official archives with the checksums of shared/datasets/README.md', () => {
     const byVariant = Object.fromEntries((movielens.downloads ?? []).map((d) => [d.variant, d]));
     expect(Object.keys(byVariant).sort()).toEqual(['100k', '1m', 'latest-small']);
-    expect(byVariant['1m']?.files[0]).toMatchObject({ url: 'https://files.grouplens.org/datasets/movielens/ml-1m.zip', checksum: { algorithm: 'md5', value: 'c4d9eecfca2ab87c1945afe126590906' }, unpack: 'zip' });
+    expect(byVariant['1m']?.files[0]).toMatchObject({
+      url: 'https://files.grouplens.org/datasets/movielens/ml-1m.zip',
+      checksum: { algorithm: 'md5', value: 'c4d9eecfca2ab87c1945afe126590906' },
+      unpack: 'zip',
+    });
     expect(byVariant['100k']?.files[0]?.checksum?.value).toBe('0e33842e24a9c977be4e0107933c0723');
     expect(byVariant['1m']?.root).toBe('ml-1m');
     expect(byVariant['1m']?.licence).toMatch(/no redistribution/);
@@ -131,12 +167,16 @@ describe('movielens 1m ratings.dat', () => {
 describe('the fast ratings parser agrees with the general rules', () => {
   const scale = { min: 1, max: 5, step: 1 };
   it('ids with leading zeros keep their spelling (they take the general path)', () => {
-    expect(parseRatingLines(raw('007::0042::3::1\n'), '::', scale)).toEqual([{ user: '007', item: '0042', rating: 3, timestamp: 1 }]);
+    expect(parseRatingLines(raw('007::0042::3::1\n'), '::', scale)).toEqual([
+      { user: '007', item: '0042', rating: 3, timestamp: 1 },
+    ]);
   });
 
   it('half stars, "4.0" and spaces around fields give the same values as Number()', () => {
     const half = { min: 0.5, max: 5, step: 0.5 };
-    expect(parseRatingLines(raw('1,2,4.5,964982703\n1,3,4.0,964981247\n1,4, 3 ,964981247\n', 'utf8'), ',', half)).toEqual([
+    expect(
+      parseRatingLines(raw('1,2,4.5,964982703\n1,3,4.0,964981247\n1,4, 3 ,964981247\n', 'utf8'), ',', half),
+    ).toEqual([
       { user: '1', item: '2', rating: 4.5, timestamp: 964982703 },
       { user: '1', item: '3', rating: 4, timestamp: 964981247 },
       { user: '1', item: '4', rating: 3, timestamp: 964981247 },
@@ -144,7 +184,9 @@ describe('the fast ratings parser agrees with the general rules', () => {
   });
 
   it('u.data tabs work with the same code', () => {
-    expect(parseRatingLines(raw('196\t242\t3\t881250949\n'), '\t', scale)).toEqual([{ user: '196', item: '242', rating: 3, timestamp: 881250949 }]);
+    expect(parseRatingLines(raw('196\t242\t3\t881250949\n'), '\t', scale)).toEqual([
+      { user: '196', item: '242', rating: 3, timestamp: 881250949 },
+    ]);
   });
 
   it('one string object is shared by every rating of the same user', () => {
@@ -154,7 +196,12 @@ describe('the fast ratings parser agrees with the general rules', () => {
 
   it('a random mix of well-formed lines round-trips exactly', () => {
     const rng = new Rng(3);
-    const rows = Array.from({ length: 2000 }, () => ({ user: String(1 + rng.int(6040)), item: String(1 + rng.int(3952)), rating: 1 + rng.int(5), timestamp: 956703932 + rng.int(90_000_000) }));
+    const rows = Array.from({ length: 2000 }, () => ({
+      user: String(1 + rng.int(6040)),
+      item: String(1 + rng.int(3952)),
+      rating: 1 + rng.int(5),
+      timestamp: 956703932 + rng.int(90_000_000),
+    }));
     const text = rows.map((r) => `${r.user}::${r.item}::${r.rating}::${r.timestamp}`).join('\n') + '\n';
     expect(parseRatingLines(raw(text), '::', scale)).toEqual(rows);
   });
@@ -162,7 +209,12 @@ describe('the fast ratings parser agrees with the general rules', () => {
   it('a skipped header line still counts for line numbers', () => {
     let e: unknown = null;
     try {
-      parseRatingLines(raw('userId,movieId,rating,timestamp\n1,1,4.0,964982703\n1,3,x,964981247\n', 'utf8'), ',', { min: 0.5, max: 5, step: 0.5 }, 1);
+      parseRatingLines(
+        raw('userId,movieId,rating,timestamp\n1,1,4.0,964982703\n1,3,x,964981247\n', 'utf8'),
+        ',',
+        { min: 0.5, max: 5, step: 0.5 },
+        1,
+      );
     } catch (err) {
       e = err;
     }

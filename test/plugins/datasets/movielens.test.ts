@@ -27,7 +27,8 @@ const options = (o: Partial<Options> & Pick<Options, 'path'>): Options => ({
 });
 const load = async (o: Partial<Options> & Pick<Options, 'path'>) => asRatings(await movielens.load(options(o), ctx()));
 /** Every rating of a release: split random, all users, everything in train. */
-const loadAll = (o: Partial<Options> & Pick<Options, 'path'>) => load({ split: 'random', users: null, fractions: [1, 0, 0], ...o });
+const loadAll = (o: Partial<Options> & Pick<Options, 'path'>) =>
+  load({ split: 'random', users: null, fractions: [1, 0, 0], ...o });
 
 const line = (x: Interaction) => `${x.user}|${x.item}|${x.rating}|${x.timestamp}`;
 const rawLines = (file: string) =>
@@ -50,7 +51,6 @@ const histogram = (xs: readonly Interaction[]) => {
   for (const x of xs) h[String(x.rating)] = (h[String(x.rating)] ?? 0) + 1;
   return h;
 };
-
 
 const { tmp } = tempFolders('usersim-ml-');
 
@@ -105,7 +105,7 @@ describe.skipIf(ML100K === null)('movielens 100k (real files)', () => {
     expect(all.items.some((i) => i.title.includes('\uFFFD'))).toBe(false);
     // genres from the 19 flags, names from u.genre
     expect(byId.get('1')?.title).toBe('Toy Story (1995)');
-    expect(byId.get('1')?.genres).toEqual(["Animation", "Children's", 'Comedy']);
+    expect(byId.get('1')?.genres).toEqual(['Animation', "Children's", 'Comedy']);
     expect(byId.get('1')?.description).toBe('Released 01-Jan-1995.');
   });
 
@@ -172,7 +172,16 @@ describe.skipIf(LATEST === null)('movielens latest-small (real files)', () => {
 
   it('half-star histogram matches MANIFEST.md', () => {
     expect(histogram(all.split.train)).toEqual({
-      '0.5': 1370, '1': 2811, '1.5': 1791, '2': 7551, '2.5': 5550, '3': 20047, '3.5': 13136, '4': 26818, '4.5': 8551, '5': 13211,
+      '0.5': 1370,
+      '1': 2811,
+      '1.5': 1791,
+      '2': 7551,
+      '2.5': 5550,
+      '3': 20047,
+      '3.5': 13136,
+      '4': 26818,
+      '4.5': 8551,
+      '5': 13211,
     });
   });
 
@@ -201,7 +210,15 @@ describe.skipIf(LATEST === null)('movielens latest-small (real files)', () => {
 describe.skipIf(ML1M === null)('movielens 1m (shared movies.dat/users.dat + a small ratings.dat)', () => {
   // ratings.dat is not in ../shared (24.6 MB, see its MANIFEST.md): a hand-written one in the
   // exact UserID::MovieID::Rating::Timestamp format, beside copies of the real movies.dat and users.dat.
-  const ratingsDat = ['1::1193::5::978300760', '1::661::3::978302109', '1::3054::4::978301968', '2::1320::5::978298413', '2::1193::1::978299941', '6040::1::4::956703932'].join('\n') + '\n';
+  const ratingsDat =
+    [
+      '1::1193::5::978300760',
+      '1::661::3::978302109',
+      '1::3054::4::978301968',
+      '2::1320::5::978298413',
+      '2::1193::1::978299941',
+      '6040::1::4::956703932',
+    ].join('\n') + '\n';
   let dir = '';
   beforeAll(() => {
     dir = tmp();
@@ -213,7 +230,13 @@ describe.skipIf(ML1M === null)('movielens 1m (shared movies.dat/users.dat + a sm
   it('parses ratings.dat, movies.dat (3,883) and users.dat (6,040)', async () => {
     const d = await loadAll({ path: dir, variant: '1m' });
     expect(d.name).toBe('movielens-1m');
-    expect(d.split.train.map(line).sort()).toEqual(ratingsDat.trim().split('\n').map((l) => l.split('::').join('|')).sort());
+    expect(d.split.train.map(line).sort()).toEqual(
+      ratingsDat
+        .trim()
+        .split('\n')
+        .map((l) => l.split('::').join('|'))
+        .sort(),
+    );
     expect(d.items.length).toBe(3883);
     expect(d.users.length).toBe(6040);
     // MANIFEST.md SHA-256 of the shared copies
@@ -236,9 +259,17 @@ describe.skipIf(ML1M === null)('movielens 1m (shared movies.dat/users.dat + a sm
   it('maps users.dat age and occupation codes (README)', async () => {
     const d = await loadAll({ path: dir, variant: '1m' });
     // users.dat line 1: 1::F::1::10::48067 → under 18, occupation 10 = K-12 student
-    expect(d.users.find((u) => u.id === '1')?.attributes).toEqual({ gender: 'female', age: 'under 18', occupation: 'K-12 student' });
+    expect(d.users.find((u) => u.id === '1')?.attributes).toEqual({
+      gender: 'female',
+      age: 'under 18',
+      occupation: 'K-12 student',
+    });
     // 2::M::56::16::70072 → 56+, self-employed
-    expect(d.users.find((u) => u.id === '2')?.attributes).toEqual({ gender: 'male', age: '56+', occupation: 'self-employed' });
+    expect(d.users.find((u) => u.id === '2')?.attributes).toEqual({
+      gender: 'male',
+      age: '56+',
+      occupation: 'self-employed',
+    });
   });
 
   it('a ratings.dat separated by tabs under variant 1m is a DataError naming file and line', async () => {
@@ -291,7 +322,12 @@ describe.skipIf(ML100K === null)('movielens: malformed inputs are DataErrors nam
   it('a relative path resolves against configDir', async () => {
     const d = with100kData('196\t242\t3\t881250949\n');
     const parts = d.split('/');
-    const ds = asRatings(await movielens.load(options({ path: parts.pop() as string, split: 'random', users: null, fractions: [1, 0, 0] }), { ...ctx(), configDir: parts.join('/') }));
+    const ds = asRatings(
+      await movielens.load(
+        options({ path: parts.pop() as string, split: 'random', users: null, fractions: [1, 0, 0] }),
+        { ...ctx(), configDir: parts.join('/') },
+      ),
+    );
     expect(ds.split.train.map(line)).toEqual(['196|242|3|881250949']);
   });
 });

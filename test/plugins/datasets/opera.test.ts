@@ -36,7 +36,10 @@ describe.skipIf(OPERA === null)('opera user table (the 2 real rows in ../shared)
   it('both rows parse into personas with survey attributes and the processed interview as text', () => {
     const { personas, sha256 } = readUserCsv(join(OPERA as string, 'user_table_sample_2users.csv'));
     expect(sha256).toBe('1d1b6f01641f90d57b919678a507e99eaf22f9c942b291119589c66985fe8172');
-    expect(personas.map((p) => p.id)).toEqual(['7f0c8207-6a6f-49cd-9d7e-17987cfafcb9', '85aeec61-2d4e-489d-93bf-76c928d2d795']);
+    expect(personas.map((p) => p.id)).toEqual([
+      '7f0c8207-6a6f-49cd-9d7e-17987cfafcb9',
+      '85aeec61-2d4e-489d-93bf-76c928d2d795',
+    ]);
     const [a, b] = personas;
     expect(a?.attributes).toMatchObject({
       Gender: 'Female',
@@ -46,36 +49,85 @@ describe.skipIf(OPERA === null)('opera user table (the 2 real rows in ../shared)
       'Amazon Prime membership': 'No',
       'MBTI personality type': 'infj',
       'Big Five Scores / Agreeableness': 'Extremely high',
-      'To what extent do you agree with the following statements / I usually do a lot research (e.g. reading online reviews) before making purchase.': 'Strongly agree',
+      'To what extent do you agree with the following statements / I usually do a lot research (e.g. reading online reviews) before making purchase.':
+        'Strongly agree',
     });
     // Empty answers are left out ("Living situation" is "" for this user).
     expect(a?.attributes['Living situation']).toBeUndefined();
-    expect(b?.attributes).toMatchObject({ Gender: 'Male', City: 'Boston', 'Living situation': 'Live together with roommate' });
-    expect(a?.persona.startsWith('### Demographic Information\n[Participant] lives in Blacksburg, Virginia')).toBe(true);
+    expect(b?.attributes).toMatchObject({
+      Gender: 'Male',
+      City: 'Boston',
+      'Living situation': 'Live together with roommate',
+    });
+    expect(a?.persona.startsWith('### Demographic Information\n[Participant] lives in Blacksburg, Virginia')).toBe(
+      true,
+    );
   });
 
   it('the persona text is byte-identical to the independent derived copy (MANIFEST.md cross-check)', () => {
     const { personas } = readUserCsv(join(OPERA as string, 'user_table_sample_2users.csv'));
-    const derived = JSON.parse(readFileSync(join(OPERA as string, 'derived_user_7f0c8207_persona_purchases.json'), 'utf8')) as { persona: string };
+    const derived = JSON.parse(
+      readFileSync(join(OPERA as string, 'derived_user_7f0c8207_persona_purchases.json'), 'utf8'),
+    ) as { persona: string };
     expect(personas[0]?.persona).toBe(derived.persona.trim());
   });
 });
 
 // ---- hand-made OPeRA tables (Parquet written by the test with hyparquet-writer)
 
-type ActionRow = Partial<Record<'session_id' | 'action_id' | 'timestamp' | 'action_type' | 'click_type' | 'semantic_id' | 'url' | 'simplified_html' | 'rationale' | 'products' | 'input_text', string | null>>;
-const ACTION_COLS = ['session_id', 'action_id', 'timestamp', 'action_type', 'click_type', 'semantic_id', 'mouse_position', 'element_meta', 'url', 'window_size', 'page_meta', 'simplified_html', 'rationale', 'products', 'input_text', 'image'] as const;
+type ActionRow = Partial<
+  Record<
+    | 'session_id'
+    | 'action_id'
+    | 'timestamp'
+    | 'action_type'
+    | 'click_type'
+    | 'semantic_id'
+    | 'url'
+    | 'simplified_html'
+    | 'rationale'
+    | 'products'
+    | 'input_text',
+    string | null
+  >
+>;
+const ACTION_COLS = [
+  'session_id',
+  'action_id',
+  'timestamp',
+  'action_type',
+  'click_type',
+  'semantic_id',
+  'mouse_position',
+  'element_meta',
+  'url',
+  'window_size',
+  'page_meta',
+  'simplified_html',
+  'rationale',
+  'products',
+  'input_text',
+  'image',
+] as const;
 const S1 = 'u1_2025-04-03T01:06:11.330000Z_2025-04-03T01:08:28.535000Z';
-const PAGE = '<html><head><title>Cart</title></head><body><input name="check_out" type="submit" value="Proceed to checkout"/></body></html>';
+const PAGE =
+  '<html><head><title>Cart</title></head><body><input name="check_out" type="submit" value="Proceed to checkout"/></body></html>';
 
-function writeTables(root: string, actions: { train: ActionRow[]; test?: ActionRow[] }, opts: { omit?: string[]; version?: string } = {}) {
+function writeTables(
+  root: string,
+  actions: { train: ActionRow[]; test?: ActionRow[] },
+  opts: { omit?: string[]; version?: string } = {},
+) {
   const v = opts.version ?? 'filtered';
   const put = (rel: string, cols: Array<{ name: string; data: unknown[]; type: 'STRING' | 'INT64' }>) => {
     const p = join(root, `OPeRA_${v}`, rel);
     mkdirSync(join(p, '..'), { recursive: true });
     parquetWriteFile({ filename: p, columnData: cols as never });
   };
-  const survey = JSON.stringify({ 'Demographic Information': { Gender: 'Female', Age: '25-34 years old' }, Personality: { 'MBTI personality type': 'infj' } });
+  const survey = JSON.stringify({
+    'Demographic Information': { Gender: 'Female', Age: '25-34 years old' },
+    Personality: { 'MBTI personality type': 'infj' },
+  });
   put('user/train/train.parquet', [
     { name: 'user_id', data: ['u1'], type: 'STRING' },
     { name: 'survey', data: [survey], type: 'STRING' },
@@ -91,30 +143,76 @@ function writeTables(root: string, actions: { train: ActionRow[]; test?: ActionR
   for (const split of ['train', 'test'] as const) {
     const rows = actions[split] ?? [];
     if (rows.length === 0) continue;
-    put(`action/${split}/${split}.parquet`, ACTION_COLS.filter((c) => !(opts.omit ?? []).includes(c)).map((c) => ({ name: c, data: rows.map((r) => (r as Record<string, string | null | undefined>)[c] ?? null), type: 'STRING' as const })));
+    put(
+      `action/${split}/${split}.parquet`,
+      ACTION_COLS.filter((c) => !(opts.omit ?? []).includes(c)).map((c) => ({
+        name: c,
+        data: rows.map((r) => (r as Record<string, string | null | undefined>)[c] ?? null),
+        type: 'STRING' as const,
+      })),
+    );
   }
 }
-const load = (root: string, unknownClickType: 'error' | 'other' = 'error', version: 'filtered' | 'full' = 'filtered') => loadOpera(root, { version, observationChars: 8000, unknownClickType, log: quiet });
-const click = (id: string, ts: string, clickType: string, target: string, extra: ActionRow = {}): ActionRow => ({ session_id: S1, action_id: id, timestamp: ts, action_type: 'click', click_type: clickType, semantic_id: target, url: 'https://www.amazon.com/cart', simplified_html: PAGE, ...extra });
+const load = (root: string, unknownClickType: 'error' | 'other' = 'error', version: 'filtered' | 'full' = 'filtered') =>
+  loadOpera(root, { version, observationChars: 8000, unknownClickType, log: quiet });
+const click = (id: string, ts: string, clickType: string, target: string, extra: ActionRow = {}): ActionRow => ({
+  session_id: S1,
+  action_id: id,
+  timestamp: ts,
+  action_type: 'click',
+  click_type: clickType,
+  semantic_id: target,
+  url: 'https://www.amazon.com/cart',
+  simplified_html: PAGE,
+  ...extra,
+});
 
 describe('opera loader on Parquet tables', () => {
   it('orders steps by timestamp, parses products, rationale and purchase outcome; personas from the survey', async () => {
     const root = tmp();
     writeTables(root, {
       train: [
-        click('a2', '2025-04-03T01:07:00.000Z', 'purchase', 'check_out', { rationale: 'Ready to buy.', products: JSON.stringify([{ asin: 'B0BCK29WBT', title: 'Tail Light', price: null, quantity: 1, options: [{ Color: 'Red' }] }]) }),
-        { session_id: S1, action_id: 'a1', timestamp: '2025-04-03T01:06:31.719Z', action_type: 'input', semantic_id: 'nav_bar.search_input', input_text: 'bike light', simplified_html: PAGE, rationale: '' },
-        { session_id: S1, action_id: 'a3', timestamp: '2025-04-03T01:08:28.535Z', action_type: 'terminate', simplified_html: PAGE },
+        click('a2', '2025-04-03T01:07:00.000Z', 'purchase', 'check_out', {
+          rationale: 'Ready to buy.',
+          products: JSON.stringify([
+            { asin: 'B0BCK29WBT', title: 'Tail Light', price: null, quantity: 1, options: [{ Color: 'Red' }] },
+          ]),
+        }),
+        {
+          session_id: S1,
+          action_id: 'a1',
+          timestamp: '2025-04-03T01:06:31.719Z',
+          action_type: 'input',
+          semantic_id: 'nav_bar.search_input',
+          input_text: 'bike light',
+          simplified_html: PAGE,
+          rationale: '',
+        },
+        {
+          session_id: S1,
+          action_id: 'a3',
+          timestamp: '2025-04-03T01:08:28.535Z',
+          action_type: 'terminate',
+          simplified_html: PAGE,
+        },
       ],
     });
     const d: SessionsDataset = await load(root);
     expect(d.kind).toBe('sessions');
-    expect(d.users).toEqual([{ id: 'u1', attributes: { Gender: 'Female', Age: '25-34 years old', 'MBTI personality type': 'infj' }, persona: expect.stringContaining('### Demographic Information') }]);
+    expect(d.users).toEqual([
+      {
+        id: 'u1',
+        attributes: { Gender: 'Female', Age: '25-34 years old', 'MBTI personality type': 'infj' },
+        persona: expect.stringContaining('### Demographic Information'),
+      },
+    ]);
     const s = d.sessions[0];
     expect(s?.user).toBe('u1');
     expect(s?.split).toBe('train');
     expect(s?.purchased).toBe(true);
-    expect(s?.steps.map((x) => [x.index, x.actionId, x.action.type, x.action.clickType, x.action.target, x.action.text])).toEqual([
+    expect(
+      s?.steps.map((x) => [x.index, x.actionId, x.action.type, x.action.clickType, x.action.target, x.action.text]),
+    ).toEqual([
       [0, 'a1', 'input', null, 'nav_bar.search_input', 'bike light'],
       [1, 'a2', 'click', 'purchase', 'check_out', null],
       [2, 'a3', 'terminate', null, null, null],
@@ -122,14 +220,35 @@ describe('opera loader on Parquet tables', () => {
     expect(s?.steps[0]?.timestamp).toBeCloseTo(Date.UTC(2025, 3, 3, 1, 6, 31, 719) / 1000, 6);
     expect(s?.steps[0]?.rationale).toBeNull();
     expect(s?.steps[1]?.rationale).toBe('Ready to buy.');
-    expect(s?.steps[1]?.products).toEqual([{ asin: 'B0BCK29WBT', title: 'Tail Light', price: null, quantity: 1, options: [{ Color: 'Red' }] }]);
+    expect(s?.steps[1]?.products).toEqual([
+      { asin: 'B0BCK29WBT', title: 'Tail Light', price: null, quantity: 1, options: [{ Color: 'Red' }] },
+    ]);
     expect(s?.steps[1]?.observation).toContain('[check_out] input "Proceed to checkout"');
-    expect(Object.keys(d.checksums).sort()).toEqual(['OPeRA_filtered/action/train/train.parquet', 'OPeRA_filtered/session/train/train.parquet', 'OPeRA_filtered/user/train/train.parquet']);
+    expect(Object.keys(d.checksums).sort()).toEqual([
+      'OPeRA_filtered/action/train/train.parquet',
+      'OPeRA_filtered/session/train/train.parquet',
+      'OPeRA_filtered/user/train/train.parquet',
+    ]);
   });
 
   it('the full version: scroll/navigation/tab rows are left out of the steps', async () => {
     const root = tmp();
-    writeTables(root, { train: [{ session_id: S1, action_id: 'x', timestamp: '2025-04-03T01:06:00Z', action_type: 'scroll', simplified_html: PAGE }, click('y', '2025-04-03T01:07:00Z', 'nav_bar', 'nav_bar.cart_button')] }, { version: 'full' });
+    writeTables(
+      root,
+      {
+        train: [
+          {
+            session_id: S1,
+            action_id: 'x',
+            timestamp: '2025-04-03T01:06:00Z',
+            action_type: 'scroll',
+            simplified_html: PAGE,
+          },
+          click('y', '2025-04-03T01:07:00Z', 'nav_bar', 'nav_bar.cart_button'),
+        ],
+      },
+      { version: 'full' },
+    );
     const d = await load(root, 'error', 'full');
     expect(d.sessions[0]?.steps.map((s) => s.actionId)).toEqual(['y']);
     expect(d.sessions[0]?.purchased).toBe(false);
@@ -138,13 +257,17 @@ describe('opera loader on Parquet tables', () => {
   it('the plugin reads path: and names the dataset by version', async () => {
     const root = tmp();
     writeTables(root, { train: [click('a', '2025-04-03T01:07:00Z', 'search', 'nav_bar.search_button')] });
-    const d = await opera.load({ variant: 'filtered', path: root, observationChars: 2000, unknownClickType: 'error' }, { seed: 1, rng: new Rng(1), configDir: '/', log: quiet });
+    const d = await opera.load(
+      { variant: 'filtered', path: root, observationChars: 2000, unknownClickType: 'error' },
+      { seed: 1, rng: new Rng(1), configDir: '/', log: quiet },
+    );
     expect(d.name).toBe('opera-filtered');
   });
 });
 
 describe('opera: malformed inputs are DataErrors naming the file, the row and the fix', () => {
-  const actionFile = (root: string, split = 'train') => join(root, 'OPeRA_filtered', 'action', split, `${split}.parquet`);
+  const actionFile = (root: string, split = 'train') =>
+    join(root, 'OPeRA_filtered', 'action', split, `${split}.parquet`);
 
   it('an action table without the click_type column', async () => {
     const root = tmp();
@@ -157,7 +280,12 @@ describe('opera: malformed inputs are DataErrors naming the file, the row and th
 
   it('a click_type outside the 13 (row named); unknownClickType: other accepts it as "other"', async () => {
     const root = tmp();
-    writeTables(root, { train: [click('a', '2025-04-03T01:07:00Z', 'search', 'x'), click('b', '2025-04-03T01:08:00Z', 'add_to_wishlist', 'wishlist.add')] });
+    writeTables(root, {
+      train: [
+        click('a', '2025-04-03T01:07:00Z', 'search', 'x'),
+        click('b', '2025-04-03T01:08:00Z', 'add_to_wishlist', 'wishlist.add'),
+      ],
+    });
     const e = await dataError(load(root));
     expect(e.file).toBe(actionFile(root));
     expect(e.message).toMatch(/row 2 \(action b\): click_type "add_to_wishlist" is not one of the 13/);
@@ -168,7 +296,9 @@ describe('opera: malformed inputs are DataErrors naming the file, the row and th
 
   it('products that are not valid JSON', async () => {
     const root = tmp();
-    writeTables(root, { train: [click('a', '2025-04-03T01:07:00Z', 'purchase', 'check_out', { products: "[{'asin': 'B0'}]" })] });
+    writeTables(root, {
+      train: [click('a', '2025-04-03T01:07:00Z', 'purchase', 'check_out', { products: "[{'asin': 'B0'}]" })],
+    });
     const e = await dataError(load(root));
     expect(e.message).toMatch(/row 1 \(action a\): products is not valid JSON/);
   });
@@ -177,7 +307,10 @@ describe('opera: malformed inputs are DataErrors naming the file, the row and th
     const cases: Array<[ActionRow, RegExp]> = [
       [click('a', 'yesterday', 'search', 'x'), /timestamp "yesterday" is not an ISO date-time/],
       [click('a', '2025-04-03T01:07:00Z', 'search', ''), /a click without a semantic_id/],
-      [{ ...click('a', '2025-04-03T01:07:00Z', 'search', 'x'), action_type: 'hover' }, /action_type "hover" is not one of click, input, terminate/],
+      [
+        { ...click('a', '2025-04-03T01:07:00Z', 'search', 'x'), action_type: 'hover' },
+        /action_type "hover" is not one of click, input, terminate/,
+      ],
     ];
     for (const [row, re] of cases) {
       const root = tmp();
@@ -201,7 +334,10 @@ describe('opera: malformed inputs are DataErrors naming the file, the row and th
 
   it('a session that appears in both the train and the test split', async () => {
     const root = tmp();
-    writeTables(root, { train: [click('a', '2025-04-03T01:07:00Z', 'search', 'x')], test: [click('b', '2025-04-03T01:08:00Z', 'search', 'x')] });
+    writeTables(root, {
+      train: [click('a', '2025-04-03T01:07:00Z', 'search', 'x')],
+      test: [click('b', '2025-04-03T01:08:00Z', 'search', 'x')],
+    });
     const e = await dataError(load(root));
     expect(e.file).toBe(actionFile(root, 'test'));
     expect(e.message).toMatch(/appears in both the train and the test split/);
@@ -215,7 +351,10 @@ describe('opera: malformed inputs are DataErrors naming the file, the row and th
 
   it('user CSV: a survey that is not JSON, and a missing survey column', async () => {
     const d = tmp();
-    writeFileSync(join(d, 'u.csv'), 'user_id,survey,raw_survey,interview_transcript,interview_transcript_processed\nu1,"{not json",{},,\n');
+    writeFileSync(
+      join(d, 'u.csv'),
+      'user_id,survey,raw_survey,interview_transcript,interview_transcript_processed\nu1,"{not json",{},,\n',
+    );
     const e = await dataError(() => readUserCsv(join(d, 'u.csv')));
     expect(e.file).toBe(join(d, 'u.csv'));
     expect(e.message).toMatch(/record 1 \(user u1\): survey is not valid JSON/);

@@ -14,7 +14,19 @@ import { allInteractions, dataError, gz, tempFolders } from '../../support/data-
 type Options = Parameters<typeof steam.load>[0];
 const ctx = () => ({ seed: 1, rng: new Rng(1), configDir: '/', log: { info() {}, warn() {} } });
 const options = (o: Partial<Options>): Options => ({
-  variant: 'v2', metadata: true, rating: 'playtime', recommendBonus: 1, minItemPlayers: 10, kcore: 0, split: 'random', users: null, splitSeed: 101, minLiked: 20, likedAbove: 3, fractions: [1, 0, 0], ...o,
+  variant: 'v2',
+  metadata: true,
+  rating: 'playtime',
+  recommendBonus: 1,
+  minItemPlayers: 10,
+  kcore: 0,
+  split: 'random',
+  users: null,
+  splitSeed: 101,
+  minLiked: 20,
+  likedAbove: 3,
+  fractions: [1, 0, 0],
+  ...o,
 });
 const load = async (o: Partial<Options>) => {
   const d = await steam.load(options(o), ctx());
@@ -22,7 +34,8 @@ const load = async (o: Partial<Options>) => {
   return d;
 };
 const all = allInteractions;
-const rating = (d: RatingsDataset, user: string, item: string) => all(d).find((x) => x.user === user && x.item === item)?.rating;
+const rating = (d: RatingsDataset, user: string, item: string) =>
+  all(d).find((x) => x.user === user && x.item === item)?.rating;
 
 const { folder } = tempFolders('usersim-steam-');
 
@@ -47,7 +60,8 @@ describe.skipIf(UCSD === null)('steam UCSD metadata (real files)', () => {
       id: '761140',
       title: 'Lost Summoner Kitty',
       genres: ['Action', 'Casual', 'Indie', 'Simulation', 'Strategy'],
-      description: 'Tags: Strategy, Action, Indie, Casual, Simulation. Features: Single-player. Developer: Kotoshiro. Released 2018-01-04. Price $4.99.',
+      description:
+        'Tags: Strategy, Action, Indie, Casual, Simulation. Features: Single-player. Developer: Kotoshiro. Released 2018-01-04. Price $4.99.',
     });
     expect(games.byId.get('377160')?.title).toBe('Fallout 4');
     expect([...games.byId.values()].every((g) => g.title.trim() !== '')).toBe(true);
@@ -56,10 +70,14 @@ describe.skipIf(UCSD === null)('steam UCSD metadata (real files)', () => {
   it('bundle_data.json.gz (the other UCSD file) parses with the same reader: 615 bundles', async () => {
     let n = 0;
     const ids = new Set<string>();
-    await forEachRecord(join(UCSD as string, 'bundle_data.json.gz'), (r) => {
-      n++;
-      ids.add(String(r['bundle_id']));
-    }, { fix: 'x' });
+    await forEachRecord(
+      join(UCSD as string, 'bundle_data.json.gz'),
+      (r) => {
+        n++;
+        ids.add(String(r['bundle_id']));
+      },
+      { fix: 'x' },
+    );
     expect(n).toBe(615);
     expect(ids.size).toBe(615);
   });
@@ -68,7 +86,11 @@ describe.skipIf(UCSD === null)('steam UCSD metadata (real files)', () => {
 describe.skipIf(KAGGLE === null)('steam kaggle steam-200k (real files)', () => {
   let d: RatingsDataset;
   beforeAll(async () => {
-    d = await load({ variant: 'kaggle', path: KAGGLE as string, ...(UCSD ? { games: join(UCSD, 'steam_games.json.gz') } : {}) });
+    d = await load({
+      variant: 'kaggle',
+      path: KAGGLE as string,
+      ...(UCSD ? { games: join(UCSD, 'steam_games.json.gz') } : {}),
+    });
   });
 
   it('129,511 purchase rows and 70,489 play rows; 12,393 users and 5,155 games (MANIFEST.md)', async () => {
@@ -122,7 +144,7 @@ describe('steam rating derivation (ours)', () => {
     expect(r.slice(10).map((x) => x.rating)).toEqual([4, 2, 4]);
   });
 
-  it('games with fewer than minItemPlayers players use everyone\'s quintiles', () => {
+  it("games with fewer than minItemPlayers players use everyone's quintiles", () => {
     const rows = new SteamRows();
     for (let k = 0; k < 20; k++) rows.add(`u${k}`, 'Big', 0, k * 10, null);
     rows.add('solo', 'Small', 0, 190, null);
@@ -161,7 +183,10 @@ describe('steam UCSD v1 and v2 formats (files written by the test)', () => {
     const reviews =
       "{'user_id': 'u1', 'user_url': 'x', 'reviews': [{'funny': '', 'posted': 'Posted November 5, 2011.', 'last_edited': '', 'item_id': '10', 'helpful': 'No ratings yet', 'recommend': True, 'review': 'Simple yet great'}]}\n" +
       "{'user_id': 'u2', 'user_url': 'y', 'reviews': [{'posted': 'Posted July 15.', 'item_id': '30', 'recommend': False, 'review': 'no'}]}\n";
-    const d = await load({ variant: 'v1', path: folder({ 'australian_users_items.json.gz': gz(items), 'australian_user_reviews.json.gz': gz(reviews) }) });
+    const d = await load({
+      variant: 'v1',
+      path: folder({ 'australian_users_items.json.gz': gz(items), 'australian_user_reviews.json.gz': gz(reviews) }),
+    });
     expect(all(d).length).toBe(4);
     const r10 = all(d).find((x) => x.user === 'u1' && x.item === '10');
     expect(r10?.timestamp).toBe(Date.UTC(2011, 10, 5) / 1000);
@@ -172,7 +197,11 @@ describe('steam UCSD v1 and v2 formats (files written by the test)', () => {
 
   it('offers the shared splits and 5-core filtering', async () => {
     const lines: string[] = [];
-    for (let u = 0; u < 8; u++) for (let g = 0; g < 25; g++) lines.push(`{u'user_id': u'U${u}', u'username': u'n', u'hours': ${(u * 7 + g * 3) % 50}, u'product_id': u'${100 + ((u + g) % 30)}', u'date': u'2017-0${1 + (g % 9)}-1${g % 10}'}`);
+    for (let u = 0; u < 8; u++)
+      for (let g = 0; g < 25; g++)
+        lines.push(
+          `{u'user_id': u'U${u}', u'username': u'n', u'hours': ${(u * 7 + g * 3) % 50}, u'product_id': u'${100 + ((u + g) % 30)}', u'date': u'2017-0${1 + (g % 9)}-1${g % 10}'}`,
+        );
     const path = folder({ 'steam_reviews.json.gz': gz(lines.join('\n')) });
     for (const split of ['agent4rec', 'random', 'leave-last-out', 'temporal'] as const) {
       const d = await load({ path, split, kcore: 5, minLiked: 5, fractions: undefined, minItemPlayers: 3 });
@@ -193,56 +222,106 @@ describe('steam: malformed inputs are DataErrors naming the file, the line and t
     });
 
   it('Kaggle files written with commas (wrong delimiter)', async () => {
-    const e = await dataError(load({ variant: 'kaggle', path: kaggleFiles({ 'game_play.dat': 'User_ID,Game_ID,Hours\n1,1,273.0\n' }) }));
+    const e = await dataError(
+      load({ variant: 'kaggle', path: kaggleFiles({ 'game_play.dat': 'User_ID,Game_ID,Hours\n1,1,273.0\n' }) }),
+    );
     expect(e.file).toMatch(/game_play\.dat$/);
     expect(e.line).toBe(1);
     expect(e.message).toMatch(/not tab-separated/);
   });
 
   it('Kaggle file with a missing column', async () => {
-    const e = await dataError(load({ variant: 'kaggle', path: kaggleFiles({ 'game_play.dat': 'User_ID\tGame_ID\n1\t1\n' }) }));
+    const e = await dataError(
+      load({ variant: 'kaggle', path: kaggleFiles({ 'game_play.dat': 'User_ID\tGame_ID\n1\t1\n' }) }),
+    );
     expect(e.line).toBe(1);
     expect(e.message).toMatch(/missing column "Hours"/);
     expect(e.fix).toMatch(/tab-separated, with a header line/);
   });
 
   it('Kaggle purchase of a game item_info.dat does not list', async () => {
-    const e = await dataError(load({ variant: 'kaggle', path: kaggleFiles({ 'game_purchase.dat': 'User_ID\tGame_ID\tPurchase\n1\t1\t1.0\n1\t99\t1.0\n' }) }));
+    const e = await dataError(
+      load({
+        variant: 'kaggle',
+        path: kaggleFiles({ 'game_purchase.dat': 'User_ID\tGame_ID\tPurchase\n1\t1\t1.0\n1\t99\t1.0\n' }),
+      }),
+    );
     expect(e.file).toMatch(/game_purchase\.dat$/);
     expect(e.line).toBe(3);
     expect(e.message).toMatch(/Game_ID 99 is not in item_info\.dat/);
   });
 
   it('v2: a Python literal with a nested quote (a username with an apostrophe written unescaped)', async () => {
-    const e = await dataError(load({ path: folder({ 'steam_reviews.json.gz': gz("{u'username': u'ok', u'product_id': u'1'}\n{u'username': u'O'Brien', u'product_id': u'2'}\n") }) }));
+    const e = await dataError(
+      load({
+        path: folder({
+          'steam_reviews.json.gz': gz(
+            "{u'username': u'ok', u'product_id': u'1'}\n{u'username': u'O'Brien', u'product_id': u'2'}\n",
+          ),
+        }),
+      }),
+    );
     expect(e.file).toMatch(/steam_reviews\.json\.gz$/);
     expect(e.line).toBe(2);
     expect(e.message).toMatch(/column 19: .*found "Brien/);
   });
 
   it('v2: a review without product_id', async () => {
-    const e = await dataError(load({ path: folder({ 'steam_reviews.json.gz': gz("{u'username': u'a', u'hours': 1.0}\n") }) }));
+    const e = await dataError(
+      load({ path: folder({ 'steam_reviews.json.gz': gz("{u'username': u'a', u'hours': 1.0}\n") }) }),
+    );
     expect(e.line).toBe(1);
     expect(e.message).toMatch(/missing field "product_id"/);
   });
 
   it('v2: a date that is not YYYY-MM-DD', async () => {
-    const e = await dataError(load({ path: folder({ 'steam_reviews.json.gz': gz("{u'username': u'a', u'product_id': u'1', u'date': u'17/12/2017'}\n") }) }));
+    const e = await dataError(
+      load({
+        path: folder({
+          'steam_reviews.json.gz': gz("{u'username': u'a', u'product_id': u'1', u'date': u'17/12/2017'}\n"),
+        }),
+      }),
+    );
     expect(e.message).toMatch(/"date" is "17\/12\/2017", not YYYY-MM-DD/);
   });
 
   it('v1: a user without "items"; a review whose recommend is not True/False', async () => {
     const reviewsOk = gz("{'user_id': 'u1', 'reviews': []}\n");
-    const e = await dataError(load({ variant: 'v1', path: folder({ 'australian_users_items.json.gz': gz("{'user_id': 'u1', 'items_count': 0}\n"), 'australian_user_reviews.json.gz': reviewsOk }) }));
+    const e = await dataError(
+      load({
+        variant: 'v1',
+        path: folder({
+          'australian_users_items.json.gz': gz("{'user_id': 'u1', 'items_count': 0}\n"),
+          'australian_user_reviews.json.gz': reviewsOk,
+        }),
+      }),
+    );
     expect(e.file).toMatch(/australian_users_items\.json\.gz$/);
     expect(e.message).toMatch(/missing field "items"/);
-    const f = await dataError(load({ variant: 'v1', path: folder({ 'australian_users_items.json.gz': gz("{'user_id': 'u1', 'items': []}\n"), 'australian_user_reviews.json.gz': gz("{'user_id': 'u1', 'reviews': [{'item_id': '1', 'recommend': 'yes'}]}\n") }) }));
+    const f = await dataError(
+      load({
+        variant: 'v1',
+        path: folder({
+          'australian_users_items.json.gz': gz("{'user_id': 'u1', 'items': []}\n"),
+          'australian_user_reviews.json.gz': gz(
+            "{'user_id': 'u1', 'reviews': [{'item_id': '1', 'recommend': 'yes'}]}\n",
+          ),
+        }),
+      }),
+    );
     expect(f.message).toMatch(/"recommend" is "yes", not True or False/);
   });
 
   it('a truncated steam_games.json.gz', async () => {
     const full = gz("{u'id': u'1', u'app_name': u'A'}\n".repeat(20_000));
-    const e = await dataError(load({ path: folder({ 'steam_reviews.json.gz': gz("{u'username': u'a', u'product_id': u'1'}\n"), 'steam_games.json.gz': full.subarray(0, full.length - 100) }) }));
+    const e = await dataError(
+      load({
+        path: folder({
+          'steam_reviews.json.gz': gz("{u'username': u'a', u'product_id': u'1'}\n"),
+          'steam_games.json.gz': full.subarray(0, full.length - 100),
+        }),
+      }),
+    );
     expect(e.file).toMatch(/steam_games\.json\.gz$/);
     expect(e.message).toMatch(/gzip data is damaged or cut short/);
   });

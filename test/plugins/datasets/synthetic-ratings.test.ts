@@ -37,7 +37,9 @@ describe('synthetic-ratings', () => {
     const a = await load({ dataSeed: 5 });
     const b = await load({ dataSeed: 6 });
     expect(b.items.map((i) => i.title)).not.toEqual(a.items.map((i) => i.title));
-    expect(everything(b).map((x) => `${x.user}|${x.item}|${x.rating}`)).not.toEqual(everything(a).map((x) => `${x.user}|${x.item}|${x.rating}`));
+    expect(everything(b).map((x) => `${x.user}|${x.item}|${x.rating}`)).not.toEqual(
+      everything(a).map((x) => `${x.user}|${x.item}|${x.rating}`),
+    );
     expect(b.checksums['generated']).not.toBe(a.checksums['generated']);
   });
 
@@ -100,7 +102,9 @@ describe('synthetic-ratings', () => {
   it('timestamps increase within each user', async () => {
     const d = await load();
     const last = new Map<string, number>();
-    const rows = everything(d).slice().sort((a, b) => Number(a.user) - Number(b.user) || a.timestamp - b.timestamp);
+    const rows = everything(d)
+      .slice()
+      .sort((a, b) => Number(a.user) - Number(b.user) || a.timestamp - b.timestamp);
     for (const x of rows) {
       expect(x.timestamp).toBeGreaterThan(last.get(x.user) ?? 0);
       last.set(x.user, x.timestamp);

@@ -22,7 +22,24 @@ afterAll(() => {
 });
 
 /** The filtered_action columns and types of HF_DATASET_CARD.md. */
-const ACTION_SCHEMA = ['session_id', 'action_id', 'timestamp', 'action_type', 'click_type', 'semantic_id', 'mouse_position', 'element_meta', 'url', 'window_size', 'page_meta', 'simplified_html', 'rationale', 'products', 'input_text', 'image'];
+const ACTION_SCHEMA = [
+  'session_id',
+  'action_id',
+  'timestamp',
+  'action_type',
+  'click_type',
+  'semantic_id',
+  'mouse_position',
+  'element_meta',
+  'url',
+  'window_size',
+  'page_meta',
+  'simplified_html',
+  'rationale',
+  'products',
+  'input_text',
+  'image',
+];
 
 describe('synthetic OPeRA Parquet round trip', () => {
   let dir: string;
@@ -30,11 +47,23 @@ describe('synthetic OPeRA Parquet round trip', () => {
   let loaded: SessionsDataset;
   beforeAll(async () => {
     dir = tmp();
-    world = writeOperaTables(dir, { users: 40, minSessions: 3, maxSessions: 8, testFraction: 0.25, seed: 11, rowGroupRows: 25 });
-    loaded = await loadOpera(dir, { version: 'filtered', observationChars: 8000, unknownClickType: 'error', log: quiet });
+    world = writeOperaTables(dir, {
+      users: 40,
+      minSessions: 3,
+      maxSessions: 8,
+      testFraction: 0.25,
+      seed: 11,
+      rowGroupRows: 25,
+    });
+    loaded = await loadOpera(dir, {
+      version: 'filtered',
+      observationChars: 8000,
+      unknownClickType: 'error',
+      log: quiet,
+    });
   });
 
-  it('writes the Hugging Face layout with the card\'s column names and types', async () => {
+  it("writes the Hugging Face layout with the card's column names and types", async () => {
     expect(world.files).toEqual([
       'OPeRA_filtered/user/train/train.parquet',
       'OPeRA_filtered/session/train/train.parquet',
@@ -46,20 +75,48 @@ describe('synthetic OPeRA Parquet round trip', () => {
     ]);
     const schemaOf = async (rel: string) => {
       const meta = await parquetMetadataAsync(await asyncBufferFromFile(join(dir, rel)));
-      return parquetSchema(meta).children.map((c) => [c.element.name, c.element.type, c.element.converted_type ?? c.element.logical_type?.type ?? null]);
+      return parquetSchema(meta).children.map((c) => [
+        c.element.name,
+        c.element.type,
+        c.element.converted_type ?? c.element.logical_type?.type ?? null,
+      ]);
     };
-    expect(await schemaOf('OPeRA_filtered/action/test/test.parquet')).toEqual(ACTION_SCHEMA.map((n) => [n, 'BYTE_ARRAY', 'UTF8']));
-    expect(await schemaOf('OPeRA_filtered/session/train/train.parquet')).toEqual([['session_id', 'BYTE_ARRAY', 'UTF8'], ['user_id', 'BYTE_ARRAY', 'UTF8'], ['action_count', 'INT64', null]]);
-    expect((await schemaOf('OPeRA_filtered/user/train/train.parquet')).map((c) => c[0])).toEqual(['user_id', 'survey', 'raw_survey', 'interview_transcript', 'interview_transcript_processed']);
+    expect(await schemaOf('OPeRA_filtered/action/test/test.parquet')).toEqual(
+      ACTION_SCHEMA.map((n) => [n, 'BYTE_ARRAY', 'UTF8']),
+    );
+    expect(await schemaOf('OPeRA_filtered/session/train/train.parquet')).toEqual([
+      ['session_id', 'BYTE_ARRAY', 'UTF8'],
+      ['user_id', 'BYTE_ARRAY', 'UTF8'],
+      ['action_count', 'INT64', null],
+    ]);
+    expect((await schemaOf('OPeRA_filtered/user/train/train.parquet')).map((c) => c[0])).toEqual([
+      'user_id',
+      'survey',
+      'raw_survey',
+      'interview_transcript',
+      'interview_transcript_processed',
+    ]);
   });
 
   it('the action tables hold several row groups, read one at a time, and in windows within a group', async () => {
     const file = join(dir, 'OPeRA_filtered/action/train-00000-of-00002.parquet');
     const whole: unknown[] = [];
-    const r = await forEachParquetRow(file, ['action_id', 'simplified_html'], (row, n) => whole.push([n, row['action_id'], row['simplified_html']]), 'x');
+    const r = await forEachParquetRow(
+      file,
+      ['action_id', 'simplified_html'],
+      (row, n) => whole.push([n, row['action_id'], row['simplified_html']]),
+      'x',
+    );
     expect(r.rowGroups).toBeGreaterThan(2);
     const windowed: unknown[] = [];
-    const w = await forEachParquetRow(file, ['action_id', 'simplified_html'], (row, n) => windowed.push([n, row['action_id'], row['simplified_html']]), 'x', [], 7);
+    const w = await forEachParquetRow(
+      file,
+      ['action_id', 'simplified_html'],
+      (row, n) => windowed.push([n, row['action_id'], row['simplified_html']]),
+      'x',
+      [],
+      7,
+    );
     expect(w.reads).toBeGreaterThan(r.reads);
     expect(windowed).toEqual(whole);
   });
@@ -74,18 +131,46 @@ describe('synthetic OPeRA Parquet round trip', () => {
       expect(s.user).toBe(g.user);
       expect(s.split).toBe(g.split);
       expect(s.purchased).toBe(g.purchased);
-      expect(s.steps.map((x) => ({ id: x.actionId, type: x.action.type, click: x.action.clickType, target: x.action.target, text: x.action.text, rationale: x.rationale, url: x.url }))).toEqual(
-        g.steps.map((x) => ({ id: x.actionId, type: x.actionType, click: x.clickType, target: x.semanticId, text: x.inputText, rationale: x.rationale, url: x.url })),
+      expect(
+        s.steps.map((x) => ({
+          id: x.actionId,
+          type: x.action.type,
+          click: x.action.clickType,
+          target: x.action.target,
+          text: x.action.text,
+          rationale: x.rationale,
+          url: x.url,
+        })),
+      ).toEqual(
+        g.steps.map((x) => ({
+          id: x.actionId,
+          type: x.actionType,
+          click: x.clickType,
+          target: x.semanticId,
+          text: x.inputText,
+          rationale: x.rationale,
+          url: x.url,
+        })),
       );
       // The loader gives every product all five fields (quantity null, options [] when the row has none).
       const norm = (json: string | null) =>
-        json ? (JSON.parse(json) as Array<Record<string, unknown>>).map((p) => ({ asin: p['asin'], title: p['title'], price: p['price'] ?? null, quantity: p['quantity'] ?? null, options: p['options'] ?? [] })) : [];
+        json
+          ? (JSON.parse(json) as Array<Record<string, unknown>>).map((p) => ({
+              asin: p['asin'],
+              title: p['title'],
+              price: p['price'] ?? null,
+              quantity: p['quantity'] ?? null,
+              options: p['options'] ?? [],
+            }))
+          : [];
       expect(s.steps.map((x) => x.products)).toEqual(g.steps.map((x) => norm(x.products)));
     }
   });
 
   it('all 13 click types occur, sessions end with terminate, lengths are OPeRA-like, some sessions buy and some do not', () => {
-    const clicks = new Set(loaded.sessions.flatMap((s) => s.steps.map((x) => x.action.clickType).filter((c) => c !== null)));
+    const clicks = new Set(
+      loaded.sessions.flatMap((s) => s.steps.map((x) => x.action.clickType).filter((c) => c !== null)),
+    );
     expect([...clicks].sort()).toEqual([...CLICK_TYPES].sort());
     expect(loaded.sessions.every((s) => s.steps[s.steps.length - 1]?.action.type === 'terminate')).toBe(true);
     const lengths = loaded.sessions.map((s) => s.steps.length);
@@ -100,7 +185,7 @@ describe('synthetic OPeRA Parquet round trip', () => {
     expect(withRationale).toBeGreaterThan(0);
   });
 
-  it('every click or input target is among the observation\'s semantic ids', () => {
+  it("every click or input target is among the observation's semantic ids", () => {
     for (const s of loaded.sessions) {
       for (const step of s.steps) {
         if (step.action.target) expect(step.observation).toContain(`[${step.action.target}]`);
@@ -111,12 +196,21 @@ describe('synthetic OPeRA Parquet round trip', () => {
   it('personas come back from the survey strings', () => {
     expect(loaded.users.length).toBe(40);
     const p = loaded.users[0];
-    expect(Object.keys(p?.attributes ?? {})).toEqual(expect.arrayContaining(['Gender', 'Age', 'City', 'Employment status', 'MBTI personality type']));
+    expect(Object.keys(p?.attributes ?? {})).toEqual(
+      expect.arrayContaining(['Gender', 'Age', 'City', 'Employment status', 'MBTI personality type']),
+    );
     expect(p?.persona).toMatch(/^### Demographic Information/);
   });
 
   it('the same seed writes the same world; another seed a different one', () => {
-    const again = writeOperaTables(tmp(), { users: 40, minSessions: 3, maxSessions: 8, testFraction: 0.25, seed: 11, rowGroupRows: 25 });
+    const again = writeOperaTables(tmp(), {
+      users: 40,
+      minSessions: 3,
+      maxSessions: 8,
+      testFraction: 0.25,
+      seed: 11,
+      rowGroupRows: 25,
+    });
     expect(again.sessions).toEqual(world.sessions);
     const other = writeOperaTables(tmp(), { users: 5, minSessions: 3, maxSessions: 8, testFraction: 0.25, seed: 12 });
     expect(other.sessions[0]?.id).not.toBe(world.sessions[0]?.id);

@@ -1,4 +1,13 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,8 +68,18 @@ afterAll(async () => {
 });
 
 describe.each([
-  ['openai', () => `llm: { plugin: openai, model: gpt-4.1-mini, baseURL: "${openai.baseURL}", apiKeyEnv: USERSIM_TEST_OPENAI_KEY }`, () => openai],
-  ['anthropic', () => `llm: { plugin: anthropic, model: claude-3-7-sonnet-20250219, baseURL: "${anthropic.baseURL}", apiKeyEnv: USERSIM_TEST_ANTHROPIC_KEY }`, () => anthropic],
+  [
+    'openai',
+    () =>
+      `llm: { plugin: openai, model: gpt-4.1-mini, baseURL: "${openai.baseURL}", apiKeyEnv: USERSIM_TEST_OPENAI_KEY }`,
+    () => openai,
+  ],
+  [
+    'anthropic',
+    () =>
+      `llm: { plugin: anthropic, model: claude-3-7-sonnet-20250219, baseURL: "${anthropic.baseURL}", apiKeyEnv: USERSIM_TEST_ANTHROPIC_KEY }`,
+    () => anthropic,
+  ],
 ] as const)('%s: the real SDK against the local server', (provider, llm, server) => {
   it('completes a run; a --cache-only replay makes zero HTTP requests and writes byte-identical metrics.json', async () => {
     const { dir, file } = workspace(config(`run-${provider}`, llm()));
@@ -82,27 +101,43 @@ describe.each([
     const saved = process.env[provider === 'openai' ? 'USERSIM_TEST_OPENAI_KEY' : 'USERSIM_TEST_ANTHROPIC_KEY'];
     delete process.env[provider === 'openai' ? 'USERSIM_TEST_OPENAI_KEY' : 'USERSIM_TEST_ANTHROPIC_KEY'];
     try {
-      const replay = await runConfig(await loadConfig(join(reviewer, 'config.yaml')), { log: quiet, cwd: reviewer, cacheOnly: true });
+      const replay = await runConfig(await loadConfig(join(reviewer, 'config.yaml')), {
+        log: quiet,
+        cwd: reviewer,
+        cacheOnly: true,
+      });
       expect(replay.unitErrors).toBe(0);
       expect(server().requestCount()).toBe(0);
       const metrics2 = readFileSync(join(replay.dir, 'metrics.json'), 'utf8');
       expect(metrics2).toBe(metrics1);
-      const manifest = JSON.parse(readFileSync(join(replay.dir, 'manifest.json'), 'utf8')) as { llmUsage: { cacheHits: number; calls: number; spentUsd: number } };
+      const manifest = JSON.parse(readFileSync(join(replay.dir, 'manifest.json'), 'utf8')) as {
+        llmUsage: { cacheHits: number; calls: number; spentUsd: number };
+      };
       expect(manifest.llmUsage.cacheHits).toBe(manifest.llmUsage.calls);
       expect(manifest.llmUsage.spentUsd).toBe(0);
     } finally {
-      if (saved !== undefined) process.env[provider === 'openai' ? 'USERSIM_TEST_OPENAI_KEY' : 'USERSIM_TEST_ANTHROPIC_KEY'] = saved;
+      if (saved !== undefined)
+        process.env[provider === 'openai' ? 'USERSIM_TEST_OPENAI_KEY' : 'USERSIM_TEST_ANTHROPIC_KEY'] = saved;
     }
   });
 });
 
 describe('cost limit and cache export', () => {
-  it('costLimitUsd stops the run cleanly; raising it resumes; cache export ships exactly the run\'s entries', async () => {
-    const { dir, file } = workspace(config('costly', `llm: { plugin: openai, model: gpt-4.1, baseURL: "${openai.baseURL}", apiKeyEnv: USERSIM_TEST_OPENAI_KEY, maxConcurrency: 2 }`, 'costLimitUsd: 0.01'));
+  it("costLimitUsd stops the run cleanly; raising it resumes; cache export ships exactly the run's entries", async () => {
+    const { dir, file } = workspace(
+      config(
+        'costly',
+        `llm: { plugin: openai, model: gpt-4.1, baseURL: "${openai.baseURL}", apiKeyEnv: USERSIM_TEST_OPENAI_KEY, maxConcurrency: 2 }`,
+        'costLimitUsd: 0.01',
+      ),
+    );
     const stopped = await runConfig(await loadConfig(file, { sets: ['concurrency=2'] }), { log: quiet, cwd: dir });
     expect(stopped.interrupted).toBe(true);
     expect(stopped.stopReason).toMatch(/cost limit reached/);
-    const manifest = JSON.parse(readFileSync(join(stopped.dir, 'manifest.json'), 'utf8')) as { status: string; llmUsage: { spentUsd: number } };
+    const manifest = JSON.parse(readFileSync(join(stopped.dir, 'manifest.json'), 'utf8')) as {
+      status: string;
+      llmUsage: { spentUsd: number };
+    };
     expect(manifest.status).toBe('interrupted');
     expect(manifest.llmUsage.spentUsd).toBeGreaterThanOrEqual(0.01);
     expect(manifest.llmUsage.spentUsd).toBeLessThan(0.02);
@@ -132,11 +167,21 @@ describe('faults', () => {
     const server = await startOpenAiServer({
       apiKey: KEY,
       seed: 7,
-      faults: { rateLimit: 0.2, retryAfterSeconds: 0.02, serverError: 0.05, timeout: 0.02, malformedJson: 0.05, schemaInvalid: 0.05 },
+      faults: {
+        rateLimit: 0.2,
+        retryAfterSeconds: 0.02,
+        serverError: 0.05,
+        timeout: 0.02,
+        malformedJson: 0.05,
+        schemaInvalid: 0.05,
+      },
     });
     try {
       const { dir, file } = workspace(
-        config('faults', `llm: { plugin: openai, model: gpt-4.1-mini, baseURL: "${server.baseURL}", apiKeyEnv: USERSIM_TEST_OPENAI_KEY, timeoutMs: 400, maxAttempts: 4, backoffBaseMs: 10, backoffCapMs: 50 }`),
+        config(
+          'faults',
+          `llm: { plugin: openai, model: gpt-4.1-mini, baseURL: "${server.baseURL}", apiKeyEnv: USERSIM_TEST_OPENAI_KEY, timeoutMs: 400, maxAttempts: 4, backoffBaseMs: 10, backoffCapMs: 50 }`,
+        ),
       );
       const r = await runConfig(await loadConfig(file), { log: quiet, cwd: dir });
       const m = r.metrics as MetricsFile;
@@ -147,7 +192,12 @@ describe('faults', () => {
       expect(injected.faults['rateLimit'] ?? 0).toBeGreaterThan(10);
       expect(injected.faults['timeout'] ?? 0).toBeGreaterThan(0);
       // Retries absorb almost all faults; whatever remains is recorded per unit, with its kind.
-      const lines = allFiles(join(r.dir, 'predictions')).flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { error: { kind: string } | null; answer: unknown }));
+      const lines = allFiles(join(r.dir, 'predictions')).flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as { error: { kind: string } | null; answer: unknown }),
+      );
       expect(lines.every((l) => (l.error === null) !== (l.answer === null))).toBe(true);
       expect(lines.filter((l) => l.error).length).toBe(errors);
     } finally {
@@ -158,14 +208,23 @@ describe('faults', () => {
 
 describe('secrets', () => {
   it('the API key appears nowhere: cache, results, manifest, logs, error messages', async () => {
-    const { dir, file } = workspace(config('secret', `llm: { plugin: openai, model: gpt-4.1-mini, baseURL: "${openai.baseURL}", apiKeyEnv: USERSIM_TEST_OPENAI_KEY, maxAttempts: 1 }`));
+    const { dir, file } = workspace(
+      config(
+        'secret',
+        `llm: { plugin: openai, model: gpt-4.1-mini, baseURL: "${openai.baseURL}", apiKeyEnv: USERSIM_TEST_OPENAI_KEY, maxAttempts: 1 }`,
+      ),
+    );
     const logs: string[] = [];
     const log = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m) };
     await runConfig(await loadConfig(file), { log, cwd: dir, limit: 5 });
     // A wrong key: every unit fails with a 401 whose message must not echo either key.
     process.env['USERSIM_TEST_OPENAI_KEY'] = `${KEY}-wrong`;
     try {
-      const bad = await runConfig(await loadConfig(file, { sets: ['name=secret-bad', 'seed=12'] }), { log, cwd: dir, limit: 3 });
+      const bad = await runConfig(await loadConfig(file, { sets: ['name=secret-bad', 'seed=12'] }), {
+        log,
+        cwd: dir,
+        limit: 3,
+      });
       expect(bad.unitErrors).toBeGreaterThan(0);
     } finally {
       process.env['USERSIM_TEST_OPENAI_KEY'] = KEY;
@@ -190,7 +249,10 @@ describe('batch execution', () => {
     const server = await startOpenAiServer({ apiKey: KEY, batchPolls: Number.POSITIVE_INFINITY });
     try {
       const { dir, file } = workspace(
-        config('batch', `llm: { plugin: openai, model: gpt-4.1-mini, baseURL: "${server.baseURL}", apiKeyEnv: USERSIM_TEST_OPENAI_KEY, execution: batch, batchPollMs: 20 }`),
+        config(
+          'batch',
+          `llm: { plugin: openai, model: gpt-4.1-mini, baseURL: "${server.baseURL}", apiKeyEnv: USERSIM_TEST_OPENAI_KEY, execution: batch, batchPollMs: 20 }`,
+        ),
       );
       const stop = new AbortController();
       const running = runConfig(await loadConfig(file), { log: quiet, cwd: dir, signal: stop.signal });
@@ -209,7 +271,9 @@ describe('batch execution', () => {
       // (and later stages' batches are finished by the "provider" as they come).
       server.completeBatches();
       const provider = setInterval(() => server.completeBatches(), 30);
-      const resumed = await runConfig(await loadConfig(file), { log: quiet, cwd: dir }).finally(() => clearInterval(provider));
+      const resumed = await runConfig(await loadConfig(file), { log: quiet, cwd: dir }).finally(() =>
+        clearInterval(provider),
+      );
       expect(resumed.interrupted).toBe(false);
       const m = resumed.metrics as MetricsFile;
       for (const c of m.cells) expect(c.units.scored).toBe(c.units.total);

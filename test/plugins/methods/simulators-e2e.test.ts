@@ -14,7 +14,10 @@ const ml100k = sharedDataset('movielens-100k');
 
 function run(name: string, body: string) {
   const dir = mkdtempSync(join(tmpdir(), 'usersim-sims-'));
-  writeFileSync(join(dir, 'c.yaml'), `name: ${name}\nseed: 5\nconcurrency: 8\ncache: { path: cache/llm.sqlite }\nreport: { B: 2000 }\n${body}`);
+  writeFileSync(
+    join(dir, 'c.yaml'),
+    `name: ${name}\nseed: 5\nconcurrency: 8\ncache: { path: cache/llm.sqlite }\nreport: { B: 2000 }\n${body}`,
+  );
   return { dir, file: join(dir, 'c.yaml') };
 }
 
@@ -62,7 +65,9 @@ describe('every simulator, both tasks, end to end through the runner', () => {
     it('synthetic data and MovieLens-100K', async () => {
       const ds = [
         '  - { plugin: synthetic-ratings, id: synthetic, users: 30, items: 120, minRatings: 20, maxRatings: 30, minLiked: 5 }',
-        ...(ml100k ? [`  - { plugin: movielens, id: ml100k, variant: 100k, path: "${ml100k}", split: agent4rec }`] : []),
+        ...(ml100k
+          ? [`  - { plugin: movielens, id: ml100k, variant: 100k, path: "${ml100k}", split: agent4rec }`]
+          : []),
       ];
       const { dir, file } = run(
         'sims-openai',
@@ -81,7 +86,10 @@ describe('every simulator, both tasks, end to end through the runner', () => {
       'sims-chance',
       `llm: { plugin: offline }\ndatasets:\n  - { plugin: synthetic-ratings, id: synthetic, users: 150, items: 300, minRatings: 20, maxRatings: 40, minLiked: 5 }\nmethods:\n${SIMULATORS.map((m) => `  - { plugin: ${m}${alignFit(m)} }`).join('\n')}\n  - { plugin: zero-shot }\n  - { plugin: popularity }\ntasks:\n  - { task: preference-discrimination, ratios: [1] }\n`,
     );
-    const r = await runConfig(await loadConfig(file, { sets: [`report.level=${1 - 0.05 / 6}`] }), { log: quiet, cwd: dir });
+    const r = await runConfig(await loadConfig(file, { sets: [`report.level=${1 - 0.05 / 6}`] }), {
+      log: quiet,
+      cwd: dir,
+    });
     const m = r.metrics as MetricsFile;
     for (const sim of [...SIMULATORS, 'zero-shot']) {
       const acc = m.cells.find((c) => c.method === sim)?.metrics['accuracy@1:1'];

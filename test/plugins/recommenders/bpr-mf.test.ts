@@ -14,7 +14,12 @@ describe('bpr-mf', () => {
     const { train, heldOut } = clusteredWorld(21);
     for (const seed of [1, 2, 3]) {
       const recall = async (p: typeof bpr | typeof random) =>
-        offlineEval({ recommendation: await fitRecommender(p, train, {}, seed), train: train.interactions, heldOut, k: 10 }).meanRecall;
+        offlineEval({
+          recommendation: await fitRecommender(p, train, {}, seed),
+          train: train.interactions,
+          heldOut,
+          k: 10,
+        }).meanRecall;
       const [b, r] = [await recall(bpr), await recall(random)];
       // random: 10 of 71 unseen items, about 0.14; the user's own group holds 11 unseen items, so a model that
       // learnt the groups finds most of the 3 held-out ones
@@ -23,7 +28,7 @@ describe('bpr-mf', () => {
     }
   });
 
-  it('two disjoint clusters: ranks the unseen item of the user\'s own cluster first', async () => {
+  it("two disjoint clusters: ranks the unseen item of the user's own cluster first", async () => {
     const { train, aUsers, bUsers } = twoClusters();
     const rec = await fitRecommender(bpr, train, { epochs: 200 });
     for (const u of [...aUsers, ...bUsers]) {

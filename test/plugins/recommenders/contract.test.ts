@@ -19,31 +19,40 @@ describe('every recommender plugin', () => {
     for (const n of names) expect((await load(n)).name).toBe(n);
   });
 
-  it.each(names)('%s: options validate under the strict config ajv, defaults fill in, unknown keys are refused', async (name) => {
-    const p = await load(name);
-    const filled = recommenderOptions(p);
-    for (const [key, schema] of Object.entries((p.options as unknown as { properties: Record<string, { default?: unknown; description?: string }> }).properties)) {
-      expect(filled[key], `${name}.${key} default`).toEqual(schema.default);
-      expect(schema.description, `${name}.${key} description`).toBeTruthy();
-    }
-    expect(createConfigAjv().compile(p.options)({ nope: 1 })).toBe(false);
-  });
-
-  it.each(names)('%s: honours exclude, lists each item once, and returns fewer than k when fewer candidates remain', async (name) => {
-    const rec = await fitRecommender(await load(name), train);
-    for (const u of users.slice(0, 8)) {
-      const exclude = seen(u);
-      const all = rec.recommend(u, 10_000, exclude);
-      expect(all).toHaveLength(catalogue.size - exclude.size);
-      expect(new Set(all).size).toBe(all.length);
-      for (const id of all) {
-        expect(catalogue.has(id)).toBe(true);
-        expect(exclude.has(id)).toBe(false);
+  it.each(names)(
+    '%s: options validate under the strict config ajv, defaults fill in, unknown keys are refused',
+    async (name) => {
+      const p = await load(name);
+      const filled = recommenderOptions(p);
+      for (const [key, schema] of Object.entries(
+        (p.options as unknown as { properties: Record<string, { default?: unknown; description?: string }> })
+          .properties,
+      )) {
+        expect(filled[key], `${name}.${key} default`).toEqual(schema.default);
+        expect(schema.description, `${name}.${key} description`).toBeTruthy();
       }
-      expect(rec.recommend(u, 5, exclude)).toEqual(all.slice(0, 5));
-      expect(rec.recommend(u, 0, exclude)).toEqual([]);
-    }
-  });
+      expect(createConfigAjv().compile(p.options)({ nope: 1 })).toBe(false);
+    },
+  );
+
+  it.each(names)(
+    '%s: honours exclude, lists each item once, and returns fewer than k when fewer candidates remain',
+    async (name) => {
+      const rec = await fitRecommender(await load(name), train);
+      for (const u of users.slice(0, 8)) {
+        const exclude = seen(u);
+        const all = rec.recommend(u, 10_000, exclude);
+        expect(all).toHaveLength(catalogue.size - exclude.size);
+        expect(new Set(all).size).toBe(all.length);
+        for (const id of all) {
+          expect(catalogue.has(id)).toBe(true);
+          expect(exclude.has(id)).toBe(false);
+        }
+        expect(rec.recommend(u, 5, exclude)).toEqual(all.slice(0, 5));
+        expect(rec.recommend(u, 0, exclude)).toEqual([]);
+      }
+    },
+  );
 
   it.each(names)('%s: the same seed gives the same rankings', async (name) => {
     const p = await load(name);
@@ -51,9 +60,12 @@ describe('every recommender plugin', () => {
     for (const u of users) expect(a.recommend(u, 20, seen(u))).toEqual(b.recommend(u, 20, seen(u)));
   });
 
-  it.each(names.filter((n) => n !== 'random'))('%s: a user without training interactions gets the popularity order', async (name) => {
-    const rec = await fitRecommender(await load(name), train);
-    const exclude = new Set(popularityOrder(train).slice(0, 2));
-    expect(rec.recommend('stranger', 7, exclude)).toEqual(popularityOrder(train).slice(2, 9));
-  });
+  it.each(names.filter((n) => n !== 'random'))(
+    '%s: a user without training interactions gets the popularity order',
+    async (name) => {
+      const rec = await fitRecommender(await load(name), train);
+      const exclude = new Set(popularityOrder(train).slice(0, 2));
+      expect(rec.recommend('stranger', 7, exclude)).toEqual(popularityOrder(train).slice(2, 9));
+    },
+  );
 });

@@ -14,7 +14,9 @@ describe('ease', () => {
       const { items, b } = easeWeights(m, f.l2, 20000);
       const n = items.length;
       expect(n).toBe(f.b.length);
-      f.b.forEach((row, i) => row.forEach((v, j) => expect(b[i * n + j], `λ ${f.l2}, B[${i}][${j}]`).toBeCloseTo(v, 10)));
+      f.b.forEach((row, i) =>
+        row.forEach((v, j) => expect(b[i * n + j], `λ ${f.l2}, B[${i}][${j}]`).toBeCloseTo(v, 10)),
+      );
     }
   });
 
@@ -24,12 +26,14 @@ describe('ease', () => {
       const rec = await fitRecommender(ease, train, { l2: f.l2 });
       f.top3.forEach((expected, u) => {
         const user = `u${u + 1}`;
-        expect(rec.recommend(user, 3, own(train, user)), `${user}, λ ${f.l2}`).toEqual(expected.map((j) => String(j + 1)));
+        expect(rec.recommend(user, 3, own(train, user)), `${user}, λ ${f.l2}`).toEqual(
+          expected.map((j) => String(j + 1)),
+        );
       });
     }
   });
 
-  it('two disjoint clusters: ranks the unseen item of the user\'s own cluster first (pop would not)', async () => {
+  it("two disjoint clusters: ranks the unseen item of the user's own cluster first (pop would not)", async () => {
     const { train, aUsers, bUsers } = twoClusters();
     for (const l2 of [1, 500]) {
       const rec = await fitRecommender(ease, train, { l2 });
@@ -43,7 +47,22 @@ describe('ease', () => {
   it('ranks items without training interactions after every other item, even those scored below 0', async () => {
     // item 4 co-occurs only with 1 and 3, which co-occur with 2: its weight from 2 is negative (B[2][4] ≈ −0.145
     // at λ = 0.5); items 5 and 6 are never seen and come after it
-    const train = trainOf([['x', 1], ['x', 2], ['y', 2], ['y', 3], ['z', 1], ['z', 3], ['w', 1], ['w', 4], ['v', 3], ['v', 4], ['me', 2]], 6);
+    const train = trainOf(
+      [
+        ['x', 1],
+        ['x', 2],
+        ['y', 2],
+        ['y', 3],
+        ['z', 1],
+        ['z', 3],
+        ['w', 1],
+        ['w', 4],
+        ['v', 3],
+        ['v', 4],
+        ['me', 2],
+      ],
+      6,
+    );
     const { local, b } = easeWeights(implicitMatrix(train, null), 0.5, 100);
     expect(b[local[1]! * 4 + local[3]!]).toBeLessThan(0);
     const rec = await fitRecommender(ease, train, { l2: 0.5 });
@@ -55,7 +74,9 @@ describe('ease', () => {
 
   it('refuses a catalogue larger than maxItems with an error naming the option', async () => {
     const { train } = twoClusters();
-    await expect(fitRecommender(ease, train, { maxItems: 9 })).rejects.toThrow(/ease: 10 items have training interactions, more than maxItems \(9\)/);
+    await expect(fitRecommender(ease, train, { maxItems: 9 })).rejects.toThrow(
+      /ease: 10 items have training interactions, more than maxItems \(9\)/,
+    );
     await expect(fitRecommender(ease, train, { maxItems: 10 })).resolves.toBeDefined();
   });
 });

@@ -5,7 +5,8 @@ import { implicitMatrix } from '../../../plugins/recommenders/shared/implicit-ma
 import { rankingFixtures } from '../../support/ranking-fixtures.ts';
 import { fitRecommender, fixtureTrain, trainOf, twoClusters } from '../../support/recommenders.ts';
 
-const own = (train: ReturnType<typeof fixtureTrain>, u: string) => new Set(train.interactions.filter((x) => x.user === u).map((x) => x.item));
+const own = (train: ReturnType<typeof fixtureTrain>, u: string) =>
+  new Set(train.interactions.filter((x) => x.user === u).map((x) => x.item));
 
 describe('itemknn', () => {
   it('keeps the cosine neighbours numpy computes (shrink, neighbour limit, ties by id)', () => {
@@ -14,8 +15,14 @@ describe('itemknn', () => {
       const nb = cosineNeighbours(m, f.neighbours, f.shrink);
       f.kept.forEach((row, i) => {
         const got = new Array<number>(row.length).fill(0);
-        for (let p = nb.start[i] as number; p < (nb.start[i + 1] as number); p++) got[nb.item[p] as number] = nb.sim[p] as number;
-        got.forEach((v, j) => expect(v, `shrink ${f.shrink}, ${f.neighbours} neighbours, sim(${i}, ${j})`).toBeCloseTo(row[j] as number, 12));
+        for (let p = nb.start[i] as number; p < (nb.start[i + 1] as number); p++)
+          got[nb.item[p] as number] = nb.sim[p] as number;
+        got.forEach((v, j) =>
+          expect(v, `shrink ${f.shrink}, ${f.neighbours} neighbours, sim(${i}, ${j})`).toBeCloseTo(
+            row[j] as number,
+            12,
+          ),
+        );
         expect(nb.start[i + 1]! - nb.start[i]!).toBeLessThanOrEqual(f.neighbours);
       });
     }
@@ -27,12 +34,15 @@ describe('itemknn', () => {
       const rec = await fitRecommender(itemknn, train, { neighbours: f.neighbours, shrink: f.shrink });
       f.top3.forEach((expected, u) => {
         const user = `u${u + 1}`;
-        expect(rec.recommend(user, 3, own(train, user)), `${user}, shrink ${f.shrink}, ${f.neighbours} neighbours`).toEqual(expected.map((j) => String(j + 1)));
+        expect(
+          rec.recommend(user, 3, own(train, user)),
+          `${user}, shrink ${f.shrink}, ${f.neighbours} neighbours`,
+        ).toEqual(expected.map((j) => String(j + 1)));
       });
     }
   });
 
-  it('two disjoint clusters: ranks the unseen item of the user\'s own cluster first, where pop ranks the other cluster first', async () => {
+  it("two disjoint clusters: ranks the unseen item of the user's own cluster first, where pop ranks the other cluster first", async () => {
     const { train, aUsers, bUsers } = twoClusters();
     const knn = await fitRecommender(itemknn, train);
     const popular = await fitRecommender(pop, train);
@@ -45,10 +55,22 @@ describe('itemknn', () => {
     for (const u of aUsers) expect(popular.recommend(u, 1, own(train, u)).map(clusterOf)).toEqual(['b']);
   });
 
-  it('scores by summed similarity: an item similar to two of the user\'s items beats one similar to one', async () => {
+  it("scores by summed similarity: an item similar to two of the user's items beats one similar to one", async () => {
     // counts 1: 3 users, 2: 2, 3: 2, 4: 1. sim(1,3) = sim(1,2) = 1/√6 = 0.408, sim(1,4) = 1/√3 = 0.577, sim(2,3) = 1/2.
     // me = {1, 2}: score(3) = 0.408 + 0.5 = 0.908 > score(4) = 0.577
-    const train = trainOf([['x', 1], ['x', 3], ['y', 2], ['y', 3], ['z', 1], ['z', 4], ['me', 1], ['me', 2]], 4);
+    const train = trainOf(
+      [
+        ['x', 1],
+        ['x', 3],
+        ['y', 2],
+        ['y', 3],
+        ['z', 1],
+        ['z', 4],
+        ['me', 1],
+        ['me', 2],
+      ],
+      4,
+    );
     const rec = await fitRecommender(itemknn, train);
     expect(rec.recommend('me', 2, new Set(['1', '2']))).toEqual(['3', '4']);
     // one neighbour per item: 1 keeps only 4 (0.577), 2 keeps only 3 (0.5), so 4 now comes first; 1 and 2 score 0 (id order)
@@ -66,7 +88,17 @@ describe('itemknn', () => {
   });
 
   it('minRating: only ratings at least minRating count as positives', async () => {
-    const base = trainOf([['x', 1], ['x', 2], ['y', 1], ['y', 3], ['me', 1]], 3, 5);
+    const base = trainOf(
+      [
+        ['x', 1],
+        ['x', 2],
+        ['y', 1],
+        ['y', 3],
+        ['me', 1],
+      ],
+      3,
+      5,
+    );
     const train = { ...base, interactions: base.interactions.map((x) => (x.user === 'y' ? { ...x, rating: 1 } : x)) };
     const all = await fitRecommender(itemknn, train);
     const liked = await fitRecommender(itemknn, train, { minRating: 4 });

@@ -24,7 +24,14 @@ describe.skipIf(ML100K === null)('recommenders on MovieLens-100K (agent4rec spli
   beforeAll(async () => {
     const options: Record<string, unknown> = { path: ML100K };
     expect(createConfigAjv().compile(movielens.options)(options)).toBe(true); // fills the defaults
-    const ds = asRatings(await movielens.load(options as never, { seed: 1, rng: new Rng(1), configDir: '/', log: { info() {}, warn() {} } }));
+    const ds = asRatings(
+      await movielens.load(options as never, {
+        seed: 1,
+        rng: new Rng(1),
+        configDir: '/',
+        log: { info() {}, warn() {} },
+      }),
+    );
     const train = trainDataOf(ds);
     const heldOut = [...ds.split.valid, ...ds.split.test];
     for (const name of Object.keys(recommenders)) {
@@ -49,7 +56,9 @@ describe.skipIf(ML100K === null)('recommenders on MovieLens-100K (agent4rec spli
   });
 
   it('the deterministic recommenders give the README figures (NDCG@10, Recall@10)', () => {
-    const figures = Object.fromEntries(Object.entries(results).map(([n, r]) => [n, [r.meanNdcg, r.meanRecall].map((v) => Number(v.toFixed(4)))]));
+    const figures = Object.fromEntries(
+      Object.entries(results).map(([n, r]) => [n, [r.meanNdcg, r.meanRecall].map((v) => Number(v.toFixed(4)))]),
+    );
     expect(figures['pop']).toEqual([0.4859, 0.0727]);
     expect(figures['itemknn']).toEqual([0.5611, 0.0886]);
     expect(figures['ease']).toEqual([0.6406, 0.1057]);

@@ -20,7 +20,9 @@ describe('invertSpd', () => {
     for (const n of [1, 2, 5, 150]) {
       const x = Array.from({ length: n + 3 }, () => Array.from({ length: n }, () => (rng.next() < 0.3 ? 1 : 0)));
       const a = new Float64Array(n * n);
-      for (const row of x) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = (a[i * n + j] as number) + (row[i] as number) * (row[j] as number);
+      for (const row of x)
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < n; j++) a[i * n + j] = (a[i * n + j] as number) + (row[i] as number) * (row[j] as number);
       for (let i = 0; i < n; i++) a[i * n + i] = (a[i * n + i] as number) + 2;
       const inv = invertSpd(a.slice(), n);
       let worst = 0;
@@ -57,17 +59,31 @@ describe('selectTop', () => {
     const n = 500;
     const s = Float64Array.from({ length: n }, () => rng.int(20));
     const order = Int32Array.from(rng.shuffle(Array.from({ length: n }, (_, j) => j)));
-    const sorted = Array.from({ length: n }, (_, j) => j).sort((a, b) => (s[b] as number) - (s[a] as number) || (order[a] as number) - (order[b] as number));
+    const sorted = Array.from({ length: n }, (_, j) => j).sort(
+      (a, b) => (s[b] as number) - (s[a] as number) || (order[a] as number) - (order[b] as number),
+    );
     for (const k of [1, 7, 64, 499, 500]) expect(selectTop(s, order, k, null)).toEqual(sorted.slice(0, k));
     const even = (j: number) => j % 2 === 0;
     expect(selectTop(s, order, 30, null, even)).toEqual(sorted.filter(even).slice(0, 30));
-    expect(selectTop(s, order, 5, [3, 1, 4, 1 + 4])).toEqual(sorted.filter((j) => [1, 3, 4, 5].includes(j)).slice(0, 5));
+    expect(selectTop(s, order, 5, [3, 1, 4, 1 + 4])).toEqual(
+      sorted.filter((j) => [1, 3, 4, 5].includes(j)).slice(0, 5),
+    );
   });
 });
 
 describe('implicitMatrix', () => {
   it('binarises interactions (repeats count once), keeps catalogue order and filters by minRating', () => {
-    const train = trainOf([['u', 3], ['u', 1], ['u', 3], ['v', 2], ['v', 99]], 4, 4);
+    const train = trainOf(
+      [
+        ['u', 3],
+        ['u', 1],
+        ['u', 3],
+        ['v', 2],
+        ['v', 99],
+      ],
+      4,
+      4,
+    );
     const m = implicitMatrix(train, null);
     expect(m.itemIds).toEqual(['1', '2', '3', '4']);
     expect([...userItems(m, 'u')]).toEqual([0, 2]);
@@ -89,7 +105,16 @@ describe('implicitMatrix', () => {
 
 describe('popularityOrder and firstK', () => {
   it('ranks by interaction count, ties by id, and skips excluded ids', () => {
-    const train = trainOf([['u', 2], ['v', 2], ['u', 3], ['w', 3], ['w', 1]], 4);
+    const train = trainOf(
+      [
+        ['u', 2],
+        ['v', 2],
+        ['u', 3],
+        ['w', 3],
+        ['w', 1],
+      ],
+      4,
+    );
     expect(popularityOrder(train)).toEqual(['2', '3', '1', '4']);
     expect(firstK(popularityOrder(train), 2, new Set(['2']))).toEqual(['3', '1']);
     expect(firstK(popularityOrder(train), 9, new Set())).toHaveLength(4);

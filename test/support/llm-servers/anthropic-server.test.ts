@@ -14,7 +14,13 @@ const INPUT_SCHEMA = {
   properties: {
     rating: { type: 'integer', minimum: 1, maximum: 5 },
     liked: { type: 'boolean' },
-    tags: { type: 'array', minItems: 1, maxItems: 3, items: { type: 'string', enum: ['plot', 'cast', 'music'] }, uniqueItems: true },
+    tags: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 3,
+      items: { type: 'string', enum: ['plot', 'cast', 'music'] },
+      uniqueItems: true,
+    },
     verdict: { type: 'string' },
     score: { type: 'number', minimum: -1, maximum: 1 },
   },
@@ -23,7 +29,10 @@ const INPUT_SCHEMA = {
 const ajv = new Ajv({ strict: false, allErrors: true });
 const validate = ajv.compile(INPUT_SCHEMA);
 
-const ask = (text: string, extra: Partial<Anthropic.Messages.MessageCreateParamsNonStreaming> = {}): Anthropic.Messages.MessageCreateParamsNonStreaming => ({
+const ask = (
+  text: string,
+  extra: Partial<Anthropic.Messages.MessageCreateParamsNonStreaming> = {},
+): Anthropic.Messages.MessageCreateParamsNonStreaming => ({
   model: MODEL,
   max_tokens: 256,
   system: 'You simulate a user.',
@@ -32,7 +41,16 @@ const ask = (text: string, extra: Partial<Anthropic.Messages.MessageCreateParams
 });
 
 const toolParams = (text: string): Anthropic.Messages.MessageCreateParamsNonStreaming =>
-  ask(text, { tools: [{ name: 'record_review', description: 'Record it.', input_schema: INPUT_SCHEMA as unknown as Anthropic.Messages.Tool.InputSchema }], tool_choice: { type: 'tool', name: 'record_review' } });
+  ask(text, {
+    tools: [
+      {
+        name: 'record_review',
+        description: 'Record it.',
+        input_schema: INPUT_SCHEMA as unknown as Anthropic.Messages.Tool.InputSchema,
+      },
+    ],
+    tool_choice: { type: 'tool', name: 'record_review' },
+  });
 
 async function caught(p: Promise<unknown>): Promise<unknown> {
   try {
@@ -99,15 +117,26 @@ describe('Anthropic fake server with the real SDK', () => {
   });
 
   it('answers output_config json_schema with JSON text that satisfies it', async () => {
-    const m = await client.messages.create(ask('Rate', { output_config: { format: { type: 'json_schema', schema: INPUT_SCHEMA as unknown as Record<string, unknown> } } }));
+    const m = await client.messages.create(
+      ask('Rate', {
+        output_config: { format: { type: 'json_schema', schema: INPUT_SCHEMA as unknown as Record<string, unknown> } },
+      }),
+    );
     expect(m.content[0]!.type).toBe('text');
     expect(validate(JSON.parse(textOf(m)))).toBe(true);
   });
 
   it('scripts tool input and text with REPLY_JSON', async () => {
-    const m = await client.messages.create(toolParams('REPLY_JSON: {"rating": 2, "liked": false, "tags": ["cast"], "verdict": "meh"}'));
+    const m = await client.messages.create(
+      toolParams('REPLY_JSON: {"rating": 2, "liked": false, "tags": ["cast"], "verdict": "meh"}'),
+    );
     const block = m.content[0]!;
-    expect(block.type === 'tool_use' && block.input).toEqual({ rating: 2, liked: false, tags: ['cast'], verdict: 'meh' });
+    expect(block.type === 'tool_use' && block.input).toEqual({
+      rating: 2,
+      liked: false,
+      tags: ['cast'],
+      verdict: 'meh',
+    });
     // Unparseable scripted tool input comes back as prose, like a model that ignored the tool.
     const prose = await client.messages.create(toolParams('REPLY_JSON: {"rating": 4'));
     expect(prose.content[0]).toMatchObject({ type: 'text', text: '{"rating": 4' });
@@ -170,7 +199,10 @@ describe('Anthropic fake server with the real SDK', () => {
   });
 
   it('429 with retry-after surfaces as RateLimitError; 500, 503 and 529 map to their classes', async () => {
-    server.setFaults({ script: ['rateLimit', 'rateLimitNoRetryAfter', 'serverError', 'unavailable', 'overloaded'], retryAfterSeconds: 1 });
+    server.setFaults({
+      script: ['rateLimit', 'rateLimitNoRetryAfter', 'serverError', 'unavailable', 'overloaded'],
+      retryAfterSeconds: 1,
+    });
     const e = (await caught(client.messages.create(ask('hi')))) as RateLimitError;
     expect(e).toBeInstanceOf(Anthropic.RateLimitError);
     expect(e.type).toBe('rate_limit_error');
@@ -269,7 +301,9 @@ describe('Anthropic fake server with the real SDK', () => {
     const second = results[1]!.result;
     const block = second.type === 'succeeded' ? second.message.content[0] : undefined;
     expect(block?.type === 'tool_use' && validate(block.input)).toBe(true);
-    expect(server.requests.some((r) => r.path.endsWith('/results') && r.headers['authorization'] === 'present')).toBe(true);
+    expect(server.requests.some((r) => r.path.endsWith('/results') && r.headers['authorization'] === 'present')).toBe(
+      true,
+    );
   });
 
   it('completes a batch by polling and cancels another', async () => {
@@ -284,23 +318,44 @@ describe('Anthropic fake server with the real SDK', () => {
       expect(out).toHaveLength(1);
       expect(out[0]!.result.type).toBe('succeeded');
 
-      const b2 = await c.messages.batches.create({ requests: [{ custom_id: 'x', params: ask('hi') }, { custom_id: 'y', params: ask('yo') }] });
+      const b2 = await c.messages.batches.create({
+        requests: [
+          { custom_id: 'x', params: ask('hi') },
+          { custom_id: 'y', params: ask('yo') },
+        ],
+      });
       expect((await c.messages.batches.cancel(b2.id)).processing_status).toBe('canceling');
       const canceled = await c.messages.batches.retrieve(b2.id);
       expect(canceled.processing_status).toBe('ended');
       expect(canceled.request_counts.canceled).toBe(2);
-      await expect(c.messages.batches.create({ requests: [{ custom_id: 'a', params: ask('1') }, { custom_id: 'a', params: ask('2') }] })).rejects.toBeInstanceOf(Anthropic.BadRequestError);
+      await expect(
+        c.messages.batches.create({
+          requests: [
+            { custom_id: 'a', params: ask('1') },
+            { custom_id: 'a', params: ask('2') },
+          ],
+        }),
+      ).rejects.toBeInstanceOf(Anthropic.BadRequestError);
     } finally {
       await s.close();
     }
   });
 
   it('requires anthropic-version like the real API and answers 404 for unknown routes', async () => {
-    const res = await fetch(`${server.baseURL}/v1/messages`, { method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, body: JSON.stringify(ask('hi')) });
+    const res = await fetch(`${server.baseURL}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+      body: JSON.stringify(ask('hi')),
+    });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: 'anthropic-version: header is required' } });
+    expect(await res.json()).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'anthropic-version: header is required' },
+    });
     await expect(client.get('/v1/nope')).rejects.toBeInstanceOf(Anthropic.NotFoundError);
-    const sys = await caught(client.messages.create({ model: MODEL, max_tokens: 10, messages: [{ role: 'system' as 'user', content: 'x' }] }));
+    const sys = await caught(
+      client.messages.create({ model: MODEL, max_tokens: 10, messages: [{ role: 'system' as 'user', content: 'x' }] }),
+    );
     expect(sys).toBeInstanceOf(Anthropic.BadRequestError);
   });
 
@@ -324,7 +379,9 @@ describe('Anthropic fake server with the real SDK', () => {
   it('counts in-flight requests exactly', async () => {
     server.setFaults({ script: ['timeout', 'timeout', 'timeout', 'timeout', 'timeout'] });
     const ctl = new AbortController();
-    const pending = Array.from({ length: 5 }, () => client.messages.create(ask('hold'), { signal: ctl.signal }).catch((e: unknown) => e));
+    const pending = Array.from({ length: 5 }, () =>
+      client.messages.create(ask('hold'), { signal: ctl.signal }).catch((e: unknown) => e),
+    );
     await expect.poll(() => server.stats().inFlight, { timeout: 2000 }).toBe(5);
     ctl.abort();
     expect((await Promise.all(pending)).every((e) => e instanceof Anthropic.APIUserAbortError)).toBe(true);

@@ -15,7 +15,16 @@
  * - the SDK sends `anthropic-version`; the real API refuses requests without
  *   it, so this server does too (catches hand-rolled fetch calls).
  */
-import { applyStop, composeContent, estimateTokens, PromptCache, servedModel, truncateToTokens, type PlainMessage, type ReplyRequest } from './content.js';
+import {
+  applyStop,
+  composeContent,
+  estimateTokens,
+  PromptCache,
+  servedModel,
+  truncateToTokens,
+  type PlainMessage,
+  type ReplyRequest,
+} from './content.js';
 import { FaultPlan, STATUS_FAULTS, type FaultKind } from './faults.js';
 import { HttpCore, type Exchange, type Outcome, type Reply, type SseEvent } from './http-core.js';
 import type { JsonSchema } from './schema-reply.js';
@@ -69,7 +78,11 @@ function blockText(b: unknown): string {
     case 'text':
       return typeof b['text'] === 'string' ? b['text'] : '';
     case 'tool_result':
-      return typeof b['content'] === 'string' ? b['content'] : Array.isArray(b['content']) ? b['content'].map(blockText).join('\n') : '';
+      return typeof b['content'] === 'string'
+        ? b['content']
+        : Array.isArray(b['content'])
+          ? b['content'].map(blockText).join('\n')
+          : '';
     case 'tool_use':
       return JSON.stringify({ name: b['name'], input: b['input'] });
     case 'thinking':
@@ -102,17 +115,35 @@ class AnthropicFake {
   constructor(private readonly options: AnthropicServerOptions) {
     this.plan = new FaultPlan(options.faults, options.seed ?? 1);
     this.batchPolls = options.batchPolls ?? 2;
-    this.core = new HttpCore({ latencyMs: options.latencyMs ?? 0, record: options.record ?? true, plan: this.plan, route: (ex) => this.route(ex) });
-    const r = (method: string, pattern: RegExp, handle: (ctx: RouteContext) => Reply, inference = false): Route => ({ method, pattern, handle, inference });
+    this.core = new HttpCore({
+      latencyMs: options.latencyMs ?? 0,
+      record: options.record ?? true,
+      plan: this.plan,
+      route: (ex) => this.route(ex),
+    });
+    const r = (method: string, pattern: RegExp, handle: (ctx: RouteContext) => Reply, inference = false): Route => ({
+      method,
+      pattern,
+      handle,
+      inference,
+    });
     this.routes = [
       r('POST', /^\/v1\/messages$/, (c) => this.messages(c), true),
       r('POST', /^\/v1\/messages\/count_tokens$/, (c) => this.countTokens(c)),
       r('POST', /^\/v1\/messages\/batches$/, (c) => this.createBatch(c)),
       r('GET', /^\/v1\/messages\/batches$/, () => this.page([...this.batches.values()].map((b) => b.object).reverse())),
-      r('GET', /^\/v1\/messages\/batches\/([^/]+)$/, (c) => this.withBatch(c.params[0]!, (b) => (this.pollBatch(b), this.ok(b.object)))),
-      r('GET', /^\/v1\/messages\/batches\/([^/]+)\/results$/, (c) => this.withBatch(c.params[0]!, (b) => this.results(b))),
-      r('POST', /^\/v1\/messages\/batches\/([^/]+)\/cancel$/, (c) => this.withBatch(c.params[0]!, (b) => this.cancelBatch(b))),
-      r('DELETE', /^\/v1\/messages\/batches\/([^/]+)$/, (c) => this.withBatch(c.params[0]!, (b) => this.deleteBatch(b))),
+      r('GET', /^\/v1\/messages\/batches\/([^/]+)$/, (c) =>
+        this.withBatch(c.params[0]!, (b) => (this.pollBatch(b), this.ok(b.object))),
+      ),
+      r('GET', /^\/v1\/messages\/batches\/([^/]+)\/results$/, (c) =>
+        this.withBatch(c.params[0]!, (b) => this.results(b)),
+      ),
+      r('POST', /^\/v1\/messages\/batches\/([^/]+)\/cancel$/, (c) =>
+        this.withBatch(c.params[0]!, (b) => this.cancelBatch(b)),
+      ),
+      r('DELETE', /^\/v1\/messages\/batches\/([^/]+)$/, (c) =>
+        this.withBatch(c.params[0]!, (b) => this.deleteBatch(b)),
+      ),
       r('GET', /^\/v1\/models$/, () => this.page(MODELS.map((m) => this.modelObject(m)))),
       r('GET', /^\/v1\/models\/([^/]+)$/, (c) => {
         const m = MODELS.find((x) => x.id === c.params[0]);
@@ -129,13 +160,25 @@ class AnthropicFake {
       const bearer = ex.header('authorization');
       // x-api-key is what `apiKey` sends; `authToken` clients send a Bearer token instead.
       if (key !== this.options.apiKey && bearer !== `Bearer ${this.options.apiKey}`) {
-        return { fault: null, reply: this.error(401, 'authentication_error', key || bearer ? 'invalid x-api-key' : 'x-api-key header is required') };
+        return {
+          fault: null,
+          reply: this.error(
+            401,
+            'authentication_error',
+            key || bearer ? 'invalid x-api-key' : 'x-api-key header is required',
+          ),
+        };
       }
     }
     const m = matchRoute(this.routes, ex.method, ex.pathname);
     if (!m) return { fault: null, reply: this.error(404, 'not_found_error', 'Not Found') };
-    if (!ex.header('anthropic-version')) return { fault: null, reply: this.error(400, 'invalid_request_error', 'anthropic-version: header is required') };
-    if (ex.badJson) return { fault: null, reply: this.error(400, 'invalid_request_error', 'There was an issue with the JSON body of your request.') };
+    if (!ex.header('anthropic-version'))
+      return { fault: null, reply: this.error(400, 'invalid_request_error', 'anthropic-version: header is required') };
+    if (ex.badJson)
+      return {
+        fault: null,
+        reply: this.error(400, 'invalid_request_error', 'There was an issue with the JSON body of your request.'),
+      };
     const fault = this.plan.appliesTo(m.route.inference) ? this.plan.next() : null;
     if (fault && STATUS_FAULTS.has(fault)) return { fault, reply: this.faultReply(fault) };
     if (fault === 'timeout') return { fault, reply: { kind: 'hang' } };
@@ -163,11 +206,21 @@ class AnthropicFake {
 
   private error(status: number, type: string, message: string, extra?: Record<string, string>): Reply {
     const requestId = this.ids.next('req_', 24);
-    return { kind: 'json', status, body: this.errorBody(type, message, requestId), headers: this.headers(requestId, extra) };
+    return {
+      kind: 'json',
+      status,
+      body: this.errorBody(type, message, requestId),
+      headers: this.headers(requestId, extra),
+    };
   }
 
   private page(data: readonly Json[]): Reply {
-    return this.ok({ data, has_more: false, first_id: data[0]?.['id'] ?? null, last_id: data[data.length - 1]?.['id'] ?? null });
+    return this.ok({
+      data,
+      has_more: false,
+      first_id: data[0]?.['id'] ?? null,
+      last_id: data[data.length - 1]?.['id'] ?? null,
+    });
   }
 
   private faultReply(fault: FaultKind): Reply {
@@ -180,7 +233,9 @@ class AnthropicFake {
           'anthropic-ratelimit-requests-reset': isoNow(this.plan.retryAfterSeconds * 1000),
         });
       case 'rateLimitNoRetryAfter':
-        return this.error(429, 'rate_limit_error', 'Number of requests has exceeded your rate limit.', { 'anthropic-ratelimit-requests-remaining': '0' });
+        return this.error(429, 'rate_limit_error', 'Number of requests has exceeded your rate limit.', {
+          'anthropic-ratelimit-requests-remaining': '0',
+        });
       case 'serverError':
         return this.error(500, 'api_error', 'Internal server error');
       case 'unavailable':
@@ -196,26 +251,35 @@ class AnthropicFake {
 
   private messages({ ex, fault }: RouteContext): Reply {
     const r = this.makeMessage(ex.json, fault === 'schemaInvalid');
-    if (!r.ok) return { kind: 'json', status: r.status, body: r.error, headers: this.headers(String(r.error['request_id'])) };
-    if (isRecord(ex.json) && ex.json['stream'] === true) return { kind: 'sse', events: this.toEvents(r.message), headers: this.headers(this.ids.next('req_', 24)) };
+    if (!r.ok)
+      return { kind: 'json', status: r.status, body: r.error, headers: this.headers(String(r.error['request_id'])) };
+    if (isRecord(ex.json) && ex.json['stream'] === true)
+      return { kind: 'sse', events: this.toEvents(r.message), headers: this.headers(this.ids.next('req_', 24)) };
     return this.ok(r.message);
   }
 
   /** Validate a Messages request and reduce it to plain messages and prompt units. */
-  private parse(raw: unknown): { ok: true; body: Json; plain: PlainMessage[]; units: Unit[] } | { ok: false; message: string } {
+  private parse(
+    raw: unknown,
+  ): { ok: true; body: Json; plain: PlainMessage[]; units: Unit[] } | { ok: false; message: string } {
     if (!isRecord(raw)) return { ok: false, message: 'The request body must be a JSON object.' };
     if (typeof raw['model'] !== 'string' || raw['model'] === '') return { ok: false, message: 'model: Field required' };
     const messages = raw['messages'];
-    if (!Array.isArray(messages) || messages.length === 0) return { ok: false, message: 'messages: at least one message is required' };
+    if (!Array.isArray(messages) || messages.length === 0)
+      return { ok: false, message: 'messages: at least one message is required' };
     for (const m of messages) {
       if (!isRecord(m) || (m['role'] !== 'user' && m['role'] !== 'assistant')) {
         const role = isRecord(m) ? JSON.stringify(m['role']) : 'none';
-        return { ok: false, message: `messages: Unexpected role ${role}. The Messages API accepts a top-level \`system\` parameter, not "system" as an input message role.` };
+        return {
+          ok: false,
+          message: `messages: Unexpected role ${role}. The Messages API accepts a top-level \`system\` parameter, not "system" as an input message role.`,
+        };
       }
     }
     const plain: PlainMessage[] = [];
     const units: Unit[] = [];
-    const unit = (text: string, breakpoint: boolean, overhead = 0): void => void units.push({ text, tokens: estimateTokens(text) + overhead, breakpoint });
+    const unit = (text: string, breakpoint: boolean, overhead = 0): void =>
+      void units.push({ text, tokens: estimateTokens(text) + overhead, breakpoint });
     // Cache order is tools → system → messages, as the API documents.
     if (Array.isArray(raw['tools'])) for (const t of raw['tools']) unit(JSON.stringify(t), hasBreakpoint(t));
     const system = raw['system'];
@@ -240,17 +304,24 @@ class AnthropicFake {
 
   /** One Message for a request body; shared by the live endpoint and batches. */
   makeMessage(raw: unknown, invalid: boolean, customId?: string): MessageResult {
-    const bad = (message: string): MessageResult => ({ ok: false, status: 400, error: this.errorBody('invalid_request_error', message, this.ids.next('req_', 24)) });
+    const bad = (message: string): MessageResult => ({
+      ok: false,
+      status: 400,
+      error: this.errorBody('invalid_request_error', message, this.ids.next('req_', 24)),
+    });
     const p = this.parse(raw);
     if (!p.ok) return bad(p.message);
     const { body, plain, units } = p;
     const maxTokens = body['max_tokens'];
-    if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens < 1) return bad('max_tokens: Field required');
+    if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens < 1)
+      return bad('max_tokens: Field required');
     const model = String(body['model']);
 
     let schema: JsonSchema | undefined;
     let tool: { name: string } | undefined;
-    const tools = Array.isArray(body['tools']) ? (body['tools'] as unknown[]).filter((t): t is Json => isRecord(t) && isRecord(t['input_schema'])) : [];
+    const tools = Array.isArray(body['tools'])
+      ? (body['tools'] as unknown[]).filter((t): t is Json => isRecord(t) && isRecord(t['input_schema']))
+      : [];
     const choice = body['tool_choice'];
     if (isRecord(choice) && choice['type'] === 'tool') {
       const t = tools.find((x) => x['name'] === choice['name']);
@@ -266,11 +337,22 @@ class AnthropicFake {
       if (isRecord(oc) && oc['type'] === 'json_schema') schema = isRecord(oc['schema']) ? oc['schema'] : {};
     }
 
-    const req: ReplyRequest = { provider: 'anthropic', model, messages: plain, schema, wantsJson: schema !== undefined, body, choice: 0, ...(customId !== undefined ? { customId } : {}) };
+    const req: ReplyRequest = {
+      provider: 'anthropic',
+      model,
+      messages: plain,
+      schema,
+      wantsJson: schema !== undefined,
+      body,
+      choice: 0,
+      ...(customId !== undefined ? { customId } : {}),
+    };
     let text = composeContent(req, this.options.reply, invalid);
     let stopReason = tool ? 'tool_use' : 'end_turn';
     let stopSequence: string | null = null;
-    const stops = Array.isArray(body['stop_sequences']) ? body['stop_sequences'].filter((s): s is string => typeof s === 'string') : [];
+    const stops = Array.isArray(body['stop_sequences'])
+      ? body['stop_sequences'].filter((s): s is string => typeof s === 'string')
+      : [];
     const stopped = applyStop(text, stops);
     if (stopped.stopped !== null) {
       text = stopped.text;
@@ -294,7 +376,9 @@ class AnthropicFake {
       }
     }
     if (tool && parsed) {
-      content = [{ type: 'tool_use', id: this.ids.next('toolu_', 24), name: tool.name, input, caller: { type: 'direct' } }];
+      content = [
+        { type: 'tool_use', id: this.ids.next('toolu_', 24), name: tool.name, input, caller: { type: 'direct' } },
+      ];
     } else {
       content = [{ type: 'text', text, citations: null }];
       if (stopReason === 'tool_use') stopReason = 'end_turn';
@@ -349,25 +433,43 @@ class AnthropicFake {
 
   /** The Message as the raw stream events the SDK's Stream / MessageStream accumulate. */
   private toEvents(message: Json): SseEvent[] {
-    const ev = (type: string, payload: Json = {}): SseEvent => ({ event: type, data: JSON.stringify({ type, ...payload }) });
+    const ev = (type: string, payload: Json = {}): SseEvent => ({
+      event: type,
+      data: JSON.stringify({ type, ...payload }),
+    });
     const usage = message['usage'] as Json;
     const events: SseEvent[] = [
-      ev('message_start', { message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } }),
+      ev('message_start', {
+        message: {
+          ...message,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { ...usage, output_tokens: 1 },
+        },
+      }),
       ev('ping'),
     ];
     (message['content'] as Json[]).forEach((block, index) => {
       if (block['type'] === 'tool_use') {
         events.push(ev('content_block_start', { index, content_block: { ...block, input: {} } }));
-        for (const piece of streamPieces(JSON.stringify(block['input']))) events.push(ev('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: piece } }));
+        for (const piece of streamPieces(JSON.stringify(block['input'])))
+          events.push(ev('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: piece } }));
       } else {
         events.push(ev('content_block_start', { index, content_block: { type: 'text', text: '', citations: null } }));
-        for (const piece of streamPieces(String(block['text']))) events.push(ev('content_block_delta', { index, delta: { type: 'text_delta', text: piece } }));
+        for (const piece of streamPieces(String(block['text'])))
+          events.push(ev('content_block_delta', { index, delta: { type: 'text_delta', text: piece } }));
       }
       events.push(ev('content_block_stop', { index }));
     });
     events.push(
       ev('message_delta', {
-        delta: { stop_reason: message['stop_reason'], stop_sequence: message['stop_sequence'], stop_details: null, container: null },
+        delta: {
+          stop_reason: message['stop_reason'],
+          stop_sequence: message['stop_sequence'],
+          stop_details: null,
+          container: null,
+        },
         usage: {
           output_tokens: usage['output_tokens'],
           input_tokens: usage['input_tokens'],
@@ -391,14 +493,17 @@ class AnthropicFake {
   private createBatch({ ex }: RouteContext): Reply {
     const body = isRecord(ex.json) ? ex.json : {};
     const requests = body['requests'];
-    if (!Array.isArray(requests) || requests.length === 0) return this.error(400, 'invalid_request_error', 'requests: at least one request is required');
+    if (!Array.isArray(requests) || requests.length === 0)
+      return this.error(400, 'invalid_request_error', 'requests: at least one request is required');
     const seen = new Set<string>();
     for (const [i, r] of requests.entries()) {
       const id = isRecord(r) ? r['custom_id'] : undefined;
-      if (typeof id !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(id)) return this.error(400, 'invalid_request_error', `requests.${i}.custom_id: must match ^[a-zA-Z0-9_-]{1,64}$`);
+      if (typeof id !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(id))
+        return this.error(400, 'invalid_request_error', `requests.${i}.custom_id: must match ^[a-zA-Z0-9_-]{1,64}$`);
       if (seen.has(id)) return this.error(400, 'invalid_request_error', `requests: custom_id ${id} is not unique`);
       seen.add(id);
-      if (!isRecord((r as Json)['params'])) return this.error(400, 'invalid_request_error', `requests.${i}.params: Field required`);
+      if (!isRecord((r as Json)['params']))
+        return this.error(400, 'invalid_request_error', `requests.${i}.params: Field required`);
     }
     const object = {
       id: this.ids.next('msgbatch_', 24),
@@ -412,7 +517,12 @@ class AnthropicFake {
       cancel_initiated_at: null,
       results_url: null,
     } as Json & { id: string; processing_status: string };
-    this.batches.set(object.id, { object, requests: requests as { custom_id: string; params: unknown }[], polls: 0, results: undefined });
+    this.batches.set(object.id, {
+      object,
+      requests: requests as { custom_id: string; params: unknown }[],
+      polls: 0,
+      results: undefined,
+    });
     return this.ok(object);
   }
 
@@ -435,7 +545,10 @@ class AnthropicFake {
         result = { type: outcome };
         counts[outcome]++;
       } else if (outcome === 'failed') {
-        result = { type: 'errored', error: this.errorBody('api_error', 'Injected batch failure (test server).', this.ids.next('req_', 24)) };
+        result = {
+          type: 'errored',
+          error: this.errorBody('api_error', 'Injected batch failure (test server).', this.ids.next('req_', 24)),
+        };
         counts.errored++;
       } else {
         const m = this.makeMessage(r.params, false, r.custom_id);
@@ -460,17 +573,34 @@ class AnthropicFake {
   }
 
   private results(b: BatchState): Reply {
-    if (b.results === undefined) return this.error(400, 'invalid_request_error', `Batch ${b.object.id} has not ended yet; results are not available.`);
-    return { kind: 'bytes', status: 200, body: b.results, contentType: 'application/binary', headers: this.headers(this.ids.next('req_', 24)) };
+    if (b.results === undefined)
+      return this.error(
+        400,
+        'invalid_request_error',
+        `Batch ${b.object.id} has not ended yet; results are not available.`,
+      );
+    return {
+      kind: 'bytes',
+      status: 200,
+      body: b.results,
+      contentType: 'application/binary',
+      headers: this.headers(this.ids.next('req_', 24)),
+    };
   }
 
   private cancelBatch(b: BatchState): Reply {
-    if (b.object.processing_status === 'in_progress') Object.assign(b.object, { processing_status: 'canceling', cancel_initiated_at: isoNow() });
+    if (b.object.processing_status === 'in_progress')
+      Object.assign(b.object, { processing_status: 'canceling', cancel_initiated_at: isoNow() });
     return this.ok(b.object);
   }
 
   private deleteBatch(b: BatchState): Reply {
-    if (b.object.processing_status !== 'ended') return this.error(400, 'invalid_request_error', `Batch ${b.object.id} cannot be deleted while processing; cancel it first.`);
+    if (b.object.processing_status !== 'ended')
+      return this.error(
+        400,
+        'invalid_request_error',
+        `Batch ${b.object.id} cannot be deleted while processing; cancel it first.`,
+      );
     this.batches.delete(b.object.id);
     return this.ok({ id: b.object.id, type: 'message_batch_deleted' });
   }

@@ -35,7 +35,13 @@ export const FAULT_KINDS = [
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Faults that are answered with an HTTP error status before any content is made. */
-export const STATUS_FAULTS: ReadonlySet<FaultKind> = new Set(['rateLimit', 'rateLimitNoRetryAfter', 'serverError', 'unavailable', 'overloaded']);
+export const STATUS_FAULTS: ReadonlySet<FaultKind> = new Set([
+  'rateLimit',
+  'rateLimitNoRetryAfter',
+  'serverError',
+  'unavailable',
+  'overloaded',
+]);
 
 export type FaultProbabilities = { readonly [K in FaultKind]?: number };
 
@@ -79,7 +85,13 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-const OPTION_KEYS: ReadonlySet<string> = new Set(['script', 'retryAfterSeconds', 'retryAfterMs', 'slowStreamDelayMs', 'scope']);
+const OPTION_KEYS: ReadonlySet<string> = new Set([
+  'script',
+  'retryAfterSeconds',
+  'retryAfterMs',
+  'slowStreamDelayMs',
+  'scope',
+]);
 
 /**
  * Rejects typos and impossible values up front: a misspelt key (`ratelimit`)
@@ -92,10 +104,13 @@ export function validateFaults(f: Faults): void {
   for (const [key, value] of Object.entries(f)) {
     if (value === undefined) continue;
     if (kinds.has(key)) {
-      if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new RangeError(`faults.${key} must be a probability in [0, 1], got ${String(value)}`);
+      if (typeof value !== 'number' || !(value >= 0 && value <= 1))
+        throw new RangeError(`faults.${key} must be a probability in [0, 1], got ${String(value)}`);
       sum += value;
     } else if (!OPTION_KEYS.has(key)) {
-      throw new TypeError(`unknown fault option "${key}" (kinds: ${FAULT_KINDS.join(', ')}; options: ${[...OPTION_KEYS].join(', ')})`);
+      throw new TypeError(
+        `unknown fault option "${key}" (kinds: ${FAULT_KINDS.join(', ')}; options: ${[...OPTION_KEYS].join(', ')})`,
+      );
     }
   }
   if (sum > 1 + 1e-9) throw new RangeError(`fault probabilities add up to ${sum}, more than 1`);
@@ -104,9 +119,11 @@ export function validateFaults(f: Faults): void {
   }
   for (const key of ['retryAfterSeconds', 'retryAfterMs', 'slowStreamDelayMs'] as const) {
     const v = f[key];
-    if (v !== undefined && !(typeof v === 'number' && v >= 0 && Number.isFinite(v))) throw new RangeError(`faults.${key} must be a finite number >= 0`);
+    if (v !== undefined && !(typeof v === 'number' && v >= 0 && Number.isFinite(v)))
+      throw new RangeError(`faults.${key} must be a finite number >= 0`);
   }
-  if (f.scope !== undefined && f.scope !== 'inference' && f.scope !== 'all') throw new TypeError(`faults.scope must be 'inference' or 'all'`);
+  if (f.scope !== undefined && f.scope !== 'inference' && f.scope !== 'all')
+    throw new TypeError(`faults.scope must be 'inference' or 'all'`);
 }
 
 /** The per-server fault state: the options, the script position and the PRNG. */

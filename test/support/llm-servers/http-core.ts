@@ -48,8 +48,19 @@ export interface SseEvent {
 }
 
 export type Reply =
-  | { readonly kind: 'json'; readonly status: number; readonly body: unknown; readonly headers?: Readonly<Record<string, string>> }
-  | { readonly kind: 'bytes'; readonly status: number; readonly body: Buffer | string; readonly contentType: string; readonly headers?: Readonly<Record<string, string>> }
+  | {
+      readonly kind: 'json';
+      readonly status: number;
+      readonly body: unknown;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
+  | {
+      readonly kind: 'bytes';
+      readonly status: number;
+      readonly body: Buffer | string;
+      readonly contentType: string;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
   | { readonly kind: 'sse'; readonly events: readonly SseEvent[]; readonly headers?: Readonly<Record<string, string>> }
   /** timeout fault: keep the connection open, never answer. */
   | { readonly kind: 'hang' }
@@ -176,7 +187,12 @@ export class HttpCore {
   }
 
   stats(): ServerStats {
-    return { total: this.total, inFlight: this.inFlight, maxInFlight: this.maxInFlight, faults: { ...this.faultCounts } };
+    return {
+      total: this.total,
+      inFlight: this.inFlight,
+      maxInFlight: this.maxInFlight,
+      faults: { ...this.faultCounts },
+    };
   }
 
   /** Clears the log and counters (in-flight requests keep counting down correctly). */
@@ -242,7 +258,19 @@ export class HttpCore {
         outcome = await this.opts.route(ex);
       } catch (e) {
         // A bug in the fake server must be loud, not look like a provider error.
-        outcome = { fault: null, reply: { kind: 'json', status: 500, body: { error: { message: `llm-servers internal error: ${(e as Error).stack ?? String(e)}`, type: 'test_server_bug' } } } };
+        outcome = {
+          fault: null,
+          reply: {
+            kind: 'json',
+            status: 500,
+            body: {
+              error: {
+                message: `llm-servers internal error: ${(e as Error).stack ?? String(e)}`,
+                type: 'test_server_bug',
+              },
+            },
+          },
+        };
       }
       if (outcome.fault) {
         this.faultCounts[outcome.fault]++;
@@ -298,12 +326,19 @@ export class HttpCore {
     };
   }
 
-  private async send(req: IncomingMessage, res: ServerResponse, { reply, fault }: Outcome, signal: AbortSignal): Promise<void> {
+  private async send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    { reply, fault }: Outcome,
+    signal: AbortSignal,
+  ): Promise<void> {
     const slowMs = fault === 'slowStream' ? this.opts.plan.slowStreamDelayMs : 0;
     switch (reply.kind) {
       case 'hang':
         // Hold the request until the client gives up (its timeout / AbortSignal) or the server closes.
-        await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+        await new Promise<void>((resolve) =>
+          signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+        );
         res.destroy();
         return;
       case 'reset':
@@ -328,7 +363,13 @@ export class HttpCore {
         const events = reply.events;
         // Corrupt an event the SDK actually parses: not the first (the client should
         // have started consuming), not a ping (the Anthropic SDK skips those unparsed), not [DONE].
-        const broken = fault === 'malformedJson' ? Math.max(0, events.findIndex((e, i) => i > 0 && e.event !== 'ping' && e.data !== '[DONE]')) : -1;
+        const broken =
+          fault === 'malformedJson'
+            ? Math.max(
+                0,
+                events.findIndex((e, i) => i > 0 && e.event !== 'ping' && e.data !== '[DONE]'),
+              )
+            : -1;
         for (let i = 0; i < events.length; i++) {
           if (i > 0 && slowMs > 0) await pause(slowMs, signal);
           if (signal.aborted) return void res.destroy();

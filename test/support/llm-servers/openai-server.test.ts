@@ -99,7 +99,11 @@ describe('OpenAI fake server with the real SDK', () => {
       const value: unknown = JSON.parse(r.choices[0]!.message.content!);
       expect(validate(value), JSON.stringify(validate.errors)).toBe(true);
     }
-    const obj = await client.chat.completions.create({ model: MODEL, messages: user('JSON please'), response_format: { type: 'json_object' } });
+    const obj = await client.chat.completions.create({
+      model: MODEL,
+      messages: user('JSON please'),
+      response_format: { type: 'json_object' },
+    });
     expect(typeof JSON.parse(obj.choices[0]!.message.content!)).toBe('object');
   });
 
@@ -118,7 +122,12 @@ describe('OpenAI fake server with the real SDK', () => {
 
     // Streamed, the arguments arrive in pieces and the SDK's helper reassembles them.
     const streamed = await client.chat.completions
-      .stream({ model: MODEL, messages: user('Rate it'), tools: [{ type: 'function', function: { name: 'review', parameters: SCHEMA } }], tool_choice: 'required' })
+      .stream({
+        model: MODEL,
+        messages: user('Rate it'),
+        tools: [{ type: 'function', function: { name: 'review', parameters: SCHEMA } }],
+        tool_choice: 'required',
+      })
       .finalChatCompletion();
     const sc = streamed.choices[0]!.message.tool_calls![0]!;
     expect(streamed.choices[0]!.finish_reason).toBe('tool_calls');
@@ -131,35 +140,58 @@ describe('OpenAI fake server with the real SDK', () => {
     expect(first.choices[0]!.message.content).toBe('{"rating": 9}');
     const repair = await client.chat.completions.create({
       model: MODEL,
-      messages: [...user(prompt), { role: 'assistant', content: '{"rating": 9}' }, { role: 'user', content: 'Invalid, try again.' }],
+      messages: [
+        ...user(prompt),
+        { role: 'assistant', content: '{"rating": 9}' },
+        { role: 'user', content: 'Invalid, try again.' },
+      ],
       response_format: { type: 'json_schema', json_schema: { name: 'review', schema: SCHEMA } },
     });
     expect(repair.choices[0]!.message.content).toBe('{"rating":4,"liked":true}');
 
-    const custom = await startOpenAiServer({ reply: (r) => (r.messages.at(-1)!.content.includes('override') ? `custom:${r.model}` : undefined) });
+    const custom = await startOpenAiServer({
+      reply: (r) => (r.messages.at(-1)!.content.includes('override') ? `custom:${r.model}` : undefined),
+    });
     try {
       const c = new OpenAI({ apiKey: 'x', baseURL: custom.baseURL, maxRetries: 0 });
-      expect((await c.chat.completions.create({ model: MODEL, messages: user('override me') })).choices[0]!.message.content).toBe(`custom:${MODEL}`);
-      expect((await c.chat.completions.create({ model: MODEL, messages: user('REPLY_JSON: [1]') })).choices[0]!.message.content).toBe('[1]');
+      expect(
+        (await c.chat.completions.create({ model: MODEL, messages: user('override me') })).choices[0]!.message.content,
+      ).toBe(`custom:${MODEL}`);
+      expect(
+        (await c.chat.completions.create({ model: MODEL, messages: user('REPLY_JSON: [1]') })).choices[0]!.message
+          .content,
+      ).toBe('[1]');
     } finally {
       await custom.close();
     }
   });
 
   it('honours max_tokens (finish_reason length), stop and n', async () => {
-    const r = await client.chat.completions.create({ model: MODEL, messages: user('long answer please'), max_tokens: 3, n: 2 });
+    const r = await client.chat.completions.create({
+      model: MODEL,
+      messages: user('long answer please'),
+      max_tokens: 3,
+      n: 2,
+    });
     expect(r.choices).toHaveLength(2);
     expect(r.choices[0]!.finish_reason).toBe('length');
     expect(r.choices[0]!.message.content!.length).toBeLessThanOrEqual(12);
     expect(r.choices[1]!.message.content).not.toBe(r.choices[0]!.message.content);
-    const s = await client.chat.completions.create({ model: MODEL, messages: user('REPLY_JSON: abc STOP def'), stop: ['STOP'] });
+    const s = await client.chat.completions.create({
+      model: MODEL,
+      messages: user('REPLY_JSON: abc STOP def'),
+      stop: ['STOP'],
+    });
     expect(s.choices[0]!.message.content).toBe('abc ');
   });
 
   it('reports cached prompt tokens when a long prefix repeats', async () => {
     const long = 'The user has watched many films and liked most of them. '.repeat(90);
     const a = await client.chat.completions.create({ model: MODEL, messages: user(long) });
-    const b = await client.chat.completions.create({ model: MODEL, messages: [...user(long), { role: 'assistant', content: 'ok' }, { role: 'user', content: 'more' }] });
+    const b = await client.chat.completions.create({
+      model: MODEL,
+      messages: [...user(long), { role: 'assistant', content: 'ok' }, { role: 'user', content: 'more' }],
+    });
     expect(a.usage!.prompt_tokens).toBeGreaterThan(1024);
     expect(a.usage!.prompt_tokens_details!.cached_tokens).toBe(0);
     const cached = b.usage!.prompt_tokens_details!.cached_tokens!;
@@ -170,7 +202,12 @@ describe('OpenAI fake server with the real SDK', () => {
 
   it('streams chunks and [DONE], with the same text and a usage chunk', async () => {
     const plain = await client.chat.completions.create({ model: MODEL, messages: user('stream this') });
-    const stream = await client.chat.completions.create({ model: MODEL, messages: user('stream this'), stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: MODEL,
+      messages: user('stream this'),
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let chunks = 0;
     let usage: OpenAI.CompletionUsage | null | undefined;
@@ -245,7 +282,9 @@ describe('OpenAI fake server with the real SDK', () => {
     const e = await caught(client.chat.completions.create({ model: MODEL, messages: user('hi') }, { timeout: 250 }));
     expect(e).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(240);
-    const e2 = await caught(client.chat.completions.create({ model: MODEL, messages: user('hi') }, { signal: AbortSignal.timeout(150) }));
+    const e2 = await caught(
+      client.chat.completions.create({ model: MODEL, messages: user('hi') }, { signal: AbortSignal.timeout(150) }),
+    );
     expect(e2).toBeInstanceOf(OpenAI.APIUserAbortError);
     await expect.poll(() => server.stats().inFlight, { timeout: 2000 }).toBe(0);
     expect(server.requests.map((r) => r.status)).toEqual([null, null]);
@@ -276,11 +315,19 @@ describe('OpenAI fake server with the real SDK', () => {
 
   it('schemaInvalid keeps the envelope valid but breaks the schema', async () => {
     server.setFaults({ script: ['schemaInvalid', 'schemaInvalid'] });
-    const r = await client.chat.completions.create({ model: MODEL, messages: user('hi'), response_format: { type: 'json_schema', json_schema: { name: 'review', schema: SCHEMA } } });
+    const r = await client.chat.completions.create({
+      model: MODEL,
+      messages: user('hi'),
+      response_format: { type: 'json_schema', json_schema: { name: 'review', schema: SCHEMA } },
+    });
     const value: unknown = JSON.parse(r.choices[0]!.message.content!);
     expect(validate(value)).toBe(false);
     expect(r.usage!.total_tokens).toBeGreaterThan(0);
-    const plain = await client.chat.completions.create({ model: MODEL, messages: user('hi'), response_format: { type: 'json_object' } });
+    const plain = await client.chat.completions.create({
+      model: MODEL,
+      messages: user('hi'),
+      response_format: { type: 'json_object' },
+    });
     expect(() => JSON.parse(plain.choices[0]!.message.content!)).toThrow();
   });
 
@@ -317,7 +364,12 @@ describe('OpenAI fake server with the real SDK', () => {
       const c = new OpenAI({ apiKey: 'x', baseURL: s.baseURL, maxRetries: 0 });
       const out: string[] = [];
       for (let i = 0; i < 20; i++) {
-        out.push(await c.chat.completions.create({ model: MODEL, messages: user(`q${i}`) }).then(() => 'ok', (e: APIError) => String(e.status)));
+        out.push(
+          await c.chat.completions.create({ model: MODEL, messages: user(`q${i}`) }).then(
+            () => 'ok',
+            (e: APIError) => String(e.status),
+          ),
+        );
       }
       await s.close();
       return out;
@@ -335,19 +387,38 @@ describe('OpenAI fake server with the real SDK', () => {
 
   it('uploads a file, runs a batch to completion and serves the output file', async () => {
     const lines = [
-      { custom_id: 'a', method: 'POST', url: '/v1/chat/completions', body: { model: MODEL, messages: user('REPLY_JSON: {"rating":5}') } },
+      {
+        custom_id: 'a',
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { model: MODEL, messages: user('REPLY_JSON: {"rating":5}') },
+      },
       { custom_id: 'b', method: 'POST', url: '/v1/chat/completions', body: { model: MODEL, messages: user('plain') } },
       { custom_id: 'c', method: 'POST', url: '/v1/chat/completions', body: { model: MODEL, messages: [] } },
     ];
     const jsonl = lines.map((l) => JSON.stringify(l)).join('\n');
     const file = await client.files.create({ file: await toFile(Buffer.from(jsonl), 'in.jsonl'), purpose: 'batch' });
-    expect(file).toMatchObject({ object: 'file', purpose: 'batch', filename: 'in.jsonl', bytes: Buffer.byteLength(jsonl) });
+    expect(file).toMatchObject({
+      object: 'file',
+      purpose: 'batch',
+      filename: 'in.jsonl',
+      bytes: Buffer.byteLength(jsonl),
+    });
     expect((await client.files.retrieve(file.id)).id).toBe(file.id);
     expect(await (await client.files.content(file.id)).text()).toBe(jsonl);
     expect(server.fileContent(file.id)!.toString()).toBe(jsonl);
-    expect(server.requests[0]!.body).toEqual({ fields: { purpose: 'batch' }, files: [{ field: 'file', filename: 'in.jsonl', contentType: expect.any(String), bytes: Buffer.byteLength(jsonl) }] });
+    expect(server.requests[0]!.body).toEqual({
+      fields: { purpose: 'batch' },
+      files: [
+        { field: 'file', filename: 'in.jsonl', contentType: expect.any(String), bytes: Buffer.byteLength(jsonl) },
+      ],
+    });
 
-    const batch = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    const batch = await client.batches.create({
+      input_file_id: file.id,
+      endpoint: '/v1/chat/completions',
+      completion_window: '24h',
+    });
     expect(batch.status).toBe('validating');
     const polled = await client.batches.retrieve(batch.id);
     expect(polled.status).toBe('in_progress');
@@ -359,12 +430,21 @@ describe('OpenAI fake server with the real SDK', () => {
     expect(done.status).toBe('completed');
     expect(done.request_counts).toEqual({ total: 3, completed: 2, failed: 1 });
     expect(done.usage!.input_tokens).toBeGreaterThan(0);
-    const out = (await (await client.files.content(done.output_file_id!)).text()).trim().split('\n').map((l) => JSON.parse(l));
+    const out = (await (await client.files.content(done.output_file_id!)).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(out.map((l) => l.custom_id)).toEqual(['a', 'b']);
-    expect(out[0]).toMatchObject({ error: null, response: { status_code: 200, request_id: expect.stringMatching(/^req_/) } });
+    expect(out[0]).toMatchObject({
+      error: null,
+      response: { status_code: 200, request_id: expect.stringMatching(/^req_/) },
+    });
     expect(out[0].response.body.choices[0].message.content).toBe('{"rating":5}');
     expect(out[0].response.body.model).toBe('gpt-4.1-mini-2025-04-14');
-    const errs = (await (await client.files.content(done.error_file_id!)).text()).trim().split('\n').map((l) => JSON.parse(l));
+    const errs = (await (await client.files.content(done.error_file_id!)).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(errs).toHaveLength(1);
     expect(errs[0]).toMatchObject({ custom_id: 'c', response: { status_code: 400 } });
     expect(server.completeBatches()).toBe(0);
@@ -374,26 +454,48 @@ describe('OpenAI fake server with the real SDK', () => {
     const s = await startOpenAiServer({ batchPolls: 2 });
     try {
       const c = new OpenAI({ apiKey: 'x', baseURL: s.baseURL, maxRetries: 0 });
-      const line = JSON.stringify({ custom_id: 'x', method: 'POST', url: '/v1/chat/completions', body: { model: MODEL, messages: user('hi') } });
+      const line = JSON.stringify({
+        custom_id: 'x',
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { model: MODEL, messages: user('hi') },
+      });
       const file = await c.files.create({ file: await toFile(Buffer.from(line + '\n'), 'in.jsonl'), purpose: 'batch' });
-      const b = await c.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+      const b = await c.batches.create({
+        input_file_id: file.id,
+        endpoint: '/v1/chat/completions',
+        completion_window: '24h',
+      });
       expect((await c.batches.retrieve(b.id)).status).toBe('in_progress');
       const done = await c.batches.retrieve(b.id);
       expect(done.status).toBe('completed');
       expect(done.output_file_id).toBeTruthy();
 
-      const b2 = await c.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+      const b2 = await c.batches.create({
+        input_file_id: file.id,
+        endpoint: '/v1/chat/completions',
+        completion_window: '24h',
+      });
       expect((await c.batches.cancel(b2.id)).status).toBe('cancelling');
       expect((await c.batches.retrieve(b2.id)).status).toBe('cancelled');
 
-      const badFile = await c.files.create({ file: await toFile(Buffer.from('not json\n'), 'bad.jsonl'), purpose: 'batch' });
-      const b3 = await c.batches.create({ input_file_id: badFile.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+      const badFile = await c.files.create({
+        file: await toFile(Buffer.from('not json\n'), 'bad.jsonl'),
+        purpose: 'batch',
+      });
+      const b3 = await c.batches.create({
+        input_file_id: badFile.id,
+        endpoint: '/v1/chat/completions',
+        completion_window: '24h',
+      });
       const failed = await c.batches.retrieve(b3.id);
       expect(failed.status).toBe('failed');
       expect(failed.errors!.data![0]!.code).toBe('invalid_json_line');
 
       const ft = await c.files.create({ file: await toFile(Buffer.from(line), 'ft.jsonl'), purpose: 'fine-tune' });
-      await expect(c.batches.create({ input_file_id: ft.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+      await expect(
+        c.batches.create({ input_file_id: ft.id, endpoint: '/v1/chat/completions', completion_window: '24h' }),
+      ).rejects.toBeInstanceOf(OpenAI.BadRequestError);
       await expect(c.batches.retrieve('batch_nope')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     } finally {
       await s.close();
@@ -404,10 +506,24 @@ describe('OpenAI fake server with the real SDK', () => {
     const s = await startOpenAiServer({ fineTunePolls: 2 });
     try {
       const c = new OpenAI({ apiKey: 'x', baseURL: s.baseURL, maxRetries: 0 });
-      const example = (i: number) => JSON.stringify({ messages: [{ role: 'user', content: `item ${i}?` }, { role: 'assistant', content: '{"rating":4}' }] });
+      const example = (i: number) =>
+        JSON.stringify({
+          messages: [
+            { role: 'user', content: `item ${i}?` },
+            { role: 'assistant', content: '{"rating":4}' },
+          ],
+        });
       const train = Array.from({ length: MIN_FINE_TUNE_EXAMPLES }, (_, i) => example(i)).join('\n');
-      const file = await c.files.create({ file: await toFile(Buffer.from(train), 'train.jsonl'), purpose: 'fine-tune' });
-      const job = await c.fineTuning.jobs.create({ training_file: file.id, model: MODEL, suffix: 'sim', hyperparameters: { n_epochs: 2 } });
+      const file = await c.files.create({
+        file: await toFile(Buffer.from(train), 'train.jsonl'),
+        purpose: 'fine-tune',
+      });
+      const job = await c.fineTuning.jobs.create({
+        training_file: file.id,
+        model: MODEL,
+        suffix: 'sim',
+        hyperparameters: { n_epochs: 2 },
+      });
       expect(job.status).toBe('validating_files');
       expect(job.fine_tuned_model).toBeNull();
       expect((await c.fineTuning.jobs.retrieve(job.id)).status).toBe('running');
@@ -425,7 +541,10 @@ describe('OpenAI fake server with the real SDK', () => {
       expect(r.model).toBe(done.fine_tuned_model);
 
       // Too few examples: fails at validation, as the real API does.
-      const small = await c.files.create({ file: await toFile(Buffer.from(example(1)), 'small.jsonl'), purpose: 'fine-tune' });
+      const small = await c.files.create({
+        file: await toFile(Buffer.from(example(1)), 'small.jsonl'),
+        purpose: 'fine-tune',
+      });
       const bad = await c.fineTuning.jobs.create({ training_file: small.id, model: MODEL });
       const failed = await c.fineTuning.jobs.retrieve(bad.id);
       expect(failed.status).toBe('failed');
@@ -435,12 +554,17 @@ describe('OpenAI fake server with the real SDK', () => {
       const manual = await startOpenAiServer({ fineTunePolls: Infinity });
       try {
         const mc = new OpenAI({ apiKey: 'x', baseURL: manual.baseURL, maxRetries: 0 });
-        const f = await mc.files.create({ file: await toFile(Buffer.from(train), 'train.jsonl'), purpose: 'fine-tune' });
+        const f = await mc.files.create({
+          file: await toFile(Buffer.from(train), 'train.jsonl'),
+          purpose: 'fine-tune',
+        });
         const j = await mc.fineTuning.jobs.create({ training_file: f.id, model: MODEL });
         expect((await mc.fineTuning.jobs.retrieve(j.id)).status).toBe('running');
         expect((await mc.fineTuning.jobs.retrieve(j.id)).status).toBe('running');
         expect(manual.completeFineTunes()).toBe(1);
-        expect((await mc.fineTuning.jobs.retrieve(j.id)).fine_tuned_model).toBe(`ft:${MODEL}:usersim::${j.id.slice(6)}`);
+        expect((await mc.fineTuning.jobs.retrieve(j.id)).fine_tuned_model).toBe(
+          `ft:${MODEL}:usersim::${j.id.slice(6)}`,
+        );
       } finally {
         await manual.close();
       }
@@ -461,10 +585,16 @@ describe('OpenAI fake server with the real SDK', () => {
     try {
       const c = new OpenAI({ apiKey: 'x', baseURL: s.baseURL, maxRetries: 0 });
       // Warm 64 keep-alive connections first: the bench measures steady state, not TCP set-up.
-      await Promise.all(Array.from({ length: 64 }, (_, i) => c.chat.completions.create({ model: MODEL, messages: user(`warm-up ${i}`) })));
+      await Promise.all(
+        Array.from({ length: 64 }, (_, i) =>
+          c.chat.completions.create({ model: MODEL, messages: user(`warm-up ${i}`) }),
+        ),
+      );
       s.reset();
       const t0 = performance.now();
-      const all = await Promise.all(Array.from({ length: 64 }, (_, i) => c.chat.completions.create({ model: MODEL, messages: user(`q${i}`) })));
+      const all = await Promise.all(
+        Array.from({ length: 64 }, (_, i) => c.chat.completions.create({ model: MODEL, messages: user(`q${i}`) })),
+      );
       const elapsed = performance.now() - t0;
       expect(all).toHaveLength(64);
       expect(elapsed).toBeGreaterThanOrEqual(95);
@@ -480,7 +610,11 @@ describe('OpenAI fake server with the real SDK', () => {
   it('counts in-flight requests exactly and reset() clears the counters', async () => {
     server.setFaults({ script: times('timeout', 7) });
     const ctl = new AbortController();
-    const pending = Array.from({ length: 7 }, () => client.chat.completions.create({ model: MODEL, messages: user('hold') }, { signal: ctl.signal }).catch((e: unknown) => e));
+    const pending = Array.from({ length: 7 }, () =>
+      client.chat.completions
+        .create({ model: MODEL, messages: user('hold') }, { signal: ctl.signal })
+        .catch((e: unknown) => e),
+    );
     await expect.poll(() => server.stats().inFlight, { timeout: 2000 }).toBe(7);
     expect(server.stats().maxInFlight).toBe(7);
     ctl.abort();

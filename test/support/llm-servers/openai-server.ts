@@ -87,7 +87,9 @@ interface JobState {
 }
 
 /** Result of making one chat completion: the body, or an error to answer with. */
-type CompletionResult = { ok: true; completion: Json; forcedTool: boolean } | { ok: false; status: number; error: Json };
+type CompletionResult =
+  | { ok: true; completion: Json; forcedTool: boolean }
+  | { ok: false; status: number; error: Json };
 
 function oaiErrorBody(message: string, type: string, code: string | null = null, param: string | null = null): Json {
   return { error: { message, type, param, code } };
@@ -109,7 +111,8 @@ function textOfContent(content: unknown): string {
 function flattenMessages(messages: readonly Json[]): PlainMessage[] {
   return messages.map((m) => {
     let content = textOfContent(m['content']);
-    if (Array.isArray(m['tool_calls'])) content += JSON.stringify(m['tool_calls'].map((c: unknown) => (isRecord(c) ? c['function'] : c)));
+    if (Array.isArray(m['tool_calls']))
+      content += JSON.stringify(m['tool_calls'].map((c: unknown) => (isRecord(c) ? c['function'] : c)));
     return { role: String(m['role']), content };
   });
 }
@@ -130,30 +133,67 @@ class OpenAiFake {
     this.plan = new FaultPlan(options.faults, options.seed ?? 1);
     this.batchPolls = options.batchPolls ?? 2;
     this.fineTunePolls = options.fineTunePolls ?? 2;
-    this.core = new HttpCore({ latencyMs: options.latencyMs ?? 0, record: options.record ?? true, plan: this.plan, route: (ex) => this.route(ex) });
-    const r = (method: string, pattern: RegExp, handle: (ctx: RouteContext) => Reply, inference = false): Route => ({ method, pattern, handle, inference });
+    this.core = new HttpCore({
+      latencyMs: options.latencyMs ?? 0,
+      record: options.record ?? true,
+      plan: this.plan,
+      route: (ex) => this.route(ex),
+    });
+    const r = (method: string, pattern: RegExp, handle: (ctx: RouteContext) => Reply, inference = false): Route => ({
+      method,
+      pattern,
+      handle,
+      inference,
+    });
     this.routes = [
       r('POST', /^\/v1\/chat\/completions$/, (c) => this.chatCompletions(c), true),
       r('POST', /^\/v1\/files$/, (c) => this.createFile(c)),
       r('GET', /^\/v1\/files$/, () => this.list([...this.files.values()].map((f) => f.object))),
       r('GET', /^\/v1\/files\/([^/]+)$/, (c) => this.withFile(c.params[0]!, (f) => this.ok(f.object))),
-      r('DELETE', /^\/v1\/files\/([^/]+)$/, (c) => this.withFile(c.params[0]!, (f) => (this.files.delete(f.object.id), this.ok({ id: f.object.id, object: 'file', deleted: true })))),
+      r('DELETE', /^\/v1\/files\/([^/]+)$/, (c) =>
+        this.withFile(
+          c.params[0]!,
+          (f) => (this.files.delete(f.object.id), this.ok({ id: f.object.id, object: 'file', deleted: true })),
+        ),
+      ),
       r('GET', /^\/v1\/files\/([^/]+)\/content$/, (c) =>
-        this.withFile(c.params[0]!, (f) => ({ kind: 'bytes', status: 200, body: f.data, contentType: 'application/octet-stream', headers: this.headers() })),
+        this.withFile(c.params[0]!, (f) => ({
+          kind: 'bytes',
+          status: 200,
+          body: f.data,
+          contentType: 'application/octet-stream',
+          headers: this.headers(),
+        })),
       ),
       r('POST', /^\/v1\/batches$/, (c) => this.createBatch(c)),
       r('GET', /^\/v1\/batches$/, () => this.list([...this.batches.values()].map((b) => b.object).reverse())),
-      r('GET', /^\/v1\/batches\/([^/]+)$/, (c) => this.withBatch(c.params[0]!, (b) => (this.pollBatch(b), this.ok(b.object)))),
+      r('GET', /^\/v1\/batches\/([^/]+)$/, (c) =>
+        this.withBatch(c.params[0]!, (b) => (this.pollBatch(b), this.ok(b.object))),
+      ),
       r('POST', /^\/v1\/batches\/([^/]+)\/cancel$/, (c) => this.withBatch(c.params[0]!, (b) => this.cancelBatch(b))),
       r('POST', /^\/v1\/fine_tuning\/jobs$/, (c) => this.createJob(c)),
       r('GET', /^\/v1\/fine_tuning\/jobs$/, () => this.list([...this.jobs.values()].map((j) => j.object).reverse())),
-      r('GET', /^\/v1\/fine_tuning\/jobs\/([^/]+)$/, (c) => this.withJob(c.params[0]!, (j) => (this.pollJob(j), this.ok(j.object)))),
-      r('GET', /^\/v1\/fine_tuning\/jobs\/([^/]+)\/events$/, (c) => this.withJob(c.params[0]!, (j) => this.list([...j.events].reverse()))),
-      r('POST', /^\/v1\/fine_tuning\/jobs\/([^/]+)\/cancel$/, (c) => this.withJob(c.params[0]!, (j) => this.cancelJob(j))),
+      r('GET', /^\/v1\/fine_tuning\/jobs\/([^/]+)$/, (c) =>
+        this.withJob(c.params[0]!, (j) => (this.pollJob(j), this.ok(j.object))),
+      ),
+      r('GET', /^\/v1\/fine_tuning\/jobs\/([^/]+)\/events$/, (c) =>
+        this.withJob(c.params[0]!, (j) => this.list([...j.events].reverse())),
+      ),
+      r('POST', /^\/v1\/fine_tuning\/jobs\/([^/]+)\/cancel$/, (c) =>
+        this.withJob(c.params[0]!, (j) => this.cancelJob(j)),
+      ),
       r('GET', /^\/v1\/models$/, () => this.list(this.models())),
       r('GET', /^\/v1\/models\/(.+)$/, (c) => {
         const m = this.models().find((x) => x['id'] === c.params[0]);
-        return m ? this.ok(m) : this.error(404, `The model '${c.params[0]}' does not exist`, 'invalid_request_error', 'model_not_found', 'model');
+        return m
+          ? this.ok(m)
+          : this.error(
+              404,
+              `The model '${c.params[0]}' does not exist`,
+              'invalid_request_error',
+              'model_not_found',
+              'model',
+            );
       }),
     ];
   }
@@ -168,15 +208,26 @@ class OpenAiFake {
         const message = auth
           ? 'Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.'
           : "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).";
-        return { fault: null, reply: this.error(401, message, 'invalid_request_error', auth ? 'invalid_api_key' : null) };
+        return {
+          fault: null,
+          reply: this.error(401, message, 'invalid_request_error', auth ? 'invalid_api_key' : null),
+        };
       }
     }
     const m = matchRoute(this.routes, ex.method, ex.pathname);
-    if (!m) return { fault: null, reply: this.error(404, `Invalid URL (${ex.method} ${ex.pathname})`, 'invalid_request_error') };
+    if (!m)
+      return {
+        fault: null,
+        reply: this.error(404, `Invalid URL (${ex.method} ${ex.pathname})`, 'invalid_request_error'),
+      };
     if (ex.badJson) {
       return {
         fault: null,
-        reply: this.error(400, "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly.)", 'invalid_request_error'),
+        reply: this.error(
+          400,
+          "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly.)",
+          'invalid_request_error',
+        ),
       };
     }
     const fault = this.plan.appliesTo(m.route.inference) ? this.plan.next() : null;
@@ -204,7 +255,14 @@ class OpenAiFake {
     return { kind: 'json', status: 200, body, headers: this.headers() };
   }
 
-  private error(status: number, message: string, type: string, code: string | null = null, param: string | null = null, headers?: Record<string, string>): Reply {
+  private error(
+    status: number,
+    message: string,
+    type: string,
+    code: string | null = null,
+    param: string | null = null,
+    headers?: Record<string, string>,
+  ): Reply {
     return { kind: 'json', status, body: oaiErrorBody(message, type, code, param), headers: this.headers(headers) };
   }
 
@@ -217,20 +275,38 @@ class OpenAiFake {
   private faultReply(fault: FaultKind): Reply {
     switch (fault) {
       case 'rateLimit':
-        return this.error(429, `Rate limit reached for requests. Please try again in ${this.plan.retryAfterSeconds}s.`, 'requests', 'rate_limit_exceeded', null, {
-          'retry-after': String(this.plan.retryAfterSeconds),
-          'retry-after-ms': String(this.plan.retryAfterMs),
-          'x-ratelimit-remaining-requests': '0',
-          'x-ratelimit-reset-requests': `${this.plan.retryAfterSeconds}s`,
-        });
+        return this.error(
+          429,
+          `Rate limit reached for requests. Please try again in ${this.plan.retryAfterSeconds}s.`,
+          'requests',
+          'rate_limit_exceeded',
+          null,
+          {
+            'retry-after': String(this.plan.retryAfterSeconds),
+            'retry-after-ms': String(this.plan.retryAfterMs),
+            'x-ratelimit-remaining-requests': '0',
+            'x-ratelimit-reset-requests': `${this.plan.retryAfterSeconds}s`,
+          },
+        );
       case 'rateLimitNoRetryAfter':
-        return this.error(429, 'Rate limit reached for requests.', 'requests', 'rate_limit_exceeded', null, { 'x-ratelimit-remaining-requests': '0' });
+        return this.error(429, 'Rate limit reached for requests.', 'requests', 'rate_limit_exceeded', null, {
+          'x-ratelimit-remaining-requests': '0',
+        });
       case 'serverError':
-        return this.error(500, 'The server had an error while processing your request. Sorry about that!', 'server_error');
+        return this.error(
+          500,
+          'The server had an error while processing your request. Sorry about that!',
+          'server_error',
+        );
       case 'unavailable':
         return this.error(503, 'The server is overloaded or not ready yet.', 'server_error');
       case 'overloaded':
-        return this.error(503, 'The engine is currently overloaded, please try again later.', 'server_error', 'overloaded');
+        return this.error(
+          503,
+          'The engine is currently overloaded, please try again later.',
+          'server_error',
+          'overloaded',
+        );
       default:
         throw new Error(`not a status fault: ${fault}`);
     }
@@ -261,10 +337,13 @@ class OpenAiFake {
     const model = body['model'];
     if (typeof model !== 'string' || model === '') return bad('you must provide a model parameter', 'model');
     const messages = body['messages'];
-    if (!Array.isArray(messages) || messages.length === 0) return bad("[] is too short - 'messages'", 'messages', 'empty_array');
-    if (!messages.every((m) => isRecord(m) && typeof m['role'] === 'string')) return bad("Invalid 'messages': every message needs a role.", 'messages');
+    if (!Array.isArray(messages) || messages.length === 0)
+      return bad("[] is too short - 'messages'", 'messages', 'empty_array');
+    if (!messages.every((m) => isRecord(m) && typeof m['role'] === 'string'))
+      return bad("Invalid 'messages': every message needs a role.", 'messages');
     const n = body['n'] ?? 1;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 128) return bad(`${String(n)} is not valid for 'n'`, 'n');
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 128)
+      return bad(`${String(n)} is not valid for 'n'`, 'n');
 
     const plain = flattenMessages(messages as Json[]);
     let schema: JsonSchema | undefined;
@@ -272,7 +351,12 @@ class OpenAiFake {
     const rf = body['response_format'];
     if (isRecord(rf) && rf['type'] === 'json_schema') {
       const js = rf['json_schema'];
-      if (!isRecord(js) || typeof js['name'] !== 'string') return bad("Missing required parameter: 'response_format.json_schema.name'.", 'response_format.json_schema.name', 'missing_required_parameter');
+      if (!isRecord(js) || typeof js['name'] !== 'string')
+        return bad(
+          "Missing required parameter: 'response_format.json_schema.name'.",
+          'response_format.json_schema.name',
+          'missing_required_parameter',
+        );
       schema = isRecord(js['schema']) ? js['schema'] : {};
       wantsJson = true;
     } else if (isRecord(rf) && rf['type'] === 'json_object') {
@@ -288,12 +372,16 @@ class OpenAiFake {
       const t = tools.find((x) => fnOf(x)['name'] === name);
       if (!t) return bad(`Invalid value for 'tool_choice': tool '${name}' is not in 'tools'.`, 'tool_choice');
       tool = { name, forced: 'named' };
-      schema = isRecord(fnOf(t)['parameters']) ? (fnOf(t)['parameters'] as JsonSchema) : { type: 'object', properties: {} };
+      schema = isRecord(fnOf(t)['parameters'])
+        ? (fnOf(t)['parameters'] as JsonSchema)
+        : { type: 'object', properties: {} };
       wantsJson = true;
     } else if (choice === 'required' && tools.length > 0) {
       const t = tools[0]!;
       tool = { name: String(fnOf(t)['name']), forced: 'required' };
-      schema = isRecord(fnOf(t)['parameters']) ? (fnOf(t)['parameters'] as JsonSchema) : { type: 'object', properties: {} };
+      schema = isRecord(fnOf(t)['parameters'])
+        ? (fnOf(t)['parameters'] as JsonSchema)
+        : { type: 'object', properties: {} };
       wantsJson = true;
     }
 
@@ -306,15 +394,35 @@ class OpenAiFake {
     let cached = 0;
     if (this.options.promptCache ?? true) {
       const { hitTokens } = this.cache.lookupAndStore(units);
-      cached = hitTokens >= CACHE_MIN_TOKENS ? Math.min(promptTokens, Math.floor(hitTokens / CACHE_STEP) * CACHE_STEP) : 0;
+      cached =
+        hitTokens >= CACHE_MIN_TOKENS ? Math.min(promptTokens, Math.floor(hitTokens / CACHE_STEP) * CACHE_STEP) : 0;
     }
 
-    const maxTokens = typeof body['max_completion_tokens'] === 'number' ? body['max_completion_tokens'] : typeof body['max_tokens'] === 'number' ? body['max_tokens'] : undefined;
-    const stops = typeof body['stop'] === 'string' ? [body['stop']] : Array.isArray(body['stop']) ? body['stop'].filter((s): s is string => typeof s === 'string') : [];
+    const maxTokens =
+      typeof body['max_completion_tokens'] === 'number'
+        ? body['max_completion_tokens']
+        : typeof body['max_tokens'] === 'number'
+          ? body['max_tokens']
+          : undefined;
+    const stops =
+      typeof body['stop'] === 'string'
+        ? [body['stop']]
+        : Array.isArray(body['stop'])
+          ? body['stop'].filter((s): s is string => typeof s === 'string')
+          : [];
     const choices: Json[] = [];
     let completionTokens = 0;
     for (let i = 0; i < n; i++) {
-      const req: ReplyRequest = { provider: 'openai', model, messages: plain, schema, wantsJson, body, choice: i, ...(customId !== undefined ? { customId } : {}) };
+      const req: ReplyRequest = {
+        provider: 'openai',
+        model,
+        messages: plain,
+        schema,
+        wantsJson,
+        body,
+        choice: i,
+        ...(customId !== undefined ? { customId } : {}),
+      };
       let text = composeContent(req, this.options.reply, invalid);
       let finish = 'stop';
       const stopped = applyStop(text, stops);
@@ -325,7 +433,15 @@ class OpenAiFake {
       }
       completionTokens += Math.max(1, estimateTokens(text));
       const message: Json = tool
-        ? { role: 'assistant', content: null, refusal: null, annotations: [], tool_calls: [{ id: this.ids.next('call_', 24), type: 'function', function: { name: tool.name, arguments: text } }] }
+        ? {
+            role: 'assistant',
+            content: null,
+            refusal: null,
+            annotations: [],
+            tool_calls: [
+              { id: this.ids.next('call_', 24), type: 'function', function: { name: tool.name, arguments: text } },
+            ],
+          }
         : { role: 'assistant', content: text, refusal: null, annotations: [] };
       if (tool && finish === 'stop' && tool.forced === 'required') finish = 'tool_calls';
       choices.push({ index: i, message, logprobs: null, finish_reason: finish });
@@ -345,7 +461,12 @@ class OpenAiFake {
           completion_tokens: completionTokens,
           total_tokens: promptTokens + completionTokens,
           prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0 },
-          completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+          completion_tokens_details: {
+            reasoning_tokens: 0,
+            audio_tokens: 0,
+            accepted_prediction_tokens: 0,
+            rejected_prediction_tokens: 0,
+          },
         },
         service_tier: 'default',
         system_fingerprint: `fp_${sha256(served).slice(0, 10)}`,
@@ -355,19 +476,45 @@ class OpenAiFake {
 
   /** The same completion as `chat.completion.chunk` events, as the SDK's Stream and ChatCompletionStream expect. */
   private toChunks(c: Json, includeUsage: boolean): SseEvent[] {
-    const base = { id: c['id'], object: 'chat.completion.chunk', created: c['created'], model: c['model'], service_tier: c['service_tier'], system_fingerprint: c['system_fingerprint'] };
-    const chunk = (choices: Json[], extra?: Json): SseEvent => ({ data: JSON.stringify({ ...base, choices, ...(includeUsage ? { usage: null } : {}), ...extra }) });
+    const base = {
+      id: c['id'],
+      object: 'chat.completion.chunk',
+      created: c['created'],
+      model: c['model'],
+      service_tier: c['service_tier'],
+      system_fingerprint: c['system_fingerprint'],
+    };
+    const chunk = (choices: Json[], extra?: Json): SseEvent => ({
+      data: JSON.stringify({ ...base, choices, ...(includeUsage ? { usage: null } : {}), ...extra }),
+    });
     const events: SseEvent[] = [];
     for (const ch of c['choices'] as Json[]) {
       const index = ch['index'];
       const msg = ch['message'] as Json;
-      const delta = (d: Json, finish: string | null = null): Json => ({ index, delta: d, logprobs: null, finish_reason: finish });
+      const delta = (d: Json, finish: string | null = null): Json => ({
+        index,
+        delta: d,
+        logprobs: null,
+        finish_reason: finish,
+      });
       const calls = msg['tool_calls'] as Json[] | undefined;
       if (calls) {
         const call = calls[0]!;
         const fn = call['function'] as Json;
-        events.push(chunk([delta({ role: 'assistant', content: null, refusal: null, tool_calls: [{ index: 0, id: call['id'], type: 'function', function: { name: fn['name'], arguments: '' } }] })]));
-        for (const piece of streamPieces(String(fn['arguments']))) events.push(chunk([delta({ tool_calls: [{ index: 0, function: { arguments: piece } }] })]));
+        events.push(
+          chunk([
+            delta({
+              role: 'assistant',
+              content: null,
+              refusal: null,
+              tool_calls: [
+                { index: 0, id: call['id'], type: 'function', function: { name: fn['name'], arguments: '' } },
+              ],
+            }),
+          ]),
+        );
+        for (const piece of streamPieces(String(fn['arguments'])))
+          events.push(chunk([delta({ tool_calls: [{ index: 0, function: { arguments: piece } }] })]));
       } else {
         events.push(chunk([delta({ role: 'assistant', content: '', refusal: null })]));
         for (const piece of streamPieces(String(msg['content']))) events.push(chunk([delta({ content: piece })]));
@@ -413,9 +560,22 @@ class OpenAiFake {
     if (!ex.multipart) return this.error(400, 'Expected a multipart/form-data body.', 'invalid_request_error');
     const purpose = ex.multipart.find((p) => p.field === 'purpose' && p.filename === undefined)?.data.toString('utf8');
     const file = ex.multipart.find((p) => p.field === 'file' && p.filename !== undefined);
-    if (!file) return this.error(400, "Missing required parameter: 'file'.", 'invalid_request_error', 'missing_required_parameter', 'file');
+    if (!file)
+      return this.error(
+        400,
+        "Missing required parameter: 'file'.",
+        'invalid_request_error',
+        'missing_required_parameter',
+        'file',
+      );
     if (!purpose || !FILE_PURPOSES.has(purpose)) {
-      return this.error(400, `'${purpose ?? ''}' is not one of ${[...FILE_PURPOSES].map((p) => `'${p}'`).join(', ')} - 'purpose'`, 'invalid_request_error', null, 'purpose');
+      return this.error(
+        400,
+        `'${purpose ?? ''}' is not one of ${[...FILE_PURPOSES].map((p) => `'${p}'`).join(', ')} - 'purpose'`,
+        'invalid_request_error',
+        null,
+        'purpose',
+      );
     }
     return this.ok(this.storeFile(file.filename!, purpose, file.data).object);
   }
@@ -431,13 +591,40 @@ class OpenAiFake {
     const body = isRecord(ex.json) ? ex.json : {};
     const fileId = body['input_file_id'];
     const file = typeof fileId === 'string' ? this.files.get(fileId) : undefined;
-    if (!file) return this.error(400, `Invalid 'input_file_id': '${String(fileId)}'. No such file.`, 'invalid_request_error', 'invalid_value', 'input_file_id');
-    if (file.object.purpose !== 'batch') return this.error(400, `The file ${file.object.id} must have purpose 'batch' to be used in a batch.`, 'invalid_request_error', null, 'input_file_id');
+    if (!file)
+      return this.error(
+        400,
+        `Invalid 'input_file_id': '${String(fileId)}'. No such file.`,
+        'invalid_request_error',
+        'invalid_value',
+        'input_file_id',
+      );
+    if (file.object.purpose !== 'batch')
+      return this.error(
+        400,
+        `The file ${file.object.id} must have purpose 'batch' to be used in a batch.`,
+        'invalid_request_error',
+        null,
+        'input_file_id',
+      );
     if (body['endpoint'] !== '/v1/chat/completions') {
       // The real API takes more endpoints; this fake only computes chat completions.
-      return this.error(400, `Invalid value for 'endpoint': ${JSON.stringify(body['endpoint'])} (test server supports '/v1/chat/completions').`, 'invalid_request_error', 'invalid_value', 'endpoint');
+      return this.error(
+        400,
+        `Invalid value for 'endpoint': ${JSON.stringify(body['endpoint'])} (test server supports '/v1/chat/completions').`,
+        'invalid_request_error',
+        'invalid_value',
+        'endpoint',
+      );
     }
-    if (body['completion_window'] !== '24h') return this.error(400, `Invalid value for 'completion_window': must be '24h'.`, 'invalid_request_error', 'invalid_value', 'completion_window');
+    if (body['completion_window'] !== '24h')
+      return this.error(
+        400,
+        `Invalid value for 'completion_window': must be '24h'.`,
+        'invalid_request_error',
+        'invalid_value',
+        'completion_window',
+      );
     const created = nowSeconds();
     const object = {
       id: this.ids.next('batch_', 24),
@@ -479,32 +666,58 @@ class OpenAiFake {
       try {
         v = JSON.parse(line);
       } catch {
-        errors.push({ code: 'invalid_json_line', message: 'This line is not parseable as valid JSON.', param: null, line: i + 1 });
+        errors.push({
+          code: 'invalid_json_line',
+          message: 'This line is not parseable as valid JSON.',
+          param: null,
+          line: i + 1,
+        });
         return;
       }
       if (!isRecord(v) || typeof v['custom_id'] !== 'string' || v['method'] !== 'POST' || !isRecord(v['body'])) {
-        errors.push({ code: 'invalid_request', message: 'Each line needs custom_id, method "POST", url and body.', param: null, line: i + 1 });
+        errors.push({
+          code: 'invalid_request',
+          message: 'Each line needs custom_id, method "POST", url and body.',
+          param: null,
+          line: i + 1,
+        });
         return;
       }
       if (v['url'] !== b.object['endpoint']) {
-        errors.push({ code: 'mismatched_endpoint', message: `The url ${JSON.stringify(v['url'])} does not match the batch endpoint.`, param: 'url', line: i + 1 });
+        errors.push({
+          code: 'mismatched_endpoint',
+          message: `The url ${JSON.stringify(v['url'])} does not match the batch endpoint.`,
+          param: 'url',
+          line: i + 1,
+        });
         return;
       }
       if (seen.has(v['custom_id'])) {
-        errors.push({ code: 'duplicate_custom_id', message: `The custom_id ${v['custom_id']} is used more than once.`, param: 'custom_id', line: i + 1 });
+        errors.push({
+          code: 'duplicate_custom_id',
+          message: `The custom_id ${v['custom_id']} is used more than once.`,
+          param: 'custom_id',
+          line: i + 1,
+        });
         return;
       }
       seen.add(v['custom_id']);
       lines.push({ custom_id: v['custom_id'], body: v['body'] });
     });
-    if (lines.length === 0 && errors.length === 0) errors.push({ code: 'empty_file', message: 'The input file is empty.', param: null, line: null });
+    if (lines.length === 0 && errors.length === 0)
+      errors.push({ code: 'empty_file', message: 'The input file is empty.', param: null, line: null });
     if (errors.length > 0) {
       Object.assign(b.object, { status: 'failed', failed_at: nowSeconds(), errors: { object: 'list', data: errors } });
       return false;
     }
     b.lines = lines;
     const model = lines[0]?.body['model'];
-    Object.assign(b.object, { status: 'in_progress', in_progress_at: nowSeconds(), request_counts: { total: lines.length, completed: 0, failed: 0 }, ...(typeof model === 'string' ? { model } : {}) });
+    Object.assign(b.object, {
+      status: 'in_progress',
+      in_progress_at: nowSeconds(),
+      request_counts: { total: lines.length, completed: 0, failed: 0 },
+      ...(typeof model === 'string' ? { model } : {}),
+    });
     return true;
   }
 
@@ -526,7 +739,14 @@ class OpenAiFake {
     if (!this.validateBatch(b)) return;
     const lines = b.lines!;
     if (outcome === 'failed') {
-      Object.assign(b.object, { status: 'failed', failed_at: now, errors: { object: 'list', data: [{ code: 'batch_failed', message: 'Injected batch failure (test server).', param: null, line: null }] } });
+      Object.assign(b.object, {
+        status: 'failed',
+        failed_at: now,
+        errors: {
+          object: 'list',
+          data: [{ code: 'batch_failed', message: 'Injected batch failure (test server).', param: null, line: null }],
+        },
+      });
       return;
     }
     const out: string[] = [];
@@ -537,7 +757,17 @@ class OpenAiFake {
     for (const line of lines) {
       const id = this.ids.next('batch_req_', 24);
       if (outcome === 'expired') {
-        errs.push(JSON.stringify({ id, custom_id: line.custom_id, response: null, error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' } }));
+        errs.push(
+          JSON.stringify({
+            id,
+            custom_id: line.custom_id,
+            response: null,
+            error: {
+              code: 'batch_expired',
+              message: 'This request could not be executed before the completion window expired.',
+            },
+          }),
+        );
         continue;
       }
       const r = this.makeCompletion(line.body, false, line.custom_id);
@@ -547,27 +777,54 @@ class OpenAiFake {
         input += u['prompt_tokens'] as number;
         output += u['completion_tokens'] as number;
         cachedIn += (u['prompt_tokens_details'] as Json)['cached_tokens'] as number;
-        out.push(JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: 200, request_id: requestId, body: r.completion }, error: null }));
+        out.push(
+          JSON.stringify({
+            id,
+            custom_id: line.custom_id,
+            response: { status_code: 200, request_id: requestId, body: r.completion },
+            error: null,
+          }),
+        );
       } else {
-        errs.push(JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: r.status, request_id: requestId, body: r.error }, error: null }));
+        errs.push(
+          JSON.stringify({
+            id,
+            custom_id: line.custom_id,
+            response: { status_code: r.status, request_id: requestId, body: r.error },
+            error: null,
+          }),
+        );
       }
     }
     const id = String(b.object.id);
-    const outFile = out.length > 0 ? this.storeFile(`${id}_output.jsonl`, 'batch_output', Buffer.from(out.join('\n') + '\n')) : undefined;
-    const errFile = errs.length > 0 ? this.storeFile(`${id}_error.jsonl`, 'batch_output', Buffer.from(errs.join('\n') + '\n')) : undefined;
+    const outFile =
+      out.length > 0
+        ? this.storeFile(`${id}_output.jsonl`, 'batch_output', Buffer.from(out.join('\n') + '\n'))
+        : undefined;
+    const errFile =
+      errs.length > 0
+        ? this.storeFile(`${id}_error.jsonl`, 'batch_output', Buffer.from(errs.join('\n') + '\n'))
+        : undefined;
     Object.assign(b.object, {
       status: outcome,
       ...(outcome === 'expired' ? { expired_at: now } : { finalizing_at: now, completed_at: now }),
       output_file_id: outFile?.object.id ?? null,
       error_file_id: errFile?.object.id ?? null,
       request_counts: { total: lines.length, completed: out.length, failed: errs.length },
-      usage: { input_tokens: input, input_tokens_details: { cached_tokens: cachedIn }, output_tokens: output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: input + output },
+      usage: {
+        input_tokens: input,
+        input_tokens_details: { cached_tokens: cachedIn },
+        output_tokens: output,
+        output_tokens_details: { reasoning_tokens: 0 },
+        total_tokens: input + output,
+      },
     });
   }
 
   private cancelBatch(b: BatchState): Reply {
     const s = b.object.status;
-    if (s !== 'validating' && s !== 'in_progress') return this.error(409, `Cannot cancel a batch with status '${s}'.`, 'invalid_request_error');
+    if (s !== 'validating' && s !== 'in_progress')
+      return this.error(409, `Cannot cancel a batch with status '${s}'.`, 'invalid_request_error');
     Object.assign(b.object, { status: 'cancelling', cancelling_at: nowSeconds() });
     return this.ok(b.object);
   }
@@ -588,26 +845,53 @@ class OpenAiFake {
 
   private withJob(id: string, f: (j: JobState) => Reply): Reply {
     const j = this.jobs.get(id);
-    return j ? f(j) : this.error(404, `Could not find fine tune job: ${id}`, 'invalid_request_error', null, 'fine_tuning_job_id');
+    return j
+      ? f(j)
+      : this.error(404, `Could not find fine tune job: ${id}`, 'invalid_request_error', null, 'fine_tuning_job_id');
   }
 
   private createJob({ ex }: RouteContext): Reply {
     const body = isRecord(ex.json) ? ex.json : {};
     const model = body['model'];
-    if (typeof model !== 'string' || model === '') return this.error(400, "Missing required parameter: 'model'.", 'invalid_request_error', 'missing_required_parameter', 'model');
+    if (typeof model !== 'string' || model === '')
+      return this.error(
+        400,
+        "Missing required parameter: 'model'.",
+        'invalid_request_error',
+        'missing_required_parameter',
+        'model',
+      );
     for (const key of ['training_file', 'validation_file'] as const) {
       const id = body[key];
       if (id === undefined || id === null) {
-        if (key === 'training_file') return this.error(400, "Missing required parameter: 'training_file'.", 'invalid_request_error', 'missing_required_parameter', key);
+        if (key === 'training_file')
+          return this.error(
+            400,
+            "Missing required parameter: 'training_file'.",
+            'invalid_request_error',
+            'missing_required_parameter',
+            key,
+          );
         continue;
       }
       const f = this.files.get(String(id));
       if (!f) return this.error(400, `invalid ${key}: ${String(id)}`, 'invalid_request_error', null, key);
-      if (f.object.purpose !== 'fine-tune') return this.error(400, `File ${String(id)} has purpose '${f.object.purpose}', expected 'fine-tune'.`, 'invalid_request_error', null, key);
+      if (f.object.purpose !== 'fine-tune')
+        return this.error(
+          400,
+          `File ${String(id)} has purpose '${f.object.purpose}', expected 'fine-tune'.`,
+          'invalid_request_error',
+          null,
+          key,
+        );
     }
     const suffix = typeof body['suffix'] === 'string' ? body['suffix'] : null;
     const hp = isRecord(body['hyperparameters']) ? body['hyperparameters'] : {};
-    const hyperparameters = { n_epochs: hp['n_epochs'] ?? 'auto', batch_size: hp['batch_size'] ?? 'auto', learning_rate_multiplier: hp['learning_rate_multiplier'] ?? 'auto' };
+    const hyperparameters = {
+      n_epochs: hp['n_epochs'] ?? 'auto',
+      batch_size: hp['batch_size'] ?? 'auto',
+      learning_rate_multiplier: hp['learning_rate_multiplier'] ?? 'auto',
+    };
     const shortId = this.ids.next('', 8);
     const created = nowSeconds();
     const object = {
@@ -639,7 +923,15 @@ class OpenAiFake {
   }
 
   private jobEvent(j: JobState, level: 'info' | 'warn' | 'error', message: string): void {
-    j.events.push({ id: this.ids.next('ftevent-', 20), object: 'fine_tuning.job.event', created_at: nowSeconds(), level, message, type: 'message', data: {} });
+    j.events.push({
+      id: this.ids.next('ftevent-', 20),
+      object: 'fine_tuning.job.event',
+      created_at: nowSeconds(),
+      level,
+      message,
+      type: 'message',
+      data: {},
+    });
   }
 
   /** Token count of a valid training file, or the reason it is invalid. */
@@ -659,14 +951,22 @@ class OpenAiFake {
         return { error: `Invalid file format. Line ${i + 1} is not valid JSON.` };
       }
       const msgs = isRecord(v) ? v['messages'] : undefined;
-      if (!Array.isArray(msgs) || msgs.length === 0 || !msgs.every((m) => isRecord(m) && typeof m['role'] === 'string')) {
+      if (
+        !Array.isArray(msgs) ||
+        msgs.length === 0 ||
+        !msgs.every((m) => isRecord(m) && typeof m['role'] === 'string')
+      ) {
         return { error: `Invalid file format. Example ${examples + 1} (line ${i + 1}) has no valid "messages".` };
       }
-      if (!msgs.some((m) => (m as Json)['role'] === 'assistant')) return { error: `Example ${examples + 1} (line ${i + 1}) has no assistant message to learn from.` };
+      if (!msgs.some((m) => (m as Json)['role'] === 'assistant'))
+        return { error: `Example ${examples + 1} (line ${i + 1}) has no assistant message to learn from.` };
       examples++;
       for (const m of flattenMessages(msgs as Json[])) tokens += estimateTokens(m.content) + 4;
     }
-    if (examples < MIN_FINE_TUNE_EXAMPLES) return { error: `Training file has ${examples} example(s), but must have at least ${MIN_FINE_TUNE_EXAMPLES} examples` };
+    if (examples < MIN_FINE_TUNE_EXAMPLES)
+      return {
+        error: `Training file has ${examples} example(s), but must have at least ${MIN_FINE_TUNE_EXAMPLES} examples`,
+      };
     return { tokens };
   }
 
@@ -685,7 +985,11 @@ class OpenAiFake {
   }
 
   private failJob(j: JobState, message: string): void {
-    Object.assign(j.object, { status: 'failed', finished_at: nowSeconds(), error: { code: 'invalid_training_file', message, param: 'training_file' } });
+    Object.assign(j.object, {
+      status: 'failed',
+      finished_at: nowSeconds(),
+      error: { code: 'invalid_training_file', message, param: 'training_file' },
+    });
     this.jobEvent(j, 'error', message);
   }
 
@@ -699,7 +1003,11 @@ class OpenAiFake {
       learning_rate_multiplier: hp['learning_rate_multiplier'] === 'auto' ? 1.8 : hp['learning_rate_multiplier'],
     };
     const suffix = (j.object['user_provided_suffix'] as string | null) ?? '';
-    const results = this.storeFile('step_metrics.csv', 'fine-tune-results', Buffer.from('step,train_loss,train_accuracy\n1,1.25,0.61\n2,0.87,0.74\n'));
+    const results = this.storeFile(
+      'step_metrics.csv',
+      'fine-tune-results',
+      Buffer.from('step,train_loss,train_accuracy\n1,1.25,0.61\n2,0.87,0.74\n'),
+    );
     Object.assign(j.object, {
       status: 'succeeded',
       finished_at: nowSeconds(),
@@ -715,7 +1023,12 @@ class OpenAiFake {
 
   private cancelJob(j: JobState): Reply {
     const s = j.object.status;
-    if (s === 'succeeded' || s === 'failed' || s === 'cancelled') return this.error(400, `Job ${j.object.id} has already ${s === 'cancelled' ? 'been cancelled' : s}.`, 'invalid_request_error');
+    if (s === 'succeeded' || s === 'failed' || s === 'cancelled')
+      return this.error(
+        400,
+        `Job ${j.object.id} has already ${s === 'cancelled' ? 'been cancelled' : s}.`,
+        'invalid_request_error',
+      );
     Object.assign(j.object, { status: 'cancelled', finished_at: nowSeconds() });
     this.jobEvent(j, 'info', 'Fine-tuning job cancelled');
     return this.ok(j.object);
@@ -736,7 +1049,13 @@ class OpenAiFake {
     const created = 1_700_000_000;
     const out: Json[] = BASE_MODELS.map((id) => ({ id, object: 'model', created, owned_by: 'system' }));
     for (const j of this.jobs.values()) {
-      if (j.object.status === 'succeeded') out.push({ id: j.object['fine_tuned_model'], object: 'model', created: j.object['finished_at'], owned_by: 'usersim' });
+      if (j.object.status === 'succeeded')
+        out.push({
+          id: j.object['fine_tuned_model'],
+          object: 'model',
+          created: j.object['finished_at'],
+          owned_by: 'usersim',
+        });
     }
     return out;
   }

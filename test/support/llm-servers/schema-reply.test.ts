@@ -12,7 +12,11 @@ const SCHEMAS: Record<string, JsonSchema> = {
     type: 'object',
     additionalProperties: false,
     required: ['a', 'b', 'c'],
-    properties: { a: { type: 'integer', minimum: 3, maximum: 4 }, b: { type: 'boolean' }, c: { type: 'string', minLength: 20, maxLength: 25 } },
+    properties: {
+      a: { type: 'integer', minimum: 3, maximum: 4 },
+      b: { type: 'boolean' },
+      c: { type: 'string', minLength: 20, maxLength: 25 },
+    },
   },
   numbers: {
     type: 'object',
@@ -35,7 +39,14 @@ const SCHEMAS: Record<string, JsonSchema> = {
     },
   },
   refsAndUnions: {
-    $defs: { Item: { type: 'object', required: ['id'], additionalProperties: false, properties: { id: { type: 'string', format: 'uuid' } } } },
+    $defs: {
+      Item: {
+        type: 'object',
+        required: ['id'],
+        additionalProperties: false,
+        properties: { id: { type: 'string', format: 'uuid' } },
+      },
+    },
     type: 'object',
     required: ['items', 'maybe', 'kind', 'when', 'merged'],
     properties: {
@@ -43,11 +54,25 @@ const SCHEMAS: Record<string, JsonSchema> = {
       maybe: { anyOf: [{ type: 'null' }, { type: 'integer', minimum: 7, maximum: 7 }] },
       kind: { const: 'fixed' },
       when: { type: 'string', format: 'date-time' },
-      merged: { allOf: [{ type: 'object', required: ['x'], properties: { x: { type: 'number' } } }, { required: ['y'], properties: { y: { type: 'boolean' } } }] },
+      merged: {
+        allOf: [
+          { type: 'object', required: ['x'], properties: { x: { type: 'number' } } },
+          { required: ['y'], properties: { y: { type: 'boolean' } } },
+        ],
+      },
     },
   },
-  nullableType: { type: 'object', required: ['n'], properties: { n: { type: ['null', 'string'], pattern: '^[a-z]+$' } } },
-  topArray: { type: 'array', minItems: 1, maxItems: 2, items: { type: 'object', required: ['k'], properties: { k: { enum: ['only'] } } } },
+  nullableType: {
+    type: 'object',
+    required: ['n'],
+    properties: { n: { type: ['null', 'string'], pattern: '^[a-z]+$' } },
+  },
+  topArray: {
+    type: 'array',
+    minItems: 1,
+    maxItems: 2,
+    items: { type: 'object', required: ['k'], properties: { k: { enum: ['only'] } } },
+  },
   topString: { type: 'string', enum: ['yes', 'no'] },
 };
 
@@ -76,16 +101,32 @@ describe('REPLY_JSON scripting', () => {
   it('picks the line for the current assistant turn and ignores assistant messages', () => {
     const user = { role: 'user', content: 'Hi\n  REPLY_JSON: {"a":1}  \nREPLY_JSON: {"a":2}' };
     expect(scriptedReply([user])).toBe('{"a":1}');
-    expect(scriptedReply([user, { role: 'assistant', content: 'REPLY_JSON: nope' }, { role: 'user', content: 'again' }])).toBe('{"a":2}');
-    expect(scriptedReply([user, { role: 'assistant', content: '' }, { role: 'user', content: '' }, { role: 'assistant', content: '' }])).toBe('{"a":2}');
-    expect(scriptedReply([{ role: 'user', content: 'no script; REPLY_JSON: mid-line does not count' }])).toBeUndefined();
+    expect(
+      scriptedReply([user, { role: 'assistant', content: 'REPLY_JSON: nope' }, { role: 'user', content: 'again' }]),
+    ).toBe('{"a":2}');
+    expect(
+      scriptedReply([
+        user,
+        { role: 'assistant', content: '' },
+        { role: 'user', content: '' },
+        { role: 'assistant', content: '' },
+      ]),
+    ).toBe('{"a":2}');
+    expect(
+      scriptedReply([{ role: 'user', content: 'no script; REPLY_JSON: mid-line does not count' }]),
+    ).toBeUndefined();
   });
 });
 
 describe('FaultPlan', () => {
   it('runs the script first, then the seeded probabilities', () => {
     const plan = new FaultPlan({ script: [...times('rateLimit', 2), 'none'], serverError: 1 }, 3);
-    expect([plan.next(), plan.next(), plan.next(), plan.next()]).toEqual(['rateLimit', 'rateLimit', null, 'serverError']);
+    expect([plan.next(), plan.next(), plan.next(), plan.next()]).toEqual([
+      'rateLimit',
+      'rateLimit',
+      null,
+      'serverError',
+    ]);
     plan.restart();
     expect(plan.next()).toBe('rateLimit');
   });

@@ -17,8 +17,26 @@ export type JsonSchema = Readonly<Record<string, unknown>>;
 type Rng = () => number;
 
 const WORDS = [
-  'liked', 'pacing', 'story', 'characters', 'ending', 'price', 'quality', 'sound', 'plot', 'value',
-  'recommend', 'again', 'mixed', 'solid', 'slow', 'bright', 'fresh', 'classic', 'quiet', 'bold',
+  'liked',
+  'pacing',
+  'story',
+  'characters',
+  'ending',
+  'price',
+  'quality',
+  'sound',
+  'plot',
+  'value',
+  'recommend',
+  'again',
+  'mixed',
+  'solid',
+  'slow',
+  'bright',
+  'fresh',
+  'classic',
+  'quiet',
+  'bold',
 ];
 
 function isObj(v: unknown): v is Record<string, unknown> {
@@ -51,8 +69,10 @@ function flatten(schema: JsonSchema, root: JsonSchema): JsonSchema {
       if (!isObj(part)) continue;
       const p = flatten(part, root);
       for (const [k, v] of Object.entries(p)) {
-        if (k === 'properties' && isObj(merged['properties']) && isObj(v)) merged['properties'] = { ...merged['properties'], ...v };
-        else if (k === 'required' && Array.isArray(merged['required']) && Array.isArray(v)) merged['required'] = [...new Set([...(merged['required'] as unknown[]), ...v])];
+        if (k === 'properties' && isObj(merged['properties']) && isObj(v))
+          merged['properties'] = { ...merged['properties'], ...v };
+        else if (k === 'required' && Array.isArray(merged['required']) && Array.isArray(v))
+          merged['required'] = [...new Set([...(merged['required'] as unknown[]), ...v])];
         else if (!(k in merged)) merged[k] = v;
       }
     }
@@ -87,7 +107,10 @@ function sampleString(schema: JsonSchema, rng: Rng): string {
     ipv4: '192.0.2.1',
     uuid: '123e4567-e89b-42d3-a456-426614174000',
   };
-  let s = typeof format === 'string' && fixed[format] !== undefined ? fixed[format]! : `${WORDS[Math.floor(rng() * WORDS.length)]} ${WORDS[Math.floor(rng() * WORDS.length)]}`;
+  let s =
+    typeof format === 'string' && fixed[format] !== undefined
+      ? fixed[format]!
+      : `${WORDS[Math.floor(rng() * WORDS.length)]} ${WORDS[Math.floor(rng() * WORDS.length)]}`;
   const min = typeof schema['minLength'] === 'number' ? schema['minLength'] : 0;
   const max = typeof schema['maxLength'] === 'number' ? schema['maxLength'] : Infinity;
   while (s.length < min) s += ' ' + WORDS[Math.floor(rng() * WORDS.length)];
@@ -108,15 +131,27 @@ function sampleString(schema: JsonSchema, rng: Rng): string {
 function sampleNumber(schema: JsonSchema, integer: boolean, rng: Rng): number {
   const num = (k: string): number | undefined => (typeof schema[k] === 'number' ? (schema[k] as number) : undefined);
   // Draft-04 style boolean exclusiveMinimum/Maximum as well as the numeric form.
-  const exMin = typeof schema['exclusiveMinimum'] === 'number' ? (schema['exclusiveMinimum'] as number) : schema['exclusiveMinimum'] === true ? num('minimum') : undefined;
-  const exMax = typeof schema['exclusiveMaximum'] === 'number' ? (schema['exclusiveMaximum'] as number) : schema['exclusiveMaximum'] === true ? num('maximum') : undefined;
+  const exMin =
+    typeof schema['exclusiveMinimum'] === 'number'
+      ? (schema['exclusiveMinimum'] as number)
+      : schema['exclusiveMinimum'] === true
+        ? num('minimum')
+        : undefined;
+  const exMax =
+    typeof schema['exclusiveMaximum'] === 'number'
+      ? (schema['exclusiveMaximum'] as number)
+      : schema['exclusiveMaximum'] === true
+        ? num('maximum')
+        : undefined;
   const incMin = schema['exclusiveMinimum'] === true ? undefined : num('minimum');
   const incMax = schema['exclusiveMaximum'] === true ? undefined : num('maximum');
   const step = num('multipleOf');
   if (integer || step !== undefined) {
     const unit = step ?? 1;
-    let lo = incMin !== undefined ? Math.ceil(incMin / unit) : exMin !== undefined ? Math.floor(exMin / unit) + 1 : undefined;
-    let hi = incMax !== undefined ? Math.floor(incMax / unit) : exMax !== undefined ? Math.ceil(exMax / unit) - 1 : undefined;
+    let lo =
+      incMin !== undefined ? Math.ceil(incMin / unit) : exMin !== undefined ? Math.floor(exMin / unit) + 1 : undefined;
+    let hi =
+      incMax !== undefined ? Math.floor(incMax / unit) : exMax !== undefined ? Math.ceil(exMax / unit) - 1 : undefined;
     if (integer && unit !== 1 && !Number.isInteger(unit)) {
       // multipleOf a fraction on an integer: fall back to plain integers in range.
       lo = lo === undefined ? undefined : Math.ceil(lo * unit);
@@ -178,14 +213,27 @@ function sampleObject(s: JsonSchema, rng: Rng, root: JsonSchema, depth: number):
   const required = Array.isArray(s['required']) ? (s['required'] as unknown[]) : [];
   const extra = s['additionalProperties'];
   for (const k of required) {
-    if (typeof k === 'string' && !(k in out)) out[k] = isObj(extra) ? sampleSchema(extra, rng, root, depth + 1) : sampleString({}, rng);
+    if (typeof k === 'string' && !(k in out))
+      out[k] = isObj(extra) ? sampleSchema(extra, rng, root, depth + 1) : sampleString({}, rng);
   }
   return out;
 }
 
 function sampleArray(s: JsonSchema, rng: Rng, root: JsonSchema, depth: number): unknown[] {
-  const tuple = Array.isArray(s['prefixItems']) ? (s['prefixItems'] as JsonSchema[]) : Array.isArray(s['items']) ? (s['items'] as JsonSchema[]) : undefined;
-  const itemSchema = tuple ? (isObj(s['additionalItems']) ? s['additionalItems'] : isObj(s['items']) ? s['items'] : {}) : isObj(s['items']) ? s['items'] : {};
+  const tuple = Array.isArray(s['prefixItems'])
+    ? (s['prefixItems'] as JsonSchema[])
+    : Array.isArray(s['items'])
+      ? (s['items'] as JsonSchema[])
+      : undefined;
+  const itemSchema = tuple
+    ? isObj(s['additionalItems'])
+      ? s['additionalItems']
+      : isObj(s['items'])
+        ? s['items']
+        : {}
+    : isObj(s['items'])
+      ? s['items']
+      : {};
   const min = typeof s['minItems'] === 'number' ? s['minItems'] : 0;
   const maxDeclared = typeof s['maxItems'] === 'number' ? s['maxItems'] : Infinity;
   // Keep arrays short (deep schemas would otherwise explode) but inside the bounds.
@@ -233,7 +281,9 @@ function wrongTypeFor(schema: JsonSchema, root: JsonSchema): unknown {
 export function violateSchema(schema: JsonSchema, value: unknown): unknown {
   const s = flatten(schema, schema);
   if (pickType(s) === 'object' && isObj(value)) {
-    const required = Array.isArray(s['required']) ? (s['required'] as unknown[]).filter((k): k is string => typeof k === 'string') : [];
+    const required = Array.isArray(s['required'])
+      ? (s['required'] as unknown[]).filter((k): k is string => typeof k === 'string')
+      : [];
     if (required.length > 0) {
       const { [required[0]!]: _dropped, ...rest } = value;
       return rest;

@@ -78,7 +78,11 @@ export interface Route {
   readonly handle: (ctx: RouteContext) => Reply;
 }
 
-export function matchRoute(routes: readonly Route[], method: string, pathname: string): { route: Route; params: string[] } | undefined {
+export function matchRoute(
+  routes: readonly Route[],
+  method: string,
+  pathname: string,
+): { route: Route; params: string[] } | undefined {
   for (const route of routes) {
     if (route.method !== method) continue;
     const m = route.pattern.exec(pathname);

@@ -20,14 +20,39 @@ describe('Agent4Rec browsing a recommender (recommender-evaluation)', () => {
   it('pages until the agent exits, the watched items with their ratings, then the satisfaction interview', async () => {
     const sim = await fitted();
     // Watch the odd codes; exit on the second page call (request 2: taste is request 0).
-    const s = scriptedLlm((r, n) => defaultReply(r, n, { align: (c) => Number(c.slice(1)) % 2 === 1, rating: 5, decision: (k) => (k === 2 ? 'exit' : 'next'), satisfaction: 7 }));
+    const s = scriptedLlm((r, n) =>
+      defaultReply(r, n, {
+        align: (c) => Number(c.slice(1)) % 2 === 1,
+        rating: 5,
+        decision: (k) => (k === 2 ? 'exit' : 'next'),
+        satisfaction: 7,
+      }),
+    );
     const out = await sim.browse!(userU(), PAGES, unit(s.llm));
     expect(out.pages).toEqual([
-      { watched: [{ item: 'c1', rating: 5 }, { item: 'c3', rating: 5 }], exit: false },
-      { watched: [{ item: 'c5', rating: 5 }, { item: 'c7', rating: 5 }], exit: true },
+      {
+        watched: [
+          { item: 'c1', rating: 5 },
+          { item: 'c3', rating: 5 },
+        ],
+        exit: false,
+      },
+      {
+        watched: [
+          { item: 'c5', rating: 5 },
+          { item: 'c7', rating: 5 },
+        ],
+        exit: true,
+      },
     ]);
     expect(out.satisfaction).toBe(7);
-    expect(s.requests.map((r) => r.schemaName)).toEqual(['taste', 'recommendation_page', 'recommendation_page', 'satisfaction_reflection', 'satisfaction_interview']);
+    expect(s.requests.map((r) => r.schemaName)).toEqual([
+      'taste',
+      'recommendation_page',
+      'recommendation_page',
+      'satisfaction_reflection',
+      'satisfaction_interview',
+    ]);
     // Codes run across the visit, and page 2 remembers page 1.
     const pages = s.requests.filter((r) => r.schemaName === 'recommendation_page');
     expect(codesOf(pages[1]!, ['items'])).toEqual(['i5', 'i6', 'i7', 'i8']);

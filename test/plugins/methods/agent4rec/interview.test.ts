@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LlmParseError, type Item } from '../../../../harness/plugin-api.ts';
-import { interviewPrompt, satisfactionInterview, INTERVIEW_SCHEMA } from '../../../../plugins/methods/agent4rec/interview.ts';
+import {
+  interviewPrompt,
+  satisfactionInterview,
+  INTERVIEW_SCHEMA,
+} from '../../../../plugins/methods/agent4rec/interview.ts';
 import { Agent4RecMemory } from '../../../../plugins/methods/agent4rec/memory.ts';
 import { profileText } from '../../../../plugins/methods/agent4rec/profile.ts';
 import { BrowsingSession, type SessionDeps } from '../../../../plugins/methods/agent4rec/session.ts';
@@ -27,7 +31,8 @@ const deps: SessionDeps = {
   littleTiredAfter: 2,
   veryTiredAfter: 4,
 };
-const page = (from: number) => CANDIDATES.slice(from, from + 4).map((item: Item, k) => ({ code: `i${from + k + 1}`, item }));
+const page = (from: number) =>
+  CANDIDATES.slice(from, from + 4).map((item: Item, k) => ({ code: `i${from + k + 1}`, item }));
 
 describe('satisfaction interview', () => {
   it('the prompt carries the whole session memory, the pages browsed and the exit', () => {
@@ -39,12 +44,18 @@ describe('satisfaction interview', () => {
     expect(text).toContain('You browsed 3 page(s).');
     expect(text).toContain('You chose to leave after page 3.');
     expect(text).toContain('from 1 to 10');
-    expect(interviewPrompt(prompts.interview, { memories: [], pagesSeen: 5, exitPage: null })).toContain('did not choose to leave');
+    expect(interviewPrompt(prompts.interview, { memories: [], pagesSeen: 5, exitPage: null })).toContain(
+      'did not choose to leave',
+    );
   });
 
   it('parses a 1–10 satisfaction and an explanation, with the profile as system prompt', async () => {
     const s = scriptedLlm(() => JSON.stringify({ satisfaction: 3, explanation: ' Too many comedies. ' }));
-    const a = await satisfactionInterview({ memories: [], pagesSeen: 1, exitPage: 1 }, s.llm, { prompts, settings, system: SYSTEM });
+    const a = await satisfactionInterview({ memories: [], pagesSeen: 1, exitPage: 1 }, s.llm, {
+      prompts,
+      settings,
+      system: SYSTEM,
+    });
     expect(a).toEqual({ satisfaction: 3, explanation: 'Too many comedies.' });
     expect(systemOf(s.requests[0]!)).toContain('TASTE: starships');
     expect(s.requests[0]?.schema).toEqual(INTERVIEW_SCHEMA);
@@ -52,7 +63,13 @@ describe('satisfaction interview', () => {
 
   it('a satisfaction outside 1–10 is repaired once, then LlmParseError', async () => {
     const s = scriptedLlm(() => JSON.stringify({ satisfaction: 11, explanation: 'x' }));
-    await expect(satisfactionInterview({ memories: [], pagesSeen: 1, exitPage: null }, s.llm, { prompts, settings, system: SYSTEM })).rejects.toBeInstanceOf(LlmParseError);
+    await expect(
+      satisfactionInterview({ memories: [], pagesSeen: 1, exitPage: null }, s.llm, {
+        prompts,
+        settings,
+        system: SYSTEM,
+      }),
+    ).rejects.toBeInstanceOf(LlmParseError);
     expect(s.requests).toHaveLength(2);
     expect(promptText(s.requests[1]!)).toContain('must be <= 10');
   });
@@ -60,7 +77,9 @@ describe('satisfaction interview', () => {
 
 describe('browsing session state', () => {
   it('records the exit page, runs a due reflection before the interview, and keeps the answer', async () => {
-    const s = scriptedLlm((r, n) => defaultReply(r, n, { decision: (k) => (k === 1 ? 'exit' : 'next'), satisfaction: 4 }));
+    const s = scriptedLlm((r, n) =>
+      defaultReply(r, n, { decision: (k) => (k === 1 ? 'exit' : 'next'), satisfaction: 4 }),
+    );
     const session = new BrowsingSession(deps);
     await session.browse(page(0), s.llm);
     await session.browse(page(4), s.llm);
@@ -69,7 +88,12 @@ describe('browsing session state', () => {
     const answer = await session.interview(s.llm);
     expect(answer.satisfaction).toBe(4);
     expect(session.interviewAnswer).toEqual(answer);
-    expect(s.requests.map((r) => r.schemaName)).toEqual(['recommendation_page', 'recommendation_page', 'satisfaction_reflection', 'satisfaction_interview']);
+    expect(s.requests.map((r) => r.schemaName)).toEqual([
+      'recommendation_page',
+      'recommendation_page',
+      'satisfaction_reflection',
+      'satisfaction_interview',
+    ]);
     const interview = lastUser(s.requests[3]!);
     expect(interview).toContain('Page 1 recommended');
     expect(interview).toContain('Looking back on the recommendations so far');
@@ -82,7 +106,12 @@ describe('browsing session state', () => {
     const s = scriptedLlm((r) =>
       r.schemaName === 'recommendation_page'
         ? JSON.stringify({
-            items: Object.fromEntries(['i1', 'i2', 'i3', 'i4'].map((c) => [c, { align: c === 'i1', reason: 'r', watch: true, rating: 5, feeling: 'f' }])),
+            items: Object.fromEntries(
+              ['i1', 'i2', 'i3', 'i4'].map((c) => [
+                c,
+                { align: c === 'i1', reason: 'r', watch: true, rating: 5, feeling: 'f' },
+              ]),
+            ),
             feeling: 'negative',
             feelingReason: 'meh',
             fatigue: 'very tired',
@@ -94,6 +123,8 @@ describe('browsing session state', () => {
     const r = await session.browse(page(0), s.llm);
     expect(r.items.get('i1')).toEqual({ align: true, reason: 'r', watch: true, rating: 5, feeling: 'f' });
     expect(r.items.get('i2')).toEqual({ align: false, reason: 'r', watch: false, rating: null, feeling: '' });
-    expect(session.memory.entries[0]?.text).toContain('I watched Candidate 1 (rated 5). Not to my taste: Candidate 2, Candidate 3, Candidate 4.');
+    expect(session.memory.entries[0]?.text).toContain(
+      'I watched Candidate 1 (rated 5). Not to my taste: Candidate 2, Candidate 3, Candidate 4.',
+    );
   });
 });

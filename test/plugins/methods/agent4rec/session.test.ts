@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { preferenceDiscrimination } from '../../../../harness/tasks/preference-discrimination.ts';
 import { rating } from '../../../../harness/tasks/rating.ts';
-import { LlmParseError, UnitError } from '../../../../harness/plugin-api.ts';
+import { LlmParseError, type UnitError } from '../../../../harness/plugin-api.ts';
 import { fatigueNote, pageSchema } from '../../../../plugins/methods/agent4rec/page.ts';
 import { promptText, scriptedLlm } from '../../../support/scripted-llm.ts';
 import { CANDIDATES, codesOf, defaultReply, lastUser, makeSim, systemOf, train, unit, userU } from './fixtures.ts';
@@ -39,7 +39,9 @@ describe('Agent4Rec discrimination: pages of four', () => {
     expect(out.map((j) => j.like)).toEqual(CANDIDATES.map((_, k) => k % 2 === 0));
     expect(out[0]).toEqual({ item: 'c1', like: true, reason: 'REASON-i1' });
     const pages = s.requests.filter((r) => r.schemaName === 'recommendation_page');
-    expect(pages.map((p) => codesOf(p, ['items']))).toEqual([0, 1, 2, 3, 4].map((k) => [1, 2, 3, 4].map((j) => `i${4 * k + j}`)));
+    expect(pages.map((p) => codesOf(p, ['items']))).toEqual(
+      [0, 1, 2, 3, 4].map((k) => [1, 2, 3, 4].map((j) => `i${4 * k + j}`)),
+    );
   });
 
   it('each page prompt carries the traits, the taste, the session memories, the fatigue and the historical ratings', async () => {
@@ -82,7 +84,10 @@ describe('Agent4Rec discrimination: pages of four', () => {
   it('writes the taste summary once per user from liked and disliked training items', async () => {
     const sim = await fitted();
     const s = scriptedLlm((r, n) => defaultReply(r, n));
-    await Promise.all([sim.discriminate!(userU(), CANDIDATES.slice(0, 4), unit(s.llm)), sim.rate!(userU(), CANDIDATES.slice(0, 4), unit(s.llm))]);
+    await Promise.all([
+      sim.discriminate!(userU(), CANDIDATES.slice(0, 4), unit(s.llm)),
+      sim.rate!(userU(), CANDIDATES.slice(0, 4), unit(s.llm)),
+    ]);
     const tastes = s.requests.filter((r) => r.schemaName === 'taste');
     expect(tastes).toHaveLength(1);
     const t = promptText(tastes[0]!);
@@ -92,7 +97,7 @@ describe('Agent4Rec discrimination: pages of four', () => {
     expect(t).not.toContain('Quiet Harbour');
   });
 
-  it('profileStage fit writes every training user\'s taste in fit, stored as artifacts reused by the next fit', async () => {
+  it("profileStage fit writes every training user's taste in fit, stored as artifacts reused by the next fit", async () => {
     const artifacts = store();
     const s = scriptedLlm((r, n) => defaultReply(r, n));
     const sim = await makeSim({ profileStage: 'fit' });
@@ -116,8 +121,12 @@ describe('Agent4Rec discrimination: pages of four', () => {
 
   it('a malformed page is repaired once, then recorded by the task as a parse error', async () => {
     const sim = await fitted();
-    const s = scriptedLlm((r, n) => (r.schemaName === 'recommendation_page' ? '{"items": {}, "feeling": "meh"}' : defaultReply(r, n)));
-    const err = await preferenceDiscrimination.run(sim, userU(), CANDIDATES.slice(0, 4), unit(s.llm)).catch((e: unknown) => e);
+    const s = scriptedLlm((r, n) =>
+      r.schemaName === 'recommendation_page' ? '{"items": {}, "feeling": "meh"}' : defaultReply(r, n),
+    );
+    const err = await preferenceDiscrimination
+      .run(sim, userU(), CANDIDATES.slice(0, 4), unit(s.llm))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LlmParseError);
     expect((err as UnitError).kind).toBe('parse');
     const pages = s.requests.filter((r) => r.schemaName === 'recommendation_page');
@@ -133,18 +142,36 @@ describe('Agent4Rec rating: pages of watched items', () => {
     const out = await sim.rate!(userU(), CANDIDATES.slice(0, 10), unit(s.llm));
     expect(out).toHaveLength(10);
     expect(out.every((p) => p.rating === 2)).toBe(true);
-    expect(s.requests.map((r) => r.schemaName)).toEqual(['taste', 'rating_page', 'rating_page', 'satisfaction_reflection', 'rating_page']);
+    expect(s.requests.map((r) => r.schemaName)).toEqual([
+      'taste',
+      'rating_page',
+      'rating_page',
+      'satisfaction_reflection',
+      'rating_page',
+    ]);
     const pages = s.requests.filter((r) => r.schemaName === 'rating_page').map(lastUser);
     expect(pages[0]).toContain('from 1 to 5 (in steps of 1)');
     expect(pages[1]).toContain('On page 1 I watched Candidate 1 (rated 2)');
     expect(pages[1]).toContain('Candidate 1: FEELING-i1');
     const req = s.requests.find((r) => r.schemaName === 'rating_page')!;
-    expect((req.schema as never as { properties: { items: { properties: Record<string, { properties: { rating: { type: string } } }> } } }).properties.items.properties['i1']?.properties.rating.type).toBe('integer');
+    expect(
+      (
+        req.schema as never as {
+          properties: { items: { properties: Record<string, { properties: { rating: { type: string } } }> } };
+        }
+      ).properties.items.properties['i1']?.properties.rating.type,
+    ).toBe('integer');
   });
 
   it('an out-of-scale rating is repaired once and then a parse error', async () => {
     const sim = await fitted();
-    const s = scriptedLlm((r, n) => (r.schemaName === 'rating_page' ? JSON.stringify({ items: Object.fromEntries(codesOf(r, ['items']).map((c) => [c, { rating: 9, feeling: '' }])) }) : defaultReply(r, n)));
+    const s = scriptedLlm((r, n) =>
+      r.schemaName === 'rating_page'
+        ? JSON.stringify({
+            items: Object.fromEntries(codesOf(r, ['items']).map((c) => [c, { rating: 9, feeling: '' }])),
+          })
+        : defaultReply(r, n),
+    );
     const err = await rating.run(sim, userU(), CANDIDATES.slice(0, 2), unit(s.llm)).catch((e: unknown) => e);
     expect((err as UnitError).kind).toBe('parse');
     expect(promptText(s.requests.filter((r) => r.schemaName === 'rating_page')[1]!)).toContain('must be <= 5');
@@ -160,8 +187,15 @@ describe('page pieces', () => {
   });
 
   it('the page schema asks align, watch, nullable rating and feeling per item, then feeling, fatigue and next/exit', () => {
-    const s = pageSchema(['i1'], { min: 1, max: 5, step: 1 }) as { required: string[]; properties: { items: { properties: { i1: { properties: Record<string, unknown> } } } } };
+    const s = pageSchema(['i1'], { min: 1, max: 5, step: 1 }) as {
+      required: string[];
+      properties: { items: { properties: { i1: { properties: Record<string, unknown> } } } };
+    };
     expect(s.required).toEqual(['items', 'feeling', 'feelingReason', 'fatigue', 'decision']);
-    expect(s.properties.items.properties.i1.properties['rating']).toEqual({ type: ['integer', 'null'], minimum: 1, maximum: 5 });
+    expect(s.properties.items.properties.i1.properties['rating']).toEqual({
+      type: ['integer', 'null'],
+      minimum: 1,
+      maximum: 5,
+    });
   });
 });

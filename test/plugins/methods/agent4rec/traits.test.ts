@@ -15,13 +15,33 @@ import {
 const GENRES: Record<string, string[]> = { i1: ['A', 'B'], i2: ['A'], i3: ['C'], i4: ['A', 'C'], i5: ['D'] };
 const genresOf = (id: string) => GENRES[id] ?? [];
 const RATINGS: Record<string, Array<[string, number]>> = {
-  u1: [['i1', 5], ['i2', 4]],
-  u2: [['i1', 3], ['i3', 2], ['i5', 1]],
+  u1: [
+    ['i1', 5],
+    ['i2', 4],
+  ],
+  u2: [
+    ['i1', 3],
+    ['i3', 2],
+    ['i5', 1],
+  ],
   u3: [['i2', 4]],
-  u4: [['i1', 4], ['i2', 5], ['i3', 1], ['i4', 3]],
-  u5: [['i5', 2], ['i4', 4], ['i3', 3], ['i2', 2], ['i1', 1]],
+  u4: [
+    ['i1', 4],
+    ['i2', 5],
+    ['i3', 1],
+    ['i4', 3],
+  ],
+  u5: [
+    ['i5', 2],
+    ['i4', 4],
+    ['i3', 3],
+    ['i2', 2],
+    ['i1', 1],
+  ],
 };
-const X: Interaction[] = Object.entries(RATINGS).flatMap(([user, rs]) => rs.map(([item, rating], k) => ({ user, item, rating, timestamp: k })));
+const X: Interaction[] = Object.entries(RATINGS).flatMap(([user, rs]) =>
+  rs.map(([item, rating], k) => ({ user, item, rating, timestamp: k })),
+);
 
 describe('percentiles and cuts', () => {
   it('interpolates linearly between order statistics, as numpy does', () => {
@@ -53,7 +73,7 @@ describe('trait statistics on a hand-made example', () => {
     expect(coveringCount([], 0.8)).toBe(0);
   });
 
-  it('conformity = mean squared gap to the items\' mean ratings', () => {
+  it("conformity = mean squared gap to the items' mean ratings", () => {
     // item means: i1 13/4, i2 15/4, i3 2, i4 3.5, i5 1.5
     expect(Object.fromEntries(itemMeans(X))).toEqual({
       i1: { mean: 3.25, count: 4 },
@@ -70,12 +90,14 @@ describe('trait statistics on a hand-made example', () => {
     expect(g.get('u5')).toBeCloseTo((0.25 + 0.25 + 1 + 1.75 ** 2 + 2.25 ** 2) / 5, 12); // 1.925
   });
 
-  it('levels by the paper\'s percentile cuts', () => {
+  it("levels by the paper's percentile cuts", () => {
     const t = computeTraits(X, genresOf);
     // activity [2,3,1,4,5]: p60 = 3.4, p90 = 4.6
     // diversity [2,4,1,2,3]: p33 = 2, p66 = 2.64
     // conformity [1.5625, .1042, .0625, .84375, 1.925]: p25 = .1042, p80 = 1.635
-    const levels = Object.fromEntries([...t].map(([u, v]) => [u, [v.traits.activity, v.traits.diversity, v.traits.conformity]]));
+    const levels = Object.fromEntries(
+      [...t].map(([u, v]) => [u, [v.traits.activity, v.traits.diversity, v.traits.conformity]]),
+    );
     expect(levels).toEqual({
       u1: [1, 2, 2],
       u2: [1, 3, 2],

@@ -3,13 +3,27 @@ import { preferenceDiscrimination } from '../../../../harness/tasks/preference-d
 import { LlmParseError, type LlmRequest } from '../../../../harness/plugin-api.ts';
 import { KnowledgeGraphMemory, MemoryBook } from '../../../../plugins/methods/alignuser-plus/kg-memory.ts';
 import { scriptedLlm } from '../../../support/scripted-llm.ts';
-import { codesAt, fitContext, ITEMS, makePlus, scripted, tempDir, train, unit, userText, userView } from '../alignuser/fixtures.ts';
+import {
+  codesAt,
+  fitContext,
+  ITEMS,
+  makePlus,
+  scripted,
+  tempDir,
+  train,
+  unit,
+  userText,
+  userView,
+} from '../alignuser/fixtures.ts';
 
 const candidates = [ITEMS[3]!, ITEMS[7]!, ITEMS[12]!];
 
-function plusScript(opts: { verdict?: 'keep' | 'change'; queries?: string[]; newLike?: boolean; newRating?: number } = {}) {
+function plusScript(
+  opts: { verdict?: 'keep' | 'change'; queries?: string[]; newLike?: boolean; newRating?: number } = {},
+) {
   return (r: LlmRequest, n: number): string => {
-    if (r.schemaName === 'memory_queries') return JSON.stringify({ queries: opts.queries ?? ['haunted horror', 'occupation'] });
+    if (r.schemaName === 'memory_queries')
+      return JSON.stringify({ queries: opts.queries ?? ['haunted horror', 'occupation'] });
     if (r.schemaName === 'causal_validation') {
       const codes = codesAt(r.schema, ['items']);
       const rating = 'rating' in ((r.schema as any).properties.items.properties.i1.properties as object);
@@ -20,7 +34,9 @@ function plusScript(opts: { verdict?: 'keep' | 'change'; queries?: string[]; new
         ],
         verdict: opts.verdict ?? 'keep',
         reason: 'REVISED-REASON',
-        items: Object.fromEntries(codes.map((c) => [c, rating ? { rating: opts.newRating ?? 2 } : { like: opts.newLike ?? true }])),
+        items: Object.fromEntries(
+          codes.map((c) => [c, rating ? { rating: opts.newRating ?? 2 } : { like: opts.newLike ?? true }]),
+        ),
       });
     }
     return scripted(r, n);
@@ -28,18 +44,26 @@ function plusScript(opts: { verdict?: 'keep' | 'change'; queries?: string[]; new
 }
 
 describe('alignuser-plus knowledge-graph memory', () => {
-  it('holds the user\'s rated items with their attributes, genre nodes and demographics, searched with BM25', () => {
+  it("holds the user's rated items with their attributes, genre nodes and demographics, searched with BM25", () => {
     const memory = new KnowledgeGraphMemory(userView('u3'));
     // 9 items, 3 genres (Comedy, Horror, Sci-Fi), 2 attributes
     expect(memory.size).toBe(14);
     const horror = memory.retrieve(['haunted horror'], 5, 8);
     expect(horror).toHaveLength(5);
-    expect(horror.filter((e) => /^You rated \d\/5 "The haunted tale \d+"\. It is Horror\. A horror story about a haunted\.$/.test(e))).toHaveLength(4);
-    expect(horror).toContain('Genre Horror: you watched 4 items, 3.8 on average. Liked: "The haunted tale 8", "The haunted tale 12".');
+    expect(
+      horror.filter((e) =>
+        /^You rated \d\/5 "The haunted tale \d+"\. It is Horror\. A horror story about a haunted\.$/.test(e),
+      ),
+    ).toHaveLength(4);
+    expect(horror).toContain(
+      'Genre Horror: you watched 4 items, 3.8 on average. Liked: "The haunted tale 8", "The haunted tale 12".',
+    );
     expect(memory.retrieve(['occupation'], 3, 8)).toEqual(['Your occupation: job-u3.']);
     // repeats across queries are dropped and the total is capped
     expect(memory.retrieve(['haunted horror', 'haunted'], 3, 4)).toHaveLength(4);
-    expect(new Set(memory.retrieve(['haunted', 'haunted horror'], 5, 20)).size).toBe(memory.retrieve(['haunted', 'haunted horror'], 5, 20).length);
+    expect(new Set(memory.retrieve(['haunted', 'haunted horror'], 5, 20)).size).toBe(
+      memory.retrieve(['haunted', 'haunted horror'], 5, 20).length,
+    );
   });
 
   it('is built once per user', () => {
@@ -53,7 +77,12 @@ describe('alignuser-plus inference', () => {
     const s = scriptedLlm(plusScript());
     const sim = await makePlus();
     const out = await sim.discriminate!(userView('u3'), candidates, unit(s.llm));
-    expect(s.requests.map((r) => r.schemaName)).toEqual(['memory_queries', 'screening', 'selection_like', 'causal_validation']);
+    expect(s.requests.map((r) => r.schemaName)).toEqual([
+      'memory_queries',
+      'screening',
+      'selection_like',
+      'causal_validation',
+    ]);
     const [queries, screen, select, validate] = s.requests as [LlmRequest, LlmRequest, LlmRequest, LlmRequest];
 
     expect(userText(queries)).toContain('Persona: age: 30; occupation: job-u3.');
@@ -71,7 +100,9 @@ describe('alignuser-plus inference', () => {
     const v = userText(validate);
     expect(v).toContain('Persona: age: 30; occupation: job-u3.');
     expect(v).toContain('Recently rated highly');
-    expect(v).toContain('The action you are about to take:\ni1: like (WHY-i1)\ni2: not like (WHY-i2)\ni3: like (WHY-i3)');
+    expect(v).toContain(
+      'The action you are about to take:\ni1: like (WHY-i1)\ni2: not like (WHY-i2)\ni3: like (WHY-i3)',
+    );
     expect(v).toContain('using only your persona, your history and the page above');
     // self-checks are answered from state, persona and history only: no retrieved evidence
     expect(v).not.toContain('What your memory says');
@@ -92,7 +123,12 @@ describe('alignuser-plus inference', () => {
 
     const r = scriptedLlm(plusScript({ verdict: 'change', newRating: 2 }));
     const ratings = await (await makePlus()).rate!(userView('u3'), candidates, unit(r.llm));
-    expect(r.requests.map((x) => x.schemaName)).toEqual(['memory_queries', 'screening', 'selection_rating', 'causal_validation']);
+    expect(r.requests.map((x) => x.schemaName)).toEqual([
+      'memory_queries',
+      'screening',
+      'selection_rating',
+      'causal_validation',
+    ]);
     expect(userText(r.requests[3]!)).toContain('i1: rating 4 (WHY-i1)');
     expect(ratings.map((p) => p.rating)).toEqual([2, 2, 2]);
 
@@ -115,21 +151,33 @@ describe('alignuser-plus inference', () => {
 
   it('each feature can be switched off', async () => {
     const s = scriptedLlm(plusScript());
-    await (await makePlus({ memoryRetrieval: false, causalValidation: false })).discriminate!(userView('u3'), candidates, unit(s.llm));
+    await (await makePlus({ memoryRetrieval: false, causalValidation: false })).discriminate!(
+      userView('u3'),
+      candidates,
+      unit(s.llm),
+    );
     expect(s.requests.map((r) => r.schemaName)).toEqual(['screening', 'selection_like']);
     expect(userText(s.requests[0]!)).not.toContain('What your memory says');
   });
 
   it('repairs a malformed validation once, then records the unit as a parse error', async () => {
-    const once = scriptedLlm((r, n) => (r.schemaName === 'causal_validation' && !r.messages.some((m) => m.role === 'assistant') ? '{"checks": [], "verdict": "maybe"}' : plusScript()(r, n)));
+    const once = scriptedLlm((r, n) =>
+      r.schemaName === 'causal_validation' && !r.messages.some((m) => m.role === 'assistant')
+        ? '{"checks": [], "verdict": "maybe"}'
+        : plusScript()(r, n),
+    );
     const out = await (await makePlus()).discriminate!(userView('u3'), candidates, unit(once.llm));
     expect(out).toHaveLength(3);
     const v = once.requests.filter((r) => r.schemaName === 'causal_validation');
     expect(v).toHaveLength(2);
     expect(v[1]!.messages.at(-1)!.content).toMatch(/could not be used: the JSON does not match the schema/);
 
-    const bad = scriptedLlm((r, n) => (r.schemaName === 'memory_queries' ? '{"queries": ["a", "b", "c", "d"]}' : plusScript()(r, n)));
-    const err = await preferenceDiscrimination.run(await makePlus(), userView('u3'), candidates, unit(bad.llm)).catch((e: unknown) => e);
+    const bad = scriptedLlm((r, n) =>
+      r.schemaName === 'memory_queries' ? '{"queries": ["a", "b", "c", "d"]}' : plusScript()(r, n),
+    );
+    const err = await preferenceDiscrimination
+      .run(await makePlus(), userView('u3'), candidates, unit(bad.llm))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LlmParseError);
     expect(bad.requests.filter((r) => r.schemaName === 'memory_queries')).toHaveLength(2);
   });

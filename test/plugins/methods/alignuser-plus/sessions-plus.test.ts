@@ -1,19 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { observationTargets, sessionsTrainOf, type LlmRequest, type PastStep, type Session, type SessionsDataset, type StepContext } from '../../../../harness/plugin-api.ts';
+import {
+  observationTargets,
+  sessionsTrainOf,
+  type LlmRequest,
+  type PastStep,
+  type Session,
+  type SessionsDataset,
+  type StepContext,
+} from '../../../../harness/plugin-api.ts';
 import { SessionMemory, SessionMemoryBook } from '../../../../plugins/methods/alignuser-plus/session-memory.ts';
 import { scriptedLlm } from '../../../support/scripted-llm.ts';
 import { fitContext, makePlus, tempDir, unit, userText } from '../alignuser/fixtures.ts';
 import { schemaTargets, scriptedSession, sessionsDataset, SMALL_SESSIONS } from '../alignuser/session-fixtures.ts';
 
 function stepOf(d: SessionsDataset, s: Session, i: number): StepContext {
-  const past: PastStep[] = s.steps.map((st) => ({ observation: st.observation, action: st.action, rationale: st.rationale }));
-  return { persona: d.users.find((u) => u.id === s.user)!, sessionId: s.id, stepIndex: i, history: past.slice(0, i), observation: s.steps[i]!.observation };
+  const past: PastStep[] = s.steps.map((st) => ({
+    observation: st.observation,
+    action: st.action,
+    rationale: st.rationale,
+  }));
+  return {
+    persona: d.users.find((u) => u.id === s.user)!,
+    sessionId: s.id,
+    stepIndex: i,
+    history: past.slice(0, i),
+    observation: s.steps[i]!.observation,
+  };
 }
 
 /** Scripted replies for the plus calls: fixed memory queries and a validation that keeps or changes the action to the page's first element. */
 function plusSessionScript(opts: { verdict?: 'keep' | 'change'; queries?: string[] } = {}) {
   return (r: LlmRequest, n: number): string => {
-    if (r.schemaName === 'memory_queries') return JSON.stringify({ queries: opts.queries ?? ['searched bought', 'Age'] });
+    if (r.schemaName === 'memory_queries')
+      return JSON.stringify({ queries: opts.queries ?? ['searched bought', 'Age'] });
     if (r.schemaName === 'action_validation') {
       const first = schemaTargets(r, 'validation')[0];
       return JSON.stringify({
@@ -40,14 +59,23 @@ describe('alignuser-plus session memory', () => {
     const memory = new SessionMemoryBook(train).of(user);
     const products = new Set(mine.flatMap((s) => s.steps.flatMap((st) => st.products.map((p) => p.asin || p.title))));
     expect(memory.size).toBe(mine.length + products.size + 1 + Object.keys(user.attributes).length);
-    const sessions = memory.retrieve(['earlier session searched'], 20, 50).filter((e) => e.startsWith('Earlier session'));
+    const sessions = memory
+      .retrieve(['earlier session searched'], 20, 50)
+      .filter((e) => e.startsWith('Earlier session'));
     expect(sessions).toHaveLength(mine.length);
-    const searched = mine.flatMap((s) => s.steps.filter((st) => st.action.type === 'input').map((st) => st.action.text));
+    const searched = mine.flatMap((s) =>
+      s.steps.filter((st) => st.action.type === 'input').map((st) => st.action.text),
+    );
     for (const q of searched) expect(sessions.some((e) => e.includes(`"${q}"`))).toBe(true);
-    expect(memory.retrieve(['habits'], 1, 1)[0]).toMatch(new RegExp(`^Your habits over ${mine.length} earlier sessions: you bought in \\d+ of them`));
+    expect(memory.retrieve(['habits'], 1, 1)[0]).toMatch(
+      new RegExp(`^Your habits over ${mine.length} earlier sessions: you bought in \\d+ of them`),
+    );
     // No test session reaches the memory: their searches are not there unless a train session made the same one.
-    const testOnly = d.sessions.filter((s) => s.user === user.id && s.split === 'test').flatMap((s) => s.steps.filter((st) => st.action.type === 'input').map((st) => st.action.text ?? ''));
-    for (const q of testOnly.filter((t) => !searched.includes(t))) expect(sessions.some((e) => e.includes(`"${q}"`))).toBe(false);
+    const testOnly = d.sessions
+      .filter((s) => s.user === user.id && s.split === 'test')
+      .flatMap((s) => s.steps.filter((st) => st.action.type === 'input').map((st) => st.action.text ?? ''));
+    for (const q of testOnly.filter((t) => !searched.includes(t)))
+      expect(sessions.some((e) => e.includes(`"${q}"`))).toBe(false);
     expect(new SessionMemory({ id: 'nobody', attributes: {}, persona: '' }, []).size).toBe(0);
   });
 });
@@ -94,7 +122,12 @@ describe('alignuser-plus next action', () => {
     const step = stepOf(d, session, 0);
     const change = scriptedLlm(plusSessionScript({ verdict: 'change' }));
     const out = await (await makePlus(SMALL_SESSIONS)).nextAction!(step, unit(change.llm));
-    expect(out.action).toEqual({ type: 'click', clickType: 'nav_bar', target: observationTargets(step.observation)[0], text: null });
+    expect(out.action).toEqual({
+      type: 'click',
+      clickType: 'nav_bar',
+      target: observationTargets(step.observation)[0],
+      text: null,
+    });
     expect(out.rationale).toBe('Changed after self-check: REVISED-REASON');
 
     const off = scriptedLlm(plusSessionScript());

@@ -9,9 +9,14 @@ const PAGES: BrowsePage[] = [0, 1, 2].map((k) => ({ number: k + 1, items: ITEMS.
 function visitScript(r: LlmRequest, n: number): string {
   if (r.schemaName === 'screening') {
     const codes = codesAt(r.schema, ['items']);
-    return JSON.stringify({ items: Object.fromEntries(codes.map((c, k) => [c, { decision: k === 0 ? 'watch' : 'skip', reason: `SCREEN-${c}` }])) });
+    return JSON.stringify({
+      items: Object.fromEntries(
+        codes.map((c, k) => [c, { decision: k === 0 ? 'watch' : 'skip', reason: `SCREEN-${c}` }]),
+      ),
+    });
   }
-  if (r.schemaName === 'browse_continue') return JSON.stringify({ reasoning: 'R', decision: userText(r).includes('page 2 so far') ? 'leave' : 'next' });
+  if (r.schemaName === 'browse_continue')
+    return JSON.stringify({ reasoning: 'R', decision: userText(r).includes('page 2 so far') ? 'leave' : 'next' });
   return scripted(r, n, { rating: 5 });
 }
 
@@ -24,18 +29,29 @@ describe('alignuser browsing a recommender (recommender-evaluation)', () => {
       { watched: [{ item: PAGES[0]!.items[0]!.id, rating: 5 }], exit: false },
       { watched: [{ item: PAGES[1]!.items[0]!.id, rating: 5 }], exit: true },
     ]);
-    expect(s.requests.map((r) => r.schemaName)).toEqual(['screening', 'selection_rating', 'browse_continue', 'screening', 'selection_rating', 'browse_continue']);
+    expect(s.requests.map((r) => r.schemaName)).toEqual([
+      'screening',
+      'selection_rating',
+      'browse_continue',
+      'screening',
+      'selection_rating',
+      'browse_continue',
+    ]);
     // The selection rates the watched item only.
     expect(codesAt(s.requests[1]!.schema, ['items'])).toEqual(['i1']);
     // Page 2's prompts recall page 1.
-    expect(userText(s.requests[3]!)).toContain(`Earlier on this visit:\n- Page 1: You watched ${PAGES[0]!.items[0]!.title} (rated 5). You went on.`);
+    expect(userText(s.requests[3]!)).toContain(
+      `Earlier on this visit:\n- Page 1: You watched ${PAGES[0]!.items[0]!.title} (rated 5). You went on.`,
+    );
     expect(userText(s.requests[0]!)).not.toContain('Earlier on this visit');
   });
 
   it('a page with nothing watched makes no selection call; alignuser-plus browses too', async () => {
     const s = scriptedLlm((r, n) =>
       r.schemaName === 'screening'
-        ? JSON.stringify({ items: Object.fromEntries(codesAt(r.schema, ['items']).map((c) => [c, { decision: 'skip', reason: 'no' }])) })
+        ? JSON.stringify({
+            items: Object.fromEntries(codesAt(r.schema, ['items']).map((c) => [c, { decision: 'skip', reason: 'no' }])),
+          })
         : r.schemaName === 'browse_continue'
           ? JSON.stringify({ reasoning: 'R', decision: 'leave' })
           : scripted(r, n),

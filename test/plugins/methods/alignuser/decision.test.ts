@@ -13,11 +13,13 @@ describe('alignuser persona and state', () => {
   it('summarises demographics, rating habits and genres from the training history only', () => {
     const u = userView('u1');
     const p = personaSummary(u.attributes, u.history, u.scale);
-    expect(p).toMatch(/^age: 30; occupation: job-u1\. Has rated 9 items, \d\.\d on average on a 1–5 scale\. Watches most: /);
+    expect(p).toMatch(
+      /^age: 30; occupation: job-u1\. Has rated 9 items, \d\.\d on average on a 1–5 scale\. Watches most: /,
+    );
     expect(p).toContain('Sci-Fi (');
   });
 
-  it('builds each user\'s state once', () => {
+  it("builds each user's state once", () => {
     const book = new PersonaBook({ maxLiked: 2, maxDisliked: 1 });
     const u = userView('u1');
     const s = book.stateOf(u);
@@ -44,7 +46,9 @@ describe('alignuser inference: screening then selection', () => {
       expect(text).not.toContain('Lessons learned');
     }
     expect(codesAt(screen.schema, ['items'])).toEqual(['i1', 'i2', 'i3']);
-    expect(userText(select)).toContain('Your first screening of the page:\ni1: watch (SCREEN-i1)\ni2: watch (SCREEN-i2)');
+    expect(userText(select)).toContain(
+      'Your first screening of the page:\ni1: watch (SCREEN-i1)\ni2: watch (SCREEN-i2)',
+    );
     expect(Object.keys((select.schema as any).properties)).toEqual(['reasoning', 'items']);
     expect(out).toEqual([
       { item: 'm5', like: true, reason: 'WHY-i1' },
@@ -53,25 +57,35 @@ describe('alignuser inference: screening then selection', () => {
     ]);
   });
 
-  it('rates on the user\'s scale: integers on star scales, numbers snapped to the step otherwise', async () => {
+  it("rates on the user's scale: integers on star scales, numbers snapped to the step otherwise", async () => {
     const s = scriptedLlm((r, n) => scripted(r, n, { rating: 4 }));
     const sim = await makeSim();
     const out = await sim.rate!(userView('u1'), candidates, unit(s.llm));
     expect(out.map((p) => p.rating)).toEqual([4, 4, 4]);
     const select = s.requests[1]!;
     expect(select.schemaName).toBe('selection_rating');
-    expect((select.schema as any).properties.items.properties.i1.properties.rating).toEqual({ type: 'integer', minimum: 1, maximum: 5 });
+    expect((select.schema as any).properties.items.properties.i1.properties.rating).toEqual({
+      type: 'integer',
+      minimum: 1,
+      maximum: 5,
+    });
     expect(userText(select)).toContain('from 1 to 5 (steps of 1)');
 
     const half = scriptedLlm((r, n) => scripted(r, n, { rating: 3.3 }));
     const u = { ...userView('u1'), scale: { min: 0.5, max: 5, step: 0.5 } };
     const out2 = await sim.rate!(u, candidates, unit(half.llm));
     expect(out2.map((p) => p.rating)).toEqual([3.5, 3.5, 3.5]);
-    expect((half.requests[1]!.schema as any).properties.items.properties.i1.properties.rating).toEqual({ type: 'number', minimum: 0.5, maximum: 5 });
+    expect((half.requests[1]!.schema as any).properties.items.properties.i1.properties.rating).toEqual({
+      type: 'number',
+      minimum: 0.5,
+      maximum: 5,
+    });
   });
 
   it('repairs a malformed reply once', async () => {
-    const s = scriptedLlm((r, n) => (r.schemaName === 'screening' && n === 0 ? '{"items": {"i1": {"decision": "maybe"}}}' : scripted(r, n)));
+    const s = scriptedLlm((r, n) =>
+      r.schemaName === 'screening' && n === 0 ? '{"items": {"i1": {"decision": "maybe"}}}' : scripted(r, n),
+    );
     const sim = await makeSim();
     const out = await sim.discriminate!(userView('u1'), candidates, unit(s.llm));
     expect(out).toHaveLength(3);
@@ -82,12 +96,18 @@ describe('alignuser inference: screening then selection', () => {
   it('records a reply still malformed after the repair as a parse error of the unit', async () => {
     const s = scriptedLlm((r, n) => (r.schemaName === 'selection_like' ? 'I like them all!' : scripted(r, n)));
     const sim = await makeSim();
-    const err = await preferenceDiscrimination.run(sim, userView('u1'), candidates, unit(s.llm)).catch((e: unknown) => e);
+    const err = await preferenceDiscrimination
+      .run(sim, userView('u1'), candidates, unit(s.llm))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LlmParseError);
     expect((err as UnitError).kind).toBe('parse');
     expect(s.requests.filter((r) => r.schemaName === 'selection_like')).toHaveLength(2);
 
-    const r2 = scriptedLlm((r, n) => (r.schemaName === 'selection_rating' ? '{"reasoning": "x", "items": {"i1": {"rating": 9, "rationale": "y"}}}' : scripted(r, n)));
+    const r2 = scriptedLlm((r, n) =>
+      r.schemaName === 'selection_rating'
+        ? '{"reasoning": "x", "items": {"i1": {"rating": 9, "rationale": "y"}}}'
+        : scripted(r, n),
+    );
     const err2 = await rating.run(sim, userView('u1'), candidates, unit(r2.llm)).catch((e: unknown) => e);
     expect((err2 as UnitError).kind).toBe('parse');
   });
@@ -98,7 +118,9 @@ describe('alignuser inference: screening then selection', () => {
     const err = await exp.discriminate!(userView('u1'), candidates, unit(s.llm)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnitError);
     expect((err as UnitError).kind).toBe('method');
-    expect((err as Error).message).toMatch(/training: export\) needs the model trained from its data, but the run's LLM is scripted/);
+    expect((err as Error).message).toMatch(
+      /training: export\) needs the model trained from its data, but the run's LLM is scripted/,
+    );
     expect(s.requests).toHaveLength(0);
 
     const served = await makeSim({ training: 'export', trainedModel: 'usersim' });

@@ -23,7 +23,8 @@ describe.each(cases)('%s end to end on synthetic ratings with the offline mock L
     expect(usage.calls).toBeGreaterThan(0);
     expect(usage.calls).toBeLessThanOrEqual(5 * 4 * 2);
 
-    const pd = preferenceDiscrimination.buildUnits(dataset, { ratios: [1, 3], itemsPerUser: 20, users: 3 }, new Rng(11)) ?? [];
+    const pd =
+      preferenceDiscrimination.buildUnits(dataset, { ratios: [1, 3], itemsPerUser: 20, users: 3 }, new Rng(11)) ?? [];
     expect(pd.length).toBe(6);
     const pdDone = [];
     for (const u of pd) {
@@ -45,7 +46,12 @@ describe.each(cases)('%s end to end on synthetic ratings with the offline mock L
     const rtDone = [];
     for (const u of rt) {
       const before = usage.calls;
-      const answer = await rating.run(sim, views.view(u.user), u.items.map((id) => items.get(id) as Item), unit(llm));
+      const answer = await rating.run(
+        sim,
+        views.view(u.user),
+        u.items.map((id) => items.get(id) as Item),
+        unit(llm),
+      );
       expect(usage.calls - before).toBe(callsPerUnit);
       for (const v of Object.values(answer)) {
         expect(Number.isInteger(v)).toBe(true);

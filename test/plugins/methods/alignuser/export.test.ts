@@ -48,7 +48,10 @@ describe('alignuser export backend', () => {
     const path = join(dir, 'out', SFT_FILE);
     const text = readFileSync(path, 'utf8');
     expect(text.endsWith('\n')).toBe(true);
-    const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l) as Line);
+    const lines = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Line);
     // per transition: screening, like/not, rating, next state
     expect(lines).toHaveLength(24);
     const kinds = { screen: 0, like: 0, rate: 0, world: 0 };
@@ -77,7 +80,9 @@ describe('alignuser export backend', () => {
         expect(Object.values(answer['items']).filter((v: any) => v.like)).toHaveLength(2);
       } else if (prompt.includes('give the rating')) {
         kinds.rate++;
-        expect(ajv.validate(rateSchema(codes, { min: 1, max: 5, step: 1 }), answer), JSON.stringify(ajv.errors)).toBe(true);
+        expect(ajv.validate(rateSchema(codes, { min: 1, max: 5, step: 1 }), answer), JSON.stringify(ajv.errors)).toBe(
+          true,
+        );
         expect(codes).toEqual(['i1', 'i2']);
       } else {
         throw new Error(`unexpected example: ${prompt.slice(0, 80)}`);
@@ -85,12 +90,26 @@ describe('alignuser export backend', () => {
     }
     expect(kinds).toEqual({ screen: 6, like: 6, rate: 6, world: 6 });
     // the like/not answers are the human's: exactly the items watched on that page are liked
-    const data = (sim as unknown as { fitted: { data: { transitions: { transition: { user: string; page: string[]; action: { watched: { item: string }[] } } }[] } } }).fitted.data;
+    const data = (
+      sim as unknown as {
+        fitted: {
+          data: {
+            transitions: { transition: { user: string; page: string[]; action: { watched: { item: string }[] } } }[];
+          };
+        };
+      }
+    ).fitted.data;
     const likeLines = lines.filter((l) => l.messages[1]!.content.includes('would you like it'));
     for (const { transition: t } of data.transitions) {
-      const line = likeLines.find((l) => l.messages[1]!.content.includes(`occupation: job-${t.user}.`) && t.page.every((id) => l.messages[1]!.content.includes(` tale ${id.slice(1)} [`)))!;
+      const line = likeLines.find(
+        (l) =>
+          l.messages[1]!.content.includes(`occupation: job-${t.user}.`) &&
+          t.page.every((id) => l.messages[1]!.content.includes(` tale ${id.slice(1)} [`)),
+      )!;
       const answer = JSON.parse(line.messages[2]!.content)['items'] as Record<string, { like: boolean }>;
-      const liked = Object.entries(answer).filter(([, v]) => v.like).map(([c]) => new RegExp(`^${c}: The [a-z]+ tale (\\d+) \\[`, 'm').exec(line.messages[1]!.content)![1]);
+      const liked = Object.entries(answer)
+        .filter(([, v]) => v.like)
+        .map(([c]) => new RegExp(`^${c}: The [a-z]+ tale (\\d+) \\[`, 'm').exec(line.messages[1]!.content)![1]);
       expect(liked.sort()).toEqual(t.action.watched.map((w) => w.item.slice(1)).sort());
       expect(RATED[t.user]).toEqual(expect.arrayContaining(t.action.watched.map((w) => w.item)));
     }
@@ -114,10 +133,14 @@ describe('alignuser export backend', () => {
     const dir = tempDir('export-nowm');
     const s = scriptedLlm((r, n) => scripted(r, n));
     await (await makeSim({ training: 'export', worldModelExamples: false })).fit!(train(), fitContext(s.llm, dir));
-    expect(readFileSync(join(dir, 'out', SFT_FILE), 'utf8').trimEnd().split('\n')).toHaveLength(18);
+    expect(
+      readFileSync(join(dir, 'out', SFT_FILE), 'utf8')
+        .trimEnd()
+        .split('\n'),
+    ).toHaveLength(18);
   });
 
-  it('when the run\'s LLM is the served trained model, fit builds nothing', async () => {
+  it("when the run's LLM is the served trained model, fit builds nothing", async () => {
     const dir = tempDir('export-served');
     const s = scriptedLlm((r, n) => scripted(r, n));
     const sim = await makeSim({ training: 'export', trainedModel: 'usersim' });

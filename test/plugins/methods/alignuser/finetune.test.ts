@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import OpenAI, { toFile } from 'openai';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256, UnitError } from '../../../../harness/plugin-api.ts';
+import { sha256, type UnitError } from '../../../../harness/plugin-api.ts';
 import { SFT_FILE } from '../../../../plugins/methods/alignuser/export.ts';
 import { FINE_TUNED_FILE } from '../../../../plugins/methods/alignuser/fit.ts';
 import { startOpenAiServer, type OpenAiTestServer } from '../../../support/llm-servers/index.ts';
@@ -23,7 +23,8 @@ describe('alignuser openai-finetune backend against the local OpenAI server', ()
     await server.close();
   });
 
-  const ft = (o: Record<string, unknown> = {}) => makeSim({ training: 'openai-finetune', baseURL: server.baseURL, apiKeyEnv: ENV, pollMs: 5, ...o });
+  const ft = (o: Record<string, unknown> = {}) =>
+    makeSim({ training: 'openai-finetune', baseURL: server.baseURL, apiKeyEnv: ENV, pollMs: 5, ...o });
 
   it('uploads the SFT file, runs a job, polls it to success, records the model and says how to use it', async () => {
     server.reset();
@@ -48,7 +49,9 @@ describe('alignuser openai-finetune backend against the local OpenAI server', ()
     expect(job.model).toBe('gpt-4.1-mini-2025-04-14');
     expect(job.suffix).toBe('alignuser');
     // what was uploaded is exactly the SFT file written for the user
-    expect(server.fileContent(job.training_file)?.toString('utf8')).toBe(readFileSync(join(dir, 'out', SFT_FILE), 'utf8'));
+    expect(server.fileContent(job.training_file)?.toString('utf8')).toBe(
+      readFileSync(join(dir, 'out', SFT_FILE), 'utf8'),
+    );
 
     const record = JSON.parse(readFileSync(join(dir, 'out', FINE_TUNED_FILE), 'utf8'));
     expect(record.model).toMatch(/^ft:gpt-4\.1-mini-2025-04-14:usersim:alignuser:/);
@@ -95,8 +98,18 @@ describe('alignuser openai-finetune backend against the local OpenAI server', ()
     const jsonl = readFileSync(join(dir, 'out', SFT_FILE), 'utf8');
     const client = new OpenAI({ apiKey: KEY, baseURL: server.baseURL, maxRetries: 0 });
     const file = await client.files.create({ file: await toFile(Buffer.from(jsonl), 'x.jsonl'), purpose: 'fine-tune' });
-    const job = await client.fineTuning.jobs.create({ model: 'gpt-4.1-mini-2025-04-14', training_file: file.id, suffix: 'alignuser' });
-    const pending = { sft: sha256(jsonl), baseModel: 'gpt-4.1-mini-2025-04-14', baseURL: server.baseURL, jobId: job.id, trainingFile: file.id };
+    const job = await client.fineTuning.jobs.create({
+      model: 'gpt-4.1-mini-2025-04-14',
+      training_file: file.id,
+      suffix: 'alignuser',
+    });
+    const pending = {
+      sft: sha256(jsonl),
+      baseModel: 'gpt-4.1-mini-2025-04-14',
+      baseURL: server.baseURL,
+      jobId: job.id,
+      trainingFile: file.id,
+    };
     writeFileSync(join(dir, 'out', 'fine-tune-pending.json'), JSON.stringify(pending));
     server.reset();
     const { log, lines } = makeLog();
@@ -106,17 +119,21 @@ describe('alignuser openai-finetune backend against the local OpenAI server', ()
     expect(JSON.parse(readFileSync(join(dir, 'out', FINE_TUNED_FILE), 'utf8')).jobId).toBe(job.id);
   });
 
-  it('a failed job fails the fit with the provider\'s reason', async () => {
+  it("a failed job fails the fit with the provider's reason", async () => {
     server.reset();
     const s = scriptedLlm((r, n) => scripted(r, n));
     // one page: 4 examples, below the API's minimum of 10
     const sim = await ft({ fitUsers: 1, pagesPerUser: 1 });
-    await expect(sim.fit!(train(), fitContext(s.llm, tempDir('ft-fail')))).rejects.toThrow(/fine-tuning job ftjob-\w+ failed: Training file has 4 example\(s\), but must have at least 10/);
+    await expect(sim.fit!(train(), fitContext(s.llm, tempDir('ft-fail')))).rejects.toThrow(
+      /fine-tuning job ftjob-\w+ failed: Training file has 4 example\(s\), but must have at least 10/,
+    );
   });
 
   it('names the missing key variable', async () => {
     const s = scriptedLlm((r, n) => scripted(r, n));
     const sim = await ft({ apiKeyEnv: 'ALIGNUSER_NO_SUCH_KEY' });
-    await expect(sim.fit!(train(), fitContext(s.llm, tempDir('ft-nokey')))).rejects.toThrow(/ALIGNUSER_NO_SUCH_KEY is not set/);
+    await expect(sim.fit!(train(), fitContext(s.llm, tempDir('ft-nokey')))).rejects.toThrow(
+      /ALIGNUSER_NO_SUCH_KEY is not set/,
+    );
   });
 });

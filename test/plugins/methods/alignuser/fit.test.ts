@@ -1,12 +1,25 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ArtifactStore } from '../../../../harness/artifacts/artifact-store.ts';
+import type { ArtifactStore } from '../../../../harness/artifacts/artifact-store.ts';
 import { LlmParseError, Rng, type LlmRequest } from '../../../../harness/plugin-api.ts';
 import { buildTransitions } from '../../../../plugins/methods/alignuser/pages.ts';
 import type { AlignUserSimulator } from '../../../../plugins/methods/alignuser/simulator.ts';
 import { scriptedLlm } from '../../../support/scripted-llm.ts';
-import { fitContext, ITEMS, makeLog, makeSim, options, RATED, scripted, tempDir, train, unit, userText, userView } from './fixtures.ts';
+import {
+  fitContext,
+  ITEMS,
+  makeLog,
+  makeSim,
+  options,
+  RATED,
+  scripted,
+  tempDir,
+  train,
+  unit,
+  userText,
+  userView,
+} from './fixtures.ts';
 
 const bySchema = (requests: readonly LlmRequest[], name: string) => requests.filter((r) => r.schemaName === name);
 
@@ -56,7 +69,14 @@ describe('alignuser fit with a scripted LLM', () => {
     expect(data.transitions).toHaveLength(6);
     // per transition: proposals, outcomes, reflection, item reflection, policy
     expect(s.requests).toHaveLength(30);
-    for (const name of ['counterfactual_actions', 'world_model_outcomes', 'reflection', 'item_reflection', 'policy_thought']) expect(bySchema(s.requests, name)).toHaveLength(6);
+    for (const name of [
+      'counterfactual_actions',
+      'world_model_outcomes',
+      'reflection',
+      'item_reflection',
+      'policy_thought',
+    ])
+      expect(bySchema(s.requests, name)).toHaveLength(6);
 
     const cf = bySchema(s.requests, 'counterfactual_actions');
     for (const r of cf) {
@@ -71,7 +91,13 @@ describe('alignuser fit with a scripted LLM', () => {
     }
     // The state shows the history before the page only: a page's own items never appear among "rated" items.
     for (const a of data.transitions) {
-      const cfText = userText(cf.find((r) => userText(r).includes(`job-${a.transition.user}`) && a.transition.page.every((id: string) => userText(r).includes(ITEMS.find((i) => i.id === id)!.title)))!);
+      const cfText = userText(
+        cf.find(
+          (r) =>
+            userText(r).includes(`job-${a.transition.user}`) &&
+            a.transition.page.every((id: string) => userText(r).includes(ITEMS.find((i) => i.id === id)!.title)),
+        )!,
+      );
       expect(cfText).toBeTruthy();
     }
 
@@ -93,7 +119,9 @@ describe('alignuser fit with a scripted LLM', () => {
       expect(text).toContain('The history now ends with');
     }
     // a user's first page reflects on what they really did on their next page
-    expect(bySchema(s.requests, 'reflection').filter((r) => userText(r).includes('On their next page they watched'))).toHaveLength(3);
+    expect(
+      bySchema(s.requests, 'reflection').filter((r) => userText(r).includes('On their next page they watched')),
+    ).toHaveLength(3);
     for (const r of bySchema(s.requests, 'item_reflection')) {
       const text = userText(r);
       expect(text).toMatch(/rated it [345] \(scale from 1 to 5/);
@@ -123,9 +151,17 @@ describe('alignuser fit with a scripted LLM', () => {
       if (r.schemaName !== 'counterfactual_actions') return scripted(r, n);
       // "repeat" the human action: the page codes whose item the prompt lists as watched
       const text = userText(r);
-      const human = [...text.matchAll(/(i\d) "[^"]+" \(rated (\d)\)/g)].filter((m) => text.indexOf(m[0]) > text.indexOf('What they actually did'));
+      const human = [...text.matchAll(/(i\d) "[^"]+" \(rated (\d)\)/g)].filter(
+        (m) => text.indexOf(m[0]) > text.indexOf('What they actually did'),
+      );
       const watched = human.map((m) => ({ item: m[1], rating: Number(m[2]) }));
-      return JSON.stringify({ alternatives: [{ reasoning: 'same', watched }, { reasoning: 'same again', watched }], focal: { rating: Number(/the person rated i\d "[^"]+" (\d)\./.exec(text)?.[1]), reasoning: 'same rating' } });
+      return JSON.stringify({
+        alternatives: [
+          { reasoning: 'same', watched },
+          { reasoning: 'same again', watched },
+        ],
+        focal: { rating: Number(/the person rated i\d "[^"]+" (\d)\./.exec(text)?.[1]), reasoning: 'same rating' },
+      });
     });
     const sim = await makeSim();
     await sim.fit!(train(), fitContext(s.llm, tempDir('drop')));
@@ -138,7 +174,9 @@ describe('alignuser fit with a scripted LLM', () => {
     }
     expect(bySchema(s.requests, 'world_model_outcomes')).toHaveLength(0);
     expect(bySchema(s.requests, 'reflection')).toHaveLength(0);
-    expect(userText(bySchema(s.requests, 'policy_thought')[0]!)).toContain('(none: the alternatives were no different)');
+    expect(userText(bySchema(s.requests, 'policy_thought')[0]!)).toContain(
+      '(none: the alternatives were no different)',
+    );
   });
 
   it('puts the lessons and similar transitions into the in-context inference prompt', async () => {
@@ -154,7 +192,9 @@ describe('alignuser fit with a scripted LLM', () => {
       expect(text).toContain("Lessons learned from comparing real people's choices");
       expect(text).toMatch(/- LESSON-(PAGE|ITEM)-\d+/);
       expect(text).toContain('Similar situations and what the real person did:');
-      expect(text).toMatch(/1\. On a page of 4 items a real person watched "The [a-z]+ tale \d+" \[[A-Za-z-]+\] \(rated \d\)/);
+      expect(text).toMatch(
+        /1\. On a page of 4 items a real person watched "The [a-z]+ tale \d+" \[[A-Za-z-]+\] \(rated \d\)/,
+      );
     }
   });
 
@@ -214,6 +254,8 @@ describe('alignuser fit with a scripted LLM', () => {
 
   it('needs an LLM to fit', async () => {
     const sim = await makeSim();
-    await expect(sim.fit!(train(), fitContext(null, tempDir('nollm')))).rejects.toThrow(/alignuser needs an LLM to fit/);
+    await expect(sim.fit!(train(), fitContext(null, tempDir('nollm')))).rejects.toThrow(
+      /alignuser needs an LLM to fit/,
+    );
   });
 });

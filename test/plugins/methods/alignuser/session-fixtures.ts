@@ -65,25 +65,52 @@ export function scriptedSession(r: LlmRequest, n: number): string {
       const k = (r.schema as any).properties.alternatives.minItems as number;
       const alts = [
         { reasoning: `ALT-a-${n}`, action: { type: 'terminate' } },
-        { reasoning: `ALT-b-${n}`, action: targets.length > 0 ? { type: 'click', clickType: 'other', target: targets[targets.length - 1] } : { type: 'terminate' } },
-        { reasoning: `ALT-c-${n}`, action: targets.length > 0 ? { type: 'input', target: targets[0], text: 'cheap socks' } : { type: 'terminate' } },
+        {
+          reasoning: `ALT-b-${n}`,
+          action:
+            targets.length > 0
+              ? { type: 'click', clickType: 'other', target: targets[targets.length - 1] }
+              : { type: 'terminate' },
+        },
+        {
+          reasoning: `ALT-c-${n}`,
+          action:
+            targets.length > 0 ? { type: 'input', target: targets[0], text: 'cheap socks' } : { type: 'terminate' },
+        },
       ].slice(0, k);
       return JSON.stringify({ alternatives: alts });
     }
     case 'session_world_model': {
       const m = (r.schema as any).properties.outcomes.minItems as number;
-      return JSON.stringify({ outcomes: Array.from({ length: m }, (_, k) => ({ nextState: `STEP-OUTCOME-${n}-${k + 1}` })) });
+      return JSON.stringify({
+        outcomes: Array.from({ length: m }, (_, k) => ({ nextState: `STEP-OUTCOME-${n}-${k + 1}` })),
+      });
     }
     case 'session_reflection': {
       const m = (r.schema as any).properties.comparisons.minItems as number;
-      const comparisons = Array.from({ length: m }, (_, k) => ({ alternative: k + 1, contextualFit: 'fits', personaAlignment: 'aligned', futureOutcome: 'leads on', closer: 'human' }));
-      return JSON.stringify({ comparisons, lesson: `LESSON-STEP-${n}: this shopper checks the product page before buying.` });
+      const comparisons = Array.from({ length: m }, (_, k) => ({
+        alternative: k + 1,
+        contextualFit: 'fits',
+        personaAlignment: 'aligned',
+        futureOutcome: 'leads on',
+        closer: 'human',
+      }));
+      return JSON.stringify({
+        comparisons,
+        lesson: `LESSON-STEP-${n}: this shopper checks the product page before buying.`,
+      });
     }
     case 'session_policy_thought':
-      return JSON.stringify({ thought: `STEP-THOUGHT-${n}: I look at what I came for.`, rationale: `STEP-RATIONALE-${n}` });
+      return JSON.stringify({
+        thought: `STEP-THOUGHT-${n}: I look at what I came for.`,
+        rationale: `STEP-RATIONALE-${n}`,
+      });
     case 'next_action_selection': {
       const targets = schemaTargets(r, 'selection');
-      const action = targets.length > 0 ? { type: 'click', clickType: 'other', target: targets[targets.length - 1] } : { type: 'terminate' };
+      const action =
+        targets.length > 0
+          ? { type: 'click', clickType: 'other', target: targets[targets.length - 1] }
+          : { type: 'terminate' };
       return JSON.stringify({ reasoning: 'STEP-REASONING', rationale: 'STEP-WHY', action });
     }
     default:

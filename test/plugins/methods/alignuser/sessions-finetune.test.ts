@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionsTrainOf, UnitError, type PastStep } from '../../../../harness/plugin-api.ts';
+import { sessionsTrainOf, type UnitError, type PastStep } from '../../../../harness/plugin-api.ts';
 import { SFT_FILE } from '../../../../plugins/methods/alignuser/export.ts';
 import { FINE_TUNED_FILE } from '../../../../plugins/methods/alignuser/fit.ts';
 import { startOpenAiServer, type OpenAiTestServer } from '../../../support/llm-servers/index.ts';
@@ -27,17 +27,30 @@ describe('alignuser openai-finetune backend on sessions', () => {
     const d = await sessionsDataset();
     const train = sessionsTrainOf(d);
     const dir = tempDir('sessions-ft');
-    const ft = () => makeSim({ ...SMALL_SESSIONS, training: 'openai-finetune', baseURL: server.baseURL, apiKeyEnv: ENV, pollMs: 5 });
+    const ft = () =>
+      makeSim({ ...SMALL_SESSIONS, training: 'openai-finetune', baseURL: server.baseURL, apiKeyEnv: ENV, pollMs: 5 });
     const s = scriptedLlm((r, n) => scriptedSession(r, n));
     const sim = await ft();
     await sim.fitSessions!(train, fitContext(s.llm, dir));
     const job = server.requests[1]!.body as { training_file: string };
-    expect(server.fileContent(job.training_file)?.toString('utf8')).toBe(readFileSync(join(dir, 'out', SFT_FILE), 'utf8'));
+    expect(server.fileContent(job.training_file)?.toString('utf8')).toBe(
+      readFileSync(join(dir, 'out', SFT_FILE), 'utf8'),
+    );
     const record = JSON.parse(readFileSync(join(dir, 'out', FINE_TUNED_FILE), 'utf8')) as { model: string };
 
     const session = d.sessions.find((x) => x.split === 'test')!;
-    const past: PastStep[] = session.steps.map((st) => ({ observation: st.observation, action: st.action, rationale: st.rationale }));
-    const step = { persona: d.users.find((u) => u.id === session.user)!, sessionId: session.id, stepIndex: 1, history: past.slice(0, 1), observation: session.steps[1]!.observation };
+    const past: PastStep[] = session.steps.map((st) => ({
+      observation: st.observation,
+      action: st.action,
+      rationale: st.rationale,
+    }));
+    const step = {
+      persona: d.users.find((u) => u.id === session.user)!,
+      sessionId: session.id,
+      stepIndex: 1,
+      history: past.slice(0, 1),
+      observation: session.steps[1]!.observation,
+    };
     const err = await sim.nextAction!(step, unit(s.llm)).catch((e: unknown) => e);
     expect((err as UnitError).kind).toBe('method');
     expect((err as Error).message).toContain(`--set llm.model=${record.model}`);

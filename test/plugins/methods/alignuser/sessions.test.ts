@@ -2,15 +2,43 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { ArtifactStore } from '../../../../harness/artifacts/artifact-store.ts';
+import type { ArtifactStore } from '../../../../harness/artifacts/artifact-store.ts';
 import { nextAction as nextActionTask } from '../../../../harness/tasks/next-action.ts';
-import { actionText, LlmParseError, observationTargets, Rng, sessionsTrainOf, UnitError, type LlmRequest, type PastStep, type Session, type SessionsDataset, type StepContext } from '../../../../harness/plugin-api.ts';
+import {
+  actionText,
+  LlmParseError,
+  observationTargets,
+  Rng,
+  sessionsTrainOf,
+  UnitError,
+  type LlmRequest,
+  type PastStep,
+  type Session,
+  type SessionsDataset,
+  type StepContext,
+} from '../../../../harness/plugin-api.ts';
 import { SFT_FILE } from '../../../../plugins/methods/alignuser/export.ts';
 import { NO_BLOCKS } from '../../../../plugins/methods/alignuser/decision.ts';
 import { selectionSchema, SessionRequests } from '../../../../plugins/methods/alignuser/session-decision.ts';
-import { buildSessionTransitions, pageSummary, replyOf, sameStepAction } from '../../../../plugins/methods/alignuser/session-steps.ts';
+import {
+  buildSessionTransitions,
+  pageSummary,
+  replyOf,
+  sameStepAction,
+} from '../../../../plugins/methods/alignuser/session-steps.ts';
 import { scriptedLlm } from '../../../support/scripted-llm.ts';
-import { fitContext, makeLog, makePlus, makeSim, offlineLlm, options, prompts, tempDir, unit, userText } from './fixtures.ts';
+import {
+  fitContext,
+  makeLog,
+  makePlus,
+  makeSim,
+  offlineLlm,
+  options,
+  prompts,
+  tempDir,
+  unit,
+  userText,
+} from './fixtures.ts';
 import { currentPage, scriptedSession, sessionsDataset, SMALL_SESSIONS } from './session-fixtures.ts';
 
 const bySchema = (requests: readonly LlmRequest[], name: string) => requests.filter((r) => r.schemaName === name);
@@ -18,13 +46,18 @@ const FIT_CALLS = ['session_counterfactuals', 'session_world_model', 'session_re
 
 /** The StepContext the next-action task builds for step i of a session. */
 function stepOf(d: SessionsDataset, s: Session, i: number): StepContext {
-  const past: PastStep[] = s.steps.map((st) => ({ observation: st.observation, action: st.action, rationale: st.rationale }));
+  const past: PastStep[] = s.steps.map((st) => ({
+    observation: st.observation,
+    action: st.action,
+    rationale: st.rationale,
+  }));
   const persona = d.users.find((u) => u.id === s.user)!;
   return { persona, sessionId: s.id, stepIndex: i, history: past.slice(0, i), observation: s.steps[i]!.observation };
 }
 
 const testSessions = (d: SessionsDataset) => d.sessions.filter((s) => s.split === 'test' && s.steps.length > 0);
-const fitted = (sim: unknown) => (sim as { sessionFitted: { data: { aligned: any[] } | null; bank: unknown } }).sessionFitted;
+const fitted = (sim: unknown) =>
+  (sim as { sessionFitted: { data: { aligned: any[] } | null; bank: unknown } }).sessionFitted;
 
 describe('alignuser session transitions', () => {
   it('samples fitSessions train sessions (every step a transition) and stepsPerSession aligned steps each, as a pure function of the seed', async () => {
@@ -45,7 +78,11 @@ describe('alignuser session transitions', () => {
         expect(t.step.stepIndex).toBe(i);
         expect(t.step.history).toHaveLength(i);
         expect(t.action).toEqual(s.steps[i]!.action);
-        expect(t.nextState).toEqual(i + 1 < s.steps.length ? pageSummary(s.steps[i + 1]!.observation) : expect.stringMatching(/^The shopper leaves the shop/));
+        expect(t.nextState).toEqual(
+          i + 1 < s.steps.length
+            ? pageSummary(s.steps[i + 1]!.observation)
+            : expect.stringMatching(/^The shopper leaves the shop/),
+        );
       });
     }
     expect(buildSessionTransitions(train, o, new Rng(5))).toEqual(ts);
@@ -53,8 +90,11 @@ describe('alignuser session transitions', () => {
   });
 
   it('summarises a page by its lines before the element list and the element count', () => {
-    const obs = 'Page: Cart\nURL: https://x/cart\nProducts (1):\n  1. Socks — $3\nInteractive elements (2):\n  [a] button "A"\n  [b] button "B"';
-    expect(pageSummary(obs)).toBe('Page: Cart\nURL: https://x/cart\nProducts (1):\n  1. Socks — $3\n(2 interactive elements)');
+    const obs =
+      'Page: Cart\nURL: https://x/cart\nProducts (1):\n  1. Socks — $3\nInteractive elements (2):\n  [a] button "A"\n  [b] button "B"';
+    expect(pageSummary(obs)).toBe(
+      'Page: Cart\nURL: https://x/cart\nProducts (1):\n  1. Socks — $3\n(2 interactive elements)',
+    );
   });
 });
 
@@ -71,7 +111,9 @@ describe('alignuser fit on sessions with a scripted LLM', () => {
     // Every aligned step comes from a train session; no test session is ever shown to fit.
     const trainIds = new Set(train.sessions.map((x) => x.id));
     for (const a of data.aligned) expect(trainIds.has(a.id.split('#')[0])).toBe(true);
-    const testObservations = testSessions(d).flatMap((x) => x.steps.map((st) => st.observation)).filter((o) => !train.sessions.some((t) => t.steps.some((st) => st.observation === o)));
+    const testObservations = testSessions(d)
+      .flatMap((x) => x.steps.map((st) => st.observation))
+      .filter((o) => !train.sessions.some((t) => t.steps.some((st) => st.observation === o)));
     expect(testObservations.length).toBeGreaterThan(0);
     for (const r of s.requests) for (const o of testObservations) expect(userText(r).includes(o)).toBe(false);
 
@@ -81,7 +123,9 @@ describe('alignuser fit on sessions with a scripted LLM', () => {
     expect(s.requests.length).toBeLessThanOrEqual(4 * 8);
     expect(s.requests.every((r) => FIT_CALLS.includes(r.schemaName as string))).toBe(true);
 
-    const steps = new Map(buildSessionTransitions(train, options(SMALL_SESSIONS), fitContext(null, tempDir('x')).rng).map((t) => [t.id, t]));
+    const steps = new Map(
+      buildSessionTransitions(train, options(SMALL_SESSIONS), fitContext(null, tempDir('x')).rng).map((t) => [t.id, t]),
+    );
     for (const r of bySchema(s.requests, 'session_counterfactuals')) {
       const text = userText(r);
       expect(text).toContain('Persona:');
@@ -109,12 +153,17 @@ describe('alignuser fit on sessions with a scripted LLM', () => {
       expect(text).toMatch(/Predicted next page: STEP-OUTCOME-\d+-1/);
       for (const p of ['contextual fit', 'persona alignment', 'future outcome']) expect(text).toContain(p);
     }
-    for (const r of bySchema(s.requests, 'session_policy_thought')) expect(userText(r)).toMatch(/What they did next: .*\n\nLessons drawn[^\n]*\n(- LESSON-STEP-\d+|\(none)/);
+    for (const r of bySchema(s.requests, 'session_policy_thought'))
+      expect(userText(r)).toMatch(/What they did next: .*\n\nLessons drawn[^\n]*\n(- LESSON-STEP-\d+|\(none)/);
 
     for (const a of data.aligned) {
       const t = steps.get(a.id)!;
       // The human action text is in the step's prompts, and no alternative equals it.
-      const cf = bySchema(s.requests, 'session_counterfactuals').find((r) => userText(r).includes(`What they actually did next: ${actionText(t.action)}`) && currentPage(r).includes(t.step.observation));
+      const cf = bySchema(s.requests, 'session_counterfactuals').find(
+        (r) =>
+          userText(r).includes(`What they actually did next: ${actionText(t.action)}`) &&
+          currentPage(r).includes(t.step.observation),
+      );
       expect(cf).toBeDefined();
       for (const alt of a.alternatives) expect(sameStepAction(alt.action, t.action)).toBe(false);
       expect(a.alternatives.length + a.dropped).toBe(2);
@@ -136,8 +185,17 @@ describe('alignuser fit on sessions with a scripted LLM', () => {
       const did = /What they actually did next: (.*)/.exec(userText(r))![1]!;
       const click = /^click \[([^\]]+)\](?: \(([a-z_]+)\))?/.exec(did);
       const input = /^input \[([^\]]+)\] "([^"]*)"/.exec(did);
-      const action = click ? { type: 'click', clickType: 'other', target: click[1] } : input ? { type: 'input', target: input[1], text: `  ${input[2]!.toUpperCase()} ` } : { type: 'terminate' };
-      return JSON.stringify({ alternatives: [{ reasoning: 'same', action }, { reasoning: 'same again', action }] });
+      const action = click
+        ? { type: 'click', clickType: 'other', target: click[1] }
+        : input
+          ? { type: 'input', target: input[1], text: `  ${input[2]!.toUpperCase()} ` }
+          : { type: 'terminate' };
+      return JSON.stringify({
+        alternatives: [
+          { reasoning: 'same', action },
+          { reasoning: 'same again', action },
+        ],
+      });
     });
     const sim = await makeSim(SMALL_SESSIONS);
     await sim.fitSessions!(train, fitContext(s.llm, tempDir('sessions-drop')));
@@ -150,7 +208,9 @@ describe('alignuser fit on sessions with a scripted LLM', () => {
     }
     expect(bySchema(s.requests, 'session_world_model')).toHaveLength(0);
     expect(bySchema(s.requests, 'session_reflection')).toHaveLength(0);
-    expect(userText(bySchema(s.requests, 'session_policy_thought')[0]!)).toContain('(none: the alternatives were no different)');
+    expect(userText(bySchema(s.requests, 'session_policy_thought')[0]!)).toContain(
+      '(none: the alternatives were no different)',
+    );
   });
 
   it("puts a reflection's lesson and similar human steps into a later nextAction prompt", async () => {
@@ -224,9 +284,17 @@ describe('alignuser fit on sessions with a scripted LLM', () => {
     const d = await sessionsDataset();
     const session = testSessions(d)[0]!;
     const step = stepOf(d, session, 0);
-    const bad = JSON.stringify({ reasoning: 'r', rationale: 'w', action: { type: 'click', clickType: 'search', target: 'not.on.this.page' } });
+    const bad = JSON.stringify({
+      reasoning: 'r',
+      rationale: 'w',
+      action: { type: 'click', clickType: 'search', target: 'not.on.this.page' },
+    });
 
-    const once = scriptedLlm((r, n) => (r.schemaName === 'next_action_selection' && !r.messages.some((m) => /could not be used/.test(m.content)) ? bad : scriptedSession(r, n)));
+    const once = scriptedLlm((r, n) =>
+      r.schemaName === 'next_action_selection' && !r.messages.some((m) => /could not be used/.test(m.content))
+        ? bad
+        : scriptedSession(r, n),
+    );
     const sim = await makeSim(SMALL_SESSIONS);
     const repaired = await sim.nextAction!(step, unit(once.llm));
     expect(once.requests).toHaveLength(2);
@@ -246,7 +314,10 @@ describe('alignuser fit on sessions with a scripted LLM', () => {
     const s = scriptedLlm((r, n) => scriptedSession(r, n));
     const sim = await makeSim({ ...SMALL_SESSIONS, training: 'export' });
     await sim.fitSessions!(train, fitContext(s.llm, dir));
-    const lines = readFileSync(join(dir, 'out', SFT_FILE), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { messages: { role: string; content: string }[] });
+    const lines = readFileSync(join(dir, 'out', SFT_FILE), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { messages: { role: string; content: string }[] });
     const transitions = buildSessionTransitions(train, options(SMALL_SESSIONS), fitContext(null, dir).rng);
     expect(lines).toHaveLength(8 + transitions.length);
     const ajv = new Ajv({ strict: false });
@@ -274,7 +345,9 @@ describe('alignuser fit on sessions with a scripted LLM', () => {
     const session = testSessions(d)[0]!;
     const err = await sim.nextAction!(stepOf(d, session, 0), unit(s.llm)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnitError);
-    expect((err as Error).message).toMatch(/alignuser \(training: export\) needs the model trained from its data, but the run's LLM is scripted/);
+    expect((err as Error).message).toMatch(
+      /alignuser \(training: export\) needs the model trained from its data, but the run's LLM is scripted/,
+    );
 
     // With the trained model as the run's LLM: no fit call, no retrieval.
     const trained = scriptedLlm((r, n) => scriptedSession(r, n));

@@ -1,14 +1,43 @@
 import { describe, expect, it } from 'vitest';
 import { recommenderEvaluation } from '../../../../harness/tasks/recommender-evaluation.ts';
 import { trainDataOf, UserViews } from '../../../../harness/data/train-view.ts';
-import { LlmParseError, type BrowsePage, type Item, type LlmRequest, type UnitError } from '../../../../harness/plugin-api.ts';
+import {
+  LlmParseError,
+  type BrowsePage,
+  type Item,
+  type LlmRequest,
+  type UnitError,
+} from '../../../../harness/plugin-api.ts';
 import type { TaskUnit } from '../../../../harness/tasks/task-api.ts';
 import { promptText, scriptedLlm } from '../../../support/scripted-llm.ts';
-import { defaultReply, ITEMS, lastUser, makeSim, offlineLlm, prompts, smallSynthetic, unit, userU } from './fixtures.ts';
+import {
+  defaultReply,
+  ITEMS,
+  lastUser,
+  makeSim,
+  offlineLlm,
+  prompts,
+  smallSynthetic,
+  unit,
+  userU,
+} from './fixtures.ts';
 
-const item = (id: string, title: string, genres: string[], description: string): Item => ({ id, title, genres, description });
-const P1 = [item('p', 'Harvest Moon Bakery', ['Comedy'], 'Two sisters run a bakery.'), ITEMS['x'] as Item, item('q', 'Desert Courier', ['Western'], 'A rider crosses the desert.')];
-const P2 = [ITEMS['y'] as Item, item('r', 'Glass Orchard', ['Drama'], 'A family tends an orchard under glass.'), item('s', 'Tunnel Kings', ['Thriller'], 'Miners trapped underground.')];
+const item = (id: string, title: string, genres: string[], description: string): Item => ({
+  id,
+  title,
+  genres,
+  description,
+});
+const P1 = [
+  item('p', 'Harvest Moon Bakery', ['Comedy'], 'Two sisters run a bakery.'),
+  ITEMS['x'] as Item,
+  item('q', 'Desert Courier', ['Western'], 'A rider crosses the desert.'),
+];
+const P2 = [
+  ITEMS['y'] as Item,
+  item('r', 'Glass Orchard', ['Drama'], 'A family tends an orchard under glass.'),
+  item('s', 'Tunnel Kings', ['Thriller'], 'Miners trapped underground.'),
+];
 const P3 = [item('t', 'Paper Lanterns', ['Romance'], 'A festival brings two strangers together.')];
 const PAGES: BrowsePage[] = [
   { number: 1, items: P1 },
@@ -19,11 +48,16 @@ const PAGES: BrowsePage[] = [
 const named = (s: { requests: LlmRequest[] }, name: string) => s.requests.filter((r) => r.schemaName === name);
 /** Codes a page decision may watch (none when the watch alternative is absent). */
 function watchable(r: LlmRequest): string[] {
-  const alts = ((r.schema as { properties: { action: { anyOf: Array<{ properties: { type: { const: string }; item?: { enum: string[] } } }> } } }).properties.action.anyOf);
+  const alts = (
+    r.schema as {
+      properties: { action: { anyOf: Array<{ properties: { type: { const: string }; item?: { enum: string[] } } }> } };
+    }
+  ).properties.action.anyOf;
   return alts.find((a) => a.properties.type.const === 'watch')?.properties.item?.enum ?? [];
 }
 /** The "visit so far" section of a prompt. */
-const visitSection = (r: LlmRequest) => lastUser(r).split('What you remember of this visit so far:')[1]?.split('The recommender shows you')[0] ?? '';
+const visitSection = (r: LlmRequest) =>
+  lastUser(r).split('What you remember of this visit so far:')[1]?.split('The recommender shows you')[0] ?? '';
 
 /** A model that takes `actions` in order at its page decisions (the last one repeats), rating 5 after each watch (with the same feeling every time). */
 function pageScript(actions: Record<string, unknown>[]) {
@@ -50,7 +84,14 @@ describe('RecAgent browse', () => {
     expect('satisfaction' in out).toBe(false);
 
     // seeding, page 1 (watch, rate, next), consolidation of page 1, page 2 (leave); no memory write after the last page
-    expect(s.requests.map((r) => r.schemaName)).toEqual(['importance', 'page_action', 'watch_feeling', 'page_action', 'importance', 'page_action']);
+    expect(s.requests.map((r) => r.schemaName)).toEqual([
+      'importance',
+      'page_action',
+      'watch_feeling',
+      'page_action',
+      'importance',
+      'page_action',
+    ]);
     const [first, again, second] = named(s, 'page_action') as [LlmRequest, LlmRequest, LlmRequest];
     expect(watchable(first)).toEqual(['i1', 'i2', 'i3']);
     expect(lastUser(first)).toContain('page 1 of your recommendations');
@@ -67,7 +108,9 @@ describe('RecAgent browse', () => {
     const observed = named(s, 'importance')[1] as LlmRequest;
     expect(lastUser(observed)).toContain('I watched Starship Orphans');
     expect(lastUser(observed)).toContain('How it made me feel: FEELING: it stayed with me.');
-    expect(lastUser(observed)).toContain('Page 1 of my recommendations showed me Harvest Moon Bakery; Starship Orphans; Desert Courier.');
+    expect(lastUser(observed)).toContain(
+      'Page 1 of my recommendations showed me Harvest Moon Bakery; Starship Orphans; Desert Courier.',
+    );
     // page 2 sees it through memory; its items are page 2's only
     expect(lastUser(second)).toContain('page 2 of your recommendations');
     expect(visitSection(second)).toContain('I watched Starship Orphans');
@@ -77,7 +120,7 @@ describe('RecAgent browse', () => {
     expect(lastUser(second)).not.toContain('Desert Courier [');
   });
 
-  it('each unit is a fresh visit: the same script gives the same prompts again, the user\'s memory is untouched', async () => {
+  it("each unit is a fresh visit: the same script gives the same prompts again, the user's memory is untouched", async () => {
     const sim = await makeSim();
     const runOnce = async () => {
       const s = scriptedLlm(pageScript(WATCH_NEXT_LEAVE));
@@ -88,7 +131,13 @@ describe('RecAgent browse', () => {
     const b = await runOnce();
     expect(b.out).toEqual(a.out);
     // the second visit reuses the seeded user (no importance call for seeding) and sees the same page prompts
-    expect(b.s.requests.map((r) => r.schemaName)).toEqual(['page_action', 'watch_feeling', 'page_action', 'importance', 'page_action']);
+    expect(b.s.requests.map((r) => r.schemaName)).toEqual([
+      'page_action',
+      'watch_feeling',
+      'page_action',
+      'importance',
+      'page_action',
+    ]);
     expect(named(b.s, 'page_action').map(promptText)).toEqual(named(a.s, 'page_action').map(promptText));
     expect(named(b.s, 'watch_feeling').map(promptText)).toEqual(named(a.s, 'watch_feeling').map(promptText));
   });
@@ -106,14 +155,26 @@ describe('RecAgent browse', () => {
       }),
     );
     const out = await sim.browse!({ ...userU(), scale: null }, pages, unit(s.llm));
-    expect(out).toEqual({ pages: [{ watched: [{ item: 'y', rating: 3 }, { item: 'x', rating: 3 }], exit: false }] });
+    expect(out).toEqual({
+      pages: [
+        {
+          watched: [
+            { item: 'y', rating: 3 },
+            { item: 'x', rating: 3 },
+          ],
+          exit: false,
+        },
+      ],
+    });
     const decisions = named(s, 'page_action');
     expect(decisions).toHaveLength(3);
     expect(watchable(decisions[2] as LlmRequest)).toEqual([]);
     expect(lastUser(decisions[2] as LlmRequest)).toContain('You have watched every item on this page');
     // no stars: rated on 1–5
     const w = named(s, 'watch_feeling')[0] as LlmRequest;
-    expect((w.schema as { properties: { rating: { minimum: number; maximum: number } } }).properties.rating).toMatchObject({ minimum: 1, maximum: 5 });
+    expect(
+      (w.schema as { properties: { rating: { minimum: number; maximum: number } } }).properties.rating,
+    ).toMatchObject({ minimum: 1, maximum: 5 });
     // the last page seen is never written to memory
     expect(named(s, 'importance')).toHaveLength(1);
   });
@@ -150,7 +211,12 @@ describe('RecAgent browse', () => {
       const items = ds.items.filter((i) => !seen.has(i.id)).slice(k, k + 12);
       const gold = { recommender: 'pop', ndcg: 0.1, likeThreshold: 4, pageSize: 4 };
       // the task's own check (pages offered, items on their page, no repeats, ratings on the scale, exit only last) runs inside run()
-      const out = await recommenderEvaluation.run(sim, view, items, unit(llm), { key: `${user}|pop`, user, items: items.map((i) => i.id), gold });
+      const out = await recommenderEvaluation.run(sim, view, items, unit(llm), {
+        key: `${user}|pop`,
+        user,
+        items: items.map((i) => i.id),
+        gold,
+      });
       expect(out.pages.length).toBeGreaterThanOrEqual(1);
       expect(out.pages.length).toBeLessThanOrEqual(3);
       offered += out.pages.length;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { preferenceDiscrimination } from '../../../../harness/tasks/preference-discrimination.ts';
 import { rating } from '../../../../harness/tasks/rating.ts';
-import { LlmParseError, UnitError, type Item } from '../../../../harness/plugin-api.ts';
+import { LlmParseError, type UnitError, type Item } from '../../../../harness/plugin-api.ts';
 import { promptText, scriptedLlm } from '../../../support/scripted-llm.ts';
 import { codesOf, defaultReply, ITEMS, lastUser, makeSim, unit, userU } from './fixtures.ts';
 
@@ -30,10 +30,14 @@ describe('RecAgent decisions', () => {
     expect(lastUser(page)).not.toMatch(/\bx:/);
   });
 
-  it('builds a user\'s memory once, however many units of that user run concurrently', async () => {
+  it("builds a user's memory once, however many units of that user run concurrently", async () => {
     const sim = await makeSim();
     const s = scriptedLlm((r, n) => defaultReply(r, n));
-    await Promise.all([sim.discriminate!(userU(), candidates, unit(s.llm)), sim.rate!(userU(), candidates, unit(s.llm)), sim.discriminate!(userU(), [ITEMS['x'] as Item], unit(s.llm))]);
+    await Promise.all([
+      sim.discriminate!(userU(), candidates, unit(s.llm)),
+      sim.rate!(userU(), candidates, unit(s.llm)),
+      sim.discriminate!(userU(), [ITEMS['x'] as Item], unit(s.llm)),
+    ]);
     const names = s.requests.map((r) => r.schemaName);
     expect(byName(names, 'importance')).toBe(1);
     expect(byName(names, 'page_choices')).toBe(2);
@@ -43,7 +47,13 @@ describe('RecAgent decisions', () => {
   });
 
   it('insights and reflections written while seeding reach the decision prompt as memories', async () => {
-    const sim = await makeSim({ reinforceThreshold: 0.05, reinforcementsToPromote: 2, reflectionThreshold: 1, memoriesPerItem: 10, maxMemories: 20 });
+    const sim = await makeSim({
+      reinforceThreshold: 0.05,
+      reinforcementsToPromote: 2,
+      reflectionThreshold: 1,
+      memoriesPerItem: 10,
+      maxMemories: 20,
+    });
     const s = scriptedLlm((r, n) => defaultReply(r, n));
     await sim.discriminate!(userU(), candidates, unit(s.llm));
     const names = s.requests.map((r) => r.schemaName);
@@ -69,7 +79,11 @@ describe('RecAgent decisions', () => {
 
   it('rating: half-star scales get number ratings snapped to the grid', async () => {
     const sim = await makeSim();
-    const s = scriptedLlm((r, n) => (r.schemaName === 'ratings' ? JSON.stringify(Object.fromEntries(codesOf(r).map((c) => [c, 3.7]))) : defaultReply(r, n)));
+    const s = scriptedLlm((r, n) =>
+      r.schemaName === 'ratings'
+        ? JSON.stringify(Object.fromEntries(codesOf(r).map((c) => [c, 3.7])))
+        : defaultReply(r, n),
+    );
     const u = { ...userU(), scale: { min: 0.5, max: 5, step: 0.5 } };
     const out = await sim.rate!(u, candidates, unit(s.llm));
     expect(out.map((p) => p.rating)).toEqual([3.5, 3.5]);
@@ -77,7 +91,9 @@ describe('RecAgent decisions', () => {
 
   it('a malformed decision is repaired once, then recorded by the task as a parse error', async () => {
     const sim = await makeSim();
-    const s = scriptedLlm((r, n) => (r.schemaName === 'page_choices' ? '{"i1": {"watch": "maybe"}}' : defaultReply(r, n)));
+    const s = scriptedLlm((r, n) =>
+      r.schemaName === 'page_choices' ? '{"i1": {"watch": "maybe"}}' : defaultReply(r, n),
+    );
     const err = await preferenceDiscrimination.run(sim, userU(), candidates, unit(s.llm)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LlmParseError);
     expect((err as UnitError).kind).toBe('parse');

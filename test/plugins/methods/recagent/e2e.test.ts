@@ -14,10 +14,16 @@ describe('recagent end to end on the offline mock', () => {
     const sim = await makeSim();
     const { llm, usage } = await offlineLlm();
 
-    const pd = preferenceDiscrimination.buildUnits(ds, { ratios: [1, 3], itemsPerUser: 20, users: 3 }, new Rng(5)) ?? [];
+    const pd =
+      preferenceDiscrimination.buildUnits(ds, { ratios: [1, 3], itemsPerUser: 20, users: 3 }, new Rng(5)) ?? [];
     expect(pd.length).toBe(6);
     for (const u of pd) {
-      const answer = await preferenceDiscrimination.run(sim, views.view(u.user), u.items.map((id) => items.get(id) as Item), unit(llm));
+      const answer = await preferenceDiscrimination.run(
+        sim,
+        views.view(u.user),
+        u.items.map((id) => items.get(id) as Item),
+        unit(llm),
+      );
       expect(Object.keys(answer).sort()).toEqual([...u.items].sort());
       const s = preferenceDiscrimination.score(u, answer);
       expect(s['accuracy']).toBeGreaterThanOrEqual(0);
@@ -27,7 +33,12 @@ describe('recagent end to end on the offline mock', () => {
     const rt = rating.buildUnits(ds, { maxItemsPerUser: 20, users: 3 }, new Rng(5)) ?? [];
     expect(rt.length).toBe(3);
     for (const u of rt) {
-      const answer = await rating.run(sim, views.view(u.user), u.items.map((id) => items.get(id) as Item), unit(llm));
+      const answer = await rating.run(
+        sim,
+        views.view(u.user),
+        u.items.map((id) => items.get(id) as Item),
+        unit(llm),
+      );
       for (const id of u.items) expect([1, 2, 3, 4, 5]).toContain(answer[id]);
       expect(Number.isFinite(rating.score(u, answer)['mse'])).toBe(true);
     }

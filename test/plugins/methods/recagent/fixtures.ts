@@ -8,10 +8,15 @@ import type { RecAgentPrompts } from '../../../../plugins/methods/recagent/llm-c
 export type Options = Parameters<typeof recagent.create>[0];
 
 /** The plugin's defaults, as the config loader fills them, with overrides. */
-export const options = (o: Partial<Options> = {}): Options => ({ ...(Value.Default(recagent.options, {}) as Options), ...o });
+export const options = (o: Partial<Options> = {}): Options => ({
+  ...(Value.Default(recagent.options, {}) as Options),
+  ...o,
+});
 
 /** Prompt templates read from disk, as the runner does. */
-export const promptFiles: Record<string, string> = Object.fromEntries(Object.entries(recagent.prompts ?? {}).map(([k, url]) => [k, readFileSync(url, 'utf8')]));
+export const promptFiles: Record<string, string> = Object.fromEntries(
+  Object.entries(recagent.prompts ?? {}).map(([k, url]) => [k, readFileSync(url, 'utf8')]),
+);
 export const prompts = promptFiles as unknown as RecAgentPrompts;
 
 export function makeSim(o: Partial<Options> = {}): Promise<Simulator> {
@@ -20,7 +25,12 @@ export function makeSim(o: Partial<Options> = {}): Promise<Simulator> {
 
 export const unit = (llm: Llm): UnitContext => ({ rng: new Rng(1), llm, signal: new AbortController().signal });
 
-const it = (id: string, title: string, genres: string[], description: string): Item => ({ id, title, genres, description });
+const it = (id: string, title: string, genres: string[], description: string): Item => ({
+  id,
+  title,
+  genres,
+  description,
+});
 
 export const ITEMS: Record<string, Item> = {
   a: it('a', 'Star Voyage', ['Sci-Fi', 'Adventure'], 'Explorers cross a dying galaxy aboard a starship.'),
@@ -34,7 +44,13 @@ export const ITEMS: Record<string, Item> = {
 
 /** A sci-fi fan who dislikes comedy; oldest first. */
 export function userU(): UserView {
-  const ratings: Array<[string, number]> = [['c', 3], ['a', 5], ['d', 1], ['b', 5], ['e', 4]];
+  const ratings: Array<[string, number]> = [
+    ['c', 3],
+    ['a', 5],
+    ['d', 1],
+    ['b', 5],
+    ['e', 4],
+  ];
   return {
     id: 'u',
     attributes: { age: 35, occupation: 'engineer' },
@@ -50,7 +66,11 @@ export function codesOf(r: LlmRequest, path: string[] = []): string[] {
   return Object.keys(s['properties'] as Record<string, unknown>);
 }
 
-export const lastUser = (r: LlmRequest): string => r.messages.filter((m) => m.role === 'user').map((m) => m.content).at(-1) ?? '';
+export const lastUser = (r: LlmRequest): string =>
+  r.messages
+    .filter((m) => m.role === 'user')
+    .map((m) => m.content)
+    .at(-1) ?? '';
 
 export interface ReplyOpts {
   importance?: number;
@@ -66,11 +86,15 @@ export function defaultReply(r: LlmRequest, n: number, o: ReplyOpts = {}): strin
     case 'importance':
       return JSON.stringify(Object.fromEntries(codesOf(r).map((c) => [c, o.importance ?? 7])));
     case 'insights':
-      return JSON.stringify(Object.fromEntries(codesOf(r).map((c) => [c, `INSIGHT-${c}-${n}: I keep coming back to starships.`])));
+      return JSON.stringify(
+        Object.fromEntries(codesOf(r).map((c) => [c, `INSIGHT-${c}-${n}: I keep coming back to starships.`])),
+      );
     case 'reflection':
       return JSON.stringify({ insights: [`REFLECTION-${n}: starship stories are my thing.`] });
     case 'page_choices':
-      return JSON.stringify(Object.fromEntries(codesOf(r).map((c) => [c, { watch: (o.watch ?? (() => true))(c), reason: `REASON-${c}` }])));
+      return JSON.stringify(
+        Object.fromEntries(codesOf(r).map((c) => [c, { watch: (o.watch ?? (() => true))(c), reason: `REASON-${c}` }])),
+      );
     case 'ratings':
       return JSON.stringify(Object.fromEntries(codesOf(r).map((c) => [c, o.rating ?? 4])));
     case 'page_action':
@@ -99,7 +123,19 @@ const quiet = { info() {}, warn() {} };
 export async function smallSynthetic() {
   return asRatings(
     await synthetic.load(
-      { users: 20, items: 80, genres: 8, minRatings: 20, maxRatings: 25, noise: 0.6, dataSeed: 7, split: 'agent4rec', splitSeed: 101, minLiked: 5, likedAbove: 3 },
+      {
+        users: 20,
+        items: 80,
+        genres: 8,
+        minRatings: 20,
+        maxRatings: 25,
+        noise: 0.6,
+        dataSeed: 7,
+        split: 'agent4rec',
+        splitSeed: 101,
+        minLiked: 5,
+        likedAbove: 3,
+      },
       { seed: 1, rng: new Rng(1), configDir: '/', log: quiet },
     ),
   );
@@ -108,7 +144,13 @@ export async function smallSynthetic() {
 /** The offline mock LLM behind the real door (validation and repair as in a run). */
 export async function offlineLlm(): Promise<{ llm: Llm; usage: UsageTotals }> {
   const provider = await offline.create({ model: 'offline-mock' }, { seed: 1, configDir: '/', log: quiet });
-  const door = new LlmDoor(provider, { runtime: V.Default(LlmRuntimeOptions, {}) as never, cache: null, cacheOnly: false, prices: loadPriceTable(), seed: 1 });
+  const door = new LlmDoor(provider, {
+    runtime: V.Default(LlmRuntimeOptions, {}) as never,
+    cache: null,
+    cacheOnly: false,
+    prices: loadPriceTable(),
+    seed: 1,
+  });
   const usage = emptyTotals();
   return { llm: door.meter(usage, new AbortController().signal), usage };
 }

@@ -8,7 +8,13 @@ import { SimilarityIndex } from '../../../../plugins/methods/recagent/similarity
 import { promptText, scriptedLlm } from '../../../support/scripted-llm.ts';
 import { codesOf, defaultReply, lastUser, prompts } from './fixtures.ts';
 
-const entry = (id: string, text: string, importance = 5, step = 1): MemoryEntry => ({ id, kind: 'observation', text, importance, step });
+const entry = (id: string, text: string, importance = 5, step = 1): MemoryEntry => ({
+  id,
+  kind: 'observation',
+  text,
+  importance,
+  step,
+});
 const W = { relevance: 1, importance: 1, recency: 1, decay: 0.9 };
 const OPTS: MemoryOptions = {
   importanceBatchSize: 20,
@@ -20,7 +26,12 @@ const OPTS: MemoryOptions = {
   weights: W,
 };
 const PROFILE = 'PROFILE: an engineer who loves starships';
-const memory = (o: Partial<MemoryOptions> = {}) => new RecAgentMemory({ ...OPTS, ...o }, { prompts, settings: { temperature: 0, maxTokens: 500 }, profile: PROFILE }, BACKGROUND);
+const memory = (o: Partial<MemoryOptions> = {}) =>
+  new RecAgentMemory(
+    { ...OPTS, ...o },
+    { prompts, settings: { temperature: 0, maxTokens: 500 }, profile: PROFILE },
+    BACKGROUND,
+  );
 
 /** Four starship observations (each recalls the earlier ones) and unrelated ones. */
 const STARSHIP = [
@@ -29,13 +40,24 @@ const STARSHIP = [
   'I chose Moon Colony, a starship crew in deep space; I rated it 4.',
   'I chose Starship Orphans, a starship voyage in deep space; I rated it 5.',
 ];
-const OTHER = ['I chose Tax Season, an office comedy about accountants; I rated it 1.', 'I chose Knitting Circle, grandmothers knitting for charity; I rated it 2.'];
+const OTHER = [
+  'I chose Tax Season, an office comedy about accountants; I rated it 1.',
+  'I chose Knitting Circle, grandmothers knitting for charity; I rated it 2.',
+];
 
-const BACKGROUND = ['a cowboy western about cattle', 'a romantic comedy in paris', 'a courtroom drama', 'a documentary about bees'];
+const BACKGROUND = [
+  'a cowboy western about cattle',
+  'a romantic comedy in paris',
+  'a courtroom drama',
+  'a documentary about bees',
+];
 
 /** Similarity within a collection of the given texts plus some unrelated background. */
 function simOf(texts: Record<string, string>) {
-  const index = new SimilarityIndex([...BACKGROUND.map((text, k) => ({ id: `bg${k}`, text })), ...Object.entries(texts).map(([id, text]) => ({ id, text }))]);
+  const index = new SimilarityIndex([
+    ...BACKGROUND.map((text, k) => ({ id: `bg${k}`, text })),
+    ...Object.entries(texts).map(([id, text]) => ({ id, text })),
+  ]);
   return (queryId: string) => (ids: readonly string[]) => index.relative(queryId, texts[queryId] as string, ids);
 }
 
@@ -59,7 +81,13 @@ describe('relative BM25 similarity', () => {
 describe('short-term memory', () => {
   it('promotes an entry once three later observations resemble it, with those observations', () => {
     const stm = new ShortTermMemory({ capacity: 10, threshold: 0.3, promoteAfter: 3 });
-    const sim = simOf({ m1: STARSHIP[0] as string, m2: OTHER[0] as string, m3: STARSHIP[1] as string, m4: STARSHIP[2] as string, m5: STARSHIP[3] as string });
+    const sim = simOf({
+      m1: STARSHIP[0] as string,
+      m2: OTHER[0] as string,
+      m3: STARSHIP[1] as string,
+      m4: STARSHIP[2] as string,
+      m5: STARSHIP[3] as string,
+    });
     stm.add(entry('m1', STARSHIP[0] as string));
     stm.add(entry('m2', OTHER[0] as string));
     expect(stm.reinforce(STARSHIP[1] as string, sim('m3'))).toEqual([]);

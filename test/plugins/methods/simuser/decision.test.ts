@@ -57,7 +57,9 @@ describe('brain loop', () => {
     const text = promptText(elicit[0]!);
     expect(text).toContain(personaText(persona.persona));
     expect(text).toContain(persona.summary);
-    expect(text).toMatch(/Items you rated highly:\n- "Moon Colony".*\(you gave 4\)\n- "Nebula Wars".*\(you gave 5\)\n- "Star Voyage"/);
+    expect(text).toMatch(
+      /Items you rated highly:\n- "Moon Colony".*\(you gave 4\)\n- "Nebula Wars".*\(you gave 5\)\n- "Star Voyage"/,
+    );
     expect(text).toMatch(/Items you rated poorly:\n- "Laugh Track".*\(you gave 2\)\n- "Tax Season".*\(you gave 1\)/);
   });
 
@@ -77,24 +79,43 @@ describe('brain loop', () => {
     // a BM25 memory of a starship film the user rated, and the KG path through it
     const block = text.slice(text.indexOf('i1: '), text.indexOf('i2: '));
     expect(block).toMatch(/Memories it brings back:\n {2}- You gave \d out of 5 to "(Star Voyage|Nebula Wars)"/);
-    expect(block).toContain('- you rated "Star Voyage" 5/5; it shares Adventure, Sci-Fi with this item; 1 other user rated both');
+    expect(block).toContain(
+      '- you rated "Star Voyage" 5/5; it shares Adventure, Sci-Fi with this item; 1 other user rated both',
+    );
     expect(block).toContain('- you rated "Nebula Wars" 5/5; it shares Sci-Fi with this item');
     // the documentary has no link
     expect(text.slice(text.indexOf('i2: '))).toMatch(/Links from your history:\n {2}\(none\)/);
     expect(text).toContain('"like" (your decision)');
-    expect(evaluation!.schema).toMatchObject({ properties: { i1: { properties: { thought: { type: 'string' }, like: { type: 'boolean' } }, required: ['thought', 'like'] } } });
+    expect(evaluation!.schema).toMatchObject({
+      properties: {
+        i1: { properties: { thought: { type: 'string' }, like: { type: 'boolean' } }, required: ['thought', 'like'] },
+      },
+    });
   });
 
   it('causal refinement sees the first thoughts and choices and its final choice wins', async () => {
     const s = scriptedLlm((r, n) => defaultReply(r, n, { like: (c) => c === 'i1', flip: true }));
     const { user, memory, graph, persona } = setup();
-    const out = await brain().run({ user, persona, memory, graph, items: candidates, mode: LIKE, llm: s.llm, persist: false });
+    const out = await brain().run({
+      user,
+      persona,
+      memory,
+      graph,
+      items: candidates,
+      mode: LIKE,
+      llm: s.llm,
+      persist: false,
+    });
     const [refine] = byName(s.requests, 'refined_decisions');
     const text = lastUser(refine!);
     expect(text).toContain(personaText(persona.persona));
     expect(text).toContain('Likes: LIKE-starships');
-    expect(text).toMatch(/i1: "Starship Orphans".*\n {2}First thought: THOUGHT-i1\n {2}Current choice: you would like it/);
-    expect(text).toMatch(/i2: "Knitting Circle".*\n {2}First thought: THOUGHT-i2\n {2}Current choice: you would not like it/);
+    expect(text).toMatch(
+      /i1: "Starship Orphans".*\n {2}First thought: THOUGHT-i1\n {2}Current choice: you would like it/,
+    );
+    expect(text).toMatch(
+      /i2: "Knitting Circle".*\n {2}First thought: THOUGHT-i2\n {2}Current choice: you would not like it/,
+    );
     expect(out.map((d) => [d.item.id, d.initial, d.value, d.thought])).toEqual([
       ['x', true, false, 'THOUGHT-i1'],
       ['y', false, true, 'THOUGHT-i2'],
@@ -106,10 +127,22 @@ describe('brain loop', () => {
     const b = brain({ refinementRounds: 2 });
     const { user, memory, graph, persona } = setup();
     await b.run({ user, persona, memory, graph, items: candidates, mode: LIKE, llm: s.llm, persist: true });
-    expect(s.requests.map((r) => r.schemaName)).toEqual(['preferences', 'item_evaluation', 'refined_decisions', 'refined_decisions', 'reflection']);
+    expect(s.requests.map((r) => r.schemaName)).toEqual([
+      'preferences',
+      'item_evaluation',
+      'refined_decisions',
+      'refined_decisions',
+      'reflection',
+    ]);
     expect(b.callsPerUnit(true)).toBe(4);
     const none = scriptedLlm((r, n) => defaultReply(r, n));
-    await brain({ refinementRounds: 0 }).run({ ...setup(), items: candidates, mode: LIKE, llm: none.llm, persist: false });
+    await brain({ refinementRounds: 0 }).run({
+      ...setup(),
+      items: candidates,
+      mode: LIKE,
+      llm: none.llm,
+      persist: false,
+    });
     expect(none.requests.map((r) => r.schemaName)).toEqual(['preferences', 'item_evaluation']);
   });
 
@@ -121,7 +154,9 @@ describe('brain loop', () => {
     await b.run({ user, persona, memory, graph, items: candidates, mode: LIKE, llm: s.llm, persist: true });
     const [reflect] = byName(s.requests, 'reflection');
     expect(lastUser(reflect!)).toContain(personaText(persona.persona));
-    expect(lastUser(reflect!)).toMatch(/- you would like: "Starship Orphans".*\n- you would not like: "Knitting Circle"/);
+    expect(lastUser(reflect!)).toMatch(
+      /- you would like: "Starship Orphans".*\n- you would not like: "Knitting Circle"/,
+    );
     expect(memory.size).toBe(before + 3);
     expect(memory.latest('decision', 5).map((e) => e.text)).toEqual([
       `Earlier decision — you would not like: ${describeItem(ITEMS['y']!)}`,
@@ -148,16 +183,35 @@ describe('brain loop', () => {
   it('rates on the dataset scale: integer stars, or numbers snapped to a half-star grid', async () => {
     const s = scriptedLlm((r, n) => defaultReply(r, n, { rating: 4 }));
     const { user, memory, graph, persona } = setup();
-    const stars = await brain().run({ user, persona, memory, graph, items: candidates, mode: { kind: 'rate', scale: { min: 1, max: 5, step: 1 } }, llm: s.llm, persist: false });
+    const stars = await brain().run({
+      user,
+      persona,
+      memory,
+      graph,
+      items: candidates,
+      mode: { kind: 'rate', scale: { min: 1, max: 5, step: 1 } },
+      llm: s.llm,
+      persist: false,
+    });
     expect(stars.map((d) => d.value)).toEqual([4, 4]);
     const [evaluation] = byName(s.requests, 'item_evaluation');
-    expect(evaluation!.schema).toMatchObject({ properties: { i1: { properties: { rating: { type: 'integer', minimum: 1, maximum: 5 } } } } });
+    expect(evaluation!.schema).toMatchObject({
+      properties: { i1: { properties: { rating: { type: 'integer', minimum: 1, maximum: 5 } } } },
+    });
     expect(lastUser(evaluation!)).toContain('on a scale from 1 to 5');
     expect(lastUser(evaluation!)).toContain('"rating" (your decision)');
 
     const half = scriptedLlm((r, n) => defaultReply(r, n, { rating: 3.74 }));
-    const snapped = await brain().run({ ...setup(), items: candidates, mode: { kind: 'rate', scale: { min: 0.5, max: 5, step: 0.5 } }, llm: half.llm, persist: false });
+    const snapped = await brain().run({
+      ...setup(),
+      items: candidates,
+      mode: { kind: 'rate', scale: { min: 0.5, max: 5, step: 0.5 } },
+      llm: half.llm,
+      persist: false,
+    });
     expect(snapped.map((d) => d.value)).toEqual([3.5, 3.5]);
-    expect(byName(half.requests, 'item_evaluation')[0]!.schema).toMatchObject({ properties: { i1: { properties: { rating: { type: 'number', minimum: 0.5, maximum: 5 } } } } });
+    expect(byName(half.requests, 'item_evaluation')[0]!.schema).toMatchObject({
+      properties: { i1: { properties: { rating: { type: 'number', minimum: 0.5, maximum: 5 } } } },
+    });
   });
 });

@@ -14,16 +14,26 @@ import type { Persona, MatchedPersona } from '../../../../plugins/methods/simuse
 export type Options = Parameters<typeof simuser.create>[0];
 
 /** The plugin's defaults, as the config loader fills them, with overrides. */
-export const options = (o: Partial<Options> = {}): Options => ({ ...(Value.Default(simuser.options, {}) as Options), ...o });
+export const options = (o: Partial<Options> = {}): Options => ({
+  ...(Value.Default(simuser.options, {}) as Options),
+  ...o,
+});
 
 /** Prompt templates read from disk, as the runner does. */
-export const prompts: Record<string, string> = Object.fromEntries(Object.entries(simuser.prompts ?? {}).map(([k, url]) => [k, readFileSync(url, 'utf8')]));
+export const prompts: Record<string, string> = Object.fromEntries(
+  Object.entries(simuser.prompts ?? {}).map(([k, url]) => [k, readFileSync(url, 'utf8')]),
+);
 
 export async function makeSim(o: Partial<Options> = {}, seed = 3): Promise<Simulator> {
   return simuser.create(options(o), { seed, configDir: '/', log: { info() {}, warn() {} }, prompts });
 }
 
-const it = (id: string, title: string, genres: string[], description: string): Item => ({ id, title, genres, description });
+const it = (id: string, title: string, genres: string[], description: string): Item => ({
+  id,
+  title,
+  genres,
+  description,
+});
 
 /** A hand-made catalogue: space operas and dramas the user knows, and candidates sharing or not sharing their genres. */
 export const ITEMS: Record<string, Item> = {
@@ -47,8 +57,13 @@ export const ITEMS: Record<string, Item> = {
 export const U_RATINGS: Record<string, number> = { a: 5, b: 5, c: 3, d: 1, e: 4, f: 2 };
 /** Other users' training ratings. */
 export const OTHER_RATINGS: Array<[string, string, number]> = [
-  ['v', 'a', 4], ['v', 'g', 2], ['v', 'h', 5], ['v', 'x', 4],
-  ['w', 'i', 3], ['w', 'j', 1], ['w', 'b', 2],
+  ['v', 'a', 4],
+  ['v', 'g', 2],
+  ['v', 'h', 5],
+  ['v', 'x', 4],
+  ['w', 'i', 3],
+  ['w', 'j', 1],
+  ['w', 'b', 2],
 ];
 
 export function train(): TrainData {
@@ -58,7 +73,10 @@ export function train(): TrainData {
   ];
   return {
     datasetName: 'hand',
-    users: ['u', 'v', 'w'].map((id) => ({ id, attributes: id === 'u' ? ({ age: 35, occupation: 'engineer' } as Record<string, string | number>) : {} })),
+    users: ['u', 'v', 'w'].map((id) => ({
+      id,
+      attributes: id === 'u' ? ({ age: 35, occupation: 'engineer' } as Record<string, string | number>) : {},
+    })),
     items: Object.values(ITEMS),
     scale: { min: 1, max: 5, step: 1 },
     interactions,
@@ -69,7 +87,11 @@ export function userU(): UserView {
   return {
     id: 'u',
     attributes: { age: 35, occupation: 'engineer' },
-    history: Object.entries(U_RATINGS).map(([item, rating], k) => ({ item: ITEMS[item] as Item, rating, timestamp: k })),
+    history: Object.entries(U_RATINGS).map(([item, rating], k) => ({
+      item: ITEMS[item] as Item,
+      rating,
+      timestamp: k,
+    })),
     scale: { min: 1, max: 5, step: 1 },
   };
 }
@@ -103,7 +125,11 @@ export function codesOf(r: LlmRequest, path: string[] = []): string[] {
   return Object.keys(s['properties'] as Record<string, unknown>);
 }
 
-export const lastUser = (r: LlmRequest): string => r.messages.filter((m) => m.role === 'user').map((m) => m.content).at(-1) ?? '';
+export const lastUser = (r: LlmRequest): string =>
+  r.messages
+    .filter((m) => m.role === 'user')
+    .map((m) => m.content)
+    .at(-1) ?? '';
 
 export interface ReplyOptions {
   readonly k?: number;
@@ -119,7 +145,11 @@ export interface ReplyOptions {
   readonly satisfaction?: number;
 }
 
-const choice = (watch: boolean, rating: number, thought?: string) => ({ ...(thought === undefined ? {} : { thought }), watch, rating: watch ? rating : null });
+const choice = (watch: boolean, rating: number, thought?: string) => ({
+  ...(thought === undefined ? {} : { thought }),
+  watch,
+  rating: watch ? rating : null,
+});
 
 /**
  * A well-behaved scripted model: every step answers with valid JSON; likes are
@@ -130,7 +160,15 @@ export function defaultReply(r: LlmRequest, n: number, opts: ReplyOptions = {}):
     case 'history_summary':
       return JSON.stringify({ summary: 'SUMMARY: loves starships, bored by office comedies' });
     case 'persona_candidates':
-      return JSON.stringify({ personas: Array.from({ length: opts.k ?? (r.schema as { properties: { personas: { minItems: number } } }).properties.personas.minItems }, (_, k) => persona(`job${k}`)) });
+      return JSON.stringify({
+        personas: Array.from(
+          {
+            length:
+              opts.k ?? (r.schema as { properties: { personas: { minItems: number } } }).properties.personas.minItems,
+          },
+          (_, k) => persona(`job${k}`),
+        ),
+      });
     case 'persona_ratings':
       return JSON.stringify(Object.fromEntries(codesOf(r).map((c) => [c, 3])));
     case 'preferences':
@@ -138,14 +176,30 @@ export function defaultReply(r: LlmRequest, n: number, opts: ReplyOptions = {}):
     case 'item_evaluation': {
       const like = opts.like ?? (() => true);
       return JSON.stringify(
-        Object.fromEntries(codesOf(r).map((c) => [c, 'like' in ((r.schema as never as { properties: Record<string, { properties: object }> }).properties[c]?.properties ?? {}) ? { thought: `THOUGHT-${c}`, like: like(c) } : { thought: `THOUGHT-${c}`, rating: opts.rating ?? 4 }])),
+        Object.fromEntries(
+          codesOf(r).map((c) => [
+            c,
+            'like' in
+            ((r.schema as never as { properties: Record<string, { properties: object }> }).properties[c]?.properties ??
+              {})
+              ? { thought: `THOUGHT-${c}`, like: like(c) }
+              : { thought: `THOUGHT-${c}`, rating: opts.rating ?? 4 },
+          ]),
+        ),
       );
     }
     case 'refined_decisions': {
       const codes = codesOf(r, ['final']);
-      const isLike = (r.schema as never as { properties: { final: { properties: Record<string, { type: string }> } } }).properties.final.properties[codes[0] as string]?.type === 'boolean';
+      const isLike =
+        (r.schema as never as { properties: { final: { properties: Record<string, { type: string }> } } }).properties
+          .final.properties[codes[0] as string]?.type === 'boolean';
       const like = opts.like ?? (() => true);
-      return JSON.stringify({ check: 'CHECKED', final: Object.fromEntries(codes.map((c) => [c, isLike ? (opts.flip ? !like(c) : like(c)) : (opts.rating ?? 4)])) });
+      return JSON.stringify({
+        check: 'CHECKED',
+        final: Object.fromEntries(
+          codes.map((c) => [c, isLike ? (opts.flip ? !like(c) : like(c)) : (opts.rating ?? 4)]),
+        ),
+      });
     }
     case 'reflection':
       return JSON.stringify({ note: `NOTE-${n}: I reward ambitious starship stories.` });
@@ -162,10 +216,17 @@ export function defaultReply(r: LlmRequest, n: number, opts: ReplyOptions = {}):
       const codes = codesOf(r, ['final']);
       const watch = opts.refinedWatch ?? opts.watch ?? (() => false);
       const decision = opts.refinedDecision ?? opts.decision;
-      return JSON.stringify({ check: 'CHECKED', final: Object.fromEntries(codes.map((c) => [c, choice(watch(c), opts.rating ?? 4)])), decision: decision?.(codes) ?? 'next' });
+      return JSON.stringify({
+        check: 'CHECKED',
+        final: Object.fromEntries(codes.map((c) => [c, choice(watch(c), opts.rating ?? 4)])),
+        decision: decision?.(codes) ?? 'next',
+      });
     }
     case 'exit_interview':
-      return JSON.stringify({ reflection: `REFLECTION-${n}: starship stories keep me browsing.`, satisfaction: opts.satisfaction ?? 6 });
+      return JSON.stringify({
+        reflection: `REFLECTION-${n}: starship stories keep me browsing.`,
+        satisfaction: opts.satisfaction ?? 6,
+      });
     default:
       throw new Error(`unexpected request ${r.schemaName}`);
   }
@@ -176,11 +237,29 @@ export async function offlineWorld() {
   const quietLog = { info() {}, warn() {} };
   const data = asRatings(
     await synthetic.load(
-      { users: 20, items: 80, genres: 8, minRatings: 20, maxRatings: 25, noise: 0.6, dataSeed: 5, split: 'agent4rec', splitSeed: 101, minLiked: 5, likedAbove: 3 },
+      {
+        users: 20,
+        items: 80,
+        genres: 8,
+        minRatings: 20,
+        maxRatings: 25,
+        noise: 0.6,
+        dataSeed: 5,
+        split: 'agent4rec',
+        splitSeed: 101,
+        minLiked: 5,
+        likedAbove: 3,
+      },
       { seed: 1, rng: new Rng(1), configDir: '/', log: quietLog },
     ),
   );
   const provider = await offline.create({ model: 'offline-mock' }, { seed: 1, configDir: '/', log: quietLog });
-  const door = new LlmDoor(provider, { runtime: Value.Default(LlmRuntimeOptions, {}) as never, cache: null, cacheOnly: false, prices: loadPriceTable(), seed: 1 });
+  const door = new LlmDoor(provider, {
+    runtime: Value.Default(LlmRuntimeOptions, {}) as never,
+    cache: null,
+    cacheOnly: false,
+    prices: loadPriceTable(),
+    seed: 1,
+  });
   return { data, door };
 }

@@ -44,7 +44,12 @@ describe('KnowledgeGraph (hand-made graph)', () => {
     expect(g.edgeCount).toBe(8);
     expect(g.neighbours(itemNode('m1'), RATED, false).sort()).toEqual([userNode('alice'), userNode('bob')]);
     expect(g.neighbours(userNode('alice'), RATED, true).sort()).toEqual([itemNode('m1'), itemNode('m3')]);
-    expect(g.steps(userNode('alice'), RATED, true).map((s) => s.weight).sort()).toEqual([2, 5]);
+    expect(
+      g
+        .steps(userNode('alice'), RATED, true)
+        .map((s) => s.weight)
+        .sort(),
+    ).toEqual([2, 5]);
     expect(() => g.addEdge('user:nobody', RATED, itemNode('m1'))).toThrow(/not added/);
   });
 
@@ -62,12 +67,23 @@ describe('KnowledgeGraph (hand-made graph)', () => {
     expect(g.paths(userNode('alice'), itemNode('m2'), 5).map(show)).toEqual(three);
     // simple paths only: from m1 to m2 within 4 hops, no node twice
     const m1m2 = g.paths(itemNode('m1'), itemNode('m2'), 4);
-    expect(m1m2.map(show)).toEqual(['item:m1 genre:drama item:m2', 'item:m1 user:bob item:m2', 'item:m1 user:alice item:m3 genre:comedy item:m2']);
-    expect(g.paths(itemNode('m1'), itemNode('m2'), 3).map(show)).toEqual(['item:m1 genre:drama item:m2', 'item:m1 user:bob item:m2']);
+    expect(m1m2.map(show)).toEqual([
+      'item:m1 genre:drama item:m2',
+      'item:m1 user:bob item:m2',
+      'item:m1 user:alice item:m3 genre:comedy item:m2',
+    ]);
+    expect(g.paths(itemNode('m1'), itemNode('m2'), 3).map(show)).toEqual([
+      'item:m1 genre:drama item:m2',
+      'item:m1 user:bob item:m2',
+    ]);
     for (const p of m1m2) expect(new Set(p.nodes).size).toBe(p.nodes.length);
     // directions are kept: the last hop of the genre path walks has_genre backwards
     const viaDrama = g.paths(userNode('alice'), itemNode('m2'), 3)[0];
-    expect(viaDrama?.steps.map((s) => `${s.rel}${s.forward ? '>' : '<'}`)).toEqual(['rated>', 'has_genre>', 'has_genre<']);
+    expect(viaDrama?.steps.map((s) => `${s.rel}${s.forward ? '>' : '<'}`)).toEqual([
+      'rated>',
+      'has_genre>',
+      'has_genre<',
+    ]);
   });
 
   it('PathSim along item–genre–item and item–user–item', () => {
@@ -80,7 +96,12 @@ describe('KnowledgeGraph (hand-made graph)', () => {
     expect(g.pathSim(itemNode('m1'), itemNode('m3'), igi)).toBe(0);
     // raters: m1 {alice, bob}, m2 {bob}: 2·1 / (2 + 1)
     expect(g.pathSim(itemNode('m1'), itemNode('m2'), iui)).toBeCloseTo(2 / 3, 12);
-    expect(g.metaPathCounts(userNode('alice'), [{ rel: RATED, forward: true }, { rel: HAS_GENRE, forward: true }])).toEqual(
+    expect(
+      g.metaPathCounts(userNode('alice'), [
+        { rel: RATED, forward: true },
+        { rel: HAS_GENRE, forward: true },
+      ]),
+    ).toEqual(
       new Map([
         [genreNode('drama'), 1],
         [genreNode('comedy'), 1],
@@ -103,7 +124,9 @@ describe('RatingsGraph evidence (path-based retrieval)', () => {
     expect(a.score).toBeCloseTo(2, 12);
     expect(ev[1]?.coRaters).toBe(0);
     expect(ev[1]?.score).toBeCloseTo(0.5, 12); // b: Sci-Fi/Action vs Sci-Fi/Adventure
-    expect(evidenceText(a, 5)).toBe('you rated "Star Voyage" 5/5; it shares Adventure, Sci-Fi with this item; 1 other user rated both');
+    expect(evidenceText(a, 5)).toBe(
+      'you rated "Star Voyage" 5/5; it shares Adventure, Sci-Fi with this item; 1 other user rated both',
+    );
   });
 
   it('every evidence path is a real 3-hop path of the graph', () => {
@@ -112,12 +135,14 @@ describe('RatingsGraph evidence (path-based retrieval)', () => {
     const ev = g.evidence('u', cand, { topK: 10, collaborative: true });
     const paths = g.graph.paths(userNode('u'), itemNode(cand.id), 3).map(show);
     for (const e of ev) {
-      for (const genre of e.sharedGenres) expect(paths).toContain(`user:u item:${e.via.id} ${genreNode(genre)} item:${cand.id}`);
+      for (const genre of e.sharedGenres)
+        expect(paths).toContain(`user:u item:${e.via.id} ${genreNode(genre)} item:${cand.id}`);
       if (e.coRaters > 0) expect(paths).toContain(`user:u item:${e.via.id} user:v item:${cand.id}`);
     }
     // and no path the retrieval does not explain
     const explained = new Set(ev.map((e) => e.via.id));
-    for (const p of g.graph.paths(userNode('u'), itemNode(cand.id), 3)) expect(explained.has(p.nodes[1]!.slice('item:'.length))).toBe(true);
+    for (const p of g.graph.paths(userNode('u'), itemNode(cand.id), 3))
+      expect(explained.has(p.nodes[1]!.slice('item:'.length))).toBe(true);
   });
 
   it('genre paths only when collaborative is off; the user themself is never a co-rater; topK caps', () => {

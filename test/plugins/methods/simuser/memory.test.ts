@@ -14,11 +14,16 @@ describe('EpisodicMemory', () => {
     m.add('decision', 'Earlier you were shown "Nebula Wars": you would like it.');
     expect(m.size).toBe(4);
     expect(m.retrieve('starship galaxy', 1).map((e) => e.kind)).toEqual(['interaction']);
-    expect(m.retrieve('starship', 5, ['reflection']).map((e) => e.text)).toEqual(['Starship stories win me over every time.']);
+    expect(m.retrieve('starship', 5, ['reflection']).map((e) => e.text)).toEqual([
+      'Starship stories win me over every time.',
+    ]);
     expect(m.retrieve('accountant', 3, ['interaction', 'decision']).map((e) => e.text)[0]).toMatch(/Tax Season/);
     expect(m.retrieve('anything', 0)).toEqual([]);
     m.add('reflection', 'Second note.');
-    expect(m.latest('reflection', 5).map((e) => e.text)).toEqual(['Second note.', 'Starship stories win me over every time.']);
+    expect(m.latest('reflection', 5).map((e) => e.text)).toEqual([
+      'Second note.',
+      'Starship stories win me over every time.',
+    ]);
     expect(m.latest('reflection', 1).map((e) => e.text)).toEqual(['Second note.']);
   });
 });
@@ -28,7 +33,9 @@ describe('MemoryBank', () => {
     const bank = new MemoryBank(describeItem);
     const m = bank.of(userU());
     expect(m.size).toBe(6);
-    expect(m.all()[0]?.text).toBe('You gave 5 out of 5 to "Star Voyage" [Sci-Fi, Adventure] — A crew of explorers crosses a dying galaxy aboard a starship.');
+    expect(m.all()[0]?.text).toBe(
+      'You gave 5 out of 5 to "Star Voyage" [Sci-Fi, Adventure] — A crew of explorers crosses a dying galaxy aboard a starship.',
+    );
     m.add('reflection', 'x');
     expect(bank.of(userU())).toBe(m);
     expect(bank.of(userU()).size).toBe(7);

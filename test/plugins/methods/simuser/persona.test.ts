@@ -11,13 +11,38 @@ import {
   type PersonaOptions,
 } from '../../../../plugins/methods/simuser/persona.ts';
 import { promptText, scriptedLlm } from '../../../support/scripted-llm.ts';
-import { codesOf, defaultReply, ITEMS, lastUser, OTHER_RATINGS, persona, prompts, train, U_RATINGS, userU } from './fixtures.ts';
+import {
+  codesOf,
+  defaultReply,
+  ITEMS,
+  lastUser,
+  OTHER_RATINGS,
+  persona,
+  prompts,
+  train,
+  U_RATINGS,
+  userU,
+} from './fixtures.ts';
 
 const describeItem = (i: Item) => perceive(i, 200);
-const OPTS: PersonaOptions = { historyItems: 50, candidates: 3, scoring: 'mae-contrast', ownItems: 4, otherItems: 3, contrastWeight: 0.5, temperature: 0, maxTokens: 1000 };
+const OPTS: PersonaOptions = {
+  historyItems: 50,
+  candidates: 3,
+  scoring: 'mae-contrast',
+  ownItems: 4,
+  otherItems: 3,
+  contrastWeight: 0.5,
+  temperature: 0,
+  maxTokens: 1000,
+};
 const matcher = (o: Partial<PersonaOptions> = {}, withPopulation = true) =>
   new PersonaMatcher(
-    { system: prompts['system']!, summarise: prompts['summarise']!, propose: prompts['propose']!, score: prompts['score']! },
+    {
+      system: prompts['system']!,
+      summarise: prompts['summarise']!,
+      propose: prompts['propose']!,
+      score: prompts['score']!,
+    },
     { ...OPTS, ...o },
     7,
     describeItem,
@@ -48,7 +73,8 @@ function predictAs(r: LlmRequest): string {
 }
 
 function script(r: LlmRequest, n: number): string {
-  if (r.schemaName === 'persona_candidates') return JSON.stringify({ personas: [persona('oracle'), persona('specific'), persona('wrong')] });
+  if (r.schemaName === 'persona_candidates')
+    return JSON.stringify({ personas: [persona('oracle'), persona('specific'), persona('wrong')] });
   if (r.schemaName === 'persona_ratings') return predictAs(r);
   return defaultReply(r, n);
 }
@@ -57,18 +83,28 @@ describe('persona matching', () => {
   it('summarises the history, proposes K personas, scores each with one call, keeps the best', async () => {
     const s = scriptedLlm(script);
     const m = await matcher().get(userU(), s.llm);
-    expect(s.requests.map((r) => r.schemaName)).toEqual(['history_summary', 'persona_candidates', 'persona_ratings', 'persona_ratings', 'persona_ratings']);
+    expect(s.requests.map((r) => r.schemaName)).toEqual([
+      'history_summary',
+      'persona_candidates',
+      'persona_ratings',
+      'persona_ratings',
+      'persona_ratings',
+    ]);
     expect(matcher().callsFor(userU())).toBe(5);
 
     const summary = promptText(s.requests[0]!);
     expect(summary).toContain('age: 35; occupation: engineer');
-    for (const [id, r] of Object.entries(U_RATINGS)) expect(summary).toContain(`- rated ${r}: ${perceive(ITEMS[id]!, 200)}`);
+    for (const [id, r] of Object.entries(U_RATINGS))
+      expect(summary).toContain(`- rated ${r}: ${perceive(ITEMS[id]!, 200)}`);
     expect(summary).toContain('1 to 5');
 
     const propose = promptText(s.requests[1]!);
     expect(propose).toContain('SUMMARY: loves starships');
     expect(propose).toContain('Propose 3 different candidate personas');
-    expect((s.requests[1]!.schema as { properties: { personas: { minItems: number; maxItems: number } } }).properties.personas).toMatchObject({ minItems: 3, maxItems: 3 });
+    expect(
+      (s.requests[1]!.schema as { properties: { personas: { minItems: number; maxItems: number } } }).properties
+        .personas,
+    ).toMatchObject({ minItems: 3, maxItems: 3 });
 
     // each scoring call carries its persona, 4 own + 3 other items, and no rating
     for (const [k, who] of ['oracle', 'specific', 'wrong'].entries()) {
@@ -79,7 +115,10 @@ describe('persona matching', () => {
       expect(r.schema).toMatchObject({ properties: { r1: { type: 'integer', minimum: 1, maximum: 5 } } });
     }
     // all candidates rate the same items in the same order
-    const items = (r: LlmRequest) => lastUser(r).split('\n').filter((l) => /^r\d+: /.test(l));
+    const items = (r: LlmRequest) =>
+      lastUser(r)
+        .split('\n')
+        .filter((l) => /^r\d+: /.test(l));
     expect(items(s.requests[3]!)).toEqual(items(s.requests[2]!));
     expect(items(s.requests[4]!)).toEqual(items(s.requests[2]!));
     // the other users' items are items u never rated
@@ -118,7 +157,9 @@ describe('persona matching', () => {
   });
 
   it('one candidate, or no rating scale: no scoring calls', async () => {
-    const one = scriptedLlm((r, n) => (r.schemaName === 'persona_candidates' ? JSON.stringify({ personas: [persona('solo')] }) : defaultReply(r, n)));
+    const one = scriptedLlm((r, n) =>
+      r.schemaName === 'persona_candidates' ? JSON.stringify({ personas: [persona('solo')] }) : defaultReply(r, n),
+    );
     const m1 = await matcher({ candidates: 1 }).get(userU(), one.llm);
     expect(one.requests.map((r) => r.schemaName)).toEqual(['history_summary', 'persona_candidates']);
     expect(m1.persona.occupation).toBe('solo');
@@ -139,16 +180,25 @@ describe('persona matching', () => {
     for (const seed of [1, 2, 3, 4, 5, 6]) {
       const c = scriptedLlm(script);
       const m = new PersonaMatcher(
-        { system: prompts['system']!, summarise: prompts['summarise']!, propose: prompts['propose']!, score: prompts['score']! },
+        {
+          system: prompts['system']!,
+          summarise: prompts['summarise']!,
+          propose: prompts['propose']!,
+          score: prompts['score']!,
+        },
         { ...OPTS, historyItems: 2 },
         seed,
         describeItem,
         () => null,
       );
       await m.get(userU(), c.llm);
-      const lines = lastUser(c.requests[0]!).split('\n').filter((l) => l.startsWith('- rated '));
+      const lines = lastUser(c.requests[0]!)
+        .split('\n')
+        .filter((l) => l.startsWith('- rated '));
       expect(lines).toHaveLength(2);
-      const order = lines.map((l) => Object.keys(U_RATINGS).indexOf(titleToId.get(/"([^"]+)"/.exec(l)?.[1] ?? '') as string));
+      const order = lines.map((l) =>
+        Object.keys(U_RATINGS).indexOf(titleToId.get(/"([^"]+)"/.exec(l)?.[1] ?? '') as string),
+      );
       expect(order[0]).toBeLessThan(order[1]!);
       for (const l of lines) shown.add(l);
     }
@@ -158,7 +208,8 @@ describe('persona matching', () => {
 
   it('rating-gap scoring (the paper’s Σ r̂(own) − Σ r̂(other), as means) needs no real ratings', async () => {
     const gap = (r: LlmRequest, n: number): string => {
-      if (r.schemaName === 'persona_candidates') return JSON.stringify({ personas: [persona('neutral'), persona('fan'), persona('contrarian')] });
+      if (r.schemaName === 'persona_candidates')
+        return JSON.stringify({ personas: [persona('neutral'), persona('fan'), persona('contrarian')] });
       if (r.schemaName !== 'persona_ratings') return defaultReply(r, n);
       const text = lastUser(r);
       const who = /occupation: (\w+)/.exec(text)?.[1];

@@ -1,7 +1,15 @@
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { emptyTotals } from '../../../../harness/llm/usage-meter.ts';
-import { LlmParseError, UnitError, UserViews, type FitContext, type Item, type Llm, type UnitContext } from '../../../../harness/plugin-api.ts';
+import {
+  LlmParseError,
+  type UnitError,
+  UserViews,
+  type FitContext,
+  type Item,
+  type Llm,
+  type UnitContext,
+} from '../../../../harness/plugin-api.ts';
 import { trainDataOf } from '../../../../harness/data/train-view.ts';
 import { preferenceDiscrimination } from '../../../../harness/tasks/preference-discrimination.ts';
 import { rating } from '../../../../harness/tasks/rating.ts';
@@ -13,8 +21,20 @@ import { promptText, scriptedLlm } from '../../../support/scripted-llm.ts';
 import { defaultReply, ITEMS, lastUser, makeSim, offlineWorld, train, userU } from './fixtures.ts';
 
 const quiet = { info() {}, warn() {} };
-const unit = (llm: Llm | null, seed = 1): UnitContext => ({ rng: new Rng(seed), llm, signal: new AbortController().signal });
-const fitCtx = (): FitContext => ({ seed: 3, configDir: '/', log: quiet, rng: new Rng(3), llm: null, artifacts: new ArtifactStore('/nonexistent'), outputDir: '/nonexistent' });
+const unit = (llm: Llm | null, seed = 1): UnitContext => ({
+  rng: new Rng(seed),
+  llm,
+  signal: new AbortController().signal,
+});
+const fitCtx = (): FitContext => ({
+  seed: 3,
+  configDir: '/',
+  log: quiet,
+  rng: new Rng(3),
+  llm: null,
+  artifacts: new ArtifactStore('/nonexistent'),
+  outputDir: '/nonexistent',
+});
 const candidates: Item[] = [ITEMS['x']!, ITEMS['y']!, ITEMS['g']!];
 const names = (s: { requests: { schemaName?: string }[] }) => s.requests.map((r) => r.schemaName);
 
@@ -23,8 +43,25 @@ describe('simuser plugin', () => {
     expect((await methods['simuser']!()).default).toBe(simuser);
     expect(simuser.capabilities).toEqual(['discriminate', 'rate', 'browse']);
     expect(simuser.usesLlm).toBe(true);
-    expect(Object.keys(simuser.prompts ?? {}).sort()).toEqual(['askLike', 'askRate', 'elicit', 'evaluate', 'exitInterview', 'page', 'propose', 'refine', 'refinePage', 'reflect', 'score', 'summarise', 'system']);
-    const schema = simuser.options as unknown as { additionalProperties: boolean; properties: Record<string, { default?: unknown; description?: string }> };
+    expect(Object.keys(simuser.prompts ?? {}).sort()).toEqual([
+      'askLike',
+      'askRate',
+      'elicit',
+      'evaluate',
+      'exitInterview',
+      'page',
+      'propose',
+      'refine',
+      'refinePage',
+      'reflect',
+      'score',
+      'summarise',
+      'system',
+    ]);
+    const schema = simuser.options as unknown as {
+      additionalProperties: boolean;
+      properties: Record<string, { default?: unknown; description?: string }>;
+    };
     expect(schema.additionalProperties).toBe(false);
     for (const [k, p] of Object.entries(schema.properties)) {
       expect(p.default, k).toBeDefined();
@@ -69,7 +106,10 @@ describe('simuser plugin', () => {
   it('concurrent units of one user build the persona once and run in call order, each seeing the one before', async () => {
     const sim = await makeSim({ crossUnitMemory: true });
     const s = scriptedLlm((r, n) => defaultReply(r, n));
-    const [a, b] = await Promise.all([sim.discriminate!(userU(), [ITEMS['x']!], unit(s.llm)), sim.discriminate!(userU(), [ITEMS['y']!], unit(s.llm))]);
+    const [a, b] = await Promise.all([
+      sim.discriminate!(userU(), [ITEMS['x']!], unit(s.llm)),
+      sim.discriminate!(userU(), [ITEMS['y']!], unit(s.llm)),
+    ]);
     expect(a.map((j) => j.item)).toEqual(['x']);
     expect(b.map((j) => j.item)).toEqual(['y']);
     expect(names(s).filter((n) => n === 'history_summary')).toHaveLength(1);
@@ -86,7 +126,15 @@ describe('simuser plugin', () => {
     const s = scriptedLlm((r, n) => defaultReply(r, n));
     await sim.discriminate!(userU(), candidates, unit(s.llm));
     await sim.discriminate!(userU(), candidates, unit(s.llm));
-    expect(names(s)).toEqual(['history_summary', 'persona_candidates', 'preferences', 'item_evaluation', 'refined_decisions', 'item_evaluation', 'refined_decisions']);
+    expect(names(s)).toEqual([
+      'history_summary',
+      'persona_candidates',
+      'preferences',
+      'item_evaluation',
+      'refined_decisions',
+      'item_evaluation',
+      'refined_decisions',
+    ]);
     const evals = s.requests.filter((r) => r.schemaName === 'item_evaluation').map(lastUser);
     expect(evals[1]).toBe(evals[0]);
   });
@@ -95,32 +143,44 @@ describe('simuser plugin', () => {
     const sim = await makeSim({ personaCandidates: 1 });
     let bad = 0;
     const s = scriptedLlm((r, n) => {
-      if (r.schemaName === 'item_evaluation' && bad++ === 0) return JSON.stringify({ i1: { thought: 't', like: 'maybe' } });
+      if (r.schemaName === 'item_evaluation' && bad++ === 0)
+        return JSON.stringify({ i1: { thought: 't', like: 'maybe' } });
       return defaultReply(r, n);
     });
     const answer = await preferenceDiscrimination.run(sim, userU(), candidates, unit(s.llm));
     expect(Object.keys(answer).sort()).toEqual(['g', 'x', 'y']);
     const evals = s.requests.filter((r) => r.schemaName === 'item_evaluation');
     expect(evals).toHaveLength(2);
-    expect(promptText(evals[1]!)).toMatch(/could not be used: the JSON does not match the schema: .*(must be boolean|required property)/);
-    expect(evals[1]!.messages.at(-2)).toEqual({ role: 'assistant', content: JSON.stringify({ i1: { thought: 't', like: 'maybe' } }) });
+    expect(promptText(evals[1]!)).toMatch(
+      /could not be used: the JSON does not match the schema: .*(must be boolean|required property)/,
+    );
+    expect(evals[1]!.messages.at(-2)).toEqual({
+      role: 'assistant',
+      content: JSON.stringify({ i1: { thought: 't', like: 'maybe' } }),
+    });
   });
 
   it('a reply still malformed after the repair is a parse error of the unit', async () => {
     const sim = await makeSim({ personaCandidates: 1 });
-    const s = scriptedLlm((r, n) => (r.schemaName === 'refined_decisions' ? 'I refuse to answer in JSON.' : defaultReply(r, n)));
+    const s = scriptedLlm((r, n) =>
+      r.schemaName === 'refined_decisions' ? 'I refuse to answer in JSON.' : defaultReply(r, n),
+    );
     const err = await preferenceDiscrimination.run(sim, userU(), candidates, unit(s.llm)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LlmParseError);
     expect((err as UnitError).kind).toBe('parse');
     expect(names(s).filter((n) => n === 'refined_decisions')).toHaveLength(2);
-    const r = await rating.run(await makeSim({ personaCandidates: 1 }), userU(), candidates, unit(s.llm)).catch((e: unknown) => e);
+    const r = await rating
+      .run(await makeSim({ personaCandidates: 1 }), userU(), candidates, unit(s.llm))
+      .catch((e: unknown) => e);
     expect((r as UnitError).kind).toBe('parse');
   });
 
   it('without an LLM, or without a rating scale, a unit fails as a method error', async () => {
     const sim = await makeSim();
     await expect(sim.discriminate!(userU(), candidates, unit(null))).rejects.toMatchObject({ kind: 'method' });
-    await expect(sim.rate!({ ...userU(), scale: null }, candidates, unit(null))).rejects.toMatchObject({ kind: 'method' });
+    await expect(sim.rate!({ ...userU(), scale: null }, candidates, unit(null))).rejects.toMatchObject({
+      kind: 'method',
+    });
   });
 });
 
@@ -135,18 +195,28 @@ describe('simuser end to end on the offline mock LLM', () => {
     const callsPerUnit: number[] = [];
 
     for (const task of [preferenceDiscrimination, rating] as const) {
-      const opts = task === preferenceDiscrimination ? { ratios: [1, 3], itemsPerUser: 20, users: null } : { maxItemsPerUser: 20, users: null };
+      const opts =
+        task === preferenceDiscrimination
+          ? { ratios: [1, 3], itemsPerUser: 20, users: null }
+          : { maxItemsPerUser: 20, users: null };
       const units = (task.buildUnits(data, opts as never, new Rng(9)) ?? []).filter((u) => users.has(u.user));
       expect(units.length).toBeGreaterThanOrEqual(3);
       for (const u of units) {
         const usage = emptyTotals();
         const llm = door.meter(usage, new AbortController().signal);
         const unitItems = u.items.map((i) => items.get(i) as Item);
-        const answer = await (task.run as (...a: unknown[]) => Promise<Record<string, unknown>>)(sim, views.view(u.user), unitItems, unit(llm));
+        const answer = await (task.run as (...a: unknown[]) => Promise<Record<string, unknown>>)(
+          sim,
+          views.view(u.user),
+          unitItems,
+          unit(llm),
+        );
         expect(Object.keys(answer).sort()).toEqual([...u.items].sort());
         const scores = (task.score as (...a: unknown[]) => Record<string, number>)(u, answer);
         for (const v of Object.values(scores)) expect(Number.isFinite(v)).toBe(true);
-        if (task === rating) for (const v of Object.values(answer)) expect(Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 5).toBe(true);
+        if (task === rating)
+          for (const v of Object.values(answer))
+            expect(Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 5).toBe(true);
         callsPerUnit.push(usage.calls);
       }
     }
