@@ -1,4 +1,4 @@
-import type { Cell, CellMetric, MetricsFile } from '../harness/runner/metrics-file.js';
+import type { Cell, CellMetric, MetricsFile } from '../harness/results/metrics-file.js';
 import { withStatistics } from '../harness/stats/table-statistics.js';
 import { Rng } from '../harness/util/rng.js';
 
@@ -19,6 +19,7 @@ function table(): MetricsFile {
         unitScore: 'accuracy',
         value: scores.reduce((a, b) => a + b, 0) / scores.length,
         n: scores.length,
+        estimator: 'mean',
         unitIds: keys,
         unitKeys: keys,
         unitScores: scores,

@@ -1,4 +1,4 @@
-import type { Logger } from '../plugin-api.js';
+import type { Logger } from '../api/plugin.js';
 
 /** Messages go to stderr so that stdout carries only the leaderboard or report. */
 export function stderrLogger(quiet = false): Logger {

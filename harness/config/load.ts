@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
-import { loadReported, type ReportedValues } from '../report/reported-values.js';
+import { loadReported, type ReportedValues } from '../results/reported-values.js';
 import { dirname, resolve } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
-import type { DatasetPlugin, LlmPlugin, MethodPlugin, PluginKind, RecommenderPlugin } from '../plugin-api.js';
+import type { DatasetPlugin } from '../api/dataset.js';
+import type { LlmPlugin } from '../api/llm.js';
+import type { MethodPlugin } from '../api/method.js';
+import type { PluginKind } from '../api/plugin.js';
+import type { RecommenderPlugin } from '../api/recommender.js';
+import type { ConfigRef, TaskPlugin } from '../api/task.js';
 import { loadPlugin, RegistryError } from '../registry/registry.js';
-import { TASKS } from '../tasks/index.js';
-import type { AnyTask } from '../tasks/task-api.js';
 import { createConfigAjv } from '../util/ajv.js';
 import { LlmRuntimeOptions, RUNTIME_KEYS, type LlmRuntime } from '../llm/runtime-options.js';
 import { hashJson } from '../util/hash.js';
@@ -22,6 +25,8 @@ export interface PluginUse<P> {
   readonly plugin: P;
   /** Directory of the config file that wrote this entry: its relative paths resolve against it. */
   readonly baseDir: string;
+  /** Where the entry is in the config (for messages that name file:line). */
+  readonly path: readonly PathSeg[];
   /** Validated options with defaults; secrets interpolated (never written anywhere). */
   readonly options: Record<string, unknown>;
 }
@@ -31,8 +36,13 @@ export interface MethodUse extends PluginUse<MethodPlugin> {
 }
 
 export interface TaskUse {
-  readonly task: AnyTask;
+  readonly task: TaskPlugin;
   readonly options: Record<string, unknown>;
+  /** The method ids the task runs (`methods:` on the task entry); null: every method. */
+  readonly methods: readonly string[] | null;
+  /** Directory of the config file that wrote this entry. */
+  readonly baseDir: string;
+  readonly path: readonly PathSeg[];
 }
 
 export interface LoadedConfig {
@@ -57,6 +67,8 @@ export interface LoadedConfig {
   readonly reportedPath: string | null;
   /** Its contents, read and checked once at load. */
   readonly reported: ReportedValues | null;
+  /** Where a config path was written (file:line, or the --set that made it), for later stages' config errors. */
+  locate(path: readonly PathSeg[], key?: boolean): Omit<ConfigIssue, 'path' | 'message'>;
 }
 
 export interface LoadOptions {
@@ -144,14 +156,26 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
   if (isPlainObject(data['llm'])) {
     const u = await use('llm', data['llm'], ['llm']);
     if (u)
-      topLlm = { id: u.plugin.name, plugin: u.plugin as LlmPlugin, options: u.options, baseDir: baseDirOf(['llm']) };
+      topLlm = {
+        id: u.plugin.name,
+        plugin: u.plugin as LlmPlugin,
+        options: u.options,
+        baseDir: baseDirOf(['llm']),
+        path: ['llm'],
+      };
   }
 
   let judge: PluginUse<LlmPlugin> | null = topLlm;
   if (isPlainObject(data['judge'])) {
     const u = await use('llm', data['judge'], ['judge']);
     judge = u
-      ? { id: u.plugin.name, plugin: u.plugin as LlmPlugin, options: u.options, baseDir: baseDirOf(['judge']) }
+      ? {
+          id: u.plugin.name,
+          plugin: u.plugin as LlmPlugin,
+          options: u.options,
+          baseDir: baseDirOf(['judge']),
+          path: ['judge'],
+        }
       : null;
   }
 
@@ -164,6 +188,7 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
         plugin: u.plugin as DatasetPlugin,
         options: u.options,
         baseDir: baseDirOf(['datasets', i]),
+        path: ['datasets', i],
       });
   }
 
@@ -181,6 +206,7 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
             plugin: lu.plugin as LlmPlugin,
             options: lu.options,
             baseDir: baseDirOf(['methods', i, 'llm']),
+            path: ['methods', i, 'llm'],
           }
         : null;
     } else if (plugin.usesLlm && !topLlm && !isPlainObject(data['llm'])) {
@@ -195,6 +221,7 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
       options: u.options,
       llm: plugin.usesLlm ? llm : null,
       baseDir: baseDirOf(['methods', i]),
+      path: ['methods', i],
     });
   }
 
@@ -207,39 +234,57 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
         plugin: u.plugin as RecommenderPlugin,
         options: u.options,
         baseDir: baseDirOf(['recommenders', i]),
+        path: ['recommenders', i],
       });
   }
   const recommenderIds = recommenders.map((r) => r.id);
 
   const tasks: TaskUse[] = [];
+  const listIds: Record<ConfigRef['list'], string[]> = { recommenders: recommenderIds };
+  const methodIds = methods.map((m) => m.id);
   for (const [i, entry] of asList(data['tasks']).entries()) {
     if (!isPlainObject(entry) || typeof entry['task'] !== 'string') continue;
-    const name = entry['task'];
-    const task = TASKS[name];
-    if (!task) {
-      const names = Object.keys(TASKS);
-      report(['tasks', i, 'task'], `unknown task "${name}".${didYouMean(name, names)} Available: ${names.join(', ')}`);
-      continue;
+    let task: TaskPlugin;
+    try {
+      task = await loadPlugin('task', entry['task'], resolveOptsFor(['tasks', i, 'task']));
+    } catch (e) {
+      if (e instanceof RegistryError) {
+        report(['tasks', i, 'task'], e.message);
+        continue;
+      }
+      throw e;
     }
     const options: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(entry)) if (k !== 'task') options[k] = v;
-    validateOptions(ajv.compile(task.options), task.options, options, ['tasks', i], report, `task "${name}"`);
-    if (task.needsRecommenders) resolveRecommenders(options, recommenderIds, ['tasks', i], report);
-    const one = options['recommender'];
-    if (typeof one === 'string' && !recommenderIds.includes(one)) {
-      report(
-        ['tasks', i, 'recommender'],
-        `"${one}" is not a recommender id of this config.${didYouMean(one, recommenderIds)} Configured: ${recommenderIds.join(', ') || '(none: add a top-level "recommenders:" list)'}`,
-      );
-    }
-    if (task.needsJudge && !judge && !isPlainObject(data['judge']) && !isPlainObject(data['llm'])) {
+    for (const [k, v] of Object.entries(entry)) if (k !== 'task' && k !== 'methods') options[k] = v;
+    validateOptions(ajv.compile(task.options), task.options, options, ['tasks', i], report, `task "${task.name}"`);
+    for (const ref of task.needs.refs ?? []) resolveRef(ref, options, listIds[ref.list], ['tasks', i], report);
+    if (task.needs.judge && !judge && !isPlainObject(data['judge']) && !isPlainObject(data['llm'])) {
       report(
         ['tasks', i],
         'this task has an LLM judge score the simulated sessions: add a top-level "judge:" (e.g. judge: { plugin: openai, model: gpt-4.1 }) or "llm:"',
       );
     }
+    const only = entry['methods'];
+    let taskMethods: string[] | null = null;
+    if (Array.isArray(only)) {
+      const picked: string[] = [];
+      only.forEach((id, k) => {
+        if (typeof id === 'string' && methodIds.includes(id)) picked.push(id);
+        else
+          report(
+            ['tasks', i, 'methods', k],
+            `"${String(id)}" is not a method id of this config.${didYouMean(String(id), methodIds)} Methods: ${methodIds.join(', ')}`,
+          );
+      });
+      taskMethods = picked;
+    } else if (only !== undefined) {
+      report(
+        ['tasks', i, 'methods'],
+        'methods: must be a list of method ids (the methods this task runs; leave it out for all)',
+      );
+    }
     for (const [k, v] of Object.entries(options)) entry[k] = v;
-    tasks.push({ task, options });
+    tasks.push({ task, options, methods: taskMethods, baseDir: baseDirOf(['tasks', i]), path: ['tasks', i] });
   }
 
   checkUnique(
@@ -311,6 +356,7 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     overrides: overrides.map((o) => o.expr),
     reportedPath,
     reported,
+    locate: (path, key = false) => where(path, key),
   };
 }
 
@@ -345,34 +391,37 @@ function asList(v: unknown): unknown[] {
 }
 
 /**
- * A task that evaluates recommenders names them in its `recommenders` option;
- * null (the default) means every configured one. The ids are written into the
- * options, so the task's columns and the manifest name them.
+ * A task option that names entries of another config list. A list option left
+ * null means every entry (the ids are written into the options, so the task's
+ * columns and the manifest name them); a single one left null means none.
  */
-function resolveRecommenders(
+function resolveRef(
+  ref: ConfigRef,
   options: Record<string, unknown>,
   ids: readonly string[],
   path: PathSeg[],
   report: (p: PathSeg[], m: string) => void,
 ): void {
-  const named = options['recommenders'];
-  if (named === null || named === undefined) {
+  const named = options[ref.option];
+  if (ref.many && (named === null || named === undefined)) {
     if (ids.length === 0)
       report(
         path,
-        'this task puts recommenders in front of the simulated users: add a top-level "recommenders:" list (e.g. recommenders: [{ plugin: random }, { plugin: pop }])',
+        `this task puts ${ref.list} in front of the simulated users: add a top-level "${ref.list}:" list (e.g. recommenders: [{ plugin: random }, { plugin: pop }])`,
       );
-    options['recommenders'] = [...ids];
+    options[ref.option] = [...ids];
     return;
   }
-  if (!Array.isArray(named)) return;
-  named.forEach((id, k) => {
+  const what = ref.list.replace(/s$/, '');
+  const check = (id: unknown, at: PathSeg[]) => {
     if (typeof id === 'string' && !ids.includes(id))
       report(
-        [...path, 'recommenders', k],
-        `"${id}" is not a recommender id of this config.${didYouMean(id, [...ids])} Configured: ${ids.join(', ') || '(none)'}`,
+        at,
+        `"${id}" is not a ${what} id of this config.${didYouMean(id, [...ids])} Configured: ${ids.join(', ') || `(none: add a top-level "${ref.list}:" list)`}`,
       );
-  });
+  };
+  if (Array.isArray(named)) named.forEach((id, k) => check(id, [...path, ref.option, k]));
+  else check(named, [...path, ref.option]);
 }
 
 function checkUnique(list: string, ids: string[], report: (p: PathSeg[], m: string) => void): void {

@@ -140,6 +140,13 @@ export function observationTargets(observation: string): string[] {
   return out;
 }
 
+/** One line per action: "click [id] (product_link)", "input [id] "desk lamp"", "terminate". */
+export function actionText(a: SessionAction): string {
+  if (a.type === 'terminate') return 'terminate (end the session)';
+  if (a.type === 'input') return `input [${a.target ?? '?'}] "${a.text ?? ''}"`;
+  return `click [${a.target ?? '?'}]${a.clickType ? ` (${a.clickType})` : ''}`;
+}
+
 /** The test sessions a session task evaluates: those of the test split with at least one step, in dataset order. */
 export function testSessionsOf(d: SessionsDataset): Session[] {
   return d.sessions.filter((s) => s.split === 'test' && s.steps.length > 0);

@@ -64,6 +64,9 @@ import type { SessionsDataset } from './sessions.js';
 
 export type Dataset = RatingsDataset | SessionsDataset;
 
+/** The kinds of data a dataset plugin returns (harness/data/dataset-kinds.ts says what each offers the run). */
+export type DatasetKind = Dataset['kind'];
+
 /** What a simulator may know of the training data: the train split only. */
 export interface TrainData {
   readonly datasetName: string;

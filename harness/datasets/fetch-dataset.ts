@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import type { Logger } from '../plugin-api.js';
+import type { Logger } from '../api/plugin.js';
 import { FETCH_RECORD, readFetchRecord, variantDir, type FetchRecord, type FetchRecordFile } from './cache-dir.js';
 import { downloadFile, type DownloadProgress } from './download-file.js';
 import type { DatasetDownload, DownloadFile } from './download-spec.js';

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { ValidateFunction } from 'ajv';
-import type { Llm } from '../plugin-api.js';
+import type { Llm } from '../api/method.js';
 import { createReplyAjv, formatAjvError } from '../util/ajv.js';
 import { hashJson } from '../util/hash.js';
 import { Rng } from '../util/rng.js';

@@ -1,4 +1,5 @@
-import type { Interaction, Recommendation } from '../plugin-api.js';
+import type { Recommendation } from '../api/recommender.js';
+import type { Interaction } from '../data/types.js';
 import { compareIds } from '../data/splits.js';
 import { ndcgAtK, recallAtK } from '../metrics/index.js';
 

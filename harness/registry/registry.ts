@@ -5,7 +5,8 @@ import { datasets } from '../../plugins/datasets/index.js';
 import { llms } from '../../plugins/llms/index.js';
 import { methods } from '../../plugins/methods/index.js';
 import { recommenders } from '../../plugins/recommenders/index.js';
-import type { PluginKind } from '../plugin-api.js';
+import { tasks } from '../../plugins/tasks/index.js';
+import type { PluginKind } from '../api/plugin.js';
 import { didYouMean } from '../util/suggest.js';
 import type { PluginByKind, PluginIndex } from './plugin-index.js';
 
@@ -14,6 +15,7 @@ const INDEXES: { [K in PluginKind]: PluginIndex<K> } = {
   recommender: recommenders,
   llm: llms,
   method: methods,
+  task: tasks,
 };
 
 export const KIND_PLURAL: Record<PluginKind, string> = {
@@ -21,6 +23,7 @@ export const KIND_PLURAL: Record<PluginKind, string> = {
   recommender: 'recommenders',
   llm: 'llms',
   method: 'methods',
+  task: 'tasks',
 };
 
 export class RegistryError extends Error {
@@ -60,7 +63,7 @@ export async function loadPlugin<K extends PluginKind>(
 
 export function unknownPluginMessage(kind: PluginKind, name: string): string {
   const names = pluginNames(kind);
-  return `unknown ${kind} plugin "${name}".${didYouMean(name, names)} Available: ${names.join(', ')}`;
+  return `unknown ${kind === 'task' ? 'task' : `${kind} plugin`} "${name}".${didYouMean(name, names)} Available: ${names.join(', ')}`;
 }
 
 async function loadLocal<K extends PluginKind>(kind: K, ref: string, opts: ResolveOptions): Promise<PluginByKind[K]> {

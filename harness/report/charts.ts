@@ -1,6 +1,6 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { MetricsFile } from '../runner/metrics-file.js';
+import type { MetricsFile } from '../results/metrics-file.js';
 
 /** Vega-Lite specs rendered to SVG strings in Node (no browser, no canvas). */
 export async function toSvg(spec: TopLevelSpec): Promise<string> {

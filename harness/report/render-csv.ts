@@ -1,4 +1,4 @@
-import type { MetricsFile } from '../runner/metrics-file.js';
+import type { MetricsFile } from '../results/metrics-file.js';
 
 function field(v: string | number | boolean | null | undefined): string {
   if (v === null || v === undefined) return '';

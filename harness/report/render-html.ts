@@ -1,5 +1,5 @@
-import type { Manifest } from '../runner/manifest.js';
-import type { MetricsFile } from '../runner/metrics-file.js';
+import type { Manifest } from '../results/manifest.js';
+import type { MetricsFile } from '../results/metrics-file.js';
 import { metricChartSpecs, distributionSpecs, toSvg } from './charts.js';
 import { arrow, buildTables, longText } from './table-model.js';
 

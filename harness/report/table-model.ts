@@ -1,4 +1,4 @@
-import type { Cell, MetricsFile } from '../runner/metrics-file.js';
+import type { Cell, MetricsFile } from '../results/metrics-file.js';
 
 export interface TableCell {
   /** n/a (no capability / not applicable), — (no scored unit), or a number. */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Manifest } from '../runner/manifest.js';
-import type { MetricsFile } from '../runner/metrics-file.js';
+import type { Manifest } from '../results/manifest.js';
+import type { MetricsFile } from '../results/metrics-file.js';
 import { renderCsv } from './render-csv.js';
 import { renderHtml } from './render-html.js';
 import { renderMd } from './render-md.js';

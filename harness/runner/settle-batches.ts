@@ -1,6 +1,6 @@
 import type { LlmDoor } from '../llm/door.js';
 import { sleep } from '../llm/retry.js';
-import type { Logger } from '../plugin-api.js';
+import type { Logger } from '../api/plugin.js';
 import type { BatchLedger } from './batch-ledger.js';
 
 /**

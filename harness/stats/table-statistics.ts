@@ -1,13 +1,11 @@
-import type { CellComparison, CellMetric, MetricsFile } from '../runner/metrics-file.js';
-import type { ReportedValues } from '../report/reported-values.js';
+import type { Comparison, ComparisonsFile } from '../results/comparisons-file.js';
+import type { CellMetric, MetricsFile } from '../results/metrics-file.js';
+
+export type { Comparison, ComparisonsFile } from '../results/comparisons-file.js';
+import type { ReportedValues } from '../results/reported-values.js';
 import { hashJson } from '../util/hash.js';
-import { bootstrapCi } from './bootstrap-ci.js';
+import { estimatorOf, type UnitStat } from './estimators/index.js';
 import { benjaminiHochberg, holm } from './multiple-testing.js';
-import { pairedBootstrapTest } from './paired-bootstrap.js';
-import { pairedTTest } from './paired-t-test.js';
-import { permutationTest } from './permutation-test.js';
-import { wilcoxonSignedRank } from './wilcoxon.js';
-import { pooledF1 } from '../metrics/pooled-f1.js';
 
 export interface TableStatsOptions {
   readonly baseline?: string;
@@ -19,24 +17,6 @@ export interface TableStatsOptions {
   readonly ci: 'percentile' | 'bca';
   readonly seed: number;
   readonly reported?: ReportedValues;
-}
-
-export interface Comparison extends CellComparison {
-  readonly dataset: string;
-  readonly seed: number;
-  readonly task: string;
-  readonly method: string;
-  readonly metric: string;
-  readonly direction: 'higher' | 'lower';
-}
-
-export interface ComparisonsFile {
-  readonly baseline: string | null;
-  readonly test: string;
-  readonly correction: string;
-  readonly alpha: number;
-  readonly B: number;
-  readonly comparisons: readonly Comparison[];
 }
 
 const TEST_NAMES: Record<TableStatsOptions['test'], string> = {
@@ -52,16 +32,9 @@ export function describeTest(o: Pick<TableStatsOptions, 'test' | 'correction' | 
   return `${TEST_NAMES[o.test]}${b}, ${corr} correction across each table`;
 }
 
-interface ScoredUnitStat {
-  readonly s: number;
-  readonly w: number;
-  /** The unit's (tp, fp, fn) triples for a pooled F1. */
-  readonly counts?: readonly number[];
-}
-
 /** Scored units of a metric as finite (score, weight) pairs, keyed by unit key. */
-function units(m: CellMetric): Map<string, ScoredUnitStat> {
-  const out = new Map<string, ScoredUnitStat>();
+function units(m: CellMetric): Map<string, UnitStat> {
+  const out = new Map<string, UnitStat>();
   m.unitScores.forEach((s, k) => {
     if (s !== null && Number.isFinite(s)) {
       const counts = m.pooledF1?.[k];
@@ -72,107 +45,9 @@ function units(m: CellMetric): Map<string, ScoredUnitStat> {
 }
 
 function ciOf(m: CellMetric, o: TableStatsOptions, seed: string): CellMetric['ci'] {
-  const u = [...units(m).values()];
-  if (u.length === 0) return undefined;
-  let r: { lo: number; hi: number };
-  if (m.pooledF1) {
-    // Pooled F1 (next-action): resample units, sum their class counts, recompute the F1.
-    const counts = u.map((x) => x.counts as readonly number[]);
-    r = bootstrapCi(
-      u.map((_, k) => k),
-      { B: o.B, level: o.level, seed, method: o.ci, statistic: (idx) => pooledF1(counts, idx) },
-    );
-  } else if (m.gap) {
-    // A distance from a reference (e.g. the human purchase rate): |resampled mean − reference|, scaled.
-    const { reference, scale } = m.gap;
-    const xs = u.map((x) => x.s);
-    r = bootstrapCi(xs, {
-      B: o.B,
-      level: o.level,
-      seed,
-      method: o.ci,
-      statistic: (sample) => scale * Math.abs(sample.reduce((a, b) => a + b, 0) / sample.length - reference),
-    });
-  } else if (!m.unitWeights && !m.transform) {
-    r = bootstrapCi(
-      u.map((x) => x.s),
-      { B: o.B, level: o.level, seed, method: o.ci },
-    );
-  } else {
-    // Pooled metrics (RMSE, MAE over pairs): resample users, recompute the pooled value.
-    const s = u.map((x) => x.s * x.w);
-    const w = u.map((x) => x.w);
-    const sqrt = m.transform === 'sqrt';
-    r = bootstrapCi(
-      u.map((_, k) => k),
-      {
-        B: o.B,
-        level: o.level,
-        seed,
-        method: o.ci,
-        statistic: (idx) => {
-          let num = 0;
-          let den = 0;
-          for (const k of idx) {
-            num += s[k] as number;
-            den += w[k] as number;
-          }
-          const v = den === 0 ? 0 : num / den;
-          return sqrt ? Math.sqrt(v) : v;
-        },
-      },
-    );
-  }
+  const r = estimatorOf(m.estimator).interval(m, [...units(m).values()], { ...o, seed });
+  if (!r) return undefined;
   return { lo: r.lo, hi: r.hi, level: o.level, method: `${o.ci} bootstrap over units, B = ${o.B}` };
-}
-
-function runTest(
-  a: number[],
-  b: number[],
-  direction: 'higher' | 'lower',
-  o: TableStatsOptions,
-  seed: string,
-): { statistic: number; pValue: number } {
-  const alternative = direction === 'higher' ? 'greater' : 'less';
-  switch (o.test) {
-    case 'paired-bootstrap':
-      return pairedBootstrapTest(a, b, { B: o.B, seed, alternative });
-    case 'permutation':
-      return permutationTest(a, b, { B: o.B, seed, alternative });
-    case 'wilcoxon':
-      return wilcoxonSignedRank(a, b, { alternative });
-    case 't-test':
-      return pairedTTest(a, b, { alternative });
-  }
-}
-
-/**
- * The paired bootstrap on a pooled F1: both methods' units are resampled
- * together and each side's F1 is recomputed from its summed counts. The
- * bootstrap test takes one statistic of a number sample, so the sample holds
- * unit indices, offset by n on the baseline's side to tell the two apart.
- */
-function pooledF1Test(
-  mine: readonly (readonly number[])[],
-  theirs: readonly (readonly number[])[],
-  direction: 'higher' | 'lower',
-  o: TableStatsOptions,
-  seed: string,
-): { statistic: number; pValue: number } {
-  const n = mine.length;
-  const idx = mine.map((_, k) => k);
-  const statistic = (sample: number[]) =>
-    (sample[0] as number) < n
-      ? pooledF1(mine, sample)
-      : pooledF1(
-          theirs,
-          sample.map((k) => k - n),
-        );
-  return pairedBootstrapTest(
-    idx,
-    idx.map((k) => k + n),
-    { B: o.B, seed, alternative: direction === 'higher' ? 'greater' : 'less', statistic },
-  );
 }
 
 /**
@@ -220,26 +95,21 @@ export function withStatistics(
       for (const [key, metric] of Object.entries(c.metrics)) {
         const bm = base.metrics[key];
         // A gap to a reference has no per-unit difference to test.
-        if (!bm || metric.gap) continue;
+        if (!bm) continue;
         const mine = units(metric);
         const theirs = units(bm);
         // In the units' own order (the task's, the same for every method), so that with
-        // no unit errors a and b are exactly the arrays the CIs resampled.
+        // no unit errors both sides are exactly the arrays the CIs resampled.
         const common = [...mine.keys()].filter((k) => theirs.has(k));
         if (common.length < 2) continue;
-        const a = common.map((k) => mine.get(k)?.s as number);
-        const b = common.map((k) => theirs.get(k)?.s as number);
-        const pooled = metric.pooledF1 && bm.pooledF1 && o.test === 'paired-bootstrap';
-        const t = pooled
-          ? pooledF1Test(
-              common.map((k) => mine.get(k)?.counts as readonly number[]),
-              common.map((k) => theirs.get(k)?.counts as readonly number[]),
-              metric.direction,
-              o,
-              tableSeed(o, c),
-            )
-          : runTest(a, b, metric.direction, o, tableSeed(o, c));
-        const effect = pooled ? t.statistic : a.reduce((s, x, k) => s + x - (b[k] as number), 0) / a.length;
+        const t = estimatorOf(metric.estimator).paired(
+          common.map((k) => mine.get(k) as UnitStat),
+          common.map((k) => theirs.get(k) as UnitStat),
+          metric.direction,
+          { ...o, seed: tableSeed(o, c) },
+        );
+        if (!t) continue;
+        const effect = t.effect;
         comparisons.push({
           dataset: c.dataset,
           seed: c.seed,

@@ -4,7 +4,7 @@ import { datasetsCacheDir, readFetchRecord, variantDir } from '../../datasets/ca
 import type { DatasetDownload } from '../../datasets/download-spec.js';
 import { fetchDataset, fileName } from '../../datasets/fetch-dataset.js';
 import { progressBar } from '../../datasets/progress-bar.js';
-import type { DatasetPlugin } from '../../plugin-api.js';
+import type { DatasetPlugin } from '../../api/dataset.js';
 import { loadPlugin, pluginNames } from '../../registry/registry.js';
 import { didYouMean } from '../../util/suggest.js';
 import { parse } from '../args.js';

@@ -1,7 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
-import type { PluginKind } from '../../plugin-api.js';
+import type { PluginKind } from '../../api/plugin.js';
 import { loadPlugin, pluginNames } from '../../registry/registry.js';
-import { TASKS } from '../../tasks/index.js';
 import { didYouMean } from '../../util/suggest.js';
 import { parse } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';
@@ -11,7 +10,7 @@ export const LIST_HELP = `usersim list [datasets|methods|llms|recommenders|tasks
 Lists the built-in plugins (or one kind of them) with their descriptions and
 options (type, default, meaning).`;
 
-const KINDS: Record<string, PluginKind | 'task'> = {
+const KINDS: Record<string, PluginKind> = {
   datasets: 'dataset',
   methods: 'method',
   llms: 'llm',
@@ -53,15 +52,12 @@ export async function listCommand(argv: string[]): Promise<number> {
   for (const [plural, kind] of Object.entries(KINDS)) {
     if (wanted !== undefined && wanted !== plural) continue;
     out.push(`${plural}:`);
-    if (kind === 'task') {
-      for (const [name, t] of Object.entries(TASKS))
-        out.push(`  ${name} — ${t.description}`, ...describeOptions(t.options));
-    } else {
-      for (const name of pluginNames(kind)) {
-        const p = await loadPlugin(kind, name, { baseDir: process.cwd(), allowLocalPlugins: false });
-        out.push(`  ${name} — ${p.description}`, ...describeOptions(p.options));
-      }
+    for (const name of pluginNames(kind)) {
+      const p = await loadPlugin(kind, name, { baseDir: process.cwd(), allowLocalPlugins: false });
+      out.push(`  ${name} — ${p.description}`, ...describeOptions(p.options));
     }
+    if (kind === 'method' || kind === 'task')
+      out.push(`  (how each follows its original code, and where it departs: docs/protocols.md)`);
     out.push('');
   }
   process.stdout.write(`${out.join('\n')}\n`);

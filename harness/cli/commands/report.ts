@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MetricsFile } from '../../runner/metrics-file.js';
+import type { MetricsFile } from '../../results/metrics-file.js';
 import { readManifestOf, REPORT_FORMATS, renderFormat, type ReportFormat } from '../../report/write-leaderboards.js';
 import { parse } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';

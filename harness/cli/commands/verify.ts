@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Table from 'cli-table3';
-import type { MetricsFile } from '../../runner/metrics-file.js';
+import type { MetricsFile } from '../../results/metrics-file.js';
 import { parse } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 

@@ -10,7 +10,7 @@ import {
   type RatingScale,
   type UserView,
 } from '../../../harness/plugin-api.js';
-import { codeItems, needLlm } from '../../../harness/plugin-api.js';
+import { codeItems, needLlm } from '../shared/structured-calls.js';
 import type { Agent4RecPrompts, CallSettings } from './llm-call.js';
 import type { PageItem } from './page.js';
 import { profileText, type Agent4RecProfile } from './profile.js';

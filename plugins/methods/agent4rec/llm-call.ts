@@ -8,4 +8,4 @@ export interface Agent4RecPrompts {
   readonly interview: string;
 }
 
-export { askJson, type CallSettings } from '../../../harness/plugin-api.js';
+export { askJson, type CallSettings } from '../shared/structured-calls.js';

@@ -1,5 +1,5 @@
 import { itemLine, renderTemplate, type Item, type RatingScale } from '../../../harness/plugin-api.js';
-import { keyedObject, ratingSchema, snapRating } from '../../../harness/plugin-api.js';
+import { keyedObject, ratingSchema, snapRating } from '../shared/structured-calls.js';
 
 /** An item on a page under its short code. */
 export interface PageItem {

@@ -1,5 +1,5 @@
 import { UnitError, type Llm, type RatingScale } from '../../../harness/plugin-api.js';
-import { itemQuery } from '../../../harness/plugin-api.js';
+import { itemQuery } from '../shared/structured-calls.js';
 import { satisfactionInterview, type InterviewAnswer } from './interview.js';
 import { askJson, type Agent4RecPrompts, type CallSettings } from './llm-call.js';
 import { Agent4RecMemory, memoriesText, type MemoryOptions } from './memory.js';

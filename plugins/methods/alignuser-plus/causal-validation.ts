@@ -1,13 +1,12 @@
 import {
-  actionFromReply,
   actionText as stepActionText,
   renderTemplate,
-  type ActionReply,
   type Item,
   type Llm,
   type RatingScale,
   type StepContext,
 } from '../../../harness/plugin-api.js';
+import { actionFromReply, type ActionReply } from '../shared/session-actions.js';
 import { renderState, type LikeSelection, type RateSelection } from '../alignuser/decision.js';
 import type { UserState } from '../alignuser/persona.js';
 import {
@@ -17,7 +16,8 @@ import {
   type ActionSelection,
 } from '../alignuser/session-decision.js';
 import { sameStepAction } from '../alignuser/session-steps.js';
-import { codedList, perCode, ratingSchema, scaleText, snapRating } from '../alignuser/text.js';
+import { scaleText } from '../alignuser/text.js';
+import { itemsBlock, keyedObject, ratingSchema, snapRating } from '../shared/structured-calls.js';
 
 export interface SelfCheck {
   readonly question: string;
@@ -69,7 +69,7 @@ function validationReply(key: string, answer: Record<string, unknown>): Record<s
 }
 
 export function validationSchema(codes: readonly string[], answer: Record<string, unknown>): Record<string, unknown> {
-  return validationReply('items', perCode(codes, answer));
+  return validationReply('items', keyedObject(codes, answer));
 }
 
 interface Reply<T> {
@@ -98,7 +98,7 @@ export class CausalValidator {
     const content = renderTemplate(this.s.template, {
       state: renderState({ state: this.s.state }, state),
       count: coded.size,
-      items: codedList(coded),
+      items: itemsBlock(coded),
       proposal,
       answerShape,
     });

@@ -2,7 +2,8 @@ import { renderTemplate, type Item, type Llm, type UserView } from '../../../har
 import { EvidenceIndex } from './evidence-index.js';
 import { renderState } from '../alignuser/decision.js';
 import type { UserState } from '../alignuser/persona.js';
-import { block, codedList } from '../alignuser/text.js';
+import { block } from '../alignuser/text.js';
+import { itemsBlock } from '../shared/structured-calls.js';
 
 interface GenreNode {
   count: number;
@@ -111,7 +112,7 @@ export async function writeQueries(
     renderTemplate(s.template, {
       state: renderState({ state: s.state }, state),
       count: coded.size,
-      items: codedList(coded),
+      items: itemsBlock(coded),
       maxQueries: s.maxQueries,
     }),
     s,

@@ -12,16 +12,13 @@ import { proposeCounterfactuals, type FitCallSettings } from './counterfactual.j
 import { dataOptions, type AlignUserOptions } from './options.js';
 import { pageContext, type PageContext } from './page-context.js';
 import { buildTransitions, itemOf, type Transition } from './pages.js';
-import { writePolicyThought, type PolicyThought } from './policy-examples.js';
-import {
-  reflect,
-  reflectOnRating,
-  type ExploredAlternative,
-  type ItemReflection,
-  type Reflection,
-} from './reflection.js';
+import type { AlignedTransition, AlignmentData } from './aligned-transition.js';
+import { writePolicyThought } from './policy-examples.js';
+import { reflect, reflectOnRating } from './reflection.js';
 import { WorldModel } from './world-model.js';
 import { FIT_CONCURRENCY, mapPool } from './map-pool.js';
+
+export type { AlignedTransition, AlignmentData } from './aligned-transition.js';
 
 /** Bumped when the shape or meaning of the stored data changes, so old artifacts are not reused. */
 export const ALIGNMENT_VERSION = 1;
@@ -39,21 +36,6 @@ export const FIT_PROMPTS = [
 export type FitPromptName = (typeof FIT_PROMPTS)[number];
 
 /** One human step with everything fit learned from it. */
-export interface AlignedTransition {
-  readonly transition: Transition;
-  /** The valid alternatives that differ from the human action, with their world-model outcomes. */
-  readonly alternatives: readonly ExploredAlternative[];
-  readonly dropped: number;
-  readonly reflection: Reflection | null;
-  readonly itemReflection: ItemReflection | null;
-  readonly policy: PolicyThought;
-}
-
-export interface AlignmentData {
-  readonly version: number;
-  readonly transitions: readonly AlignedTransition[];
-}
-
 /**
  * Fit's four products, from the training split only: world-model transitions,
  * K counterfactuals per human transition with world-model outcomes, a

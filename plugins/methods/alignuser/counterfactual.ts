@@ -1,7 +1,8 @@
 import { renderTemplate, type Llm } from '../../../harness/plugin-api.js';
 import type { PageContext } from './page-context.js';
 import { sameAction, type PageAction, type Rated } from './pages.js';
-import { ratingSchema, scaleText, snapRating } from './text.js';
+import { scaleText } from './text.js';
+import { ratingSchema, snapRating } from '../shared/structured-calls.js';
 
 export interface Alternative {
   readonly action: PageAction;

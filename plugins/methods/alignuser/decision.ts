@@ -1,13 +1,7 @@
-import {
-  renderTemplate,
-  UnitError,
-  type Item,
-  type Llm,
-  type LlmRequest,
-  type RatingScale,
-} from '../../../harness/plugin-api.js';
+import { renderTemplate, type Item, type Llm, type LlmRequest, type RatingScale } from '../../../harness/plugin-api.js';
 import type { UserState } from './persona.js';
-import { codedList, perCode, ratingSchema, scaleText, snapRating } from './text.js';
+import { scaleText } from './text.js';
+import { itemsBlock, keyedObject, ratingSchema, snapRating } from '../shared/structured-calls.js';
 
 /** The templates inference renders; fit renders the same ones so that SFT examples match inference prompts exactly. */
 export interface DecisionPrompts {
@@ -63,7 +57,7 @@ export function screeningSchema(codes: readonly string[]): Record<string, unknow
   };
   return {
     type: 'object',
-    properties: { items: perCode(codes, entry) },
+    properties: { items: keyedObject(codes, entry) },
     required: ['items'],
     additionalProperties: false,
   };
@@ -78,7 +72,7 @@ export function likeSchema(codes: readonly string[]): Record<string, unknown> {
   };
   return {
     type: 'object',
-    properties: { reasoning: str, items: perCode(codes, entry) },
+    properties: { reasoning: str, items: keyedObject(codes, entry) },
     required: ['reasoning', 'items'],
     additionalProperties: false,
   };
@@ -93,7 +87,7 @@ export function rateSchema(codes: readonly string[], scale: RatingScale): Record
   };
   return {
     type: 'object',
-    properties: { reasoning: str, items: perCode(codes, entry) },
+    properties: { reasoning: str, items: keyedObject(codes, entry) },
     required: ['reasoning', 'items'],
     additionalProperties: false,
   };
@@ -122,7 +116,7 @@ export class DecisionRequests {
       experience: blocks.experience,
       evidence: blocks.evidence,
       count: coded.size,
-      items: codedList(coded),
+      items: itemsBlock(coded),
     };
   }
 
@@ -241,8 +235,3 @@ export class Decider {
 }
 
 export type VisitDecision = 'next' | 'leave';
-
-export function needLlm(llm: Llm | null, method: string): Llm {
-  if (!llm) throw new UnitError('method', `${method} needs an LLM but none was configured`);
-  return llm;
-}

@@ -2,7 +2,7 @@ import type { Item, RatingScale } from '../../../harness/plugin-api.js';
 import { renderState } from './decision.js';
 import { stateOf, type StateBudget, type UserState } from './persona.js';
 import { actionText, nextStateText, pageCodes, viewBefore, type Transition } from './pages.js';
-import { codedList } from './text.js';
+import { itemsBlock } from '../shared/structured-calls.js';
 
 /** Everything the fit prompts say about one transition, rendered once. */
 export interface PageContext {
@@ -33,7 +33,7 @@ export function pageContext(
     codeOf: new Map([...coded].map(([c, item]) => [item.id, c])),
     state,
     stateText: renderState({ state: statePrompt }, state),
-    pageText: codedList(coded),
+    pageText: itemsBlock(coded),
     humanAction: actionText(t.action, coded),
     humanNextState: nextStateText(t.action, coded),
     scale,

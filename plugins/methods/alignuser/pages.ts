@@ -7,7 +7,7 @@ import {
   type TrainData,
   type UserView,
 } from '../../../harness/plugin-api.js';
-import { codeItems } from './text.js';
+import { codeItems } from '../shared/structured-calls.js';
 
 export interface Rated {
   readonly item: string;

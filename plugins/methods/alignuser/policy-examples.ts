@@ -1,22 +1,14 @@
-import { renderTemplate, type Item, type Llm } from '../../../harness/plugin-api.js';
+import { renderTemplate, type ChatMessage, type Item, type Llm } from '../../../harness/plugin-api.js';
+
+export type { PolicyThought } from './aligned-transition.js';
 import type { FitCallSettings } from './counterfactual.js';
 import { NO_BLOCKS, type DecisionRequests, type JsonRequest, type Screening } from './decision.js';
 import type { PageContext } from './page-context.js';
-import type { AlignedTransition } from './alignment-data.js';
+import type { AlignedTransition, PolicyThought } from './aligned-transition.js';
 import type { WorldModel } from './world-model.js';
-import { codeItems, perCode } from './text.js';
+import { codeItems, keyedObject } from '../shared/structured-calls.js';
 
 /** The policy's chain of thought for a human step: why this person did exactly what they did. */
-export interface PolicyThought {
-  readonly thought: string;
-  /** One sentence per page item, by item id. */
-  readonly reasons: Readonly<Record<string, string>>;
-}
-
-export interface ChatMessage {
-  readonly role: 'system' | 'user' | 'assistant';
-  readonly content: string;
-}
 
 /** One line of a chat-format fine-tuning file. */
 export interface ChatExample {
@@ -26,7 +18,7 @@ export interface ChatExample {
 export function policySchema(codes: readonly string[]): Record<string, unknown> {
   return {
     type: 'object',
-    properties: { thought: { type: 'string', minLength: 1 }, reasons: perCode(codes, { type: 'string' }) },
+    properties: { thought: { type: 'string', minLength: 1 }, reasons: keyedObject(codes, { type: 'string' }) },
     required: ['thought', 'reasons'],
     additionalProperties: false,
   };

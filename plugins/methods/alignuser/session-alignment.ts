@@ -1,16 +1,15 @@
 import {
-  actionFromReply,
   actionText as stepActionText,
   hashJson,
   renderTemplate,
   sha256,
-  type ActionReply,
   type FitContext,
   type Llm,
   type Rng,
   type SessionAction,
   type SessionsTrainData,
 } from '../../../harness/plugin-api.js';
+import { actionFromReply, type ActionReply } from '../shared/session-actions.js';
 import type { FitCallSettings } from './counterfactual.js';
 import type { JsonRequest } from './decision.js';
 import { sessionDataOptions, type AlignUserOptions } from './options.js';

@@ -1,13 +1,11 @@
 import {
-  actionSchema,
   actionText as stepActionText,
   CLICK_TYPES,
-  historyBlock,
   renderTemplate,
-  type ActionReply,
   type SessionAction,
   type StepContext,
 } from '../../../harness/plugin-api.js';
+import { actionSchema, historyBlock, type ActionReply } from '../shared/session-actions.js';
 import type { Blocks, DecisionSettings, JsonRequest } from './decision.js';
 import { personaText } from './session-steps.js';
 

@@ -1,6 +1,5 @@
 import {
   actionText as stepActionText,
-  type ActionReply,
   type PastStep,
   type PersonaRecord,
   type Rng,
@@ -9,6 +8,7 @@ import {
   type SessionsTrainData,
   type StepContext,
 } from '../../../harness/plugin-api.js';
+import { type ActionReply } from '../shared/session-actions.js';
 
 /**
  * One human step of a training session as a world-model transition: the state

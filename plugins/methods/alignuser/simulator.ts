@@ -1,5 +1,4 @@
 import {
-  actionFromReply,
   IMPLICIT_RATING_SCALE,
   UnitError,
   type FitContext,
@@ -20,14 +19,16 @@ import {
   type BrowsePage,
   type PageOutcome,
 } from '../../../harness/plugin-api.js';
-import { Decider, needLlm, type Blocks, type LikeSelection, type RateSelection } from './decision.js';
+import { actionFromReply } from '../shared/session-actions.js';
+import { needLlm } from '../shared/structured-calls.js';
+import { Decider, type Blocks, type LikeSelection, type RateSelection } from './decision.js';
 import { visitBlock } from './visit.js';
 import { fitAlignUser, type AlignUserPrompts, type FitOutcome } from './fit.js';
 import type { AlignUserOptions } from './options.js';
 import { PersonaBook, type UserState } from './persona.js';
 import { SessionRequests, type ActionSelection } from './session-decision.js';
 import { fitAlignUserSessions, type SessionFitOutcome } from './session-fit.js';
-import { codeItems } from './text.js';
+import { codeItems } from '../shared/structured-calls.js';
 
 /**
  * AlignUSER at inference: item screening, then action selection, with the

@@ -1,4 +1,5 @@
-import { browseByJudgement, defineMethod, type Simulator, Type } from '../../../harness/plugin-api.js';
+import { defineMethod, type Simulator, Type } from '../../../harness/plugin-api.js';
+import { browseByJudgement } from '../shared/browse-by-judgement.js';
 import { BiasedMf } from './model.js';
 
 const Options = Type.Object(

@@ -1,11 +1,5 @@
-import {
-  browseByJudgement,
-  defineMethod,
-  type Simulator,
-  Type,
-  type Interaction,
-  type RatingScale,
-} from '../../../harness/plugin-api.js';
+import { defineMethod, type Simulator, Type, type Interaction, type RatingScale } from '../../../harness/plugin-api.js';
+import { browseByJudgement } from '../shared/browse-by-judgement.js';
 
 const Options = Type.Object(
   {

@@ -1,5 +1,4 @@
 import {
-  codeItems,
   itemLine,
   UnitError,
   type BrowseOutcome,
@@ -8,6 +7,7 @@ import {
   type PageOutcome,
   type RatingScale,
 } from '../../../harness/plugin-api.js';
+import { codeItems } from '../shared/structured-calls.js';
 import {
   pageAction,
   watchItem,

@@ -7,7 +7,8 @@ import {
   type RatingPrediction,
   type RatingScale,
 } from '../../../harness/plugin-api.js';
-import { itemLine, itemQuery, itemsBlock, keyedObject, ratingSchema, snapRating } from '../../../harness/plugin-api.js';
+import { itemLine } from '../../../harness/plugin-api.js';
+import { itemQuery, itemsBlock, keyedObject, ratingSchema, snapRating } from '../shared/structured-calls.js';
 import { askJson, type CallSettings, type RecAgentPrompts } from './llm-call.js';
 import type { MemoryEntry } from './memory-entry.js';
 import type { RecAgentMemory } from './memory.js';

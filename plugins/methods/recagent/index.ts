@@ -1,7 +1,7 @@
 import { defineMethod, IMPLICIT_RATING_SCALE, Type } from '../../../harness/plugin-api.js';
 import { browseVisit } from './browse.js';
 import { discriminate, rate, type DecisionDeps } from './decision.js';
-import { codeItems, needLlm } from '../../../harness/plugin-api.js';
+import { codeItems, needLlm } from '../shared/structured-calls.js';
 import type { CallSettings, RecAgentPrompts } from './llm-call.js';
 import { RecAgentUsers } from './user-state.js';
 

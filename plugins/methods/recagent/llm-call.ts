@@ -12,4 +12,4 @@ export interface RecAgentPrompts {
   readonly watch: string;
 }
 
-export { askJson, type CallSettings } from '../../../harness/plugin-api.js';
+export { askJson, type CallSettings } from '../shared/structured-calls.js';

@@ -1,5 +1,5 @@
 import { renderTemplate, type Llm } from '../../../harness/plugin-api.js';
-import { keyedObject } from '../../../harness/plugin-api.js';
+import { keyedObject } from '../shared/structured-calls.js';
 import { askJson, type CallSettings, type RecAgentPrompts } from './llm-call.js';
 
 export interface ImportanceDeps {

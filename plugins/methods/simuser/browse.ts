@@ -1,6 +1,5 @@
 import {
   IMPLICIT_RATING_SCALE,
-  keyedObject,
   renderTemplate,
   UnitError,
   type BrowseOutcome,
@@ -10,11 +9,13 @@ import {
   type RatingScale,
   type UserView,
 } from '../../../harness/plugin-api.js';
+import { keyedObject } from '../shared/structured-calls.js';
 import { bullet, preferencesText, type Brain } from './decision.js';
 import type { RatingsGraph } from './knowledge-graph.js';
 import { EpisodicMemory } from './memory.js';
 import { personaText, type MatchedPersona } from './persona.js';
-import { ratingSchema, scaleText, snapRating } from './rating-scale.js';
+import { scaleText } from './rating-scale.js';
+import { ratingSchema, snapRating } from '../shared/structured-calls.js';
 
 export type PageDecision = 'next' | 'exit';
 
@@ -302,7 +303,7 @@ export class Browser {
     const codes = coded.map(([c]) => c);
     const fix = (raw: RawChoice | undefined) => {
       const watch = raw?.watch === true;
-      return { watch, rating: watch && typeof raw?.rating === 'number' ? snapRating(scale, raw.rating) : null };
+      return { watch, rating: watch && typeof raw?.rating === 'number' ? snapRating(raw.rating, scale) : null };
     };
     const reply = await llm.json<PageReply>({
       messages: [

@@ -11,7 +11,8 @@ import { evidenceText, type RatingsGraph } from './knowledge-graph.js';
 import type { EpisodicMemory } from './memory.js';
 import { once } from './once.js';
 import { personaText, type MatchedPersona } from './persona.js';
-import { ratingSchema, scaleText, snapRating } from './rating-scale.js';
+import { scaleText } from './rating-scale.js';
+import { ratingSchema, snapRating } from '../shared/structured-calls.js';
 
 /** What the persona says it looks for, elicited once per user. */
 export interface Preferences {
@@ -201,7 +202,7 @@ export class Brain {
     const prefsBlock = preferencesText(prefs);
     const valueSchema = mode.kind === 'like' ? { type: 'boolean' } : ratingSchema(mode.scale);
     const valueKey = mode.kind === 'like' ? 'like' : 'rating';
-    const fix = (v: unknown): Value => (mode.kind === 'like' ? v === true : snapRating(mode.scale, v as number));
+    const fix = (v: unknown): Value => (mode.kind === 'like' ? v === true : snapRating(v as number, mode.scale));
 
     // Item evaluation + action selection: memories and graph paths per item, one call.
     const blocks = this.itemBlocks(

@@ -3,10 +3,10 @@ import {
   Type,
   UnitError,
   type Item,
-  type Llm,
   type UnitContext,
   type UserView,
 } from '../../../harness/plugin-api.js';
+import { needLlm } from '../shared/structured-calls.js';
 import { Browser } from './browse.js';
 import { Brain, type Decision, type Mode } from './decision.js';
 import { RatingsGraph } from './knowledge-graph.js';
@@ -105,11 +105,6 @@ const Options = Type.Object(
   },
   { additionalProperties: false },
 );
-
-function needLlm(llm: Llm | null): Llm {
-  if (!llm) throw new UnitError('method', 'simuser needs an LLM but none was configured');
-  return llm;
-}
 
 function prompt(prompts: Readonly<Record<string, string>>, name: string): string {
   const p = prompts[name];
@@ -228,7 +223,7 @@ export default defineMethod({
 
     const act = (user: UserView, items: readonly Item[], unit: UnitContext, mode: Mode): Promise<Decision[]> =>
       forUser(user, async () => {
-        const llm = needLlm(unit.llm);
+        const llm = needLlm(unit.llm, 'simuser');
         const persona = await personas.get(user, llm);
         return brain.run({ user, persona, memory: bank.of(user), graph, items, mode, llm, persist: o.crossUnitMemory });
       });
@@ -250,7 +245,7 @@ export default defineMethod({
       },
       async browse(user, pages, unit) {
         const visit = await forUser(user, async () => {
-          const llm = needLlm(unit.llm);
+          const llm = needLlm(unit.llm, 'simuser');
           const persona = await personas.get(user, llm);
           return browser.visit({ user, persona, memory: bank.of(user), graph, pages, llm, persist: o.crossUnitMemory });
         });

@@ -10,7 +10,8 @@ import {
   IMPLICIT_RATING_SCALE,
 } from '../../../harness/plugin-api.js';
 import { once } from './once.js';
-import { ratingSchema, scaleText, snapRating } from './rating-scale.js';
+import { scaleText } from './rating-scale.js';
+import { ratingSchema, snapRating } from '../shared/structured-calls.js';
 
 export const LEVELS = ['low', 'moderate', 'high'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -362,7 +363,7 @@ export class PersonaMatcher {
           temperature: this.opts.temperature,
           maxTokens: this.opts.maxTokens,
         });
-        const pred = codes.map((c) => snapRating(scale, reply[c] as number));
+        const pred = codes.map((c) => snapRating(reply[c] as number, scale));
         return scoreCandidate(persona, probes, pred, this.opts.scoring, this.opts.contrastWeight);
       }),
     );

@@ -1,13 +1,6 @@
 import {
-  actionFromReply,
-  actionSchema,
   CLICK_TYPES,
-  historyBlock,
   attributesText,
-  codeItems,
-  itemsBlock,
-  keyedObject,
-  needLlm,
   defineMethod,
   itemLine,
   renderTemplate,
@@ -17,12 +10,11 @@ import {
   type HistoryEntry,
   type Item,
   type UserView,
-  type ActionReply,
   type PageOutcome,
-  ratingSchema,
-  snapRating,
   IMPLICIT_RATING_SCALE,
 } from '../../../harness/plugin-api.js';
+import { actionFromReply, actionSchema, historyBlock, type ActionReply } from '../shared/session-actions.js';
+import { codeItems, itemsBlock, keyedObject, needLlm, ratingSchema, snapRating } from '../shared/structured-calls.js';
 
 const Options = Type.Object(
   {

@@ -44,7 +44,13 @@ describe('pluginNames', () => {
   });
 
   it('has a plural for every kind', () => {
-    expect(KIND_PLURAL).toEqual({ dataset: 'datasets', recommender: 'recommenders', llm: 'llms', method: 'methods' });
+    expect(KIND_PLURAL).toEqual({
+      dataset: 'datasets',
+      recommender: 'recommenders',
+      llm: 'llms',
+      method: 'methods',
+      task: 'tasks',
+    });
   });
 });
 

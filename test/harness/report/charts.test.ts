@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { distributionSpecs } from '../../../harness/report/charts.ts';
-import { cellUsage, type Cell, type MetricsFile } from '../../../harness/runner/metrics-file.ts';
+import { cellUsage } from '../../../harness/score/cell-from-lines.ts';
+import type { Cell, MetricsFile } from '../../../harness/results/metrics-file.ts';
 import { emptyTotals } from '../../../harness/llm/usage-meter.ts';
 
 const cell = (dataset: string, task: string, method: string, distributions: Cell['distributions']): Cell => ({

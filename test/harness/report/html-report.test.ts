@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../harness/config/load.js';
 import { renderHtml } from '../../../harness/report/render-html.js';
 import { readManifestOf } from '../../../harness/report/write-leaderboards.js';
-import type { MetricsFile } from '../../../harness/runner/metrics-file.js';
+import type { MetricsFile } from '../../../harness/results/metrics-file.js';
 import { runConfig } from '../../../harness/runner/run.js';
 import { PROJECT_ROOT } from '../../support/project.js';
 

@@ -5,7 +5,8 @@ import {
   splitColumns,
   type TableColumn,
 } from '../../../harness/report/table-model.ts';
-import { cellUsage, type Cell, type CellMetric, type MetricsFile } from '../../../harness/runner/metrics-file.ts';
+import { cellUsage } from '../../../harness/score/cell-from-lines.ts';
+import type { Cell, CellMetric, MetricsFile } from '../../../harness/results/metrics-file.ts';
 import { emptyTotals } from '../../../harness/llm/usage-meter.ts';
 
 const col = (task: string, key: string, group?: string): TableColumn => ({
@@ -51,6 +52,7 @@ describe('buildTables', () => {
     label: 'x',
     direction: 'higher',
     unitScore: 's',
+    estimator: 'mean',
     value,
     n: 1,
     unitIds: [],

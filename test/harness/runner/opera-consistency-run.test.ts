@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../harness/config/load.js';
 import { ConfigError } from '../../../harness/config/config-error.js';
 import { runConfig } from '../../../harness/runner/run.js';
-import type { MetricsFile } from '../../../harness/runner/metrics-file.js';
+import type { MetricsFile } from '../../../harness/results/metrics-file.js';
 import { startOpenAiServer } from '../../support/llm-servers/index.js';
 
 const quiet = { info() {}, warn() {} };
@@ -20,7 +20,6 @@ datasets:
 methods:
   - { plugin: markov }
   - { plugin: zero-shot }
-  - { plugin: popularity }
 tasks:
   - { task: opera-consistency, maxSteps: 8 }
 report: { baseline: markov, B: 500 }
@@ -70,7 +69,6 @@ describe('an opera-consistency run', () => {
     // Gaps are not tested against the baseline; the judged shares are.
     expect(cell('zero-shot')?.metrics['pages-gap']?.comparison).toBeUndefined();
     expect(cell('zero-shot')?.metrics['thought-action']?.comparison?.baseline).toBe('markov');
-    expect(cell('popularity')).toMatchObject({ status: 'n/a', reason: 'popularity has no nextAction capability' });
 
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
       prompts: Record<string, Record<string, string>>;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../harness/config/load.js';
 import { runConfig } from '../../../harness/runner/run.js';
-import type { MetricsFile } from '../../../harness/runner/metrics-file.js';
+import type { MetricsFile } from '../../../harness/results/metrics-file.js';
 
 const CONFIG = `
 name: receval
@@ -20,7 +20,6 @@ recommenders:
 methods:
   - { plugin: popularity }
   - { plugin: zero-shot }
-  - { plugin: markov }
 tasks:
   - { task: recommender-evaluation, pageSize: 3, maxPages: 3 }
 report: { baseline: popularity, B: 500 }
@@ -59,7 +58,6 @@ describe('a recommender-evaluation run', () => {
     expect(pop?.metrics['pages@random']?.value).toBeLessThan(3);
     expect(cell('zero-shot')?.usage.calls).toBeGreaterThan(0);
     expect(cell('zero-shot')?.metrics['liked@itemknn']?.comparison?.baseline).toBe('popularity');
-    expect(cell('markov')).toMatchObject({ status: 'n/a', reason: 'markov has no browse capability' });
     const line = JSON.parse(
       readFileSync(join(out, 'predictions', 'syn', 'recommender-evaluation', 'zero-shot.jsonl'), 'utf8').split(
         '\n',

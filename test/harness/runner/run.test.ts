@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../harness/config/load.js';
 import { runConfig } from '../../../harness/runner/run.js';
 import { RunError } from '../../../harness/runner/run-error.js';
-import type { MetricsFile } from '../../../harness/runner/metrics-file.js';
+import type { MetricsFile } from '../../../harness/results/metrics-file.js';
 import { CLI, PROJECT_ROOT, TSX } from '../../support/project.js';
 
 const quiet = { info() {}, warn() {} };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../harness/config/load.js';
 import { runConfig } from '../../../harness/runner/run.js';
-import type { MetricsFile } from '../../../harness/runner/metrics-file.js';
+import type { MetricsFile } from '../../../harness/results/metrics-file.js';
 
 const quiet = { info() {}, warn() {} };
 
@@ -79,11 +79,11 @@ describe('a run over a sessions dataset (next-action)', () => {
     });
     expect(at('shop', 'rating', 'zero-shot')).toMatchObject({
       status: 'n/a',
-      reason: expect.stringMatching(/rating does not apply to synthetic-sessions/),
+      reason: expect.stringMatching(/rating reads ratings datasets; synthetic-sessions holds sessions/),
     });
     expect(at('films', 'next-action', 'zero-shot')).toMatchObject({
       status: 'n/a',
-      reason: expect.stringMatching(/next-action does not apply/),
+      reason: expect.stringMatching(/next-action reads sessions datasets; \S+ holds ratings/),
     });
     expect(at('films', 'rating', 'markov')).toMatchObject({ status: 'n/a', reason: 'markov has no rate capability' });
     expect(at('films', 'rating', 'zero-shot')?.status).toBe('ok');

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { withStatistics, type TableStatsOptions } from '../../../harness/stats/table-statistics.ts';
 import { bootstrapCi } from '../../../harness/stats/bootstrap-ci.ts';
-import { cellUsage, type Cell, type CellMetric, type MetricsFile } from '../../../harness/runner/metrics-file.ts';
+import { cellUsage } from '../../../harness/score/cell-from-lines.ts';
+import type { Cell, CellMetric, MetricsFile } from '../../../harness/results/metrics-file.ts';
 import { classCounts, pooledF1 } from '../../../harness/metrics/pooled-f1.ts';
 import { emptyTotals } from '../../../harness/llm/usage-meter.ts';
 import { Rng } from '../../../harness/util/rng.ts';
@@ -62,6 +63,7 @@ function f1Metric(n: number, p: number, seed: number): CellMetric {
     label: 'F1',
     direction: 'higher',
     unitScore: 'accuracy',
+    estimator: 'pooled-f1',
     value: pooledF1(counts),
     n,
     unitIds: keys,

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../harness/config/load.js';
-import type { MetricsFile } from '../../../harness/runner/metrics-file.js';
+import type { MetricsFile } from '../../../harness/results/metrics-file.js';
 import { runConfig } from '../../../harness/runner/run.js';
 import { startAnthropicServer, startOpenAiServer, type LlmTestServer } from '../../support/llm-servers/index.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { preferenceDiscrimination } from '../../../../harness/tasks/preference-discrimination.ts';
-import { rating } from '../../../../harness/tasks/rating.ts';
+import { preferenceDiscrimination } from '../../../../plugins/tasks/preference-discrimination/index.ts';
+import { rating } from '../../../../plugins/tasks/rating/index.ts';
 import { LlmParseError, type UnitError } from '../../../../harness/plugin-api.ts';
 import { fatigueNote, pageSchema } from '../../../../plugins/methods/agent4rec/page.ts';
 import { promptText, scriptedLlm } from '../../../support/scripted-llm.ts';

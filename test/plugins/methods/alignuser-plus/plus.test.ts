@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { preferenceDiscrimination } from '../../../../harness/tasks/preference-discrimination.ts';
+import { preferenceDiscrimination } from '../../../../plugins/tasks/preference-discrimination/index.ts';
 import { LlmParseError, type LlmRequest } from '../../../../harness/plugin-api.ts';
 import { KnowledgeGraphMemory, MemoryBook } from '../../../../plugins/methods/alignuser-plus/kg-memory.ts';
 import { scriptedLlm } from '../../../support/scripted-llm.ts';

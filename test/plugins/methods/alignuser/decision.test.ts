@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { preferenceDiscrimination } from '../../../../harness/tasks/preference-discrimination.ts';
-import { rating } from '../../../../harness/tasks/rating.ts';
+import { preferenceDiscrimination } from '../../../../plugins/tasks/preference-discrimination/index.ts';
+import { rating } from '../../../../plugins/tasks/rating/index.ts';
 import { LlmParseError, UnitError, type LlmRequest } from '../../../../harness/plugin-api.ts';
 import { personaSummary, PersonaBook } from '../../../../plugins/methods/alignuser/persona.ts';
 import { scriptedLlm } from '../../../support/scripted-llm.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { trainDataOf, UserViews } from '../../../../harness/data/train-view.ts';
-import { preferenceDiscrimination } from '../../../../harness/tasks/preference-discrimination.ts';
-import { rating } from '../../../../harness/tasks/rating.ts';
+import { preferenceDiscrimination } from '../../../../plugins/tasks/preference-discrimination/index.ts';
+import { rating } from '../../../../plugins/tasks/rating/index.ts';
 import { Rng, type Item, type Simulator } from '../../../../harness/plugin-api.ts';
 import { fitContext, makePlus, makeSim, offlineLlm, syntheticDataset, tempDir, unit } from './fixtures.ts';
 

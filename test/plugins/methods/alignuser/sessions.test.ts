@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import type { ArtifactStore } from '../../../../harness/artifacts/artifact-store.ts';
-import { nextAction as nextActionTask } from '../../../../harness/tasks/next-action.ts';
+import { nextAction as nextActionTask } from '../../../../plugins/tasks/next-action/index.ts';
 import {
   actionText,
   LlmParseError,

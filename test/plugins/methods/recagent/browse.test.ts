@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recommenderEvaluation } from '../../../../harness/tasks/recommender-evaluation.ts';
+import { recommenderEvaluation } from '../../../../plugins/tasks/recommender-evaluation/index.ts';
 import { trainDataOf, UserViews } from '../../../../harness/data/train-view.ts';
 import {
   LlmParseError,
@@ -8,7 +8,7 @@ import {
   type LlmRequest,
   type UnitError,
 } from '../../../../harness/plugin-api.ts';
-import type { TaskUnit } from '../../../../harness/tasks/task-api.ts';
+import type { TaskUnit } from '../../../../harness/api/task.ts';
 import { promptText, scriptedLlm } from '../../../support/scripted-llm.ts';
 import {
   defaultReply,

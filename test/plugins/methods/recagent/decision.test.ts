@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { preferenceDiscrimination } from '../../../../harness/tasks/preference-discrimination.ts';
-import { rating } from '../../../../harness/tasks/rating.ts';
+import { preferenceDiscrimination } from '../../../../plugins/tasks/preference-discrimination/index.ts';
+import { rating } from '../../../../plugins/tasks/rating/index.ts';
 import { LlmParseError, type UnitError, type Item } from '../../../../harness/plugin-api.ts';
 import { promptText, scriptedLlm } from '../../../support/scripted-llm.ts';
 import { codesOf, defaultReply, ITEMS, lastUser, makeSim, unit, userU } from './fixtures.ts';

@@ -12,8 +12,8 @@ import {
   type UnitContext,
   type UnitError,
 } from '../../../../harness/plugin-api.ts';
-import { recommenderEvaluation } from '../../../../harness/tasks/recommender-evaluation.ts';
-import type { TaskUnit } from '../../../../harness/tasks/task-api.ts';
+import { recommenderEvaluation } from '../../../../plugins/tasks/recommender-evaluation/index.ts';
+import type { TaskUnit } from '../../../../harness/api/task.ts';
 import { Rng } from '../../../../harness/util/rng.ts';
 import { pageEntry } from '../../../../plugins/methods/simuser/browse.ts';
 import { promptText, scriptedLlm } from '../../../support/scripted-llm.ts';

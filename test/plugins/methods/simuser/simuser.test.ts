@@ -11,8 +11,8 @@ import {
   type UnitContext,
 } from '../../../../harness/plugin-api.ts';
 import { trainDataOf } from '../../../../harness/data/train-view.ts';
-import { preferenceDiscrimination } from '../../../../harness/tasks/preference-discrimination.ts';
-import { rating } from '../../../../harness/tasks/rating.ts';
+import { preferenceDiscrimination } from '../../../../plugins/tasks/preference-discrimination/index.ts';
+import { rating } from '../../../../plugins/tasks/rating/index.ts';
 import { ArtifactStore } from '../../../../harness/artifacts/artifact-store.ts';
 import { Rng } from '../../../../harness/util/rng.ts';
 import { methods } from '../../../../plugins/methods/index.ts';

@@ -1,0 +1,12 @@
+import { renameSync, writeFileSync } from 'node:fs';
+
+/** Write-then-rename, so a reader never sees half a file. */
+export function writeText(path: string, text: string): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+export function writeJson(path: string, value: unknown): void {
+  writeText(path, `${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,200 @@
+import { join } from 'node:path';
+import type { Logger } from '../api/plugin.js';
+import type { TaskUnit } from '../api/task.js';
+import type { ArtifactStore } from '../artifacts/artifact-store.js';
+import { BatchPending } from '../llm/batch-pending.js';
+import type { LlmCache } from '../llm/cache.js';
+import { UnitError } from '../llm/errors.js';
+import { emptyTotals } from '../llm/usage-meter.js';
+import { kindOf, type UnitInvoker } from '../plan/dataset-kinds.js';
+import type { Plan, PlannedCell } from '../plan/plan.js';
+import type { PredictionLine } from '../results/prediction-line.js';
+import { PredictionStore } from '../results/prediction-store.js';
+import { hashJson } from '../util/hash.js';
+import { Rng } from '../util/rng.js';
+import type { BatchLedger } from './batch-ledger.js';
+import type { Doors } from './doors.js';
+import { runPool } from './pool.js';
+import { Progress } from './progress.js';
+import { settleBatches } from './settle-batches.js';
+import { inShard, type Shard, shardFilesOf, shardPath } from './shard.js';
+import { Simulators } from './simulators.js';
+
+export interface ExecuteOptions {
+  readonly dir: string;
+  readonly log: Logger;
+  readonly signal: AbortSignal;
+  readonly doors: Doors;
+  readonly cache: LlmCache | null;
+  readonly ledger: BatchLedger;
+  readonly artifacts: ArtifactStore;
+  readonly limit?: number | null;
+  readonly retryErrors?: boolean;
+  readonly progress?: boolean;
+  readonly shard?: Shard;
+}
+
+export interface Executed {
+  /** Every cell's prediction lines by unit key (closed stores: read-only). */
+  readonly lines: ReadonlyMap<PlannedCell, ReadonlyMap<string, PredictionLine>>;
+  readonly computed: number;
+  readonly skipped: number;
+  readonly unitErrors: number;
+}
+
+/**
+ * Runs the plan's pending units: each cell's prediction file is resumed
+ * (done units are skipped), shard files are merged in, and every finished
+ * unit is appended at once (with its LLM answers flushed to the cache first).
+ * Batch execution runs in stages: units whose calls wait for a batch are
+ * deferred, the batch is settled, and they run again from the cache.
+ */
+export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Executed> {
+  const { log, signal, doors, cache, shard } = o;
+  const stores = new Map<PlannedCell, PredictionStore>();
+  const pendingOf = new Map<PlannedCell, TaskUnit[]>();
+  let skipped = 0;
+  let pendingTotal = 0;
+  for (const cell of plan.cells) {
+    if (!cell.units) continue;
+    const merged = join(o.dir, cell.file);
+    const path = shard ? shardPath(merged, shard) : merged;
+    const store = new PredictionStore(path);
+    if (store.repaired.torn > 0)
+      log.warn(`${path}: cut off a torn last line (a unit interrupted mid-write); it will run again`);
+    if (!shard) {
+      const added = mergeShards(store, path, new Set(cell.units.map((u) => u.key)));
+      if (added > 0) {
+        store.compact(cell.units.map((u) => u.key));
+        log.info(`${path}: merged ${added} unit(s) from shard files`);
+      }
+    }
+    stores.set(cell, store);
+    const mine = cell.units.filter((_, k) => inShard(shard, k));
+    const todo = mine.filter((u) => {
+      const line = store.done.get(u.key);
+      return !line || (o.retryErrors === true && line.error !== null);
+    });
+    const pending = o.limit ? todo.slice(0, o.limit) : todo;
+    skipped += mine.length - todo.length;
+    pendingTotal += pending.length;
+    pendingOf.set(cell, pending);
+  }
+  if (skipped > 0)
+    log.info(`resuming: ${skipped} unit${skipped === 1 ? '' : 's'} already done, ${pendingTotal} to run`);
+
+  const progress = new Progress(pendingTotal, () => doors.totals(), o.progress ?? false);
+  const simulators = new Simulators(plan, { log, signal, artifacts: o.artifacts, dir: o.dir });
+  const invokers = new Map<string, UnitInvoker>();
+  const judgeDoor = doors.of(plan.judgeEndpoint);
+  let computed = 0;
+  let unitErrors = 0;
+
+  try {
+    for (const cell of plan.cells) {
+      const pending = pendingOf.get(cell) ?? [];
+      const store = stores.get(cell);
+      if (pending.length === 0 || !store) continue;
+      if (signal.aborted) break;
+      const door = doors.of(plan.methodEndpoint.get(cell.method.id));
+      const sim = await simulators.for(cell, door);
+      const inputsKey = `${cell.seed}|${cell.datasetId}`;
+      let invoke = invokers.get(inputsKey);
+      if (!invoke) {
+        const pd = plan.datasets.find((d) => d.seed === cell.seed && d.id === cell.datasetId);
+        invoke = kindOf(cell.dataset).invoker(cell.dataset, pd?.env ?? { recommenders: [] });
+        invokers.set(inputsKey, invoke);
+      }
+      const prompts = plan.promptTexts.get(`task:${cell.task.name}`) ?? {};
+      let toRun: readonly TaskUnit[] = pending;
+      for (let round = 1; toRun.length > 0 && !signal.aborted; round++) {
+        const deferred: TaskUnit[] = [];
+        await runPool(toRun, plan.cfg.resolved.concurrency, signal, async (unit) => {
+          const id = unitId(cell, unit);
+          const usage = emptyTotals();
+          const llm = door ? door.meter(usage, signal) : null;
+          // The judge's calls count against the unit too: they are part of what the cell costs.
+          // They go online even in batch mode: the stage loop settles only the method's batches.
+          const judge = judgeDoor && cell.task.needs.judge ? judgeDoor.meter(usage, signal, { online: true }) : null;
+          let line: PredictionLine;
+          const base = { id, unit: unit.key, user: unit.user, items: unit.items, gold: unit.gold };
+          try {
+            const answer = await invoke(cell.task, sim, unit, {
+              rng: Rng.derive(cell.seed, 'unit', id),
+              llm,
+              signal,
+              judge,
+              prompts,
+            });
+            line = { ...base, answer, scores: cell.task.score(unit, answer), error: null, usage };
+          } catch (e) {
+            if (signal.aborted) return;
+            if (e instanceof BatchPending) {
+              deferred.push(unit);
+              return;
+            }
+            const kind = e instanceof UnitError ? e.kind : 'method';
+            const message = e instanceof UnitError ? e.message : `${(e as Error).name}: ${(e as Error).message}`;
+            line = { ...base, answer: null, scores: null, error: { kind, message }, usage };
+            unitErrors++;
+          }
+          if (signal.aborted && line.error) return;
+          // The unit's answers reach the cache file before its line is recorded.
+          cache?.flush();
+          store.append(line);
+          computed++;
+          progress.tick();
+        });
+        if (deferred.length === 0 || signal.aborted || !door) break;
+        log.info(
+          `${cell.method.id} / ${cell.task.name}: ${deferred.length} unit(s) wait for batch answers (stage ${round})`,
+        );
+        const failures = await settleBatches(door, doors.idOf(door), o.ledger, log, signal).catch((e: unknown) => {
+          if (signal.aborted) return new Map<string, string>();
+          throw e;
+        });
+        for (const [k, m] of failures) door.batchFailures.set(k, m);
+        toRun = deferred;
+      }
+      store.compact(cell.units?.map((u) => u.key) ?? []);
+    }
+  } finally {
+    for (const s of stores.values()) s.close();
+    const summary = progress.stop();
+    if (pendingTotal > 0) log.info(summary);
+  }
+  const lines = new Map<PlannedCell, ReadonlyMap<string, PredictionLine>>();
+  for (const [cell, store] of stores) lines.set(cell, store.done);
+  return { lines, computed, skipped, unitErrors };
+}
+
+/**
+ * Adds to a cell's merged store the lines of its shard files (units it does
+ * not hold yet), appending them to the merged file; compaction then puts them
+ * in unit order, so merged shards leave the same file as one unsharded run.
+ */
+function mergeShards(store: PredictionStore, path: string, keys: ReadonlySet<string>): number {
+  let added = 0;
+  for (const file of shardFilesOf(path)) {
+    const part = new PredictionStore(file);
+    part.close();
+    for (const [key, line] of part.done) {
+      if (!keys.has(key) || store.done.has(key)) continue;
+      store.append(line);
+      added++;
+    }
+  }
+  return added;
+}
+
+/** Stable id of a unit's prediction: the same for the same task, dataset, split, method, seed and unit. */
+export function unitId(cell: PlannedCell, unit: TaskUnit): string {
+  return hashJson({
+    task: cell.task.name,
+    dataset: cell.datasetId,
+    split: kindOf(cell.dataset).splitName(cell.dataset),
+    method: cell.method.id,
+    seed: cell.seed,
+    unit: unit.key,
+  }).slice(0, 20);
+}

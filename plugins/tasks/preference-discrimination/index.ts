@@ -1,0 +1,177 @@
+import {
+  Type,
+  Rng,
+  UnitError,
+  binaryPrf,
+  defineTask,
+  prfFromCounts,
+  type MetricSpec,
+  type MetricValue,
+} from '../../../harness/plugin-api.js';
+import { heldOutByUser, interactedByUser } from '../shared/held-out.js';
+
+const Options = Type.Object(
+  {
+    ratios: Type.Array(Type.Integer({ minimum: 1 }), {
+      default: [1, 3, 9],
+      minItems: 1,
+      description: 'Distractors per held-out item (1:m).',
+    }),
+    itemsPerUser: Type.Integer({
+      minimum: 2,
+      default: 20,
+      description: 'Budget of items per user and ratio (Agent4Rec: 20).',
+    }),
+    users: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+      default: null,
+      description: 'Evaluate at most this many users (first by id); null: all.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+interface Gold {
+  readonly ratio: number;
+  readonly positives: readonly string[];
+}
+
+type Answer = Readonly<Record<string, boolean>>;
+
+const ratioLabel = (m: number) => `1:${m}`;
+
+/**
+ * Agent4Rec's protocol (DESIGN.md §6): for each user and ratio 1:m, held-out
+ * items as positives and m times as many never-interacted items as negatives;
+ * the simulator says like / not-like per item.
+ */
+export const preferenceDiscrimination = defineTask({
+  name: 'preference-discrimination',
+  description:
+    'Tell held-out items from never-interacted distractors at 1:m ratios; accuracy and F1 per user, averaged.',
+  version: 1,
+  needs: { data: 'ratings', capabilities: ['discriminate'] },
+  options: Options,
+  choices: [
+    'preference-discrimination: precision/recall/F1 of a user with no predicted positives count as 0 (scikit-learn zero_division=0)',
+    'preference-discrimination: a unit whose answer misses an item is an error, not a guess',
+  ],
+  metrics(options): MetricSpec[] {
+    return options.ratios.flatMap((m) => [
+      {
+        key: `accuracy@${ratioLabel(m)}`,
+        label: `Acc ${ratioLabel(m)}`,
+        direction: 'higher' as const,
+        unitScore: 'accuracy',
+      },
+      { key: `f1@${ratioLabel(m)}`, label: `F1 ${ratioLabel(m)}`, direction: 'higher' as const, unitScore: 'f1' },
+    ]);
+  },
+  noUnits(dataset, options) {
+    const held = dataset.split.valid.length + dataset.split.test.length;
+    if (held === 0)
+      return `the split ${dataset.split.name} holds no valid or test interaction, so no user has a held-out item`;
+    return `every ratio 1:m leaves no positive: itemsPerUser (${options.itemsPerUser}) // (m + 1) is 0 for ratios ${options.ratios.join(', ')}; lower the ratios or raise itemsPerUser`;
+  },
+  buildUnits(dataset, options, rng) {
+    const held = heldOutByUser(dataset);
+    const seen = interactedByUser(dataset);
+    const allItems = dataset.items.map((i) => i.id);
+    const users = [...held.keys()].slice(0, options.users ?? undefined);
+    const units = [];
+    for (const user of users) {
+      const positivesPool = (held.get(user) ?? []).map((x) => x.item);
+      const interacted = seen.get(user) ?? new Set<string>();
+      const negativesPool = allItems.filter((i) => !interacted.has(i));
+      for (const m of options.ratios) {
+        const unitRng = Rng.derive(rng.nextUint32(), user, m);
+        const nPos = Math.min(positivesPool.length, Math.floor(options.itemsPerUser / (m + 1)));
+        if (nPos === 0) continue;
+        const positives = unitRng.sample(positivesPool, nPos);
+        const negatives = unitRng.sample(negativesPool, m * nPos);
+        units.push({
+          key: `${user}|${ratioLabel(m)}`,
+          user,
+          items: unitRng.shuffle([...positives, ...negatives]),
+          gold: { ratio: m, positives } as Gold,
+        });
+      }
+    }
+    return units;
+  },
+  async run(sim, user, items, ctx): Promise<Answer> {
+    if (!sim.discriminate) throw new UnitError('method', 'method has no discriminate capability');
+    const judgements = await sim.discriminate(user, items, ctx);
+    const wanted = new Set(items.map((i) => i.id));
+    const answer: Record<string, boolean> = {};
+    for (const j of judgements) {
+      if (!wanted.has(j.item)) throw new UnitError('answer', `answer names item "${j.item}", which was not offered`);
+      answer[j.item] = j.like;
+    }
+    const missing = items.filter((i) => !(i.id in answer)).map((i) => i.id);
+    if (missing.length > 0)
+      throw new UnitError(
+        'answer',
+        `answer misses ${missing.length} of ${items.length} items (${missing.slice(0, 5).join(', ')})`,
+      );
+    return answer;
+  },
+  score(unit, answer) {
+    const pos = new Set(unit.gold.positives);
+    const gold = unit.items.map((i) => pos.has(i));
+    const pred = unit.items.map((i) => answer[i] === true);
+    const prf = binaryPrf(pred, gold);
+    const correct = gold.filter((g, k) => g === pred[k]).length;
+    return {
+      accuracy: correct / gold.length,
+      precision: prf.precision,
+      recall: prf.recall,
+      f1: prf.f1,
+      tp: prf.tp,
+      fp: prf.fp,
+      fn: prf.fn,
+      n: gold.length,
+    };
+  },
+  aggregate(done, options) {
+    const out: Record<string, MetricValue> = {};
+    for (const m of options.ratios) {
+      const rows = done.filter((d) => d.unit.gold.ratio === m);
+      const ids = rows.map((r) => r.id);
+      const acc = rows.map((r) => r.scores['accuracy'] as number);
+      const f1 = rows.map((r) => r.scores['f1'] as number);
+      let tp = 0,
+        fp = 0,
+        fn = 0,
+        correct = 0,
+        total = 0;
+      for (const r of rows) {
+        tp += r.scores['tp'] as number;
+        fp += r.scores['fp'] as number;
+        fn += r.scores['fn'] as number;
+        correct += (r.scores['accuracy'] as number) * (r.scores['n'] as number);
+        total += r.scores['n'] as number;
+      }
+      const pooled = prfFromCounts(tp, fp, fn);
+      const mean = (xs: number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
+      out[`accuracy@${ratioLabel(m)}`] = {
+        value: mean(acc),
+        n: rows.length,
+        estimator: 'mean',
+        unitIds: ids,
+        unitScores: acc,
+        extra: { micro: total === 0 ? Number.NaN : correct / total },
+      };
+      out[`f1@${ratioLabel(m)}`] = {
+        value: mean(f1),
+        n: rows.length,
+        estimator: 'mean',
+        unitIds: ids,
+        unitScores: f1,
+        extra: { micro: pooled.f1, microPrecision: pooled.precision, microRecall: pooled.recall },
+      };
+    }
+    return out;
+  },
+});
+
+export default preferenceDiscrimination;
