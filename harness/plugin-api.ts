@@ -69,7 +69,7 @@ export function defineSessionTask<S extends TSchema, G, A>(
 
 export type AnyPlugin = DatasetPlugin | RecommenderPlugin | LlmPlugin | MethodPlugin | TaskPlugin;
 
-export { splitOptionProperties } from './data/split-options.js';
+export { splitOptionProperties, splitByOptions } from './data/split-options.js';
 export { itemLine, attributesText, splitHistory } from './data/user-text.js';
 export type { HistorySplit } from './data/user-text.js';
 export { UnitError, LlmParseError } from './llm/errors.js';

@@ -1,4 +1,6 @@
 import { Type } from '@sinclair/typebox';
+import { type SplitName, splitRatings } from './splits.js';
+import type { Interaction, RatingsSplit } from './types.js';
 
 /**
  * Split options every ratings dataset plugin accepts, so that configs read the
@@ -27,3 +29,29 @@ export const splitOptionProperties = {
     }),
   ),
 };
+
+/** The shared split options as a loader's validated options hold them (`split` names the split). */
+export interface SplitOptionValues {
+  readonly split: string;
+  readonly splitSeed: number;
+  readonly users: number | null;
+  readonly minLiked: number;
+  readonly likedAbove: number;
+  readonly fractions?: readonly number[] | undefined;
+}
+
+/**
+ * The one place the shared split options become a split: every ratings
+ * loader that does not bring its own split (official folds, a published
+ * split) hands its interactions here.
+ */
+export function splitByOptions(all: readonly Interaction[], o: SplitOptionValues, name?: SplitName): RatingsSplit {
+  return splitRatings(all, {
+    name: name ?? (o.split as SplitName),
+    seed: o.splitSeed,
+    users: o.users,
+    minLiked: o.minLiked,
+    likedAbove: o.likedAbove,
+    ...(o.fractions ? { fractions: o.fractions as [number, number, number] } : {}),
+  });
+}

@@ -90,6 +90,13 @@ export async function buildPlan(cfg: LoadedConfig, opts: PlanOptions): Promise<P
             t.task.name,
             cfg.seeds.length > 1 ? `${m.id}.seed${seed}.jsonl` : `${m.id}.jsonl`,
           ].join('/');
+          const naKind = !asked
+            ? 'not-asked'
+            : missing !== undefined
+              ? 'no-capability'
+              : naReason
+                ? 'not-applicable'
+                : null;
           const cellUnits: readonly TaskUnit[] | null = naReason ? null : units;
           cells.push({
             seed,
@@ -100,6 +107,7 @@ export async function buildPlan(cfg: LoadedConfig, opts: PlanOptions): Promise<P
             taskOptions: t.options,
             units: cellUnits,
             naReason,
+            naKind,
             file,
           });
           const probe = probes.get(m.id);

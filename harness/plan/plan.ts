@@ -11,6 +11,7 @@ import type { Dataset } from '../data/types.js';
 import type { LlmRuntime } from '../llm/runtime-options.js';
 import type { LlmProvider } from '../llm/types.js';
 import type { Manifest } from '../results/manifest.js';
+import type { NaKind } from '../results/metrics-file.js';
 
 /** One dataset as loaded for one seed, with the recommenders its tasks need fitted on its train split. */
 export interface PlannedDataset {
@@ -31,6 +32,7 @@ export interface PlannedCell {
   /** null when the cell is n/a (the reason says why). */
   readonly units: readonly TaskUnit[] | null;
   readonly naReason: string | null;
+  readonly naKind: NaKind | null;
   /** The merged predictions file, relative to the results dir: predictions/<dataset>/<task>/<method>[.seedN].jsonl. */
   readonly file: string;
 }

@@ -8,6 +8,8 @@ import type { MetricValue } from './metric-value.js';
 
 export type Direction = 'higher' | 'lower';
 
+export type NaKind = 'no-capability' | 'not-applicable' | 'not-asked';
+
 /** A metric of one cell: the task's MetricValue, labelled, with its statistics. */
 export interface CellMetric extends Omit<MetricValue, 'value' | 'unitScores' | 'extra'> {
   readonly label: string;
@@ -52,6 +54,8 @@ export interface Cell {
   /** n/a: the method lacks the capability or the task does not apply to the dataset. */
   readonly status: 'ok' | 'n/a' | 'incomplete';
   readonly reason?: string;
+  /** Why an n/a cell is n/a: the method lacks the capability, the task does not apply to the dataset, or the task's `methods:` list leaves the method out. */
+  readonly naKind?: NaKind;
   readonly llm: { readonly provider: string; readonly model: string; readonly mock: boolean } | null;
   readonly units: {
     readonly total: number;

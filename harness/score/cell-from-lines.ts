@@ -1,7 +1,7 @@
 import type { TaskPlugin } from '../api/task.js';
 import type { UnitErrorKind } from '../llm/errors.js';
 import { addTotals, emptyTotals, type UsageTotals } from '../llm/usage-meter.js';
-import type { Cell, CellMetric, CellUsage } from '../results/metrics-file.js';
+import type { Cell, CellMetric, CellUsage, NaKind } from '../results/metrics-file.js';
 import type { MetricValue } from '../results/metric-value.js';
 import type { PredictionLine } from '../results/prediction-line.js';
 import type { ScoredUnit, TaskUnit } from '../api/task.js';
@@ -87,11 +87,16 @@ export function cellUsage(t: UsageTotals, units: number): CellUsage {
   };
 }
 
-export function naCell(base: Omit<Cell, 'status' | 'units' | 'usage' | 'metrics'>, reason: string): Cell {
+export function naCell(
+  base: Omit<Cell, 'status' | 'units' | 'usage' | 'metrics'>,
+  reason: string,
+  naKind: NaKind = 'not-applicable',
+): Cell {
   return {
     ...base,
     status: 'n/a',
     reason,
+    naKind,
     units: { total: 0, done: 0, scored: 0, errors: 0, errorKinds: {} },
     usage: cellUsage(emptyTotals(), 0),
     metrics: {},

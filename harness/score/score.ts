@@ -52,7 +52,7 @@ function metricsOf(plan: Plan, lines: ReadonlyMap<PlannedCell, ReadonlyMap<strin
       llm: llms[p.method.id] ?? null,
     };
     if (!p.units) {
-      cells.push(naCell(base, p.naReason ?? 'not applicable'));
+      cells.push(naCell(base, p.naReason ?? 'not applicable', p.naKind ?? 'not-applicable'));
       continue;
     }
     const cell = cellFromLines(base, p.task, p.taskOptions, p.units, lines.get(p) ?? new Map());

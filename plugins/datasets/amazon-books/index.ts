@@ -7,7 +7,7 @@ import {
   InteractionTable,
   kCore,
   splitOptionProperties,
-  splitRatings,
+  splitByOptions,
   Type,
   type Interaction,
   type Item,
@@ -104,14 +104,6 @@ export default defineDataset({
         'use split: agent4rec, random, leave-last-out or temporal',
       );
     }
-    const splitOpts = {
-      name: o.split === 'official' ? ('random' as const) : o.split,
-      seed: o.splitSeed,
-      users: o.users,
-      minLiked: o.minLiked,
-      likedAbove: o.likedAbove,
-      ...(o.fractions ? { fractions: o.fractions as [number, number, number] } : {}),
-    };
 
     let split: RatingsSplit;
     let total: number;
@@ -138,9 +130,7 @@ export default defineDataset({
       for (const x of train) catalogue.add(x.item);
       for (const x of test) catalogue.add(x.item);
       split =
-        o.split === 'official'
-          ? { name: 'official', train, valid: [], test }
-          : splitRatings([...train, ...test], splitOpts);
+        o.split === 'official' ? { name: 'official', train, valid: [], test } : splitByOptions([...train, ...test], o);
     } else {
       const table = new InteractionTable();
       const file = variant === '2014-ratings' ? AMAZON_FILES['2014-ratings'].ratings : AMAZON_FILES[variant].reviews;
@@ -165,7 +155,7 @@ export default defineDataset({
       total = core ? core.rows : table.length;
       for (let row = 0; row < table.length; row++)
         if (keep[row] === 1) catalogue.add(table.itemIds[table.itemOf(row)] as string);
-      split = splitRatings(all, splitOpts);
+      split = splitByOptions(all, o);
     }
 
     const wanted = catalogue;

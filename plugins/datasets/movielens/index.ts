@@ -4,7 +4,7 @@ import {
   datasetFolder,
   defineDataset,
   splitOptionProperties,
-  splitRatings,
+  splitByOptions,
   Type,
   type Interaction,
   type Item,
@@ -149,14 +149,7 @@ export default defineDataset({
       const test = parseRatingLines(read(`u${o.fold}.test`), '\t', spec.scale);
       split = { name: `official-fold-u${o.fold}`, train, valid: [], test };
     } else {
-      split = splitRatings(all, {
-        name: o.split,
-        seed: o.splitSeed,
-        users: o.users,
-        minLiked: o.minLiked,
-        likedAbove: o.likedAbove,
-        ...(o.fractions ? { fractions: o.fractions as [number, number, number] } : {}),
-      });
+      split = splitByOptions(all, o);
     }
     ctx.log.info(
       `movielens ${variant}: ${all.length} ratings, ${users.length} users, ${items.length} items; split ${split.name}: ${split.train.length}/${split.valid.length}/${split.test.length}`,

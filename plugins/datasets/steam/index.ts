@@ -6,7 +6,7 @@ import {
   defineDataset,
   kCore,
   splitOptionProperties,
-  splitRatings,
+  splitByOptions,
   Type,
   type Interaction,
   type Item,
@@ -151,14 +151,7 @@ export default defineDataset({
     } else {
       all = table.toInteractions(keep);
     }
-    const split = splitRatings(all, {
-      name: o.split,
-      seed: o.splitSeed,
-      users: o.users,
-      minLiked: o.minLiked,
-      likedAbove: o.likedAbove,
-      ...(o.fractions ? { fractions: o.fractions as [number, number, number] } : {}),
-    });
+    const split = splitByOptions(all, o);
 
     const catalogue = new Set<string>();
     for (let row = 0; row < table.length; row++)
