@@ -5,7 +5,7 @@
 export const ACTION_TYPES = ['click', 'input', 'terminate'] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
-/** OPeRA's 13 click types (DESIGN.md §10). */
+/** OPeRA's 13 click types. */
 export const CLICK_TYPES = [
   'purchase',
   'search',
@@ -102,7 +102,7 @@ export interface PastStep {
 }
 
 /**
- * One step to predict (DESIGN.md §6 next-action): the persona, the session so
+ * One step to predict: the persona, the session so
  * far and the page now shown. It has no field that could carry the gold action.
  */
 export interface StepContext {

@@ -63,7 +63,7 @@ function keepUsers(users: string[], limit: number | null | undefined, seed: numb
 }
 
 /**
- * Agent4Rec's protocol (DESIGN.md §10): users with at least 20 ratings above 3,
+ * Agent4Rec's protocol: users with at least 20 ratings above 3,
  * `users` of them sampled with the seed, a per-user random 40/30/30 split, and
  * valid/test restricted to items that occur in the training split. With
  * implicit feedback (rating null: KGAT Amazon, Kaggle Steam purchases) every

@@ -1,4 +1,4 @@
-/** The one request and response shape of the LLM layer (DESIGN.md §5). */
+/** The one request and response shape of the LLM layer. */
 export type JsonSchema = Record<string, unknown>;
 
 export interface ChatMessage {

@@ -6,7 +6,7 @@ import { renderPage, type Page, type PageState, type Target } from './shop-pages
 import { slugOf, type Product } from './shop-product.js';
 
 /**
- * A text shop for closed-loop sessions (DESIGN.md §6 opera-consistency): a
+ * A text shop for closed-loop sessions: a
  * simulator reads a page (the same simplified HTML as the synthetic-sessions
  * generator's, turned into text by the opera loader's observationFromHtml, so
  * it reads like a dataset step's observation) and acts on it with a

@@ -1,5 +1,5 @@
 /**
- * Statistics of the benchmark tables (DESIGN.md section 7): bootstrap confidence
+ * Statistics of the benchmark tables: bootstrap confidence
  * intervals, paired tests of a method against the baseline, and multiple-testing
  * adjustments. Every resampling procedure is seeded; same seed, same result.
  *

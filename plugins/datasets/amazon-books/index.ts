@@ -55,7 +55,7 @@ const Options = Type.Object(
       {
         default: 'agent4rec',
         description:
-          'agent4rec (DESIGN.md §10), random, leave-last-out, temporal, or official (kgat: its train.txt/test.txt).',
+          'agent4rec, random, leave-last-out, temporal, or official (kgat: its train.txt/test.txt).',
       },
     ),
     ...splitOptionProperties,
@@ -71,7 +71,7 @@ export default defineDataset({
   downloads: AMAZON_DOWNLOADS,
   choices: [
     'amazon-books: k-core filtering is repeated until every user and item has at least k interactions (default 5 on ratings-only files; 5-core and KGAT files are used as released)',
-    "amazon-books: the papers' user sampling is not public; the Agent4Rec protocol is used (DESIGN.md §10)",
+    "amazon-books: the papers' user sampling is not public; the Agent4Rec protocol is used",
     'amazon-books: KGAT pairs are implicit (no scale: the rating task shows n/a) and undated (timestamp 0)',
     'amazon-books: genres are the metadata category paths without the root "Books"; descriptions are cut at 600 characters; items without metadata are titled "Amazon book <ASIN>"',
   ],

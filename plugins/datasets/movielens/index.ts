@@ -37,7 +37,7 @@ const Options = Type.Object(
       ],
       {
         default: 'agent4rec',
-        description: 'agent4rec (DESIGN.md §10), official-fold (100k u1–u5), random, leave-last-out, temporal.',
+        description: 'agent4rec, official-fold (100k u1–u5), random, leave-last-out, temporal.',
       },
     ),
     fold: Type.Integer({ minimum: 1, maximum: 5, default: 1, description: 'official-fold: which of u1…u5.' }),

@@ -68,7 +68,7 @@ const Options = Type.Object(
       [Type.Literal('agent4rec'), Type.Literal('random'), Type.Literal('leave-last-out'), Type.Literal('temporal')],
       {
         default: 'agent4rec',
-        description: 'agent4rec (DESIGN.md §10), random, leave-last-out, temporal.',
+        description: 'agent4rec, random, leave-last-out, temporal.',
       },
     ),
     ...splitOptionProperties,

@@ -4,7 +4,7 @@ import { AlignUserOptions } from './options.js';
 import { ALIGNUSER_PROMPTS, promptsFrom } from './prompts.js';
 import { AlignUserSimulator } from './simulator.js';
 
-/** Choices the paper leaves open (DESIGN.md §9), recorded in the manifest. */
+/** Choices the paper leaves open, recorded in the manifest. */
 export const ALIGNUSER_CHOICES = [
   'alignuser: rating datasets become browsing pages built from the last training interactions of sampled users (default 30 users × 2 pages, 2 rated items + 2 never-interacted training items per page, negatives drawn with the fit seed) (ours)',
   'alignuser: K = 2 counterfactual actions per human transition, proposed at temperature 0.8; alternatives equal to the human action or to an earlier alternative are dropped (ours)',

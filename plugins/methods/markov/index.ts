@@ -2,7 +2,7 @@ import { defineMethod, Type, UnitError } from '../../../harness/plugin-api.js';
 import { ActionModel } from './action-model.js';
 
 /**
- * The non-LLM reference for next-action prediction (DESIGN.md §2): first-order
+ * The non-LLM reference for next-action prediction: first-order
  * action frequencies of the training sessions. What an LLM simulator must
  * beat to be worth its cost on OPeRA.
  */

@@ -42,7 +42,7 @@ export function normaliseInput(text: string | null): string {
     .replace(/^[\s"'.,!?]+|[\s"'.,!?]+$/g, '');
 }
 
-/** Exact match of the action type and the attributes that identify it (DESIGN.md §6). */
+/** Exact match of the action type and the attributes that identify it. */
 export function sameAction(p: SessionAction, g: SessionAction): boolean {
   if (p.type !== g.type) return false;
   if (g.type === 'click') return p.target === g.target;
@@ -86,7 +86,7 @@ function countsOf(gold: Gold, answer: Answer): { type: number[]; click: number[]
 }
 
 /**
- * Next-action prediction on web-shopping sessions (DESIGN.md §6, OPeRA). For
+ * Next-action prediction on web-shopping sessions (OPeRA). For
  * every step of a test session the simulator sees the persona, the human's
  * earlier steps (observation, action, rationale) and the current page, and
  * predicts the next action. Units are sessions.

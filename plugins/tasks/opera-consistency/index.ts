@@ -110,7 +110,7 @@ function catalogFor(d: SessionsDataset): ShopItem[] {
 const pageTitle = (observation: string) => (observation.split('\n', 1)[0] ?? '').replace(/^Page:\s*/, '');
 
 /**
- * OPeRA consistency (DESIGN.md §6): closed-loop sessions in a text shop built
+ * OPeRA consistency: closed-loop sessions in a text shop built
  * from the dataset's products. The simulated shopper starts on the results of
  * the human session's first search and acts through `nextAction` until it
  * terminates, places an order or reaches maxSteps. An LLM judge (the config's

@@ -40,7 +40,7 @@ type Answer = Readonly<Record<string, boolean>>;
 const ratioLabel = (m: number) => `1:${m}`;
 
 /**
- * Agent4Rec's protocol (DESIGN.md §6): for each user and ratio 1:m, held-out
+ * Agent4Rec's protocol: for each user and ratio 1:m, held-out
  * items as positives and m times as many never-interacted items as negatives;
  * the simulator says like / not-like per item.
  */

@@ -22,7 +22,7 @@ interface Gold {
 type Answer = Readonly<Record<string, number>>;
 
 /**
- * Rating prediction (DESIGN.md §6): RMSE and MAE over all (user, item) pairs;
+ * Rating prediction: RMSE and MAE over all (user, item) pairs;
  * the per-user mean squared and absolute errors are the paired units.
  */
 export const rating = defineTask({

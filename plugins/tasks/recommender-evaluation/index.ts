@@ -58,7 +58,7 @@ function defaultThreshold(scale: RatingScale): number {
 const mean = (xs: readonly number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
 
 /**
- * Recommender evaluation by simulated users (DESIGN.md §6): each user browses
+ * Recommender evaluation by simulated users: each user browses
  * the pages of each recommender's ranking (their training items excluded),
  * watching, rating and leaving. Per recommender: liked items, mean rating,
  * pages seen and satisfaction; per method, Kendall's τ between the ranking of

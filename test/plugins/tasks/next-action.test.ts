@@ -77,7 +77,7 @@ function scripted(answers: Record<string, SessionAction>, seen: StepContext[] = 
   };
 }
 
-describe('next-action units (DESIGN.md §6)', () => {
+describe('next-action units', () => {
   it('is registered, reads sessions datasets only, one unit per non-empty test session', () => {
     expect(TASKS['next-action']).toBe(task as unknown);
     const units = unitsFor(TASKS['next-action']!, ds, { sessions: null }, new Rng(1)) ?? [];

@@ -26,7 +26,7 @@ const opts = { ratios: [1, 3, 9], itemsPerUser: 20, users: null };
 const heldOut: Record<string, number[]> = { '1': range(11, 22), '2': [35, 36, 37], '10': range(64, 67) };
 const interacted: Record<string, number[]> = { '1': range(1, 22), '2': range(30, 37), '10': range(60, 67) };
 
-describe('preference-discrimination units (DESIGN.md §6)', () => {
+describe('preference-discrimination units', () => {
   const units = task.buildUnits(ds, opts, new Rng(42)) ?? [];
 
   it('is registered as a standard task', () => {

@@ -13,7 +13,7 @@ const ds = handDataset({
 });
 const opts = { maxItemsPerUser: 20, users: null };
 
-describe('rating units (DESIGN.md §6)', () => {
+describe('rating units', () => {
   it('is registered as a standard task', () => {
     expect(TASKS['rating']).toBe(task as unknown);
   });

@@ -50,7 +50,7 @@ async function runAll(sim: (unitKey: string) => Simulator) {
   );
 }
 
-describe('recommender-evaluation units (DESIGN.md §6)', () => {
+describe('recommender-evaluation units', () => {
   it('is registered, needs recommenders, one unit per (user, recommender) with the training items left out', () => {
     expect(TASKS['recommender-evaluation']).toBe(task as unknown);
     expect(task.needs.refs).toEqual([{ option: 'recommenders', list: 'recommenders', many: true }]);
