@@ -54,8 +54,7 @@ const Options = Type.Object(
       ],
       {
         default: 'agent4rec',
-        description:
-          'agent4rec, random, leave-last-out, temporal, or official (kgat: its train.txt/test.txt).',
+        description: 'agent4rec, random, leave-last-out, temporal, or official (kgat: its train.txt/test.txt).',
       },
     ),
     ...splitOptionProperties,
