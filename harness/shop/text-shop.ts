@@ -1,9 +1,12 @@
-import { observationTargets, type Session, type SessionAction } from '../data/sessions.js';
+import { observationTargets, type SessionAction } from '../data/sessions.js';
 import { LexicalIndex } from '../retrieval/lexical-index.js';
 import { sha256 } from '../util/hash.js';
 import { DEFAULT_OBSERVATION_CHARS, observationFromHtml } from './observation.js';
 import { renderPage, type Page, type PageState, type Target } from './shop-pages.js';
 import { slugOf, type Product } from './shop-product.js';
+import type { ShopItem } from './shop-catalog.js';
+
+export { catalogOf, countPages, type ShopItem } from './shop-catalog.js';
 
 /**
  * A text shop for closed-loop sessions: a
@@ -14,52 +17,10 @@ import { slugOf, type Product } from './shop-product.js';
  * (plugins/datasets/synthetic-sessions/session-walk.ts), but deterministically
  * and driven by the caller. No randomness: the same actions give the same pages.
  *
- * Choices (ours), listed one per line in SHOP_CHOICES for the manifest:
- * - the catalog is the unique products (by asin) of the sessions' steps; the
- *   first occurrence gives title and price (a missing one is filled from a
- *   later occurrence), option values are merged over all occurrences; products
- *   without a title are left out (nothing could find them);
- * - brand = the first word of the title ("Generic" when there is none);
- * - rating and review count come from SHA-256("text-shop:" + asin): the first
- *   8 hex digits a, the next 8 b; rating = 3.0 + (a mod 21) / 10 ("x.y out of
- *   5 stars", 3.0–5.0), reviews = 5 + (b mod 20000): the generator's ranges;
- * - the slug of a product (its semantic ids) is the recipe's slugOf(title),
- *   with "_2", "_3"… for a title seen before in catalog order;
- * - search: BM25 (LexicalIndex, MiniSearch BM25+) over titles, the top
- *   `candidates` (30), ordered by the `rank` plug-in (default: BM25 order),
- *   `resultsPerPage` (6) per page; page n shows the n-th slice (empty past the end);
- * - filters filter: a brand keeps the candidates of that brand, a price band
- *   those whose first price number lies in it ([lo, hi)); page 1 of the
- *   filtered list; one filter at a time; a new search clears it. The brand
- *   filters listed are the first 8 distinct brands of the ranked candidates;
- * - related products: the BM25 neighbours of the product's title (the top
- *   `candidates` titles but itself, BM25 order, not re-ranked), 3 at a time;
- *   "Next page" shows the next 3, back to the first after the last;
- * - typing sets the search box and the generator's three suggested terms
- *   ("<text> for adults", "<text> rechargeable", "<text> 2 pack");
- * - cart and checkout as in the walk (add to cart adds one, again: one more;
- *   buy now puts the product with its chosen options in the cart and checks
- *   out); in the cart, "increase/decrease quantity by one" change the
- *   quantity (not below 1), "Delete" removes the line; review, quantity
- *   drop-down, select, account, orders and store links leave the page as it is;
- * - an action is valid when its target is one of the page's actionable
- *   elements (a click on the search box is valid and changes nothing; an
- *   input must target the search box); invalid actions leave the page as it
- *   is; after terminate or the order, every action is invalid;
- * - a page counts as visited when its observation differs from the one shown
- *   before it (what the simulator is shown: typing into the search box counts,
- *   choosing an option, which the observation does not show, does not);
- *   countPages applies the same rule to a dataset session's observations;
- *   purchase clicks are counted by the click type of the element clicked (the
- *   page's, not the simulator's claim).
+ * Every choice it makes (catalog, brands, ratings, search, filters, related
+ * products, cart and checkout, valid actions, page counting) is listed in
+ * SHOP_CHOICES below, which goes into the manifest.
  */
-
-export interface ShopItem {
-  readonly asin: string;
-  readonly title: string;
-  readonly price: string | null;
-  readonly options: Readonly<Record<string, readonly string[]>>;
-}
 
 /** Orders search candidates for one shopper (a recommender-based ranking plugs in here); default: the BM25 order. */
 export type ShopRanker = (query: string, candidates: readonly ShopItem[]) => readonly ShopItem[];
@@ -91,53 +52,6 @@ export const SHOP_CHOICES: readonly string[] = [
   'text shop (ours): an action on an element the page does not offer, or an input into a non-input, is ignored and the page stays; nothing is random',
   "text shop (ours): a page counts as visited when its observation differs from the one before (the same rule counts a human session's pages); purchase clicks are counted by the clicked element's OPeRA click type (add to cart, buy now, check out, place order)",
 ];
-
-/** Unique products (by asin, first seen wins; option values merged) of the given sessions' steps' `products`. */
-export function catalogOf(sessions: readonly Session[]): ShopItem[] {
-  const byAsin = new Map<
-    string,
-    { asin: string; title: string; price: string | null; options: Map<string, string[]> }
-  >();
-  for (const s of sessions) {
-    for (const st of s.steps) {
-      for (const p of st.products) {
-        const asin = p.asin.trim();
-        if (asin === '') continue;
-        const title = p.title.trim();
-        const price = p.price?.trim() || null;
-        let e = byAsin.get(asin);
-        if (!e) byAsin.set(asin, (e = { asin, title, price, options: new Map() }));
-        else {
-          if (e.title === '') e.title = title;
-          if (e.price === null) e.price = price;
-        }
-        for (const o of p.options) {
-          for (const [k, v] of Object.entries(o)) {
-            const dim = k.trim();
-            const value = String(v).trim();
-            if (dim === '' || value === '') continue;
-            let values = e.options.get(dim);
-            if (!values) e.options.set(dim, (values = []));
-            if (!values.includes(value)) values.push(value);
-          }
-        }
-      }
-    }
-  }
-  return [...byAsin.values()]
-    .filter((e) => e.title !== '')
-    .map((e) => ({ asin: e.asin, title: e.title, price: e.price, options: Object.fromEntries(e.options) }));
-}
-
-/**
- * Pages in a sequence of observations by the shop's rule: the first, and each
- * one that differs from the one before it. For a dataset session, pass its
- * steps' observations (up to where the comparison stops, e.g. the first
- * purchase click) to compare with TextShop.pagesVisited.
- */
-export function countPages(observations: readonly string[]): number {
-  return observations.filter((o, k) => k === 0 || o !== observations[k - 1]).length;
-}
 
 const RELATED = 3;
 const BRAND_FILTERS = 8;
