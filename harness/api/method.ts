@@ -28,6 +28,15 @@ export interface UnitContext {
   /** null for methods that do not use an LLM. */
   readonly llm: Llm | null;
   readonly signal: AbortSignal;
+  /**
+   * Per-user state shared by every unit of a user (a seeded memory, a taste
+   * summary, a persona): built once by the first unit that asks (the others
+   * wait for it), with its LLM calls charged to the state's own record rather
+   * than to a unit, so usage does not depend on how the run was cut. A failed
+   * build is shared too: the user's units fail with its error, once charged.
+   * Absent outside the runner (unit tests): use plugin-side memoisation then.
+   */
+  readonly perUser?: <T>(user: string, name: string, build: (llm: Llm | null) => Promise<T>) => Promise<T>;
 }
 
 export interface FitContext extends BaseContext {

@@ -13,16 +13,22 @@ import {
 import { dirname } from 'node:path';
 import type { PredictionLine } from './prediction-line.js';
 
+/** What a store keys its lines by: `unit` (a unit key, or a per-user state key). */
+export interface KeyedLine {
+  readonly id: string;
+  readonly unit: string;
+}
+
 /** How often appended lines are forced to disk; a killed process loses nothing already written. */
 const SYNC_INTERVAL_MS = 50;
 
 /**
- * An append-only JSONL file of finished units. Each line is written with one
+ * An append-only JSONL file of finished units (or of per-user state records). Each line is written with one
  * write(2) as soon as its unit finishes, so a SIGKILL loses at most the units
  * in flight; a torn last line (power loss mid-write) is cut off on reopen.
  */
-export class PredictionStore {
-  readonly done = new Map<string, PredictionLine>();
+export class PredictionStore<L extends KeyedLine = PredictionLine> {
+  readonly done = new Map<string, L>();
   private fd: number | null = null;
   private syncTimer: NodeJS.Timeout | null = null;
   private dirty = false;
@@ -38,7 +44,7 @@ export class PredictionStore {
       const end = nl < 0 ? text.length : nl;
       const raw = text.slice(start, end);
       if (raw.trim() !== '') {
-        const line = parseLine(raw);
+        const line = parseLine<L>(raw);
         if (!line) {
           this.repaired.torn++;
           truncateSync(path, Buffer.byteLength(text.slice(0, start), 'utf8'));
@@ -52,7 +58,7 @@ export class PredictionStore {
     if (text.length > 0 && !text.endsWith('\n')) writeFileSync(path, '\n', { flag: 'a' });
   }
 
-  append(line: PredictionLine): void {
+  append(line: L): void {
     if (this.fd === null) {
       mkdirSync(dirname(this.path), { recursive: true });
       this.fd = openSync(this.path, 'a');
@@ -103,9 +109,9 @@ export class PredictionStore {
   }
 }
 
-function parseLine(raw: string): PredictionLine | null {
+function parseLine<L extends KeyedLine>(raw: string): L | null {
   try {
-    const line = JSON.parse(raw) as PredictionLine;
+    const line = JSON.parse(raw) as L;
     return typeof line.unit === 'string' && typeof line.id === 'string' ? line : null;
   } catch {
     return null;

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Logger } from '../api/plugin.js';
 import type { TaskUnit } from '../api/task.js';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
@@ -10,6 +10,7 @@ import { kindOf, type UnitInvoker } from '../plan/dataset-kinds.js';
 import type { Plan, PlannedCell } from '../plan/plan.js';
 import type { PredictionLine } from '../results/prediction-line.js';
 import { PredictionStore } from '../results/prediction-store.js';
+import { type StateRecord, stateFileOf, stateGroup } from '../results/state-record.js';
 import { hashJson } from '../util/hash.js';
 import { Rng } from '../util/rng.js';
 import type { BatchLedger } from './batch-ledger.js';
@@ -19,6 +20,7 @@ import { Progress } from './progress.js';
 import { settleBatches } from './settle-batches.js';
 import { inShard, type Shard, shardFilesOf, shardPath } from './shard.js';
 import { Simulators } from './simulators.js';
+import { UserStates } from './user-states.js';
 
 export interface ExecuteOptions {
   readonly dir: string;
@@ -37,6 +39,8 @@ export interface ExecuteOptions {
 export interface Executed {
   /** Every cell's prediction lines by unit key (closed stores: read-only). */
   readonly lines: ReadonlyMap<PlannedCell, ReadonlyMap<string, PredictionLine>>;
+  /** Per-user state records by `stateGroup(cell)`, by key. */
+  readonly states: ReadonlyMap<string, ReadonlyMap<string, StateRecord>>;
   readonly computed: number;
   readonly skipped: number;
   readonly unitErrors: number;
@@ -87,6 +91,21 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
   const simulators = new Simulators(plan, { log, signal, artifacts: o.artifacts, dir: o.dir });
   const invokers = new Map<string, UnitInvoker>();
   const judgeDoor = doors.of(plan.judgeEndpoint);
+  const userStates = new Map<string, UserStates>();
+  const stateStores = new Map<string, PredictionStore<StateRecord>>();
+  const statesOf = (cell: PlannedCell, door: ReturnType<Doors['of']>): UserStates => {
+    const group = stateGroup(cell);
+    let states = userStates.get(group);
+    if (!states) {
+      const merged = join(o.dir, stateFileOf(cell.datasetId, basename(cell.file)));
+      const store = new PredictionStore<StateRecord>(shard ? shardPath(merged, shard) : merged);
+      if (!shard) mergeShards(store, merged, null);
+      stateStores.set(group, store);
+      states = new UserStates(store, door, signal);
+      userStates.set(group, states);
+    }
+    return states;
+  };
   let computed = 0;
   let unitErrors = 0;
 
@@ -106,6 +125,8 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
         invokers.set(inputsKey, invoke);
       }
       const prompts = plan.promptTexts.get(`task:${cell.task.name}`) ?? {};
+      const states = statesOf(cell, door);
+      const perUser = states.get.bind(states);
       let toRun: readonly TaskUnit[] = pending;
       for (let round = 1; toRun.length > 0 && !signal.aborted; round++) {
         const deferred: TaskUnit[] = [];
@@ -125,6 +146,7 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
               signal,
               judge,
               prompts,
+              perUser,
             });
             line = { ...base, answer, scores: cell.task.score(unit, answer), error: null, usage };
           } catch (e) {
@@ -160,12 +182,25 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
     }
   } finally {
     for (const s of stores.values()) s.close();
+    for (const s of userStates.values()) s.close();
     const summary = progress.stop();
     if (pendingTotal > 0) log.info(summary);
   }
   const lines = new Map<PlannedCell, ReadonlyMap<string, PredictionLine>>();
   for (const [cell, store] of stores) lines.set(cell, store.done);
-  return { lines, computed, skipped, unitErrors };
+  // State records of groups this run did not open (every unit already done) are read from disk.
+  for (const cell of plan.cells) {
+    const group = stateGroup(cell);
+    if (!cell.units || stateStores.has(group)) continue;
+    const merged = join(o.dir, stateFileOf(cell.datasetId, basename(cell.file)));
+    const store = new PredictionStore<StateRecord>(merged);
+    if (!shard) mergeShards(store, merged, null);
+    store.close();
+    stateStores.set(group, store);
+  }
+  const states = new Map<string, ReadonlyMap<string, StateRecord>>();
+  for (const [group, store] of stateStores) states.set(group, store.done);
+  return { lines, states, computed, skipped, unitErrors };
 }
 
 /**
@@ -173,13 +208,17 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
  * not hold yet), appending them to the merged file; compaction then puts them
  * in unit order, so merged shards leave the same file as one unsharded run.
  */
-function mergeShards(store: PredictionStore, path: string, keys: ReadonlySet<string>): number {
+function mergeShards<L extends PredictionLine | StateRecord>(
+  store: PredictionStore<L>,
+  path: string,
+  keys: ReadonlySet<string> | null,
+): number {
   let added = 0;
   for (const file of shardFilesOf(path)) {
-    const part = new PredictionStore(file);
+    const part = new PredictionStore<L>(file);
     part.close();
     for (const [key, line] of part.done) {
-      if (!keys.has(key) || store.done.has(key)) continue;
+      if ((keys && !keys.has(key)) || store.done.has(key)) continue;
       store.append(line);
       added++;
     }

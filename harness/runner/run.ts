@@ -61,7 +61,7 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   const plan = await buildPlan(cfg, { log: opts.log });
   const run = await executeRun(plan, dir, opts);
   if (run.interrupted || opts.shard) return { ...run, metrics: null, ...(opts.shard ? { shard: opts.shard } : {}) };
-  const scored = scorePlan(plan, run.lines);
+  const scored = scorePlan(plan, run.lines, run.states);
   writeScores(dir, scored);
   const errors = scored.metrics.cells.reduce((s, c) => s + c.units.errors, 0);
   return { ...run, metrics: scored.metrics, unitErrors: errors };
@@ -171,7 +171,16 @@ async function executeRun(plan: Plan, dir: string, opts: RunOptions) {
       cacheOnly: opts.cacheOnly === true,
     },
   } satisfies Manifest);
-  return { dir, lines: executed.lines, computed, skipped, unitErrors, interrupted, stopReason };
+  return {
+    dir,
+    lines: executed.lines,
+    states: executed.states,
+    computed,
+    skipped,
+    unitErrors,
+    interrupted,
+    stopReason,
+  };
 }
 
 /**

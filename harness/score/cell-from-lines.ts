@@ -15,11 +15,14 @@ export function cellFromLines(
   options: Record<string, unknown>,
   units: readonly TaskUnit[],
   lines: ReadonlyMap<string, PredictionLine>,
+  /** The usage of per-user state the cell is charged with (see score.ts). */
+  stateUsage?: UsageTotals,
 ): Cell {
   const specs = task.metrics(options as never);
   const scored: Array<ScoredUnit & { id: string }> = [];
   const keyOfId = new Map<string, string>();
   const usage = emptyTotals();
+  if (stateUsage) addTotals(usage, stateUsage);
   const errorKinds: Partial<Record<UnitErrorKind, number>> = {};
   let errors = 0;
   let done = 0;

@@ -4,7 +4,8 @@ import { type Cell, type MetricsFile, serializeMetrics } from '../results/metric
 import type { PredictionLine } from '../results/prediction-line.js';
 import { writeText } from '../results/write-text.js';
 import type { Plan, PlannedCell } from '../plan/plan.js';
-import { emptyTotals } from '../llm/usage-meter.js';
+import { addTotals, emptyTotals, type UsageTotals } from '../llm/usage-meter.js';
+import { type StateRecord, stateGroup } from '../results/state-record.js';
 import { withStatistics } from '../stats/table-statistics.js';
 import { cellFromLines, cellUsage, naCell } from './cell-from-lines.js';
 
@@ -16,10 +17,11 @@ import { cellFromLines, cellUsage, naCell } from './cell-from-lines.js';
 export function scorePlan(
   plan: Plan,
   lines: ReadonlyMap<PlannedCell, ReadonlyMap<string, PredictionLine>>,
+  states: ReadonlyMap<string, ReadonlyMap<string, StateRecord>> = new Map(),
 ): { metrics: MetricsFile; comparisons: ComparisonsFile } {
   const cfg = plan.cfg;
   const rep = cfg.resolved.report;
-  return withStatistics(metricsOf(plan, lines), {
+  return withStatistics(metricsOf(plan, lines, states), {
     ...(rep.baseline ? { baseline: rep.baseline } : {}),
     test: rep.test,
     correction: rep.correction,
@@ -37,8 +39,13 @@ export function writeScores(dir: string, scored: { metrics: MetricsFile; compari
   writeText(join(dir, 'comparisons.json'), `${JSON.stringify(scored.comparisons, null, 2)}\n`);
 }
 
-function metricsOf(plan: Plan, lines: ReadonlyMap<PlannedCell, ReadonlyMap<string, PredictionLine>>): MetricsFile {
+function metricsOf(
+  plan: Plan,
+  lines: ReadonlyMap<PlannedCell, ReadonlyMap<string, PredictionLine>>,
+  states: ReadonlyMap<string, ReadonlyMap<string, StateRecord>>,
+): MetricsFile {
   const cfg = plan.cfg;
+  const stateUsage = stateUsageByCell(plan, states);
   const llms = plan.manifest.llms;
   const cells: Cell[] = [];
   const usage = emptyTotals();
@@ -55,7 +62,7 @@ function metricsOf(plan: Plan, lines: ReadonlyMap<PlannedCell, ReadonlyMap<strin
       cells.push(naCell(base, p.naReason ?? 'not applicable', p.naKind ?? 'not-applicable'));
       continue;
     }
-    const cell = cellFromLines(base, p.task, p.taskOptions, p.units, lines.get(p) ?? new Map());
+    const cell = cellFromLines(base, p.task, p.taskOptions, p.units, lines.get(p) ?? new Map(), stateUsage.get(p));
     usage.calls += cell.usage.calls;
     usage.input += cell.usage.input;
     usage.cachedInput += cell.usage.cachedInput;
@@ -83,4 +90,38 @@ function metricsOf(plan: Plan, lines: ReadonlyMap<PlannedCell, ReadonlyMap<strin
     cells,
     usage: cellUsage(usage, units),
   };
+}
+
+/**
+ * Each per-user state record's usage goes to the first cell, in plan order,
+ * of its method, dataset and seed that holds a unit of the user: the cell
+ * whose first unit of that user an uninterrupted run would have charged.
+ */
+function stateUsageByCell(
+  plan: Plan,
+  states: ReadonlyMap<string, ReadonlyMap<string, StateRecord>>,
+): Map<PlannedCell, UsageTotals> {
+  const out = new Map<PlannedCell, UsageTotals>();
+  const cellsOf = new Map<string, PlannedCell[]>();
+  for (const c of plan.cells) {
+    if (!c.units) continue;
+    const g = stateGroup(c);
+    cellsOf.set(g, [...(cellsOf.get(g) ?? []), c]);
+  }
+  const usersOf = new Map<PlannedCell, Set<string>>();
+  for (const [group, records] of states) {
+    const cells = cellsOf.get(group) ?? [];
+    for (const r of records.values()) {
+      const cell = cells.find((c) => {
+        let users = usersOf.get(c);
+        if (!users) usersOf.set(c, (users = new Set((c.units ?? []).map((u) => u.user))));
+        return users.has(r.user);
+      });
+      if (!cell) continue;
+      let t = out.get(cell);
+      if (!t) out.set(cell, (t = emptyTotals()));
+      addTotals(t, r.usage);
+    }
+  }
+  return out;
 }

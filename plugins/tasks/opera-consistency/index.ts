@@ -234,7 +234,7 @@ export const operaConsistency = defineSessionTask({
       shop.apply(action);
       history.push({ observation, action, rationale: `I want to buy ${intent}.` });
     }
-    const simCtx = { rng: ctx.rng, llm: ctx.llm, signal: ctx.signal };
+    const simCtx = { rng: ctx.rng, llm: ctx.llm, signal: ctx.signal, ...(ctx.perUser ? { perUser: ctx.perUser } : {}) };
     const steps: SimStep[] = [];
     const seedBase = ctx.rng.nextUint32();
     let firstPurchase = -1;
