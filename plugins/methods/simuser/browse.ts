@@ -10,7 +10,7 @@ import {
   type UserView,
 } from '../../../harness/plugin-api.js';
 import { keyedObject } from '../shared/structured-calls.js';
-import { bullet, preferencesText, type Brain } from './decision.js';
+import { bullet, preferencesText, type Brain, type Preferences } from './decision.js';
 import type { RatingsGraph } from './knowledge-graph.js';
 import { EpisodicMemory } from './memory.js';
 import { personaText, type MatchedPersona } from './persona.js';
@@ -61,6 +61,8 @@ export interface PageChoice {
 export interface VisitInput {
   readonly user: UserView;
   readonly persona: MatchedPersona;
+  /** What the persona looks for, when already elicited (per-user state); elicited here otherwise. */
+  readonly preferences?: Preferences;
   /** The user's episodic memory: read for per-item retrieval and notes; written only when `persist`. */
   readonly memory: EpisodicMemory;
   readonly graph: RatingsGraph;
@@ -219,7 +221,7 @@ export class Browser {
     const { user, persona, memory, pages, llm } = input;
     if (pages.length === 0) throw new UnitError('method', 'simuser: a visit needs at least one page');
     const scale = user.scale ?? IMPLICIT_RATING_SCALE;
-    const prefs = await this.brain.elicit(user, persona, llm);
+    const prefs = input.preferences ?? (await this.brain.elicit(user, persona, llm));
     const fixed = {
       persona: personaText(persona.persona),
       preferences: preferencesText(prefs),

@@ -59,6 +59,8 @@ export interface BrainPrompts {
 export interface BrainInput {
   readonly user: UserView;
   readonly persona: MatchedPersona;
+  /** What the persona looks for, when already elicited (per-user state); elicited here otherwise. */
+  readonly preferences?: Preferences;
   readonly memory: EpisodicMemory;
   readonly graph: RatingsGraph;
   readonly items: readonly Item[];
@@ -191,7 +193,7 @@ export class Brain {
 
   async run(input: BrainInput): Promise<Decision[]> {
     const { user, persona, memory, graph, items, mode, llm } = input;
-    const prefs = await this.elicit(user, persona, llm);
+    const prefs = input.preferences ?? (await this.elicit(user, persona, llm));
     const codes = codesOf(items);
     const ask = (
       mode.kind === 'like'

@@ -6,6 +6,7 @@ import {
   type UnitContext,
   type UserView,
 } from '../../../harness/plugin-api.js';
+import { perUser } from '../shared/per-user.js';
 import { needLlm } from '../shared/structured-calls.js';
 import { Browser } from './browse.js';
 import { Brain, type Decision, type Mode } from './decision.js';
@@ -221,11 +222,30 @@ export default defineMethod({
     const forUser = <T>(user: UserView, fn: () => Promise<T>): Promise<T> =>
       o.crossUnitMemory ? bank.exclusive(user.id, fn) : fn();
 
+    /** The user's matched persona and what it looks for: per-user state, built and charged once. */
+    const stateOf = async (user: UserView, unit: UnitContext) => {
+      const persona = await perUser(unit, user.id, 'persona', (l) => personas.get(user, needLlm(l, 'simuser')));
+      const preferences = await perUser(unit, user.id, 'preferences', (l) =>
+        brain.elicit(user, persona, needLlm(l, 'simuser')),
+      );
+      return { persona, preferences };
+    };
+
     const act = (user: UserView, items: readonly Item[], unit: UnitContext, mode: Mode): Promise<Decision[]> =>
       forUser(user, async () => {
         const llm = needLlm(unit.llm, 'simuser');
-        const persona = await personas.get(user, llm);
-        return brain.run({ user, persona, memory: bank.of(user), graph, items, mode, llm, persist: o.crossUnitMemory });
+        const { persona, preferences } = await stateOf(user, unit);
+        return brain.run({
+          user,
+          persona,
+          preferences,
+          memory: bank.of(user),
+          graph,
+          items,
+          mode,
+          llm,
+          persist: o.crossUnitMemory,
+        });
       });
 
     return {
@@ -246,8 +266,17 @@ export default defineMethod({
       async browse(user, pages, unit) {
         const visit = await forUser(user, async () => {
           const llm = needLlm(unit.llm, 'simuser');
-          const persona = await personas.get(user, llm);
-          return browser.visit({ user, persona, memory: bank.of(user), graph, pages, llm, persist: o.crossUnitMemory });
+          const { persona, preferences } = await stateOf(user, unit);
+          return browser.visit({
+            user,
+            persona,
+            preferences,
+            memory: bank.of(user),
+            graph,
+            pages,
+            llm,
+            persist: o.crossUnitMemory,
+          });
         });
         return visit.outcome;
       },
