@@ -115,6 +115,18 @@ interface TaskBase<S extends TSchema, G, A> extends PluginBase<S> {
   distributions?(done: ReadonlyArray<ScoredUnit<G, A>>): Record<string, Record<string, number>>;
 }
 
+/**
+ * How the humans themselves did the task's units: a reference row of the
+ * table (e.g. "Human (OPeRA)"), scored and aggregated like a method's cell but
+ * made by the task from its own data, never by a method, and never tested.
+ */
+export interface TaskReference<G, A, D> {
+  /** Row label, e.g. "Human (OPeRA)". */
+  readonly label: string;
+  /** The unit's answer as the human gave it (a judge may be called through ctx.judge). */
+  run(unit: TaskUnit<G>, dataset: D, ctx: TaskContext): Promise<A>;
+}
+
 /** A task over a ratings dataset: units are users (with items), `run` sees the user's training view. */
 export interface RatingsTask<S extends TSchema = TSchema, G = unknown, A = unknown> extends TaskBase<S, G, A> {
   readonly needs: TaskNeeds & { readonly data: 'ratings' };
@@ -130,6 +142,7 @@ export interface RatingsTask<S extends TSchema = TSchema, G = unknown, A = unkno
    * unusable. `unit` is the task's own (its gold must never reach the simulator).
    */
   run(sim: Simulator, user: UserView, items: readonly Item[], ctx: TaskContext, unit?: TaskUnit<G>): Promise<A>;
+  readonly reference?: TaskReference<G, A, RatingsDataset>;
 }
 
 /**
@@ -149,6 +162,7 @@ export interface SessionsTask<S extends TSchema = TSchema, G = unknown, A = unkn
     unit?: TaskUnit<G>,
     dataset?: SessionsDataset,
   ): Promise<A>;
+  readonly reference?: TaskReference<G, A, SessionsDataset>;
 }
 
 export type TaskPlugin<S extends TSchema = TSchema, G = unknown, A = unknown> =

@@ -10,6 +10,7 @@ import { kindOf, notApplicable, unitsFor } from './dataset-kinds.js';
 import { planEndpoints } from './endpoints.js';
 import type { FitStage, Plan, PlannedCell, PlannedDataset } from './plan.js';
 import { capabilityIssues, probeSimulators } from './plan-checks.js';
+import { REFERENCE_ID, referenceMethod } from './reference-method.js';
 
 export interface PlanOptions {
   readonly log: Logger;
@@ -30,6 +31,13 @@ export async function buildPlan(cfg: LoadedConfig, opts: PlanOptions): Promise<P
   const endpoints = await planEndpoints(cfg, fail);
   const probes = await probeSimulators(cfg, log, fail);
   capabilityIssues(cfg, fail);
+  if (cfg.tasks.some((t) => t.task.reference))
+    for (const [i, m] of cfg.methods.entries())
+      if (m.id === REFERENCE_ID)
+        fail(
+          ['methods', i],
+          `the method id "${REFERENCE_ID}" names the reference row of the humans: give this method another id (id: ...)`,
+        );
   if (issues.length > 0) throw new ConfigError(issues);
 
   const prompts: Record<string, Record<string, string>> = {};
@@ -108,6 +116,7 @@ export async function buildPlan(cfg: LoadedConfig, opts: PlanOptions): Promise<P
             units: cellUnits,
             naReason,
             naKind,
+            reference: null,
             file,
           });
           const probe = probes.get(m.id);
@@ -115,6 +124,28 @@ export async function buildPlan(cfg: LoadedConfig, opts: PlanOptions): Promise<P
             fitted.add(m.id);
             fits.push({ seed, datasetId: d.id, method: m.id, on: dataset.kind });
           }
+        }
+        const reference = t.task.reference;
+        if (reference && units && units.length > 0 && na === null) {
+          const file = [
+            'predictions',
+            d.id,
+            t.task.name,
+            cfg.seeds.length > 1 ? `${REFERENCE_ID}.seed${seed}.jsonl` : `${REFERENCE_ID}.jsonl`,
+          ].join('/');
+          cells.push({
+            seed,
+            datasetId: d.id,
+            dataset,
+            method: referenceMethod(t.baseDir),
+            task: t.task,
+            taskOptions: t.options,
+            units,
+            naReason: null,
+            naKind: null,
+            reference: { label: reference.label },
+            file,
+          });
         }
       }
     }

@@ -83,6 +83,13 @@ export function kindOf(d: Dataset): DatasetKindSpec<Dataset> {
   return KINDS[d.kind] as unknown as DatasetKindSpec<Dataset>;
 }
 
+/** Runs a task's reference (the humans) on one unit of a loaded dataset. */
+export function runReference(task: TaskPlugin, d: Dataset, unit: TaskUnit, ctx: TaskContext): Promise<unknown> {
+  if (readsRatings(task) && d.kind === 'ratings' && task.reference) return task.reference.run(unit, d, ctx);
+  if (readsSessions(task) && d.kind === 'sessions' && task.reference) return task.reference.run(unit, d, ctx);
+  throw new Error(`${task.name} has no reference for ${d.name}`);
+}
+
 /** Why a task shows n/a on a dataset, or null when it applies. */
 export function notApplicable(task: TaskPlugin, d: Dataset): string | null {
   if (task.needs.data !== d.kind) return `${task.name} reads ${task.needs.data} datasets; ${d.name} holds ${d.kind}`;

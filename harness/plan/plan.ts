@@ -33,6 +33,8 @@ export interface PlannedCell {
   readonly units: readonly TaskUnit[] | null;
   readonly naReason: string | null;
   readonly naKind: NaKind | null;
+  /** Set for a task's reference row (the humans): made by the task itself, never compared. */
+  readonly reference: { readonly label: string } | null;
   /** The merged predictions file, relative to the results dir: predictions/<dataset>/<task>/<method>[.seedN].jsonl. */
   readonly file: string;
 }

@@ -56,6 +56,8 @@ export interface Cell {
   readonly reason?: string;
   /** Why an n/a cell is n/a: the method lacks the capability, the task does not apply to the dataset, or the task's `methods:` list leaves the method out. */
   readonly naKind?: NaKind;
+  /** Set on a task's reference row (the humans, e.g. "Human (OPeRA)"): shown apart, never compared or marked best. */
+  readonly reference?: { readonly label: string };
   readonly llm: { readonly provider: string; readonly model: string; readonly mock: boolean } | null;
   readonly units: {
     readonly total: number;

@@ -6,7 +6,7 @@ import { BatchPending } from '../llm/batch-pending.js';
 import type { LlmCache } from '../llm/cache.js';
 import { UnitError } from '../llm/errors.js';
 import { emptyTotals } from '../llm/usage-meter.js';
-import { kindOf, type UnitInvoker } from '../plan/dataset-kinds.js';
+import { kindOf, runReference, type UnitInvoker } from '../plan/dataset-kinds.js';
 import type { Plan, PlannedCell } from '../plan/plan.js';
 import type { PredictionLine } from '../results/prediction-line.js';
 import { PredictionStore } from '../results/prediction-store.js';
@@ -116,14 +116,16 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
       if (pending.length === 0 || !store) continue;
       if (signal.aborted) break;
       const door = doors.of(plan.methodEndpoint.get(cell.method.id));
-      const sim = await simulators.for(cell, door);
+      const sim = cell.reference ? {} : await simulators.for(cell, door);
       const inputsKey = `${cell.seed}|${cell.datasetId}`;
+      const pd = plan.datasets.find((d) => d.seed === cell.seed && d.id === cell.datasetId);
+      const env = pd?.env ?? { recommenders: [] };
       let invoke = invokers.get(inputsKey);
       if (!invoke) {
-        const pd = plan.datasets.find((d) => d.seed === cell.seed && d.id === cell.datasetId);
-        invoke = kindOf(cell.dataset).invoker(cell.dataset, pd?.env ?? { recommenders: [] });
+        invoke = kindOf(cell.dataset).invoker(cell.dataset, env);
         invokers.set(inputsKey, invoke);
       }
+      if (cell.reference) invoke = (task, _sim, unit, ctx) => runReference(task, cell.dataset, unit, { ...ctx, env });
       const prompts = plan.promptTexts.get(`task:${cell.task.name}`) ?? {};
       const states = statesOf(cell, door);
       const perUser = states.get.bind(states);

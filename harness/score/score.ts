@@ -56,7 +56,8 @@ function metricsOf(
       task: p.task.name,
       method: p.method.id,
       seed: p.seed,
-      llm: llms[p.method.id] ?? null,
+      llm: p.reference ? null : (llms[p.method.id] ?? null),
+      ...(p.reference ? { reference: p.reference } : {}),
     };
     if (!p.units) {
       cells.push(naCell(base, p.naReason ?? 'not applicable', p.naKind ?? 'not-applicable'));

@@ -87,9 +87,10 @@ export function withStatistics(
   const comparisons: Array<Omit<Comparison, 'pAdjusted' | 'significant'>> = [];
   if (o.baseline) {
     for (const c of cells) {
-      if (c.method === o.baseline || c.status === 'n/a') continue;
+      if (c.method === o.baseline || c.status === 'n/a' || c.reference) continue;
       const base = cells.find(
-        (b) => b.dataset === c.dataset && b.seed === c.seed && b.task === c.task && b.method === o.baseline,
+        (b) =>
+          b.dataset === c.dataset && b.seed === c.seed && b.task === c.task && b.method === o.baseline && !b.reference,
       );
       if (!base || base.status === 'n/a') continue;
       for (const [key, metric] of Object.entries(c.metrics)) {

@@ -40,6 +40,13 @@ export default defineTask({
     if (!sim.rate) throw new UnitError('method', 'no rate capability');
     return sim.rate(user, items, ctx);
   },
+  // The humans' answer: the held-out item is the one they chose.
+  reference: {
+    label: 'Human (test split)',
+    async run(unit) {
+      return unit.items.map((item) => ({ item, rating: item === unit.gold ? 5 : 1 }));
+    },
+  },
   score(unit, answer) {
     let best = answer[0];
     for (const a of answer) if (best && a.rating > best.rating) best = a;
@@ -89,7 +96,13 @@ report: { baseline: popularity, B: 200 }
     expect(top1.map((c) => [c.method, c.status])).toEqual([
       ['popularity', 'ok'],
       ['zero-shot', 'ok'],
+      ['human', 'ok'],
     ]);
+    // The reference row: made by the task from its data, never compared.
+    const human = top1.find((c) => c.method === 'human');
+    expect(human?.reference).toEqual({ label: 'Human (test split)' });
+    expect(human?.metrics['hit']?.value).toBe(1);
+    expect(human?.metrics['hit']?.comparison).toBeUndefined();
     for (const c of top1) {
       expect(c.units.done).toBe(c.units.total);
       expect(c.units.total).toBeGreaterThan(20);
