@@ -7,4 +7,5 @@ export const tasks: PluginIndex<'task'> = {
   'next-action': () => import('./next-action/index.js'),
   'recommender-evaluation': () => import('./recommender-evaluation/index.js'),
   'opera-consistency': () => import('./opera-consistency/index.js'),
+  'human-likeness': () => import('./human-likeness/index.js'),
 };
