@@ -79,6 +79,7 @@ export function spdWorkspace(n: number): SpdWorkspace {
  * not positive definite.
  */
 export interface SpdInverseStats {
+  readonly n: number;
   readonly threads: number;
   /** Block tasks in all, and how many of them worker threads took (the main thread took the rest). */
   readonly tasks: number;
@@ -94,7 +95,7 @@ export function invertSpdInPlace(ws: SpdWorkspace, threads = availableParallelis
   const pool = new BlockPool(ws, N >= THREADS_FROM ? Math.max(1, threads) : 1);
   try {
     new Blocked(ws, pool).run();
-    return { threads: pool.threads, tasks: pool.allTasks, workerTasks: pool.workerTasks };
+    return { n, threads: pool.threads, tasks: pool.allTasks, workerTasks: pool.workerTasks };
   } finally {
     pool.close();
   }
