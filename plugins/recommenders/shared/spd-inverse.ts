@@ -9,8 +9,8 @@ import { type Gemm, gemmModule, gemmOn, MAX_PAGES, sharedMemory, WASM_PAGE, type
  * multiply-adds, nearly all of them in the WebAssembly SIMD kernel of
  * gemm-wasm.ts on NB×NB blocks; only the small diagonal blocks are factored in
  * plain JavaScript. Why not the old row-by-row Cholesky: its dot products
- * streamed whole rows from memory for every entry, 0.7 G multiply-adds/s at
- * 3,706 items against 7.4 G here per core.
+ * streamed whole rows from memory for every entry, under 0.5 G multiply-adds/s
+ * at 3,706 items, against about 6 G per core here.
  *
  * One matrix of N×N doubles (N = n rounded up to a multiple of 4, the padding
  * an identity) lives in a shared WebAssembly memory, so the inverse needs
@@ -44,12 +44,13 @@ export interface SpdWorkspace {
 
 const roundUp4 = (n: number) => Math.max(4, Math.ceil(n / 4) * 4);
 const blockCount = (N: number) => Math.ceil(N / NB);
-const workspaceDoubles = (N: number, threads: number) => N * N + (2 * blockCount(N) + threads) * NB * NB;
+/** Threads a workspace has scratch blocks for: the cores, and at least two so that tests can run two anywhere. */
+const maxThreads = () => Math.max(2, availableParallelism());
+const workspaceDoubles = (N: number) => N * N + (2 * blockCount(N) + maxThreads()) * NB * NB;
 
 /** Bytes an n×n workspace takes, for a refusal message before allocating. */
 export function spdWorkspaceBytes(n: number): number {
-  const N = roundUp4(n);
-  return 8 * workspaceDoubles(N, Math.max(1, availableParallelism()));
+  return 8 * workspaceDoubles(roundUp4(n));
 }
 
 /** Largest n whose workspace fits in wasm32's 4 GiB. */
@@ -72,12 +73,6 @@ export function spdWorkspace(n: number): SpdWorkspace {
   return { n, stride: N, memory, f: new Float64Array(memory.buffer) };
 }
 
-/**
- * Replaces the SPD matrix in `ws` (its lower triangle, row stride `ws.stride`)
- * by its full inverse, rows and columns `n ..` of the padding excluded.
- * `threads`: how many cores to use (default: all). Throws when the matrix is
- * not positive definite.
- */
 export interface SpdInverseStats {
   readonly n: number;
   readonly threads: number;
@@ -86,13 +81,19 @@ export interface SpdInverseStats {
   readonly workerTasks: number;
 }
 
+/**
+ * Replaces the SPD matrix in `ws` (its lower triangle, row stride `ws.stride`)
+ * by its full inverse, rows and columns `n ..` of the padding excluded.
+ * `threads`: how many cores to use (default: all). Throws when the matrix is
+ * not positive definite.
+ */
 export function invertSpdInPlace(ws: SpdWorkspace, threads = availableParallelism()): SpdInverseStats {
   const { n, stride: N, f } = ws;
   for (let i = n; i < N; i++) {
     f.fill(0, i * N, i * N + i);
     f[i * N + i] = 1;
   }
-  const pool = new BlockPool(ws, N >= THREADS_FROM ? Math.max(1, threads) : 1);
+  const pool = new BlockPool(ws, N >= THREADS_FROM ? Math.min(maxThreads(), Math.max(1, threads)) : 1);
   try {
     new Blocked(ws, pool).run();
     return { n, threads: pool.threads, tasks: pool.allTasks, workerTasks: pool.workerTasks };
