@@ -1,4 +1,5 @@
 import {
+  DataError,
   defineDataset,
   Rng,
   sha256,
@@ -11,6 +12,15 @@ import {
   type UserRecord,
 } from '../../../harness/plugin-api.js';
 import { ADJECTIVES, GENRE_WORDS, GENRES, OCCUPATIONS } from './vocabulary.js';
+import { GenreSetSampler } from './weighted-draws.js';
+
+/**
+ * Recorded in the dataset's checksums and part of the `generated` hash, so a
+ * result says which generator made its data. 1: Efraimidis–Spirakis keys over
+ * every item for every user. 2: the same distribution drawn by genre set and
+ * alias table (GenreSetSampler); other random draws, so other data for the same seed.
+ */
+const GENERATOR_VERSION = 2;
 
 const { users: _sampleSize, ...splitProperties } = splitOptionProperties;
 
@@ -55,11 +65,15 @@ export default defineDataset({
   options: Options,
   choices: [
     'synthetic-ratings: users pick items with probability ∝ popularity × exp(taste fit), so held-out items are not uniform',
+    `synthetic-ratings: generator ${GENERATOR_VERSION} draws a user's items without replacement by genre set, then by alias table within the set (O(genre sets + ratings) per user)`,
   ],
   async load(o, ctx) {
     if (o.maxRatings < o.minRatings)
-      throw new Error(
-        `synthetic-ratings: maxRatings (${o.maxRatings}) is below minRatings (${o.minRatings}); raise maxRatings`,
+      throw new DataError(
+        'synthetic-ratings options',
+        null,
+        `maxRatings (${o.maxRatings}) is below minRatings (${o.minRatings})`,
+        `raise maxRatings to at least ${o.minRatings}, or lower minRatings`,
       );
     const worldSeed = o.dataSeed ?? ctx.seed;
     const rng = Rng.derive(worldSeed, 'synthetic-ratings');
@@ -95,6 +109,10 @@ export default defineDataset({
       popularity.push(Math.exp(rng.normal(0, 1)));
     }
 
+    const sampler = new GenreSetSampler(
+      itemGenres,
+      popularity.map((p, i) => p * Math.exp(quality[i] as number)),
+    );
     const users: UserRecord[] = [];
     const interactions: Interaction[] = [];
     for (let u = 0; u < o.users; u++) {
@@ -102,20 +120,13 @@ export default defineDataset({
       const taste = genres.map(() => rng.normal(0, 1));
       const bias = rng.normal(0, 0.3);
       users.push({ id, attributes: { age: 18 + rng.int(50), occupation: rng.pick(OCCUPATIONS) } });
-      const fit = itemGenres.map(
-        (gs, i) => gs.reduce((s, g) => s + (taste[g] as number), 0) / gs.length + (quality[i] as number),
-      );
-      // Weighted sampling without replacement (Efraimidis–Spirakis keys).
-      const keyed = fit.map((f, i) => ({
-        i,
-        key: Math.log(rng.next() + 1e-12) / ((popularity[i] as number) * Math.exp(f)),
-      }));
-      keyed.sort((a, b) => b.key - a.key);
       const n = Math.min(o.items, o.minRatings + rng.int(o.maxRatings - o.minRatings + 1));
+      const picked = sampler.draw(rng, taste, n);
       let t = 1_500_000_000 + rng.int(50_000_000);
-      for (const { i } of keyed.slice(0, n)) {
+      for (const i of picked) {
         t += 60 + rng.int(7 * 86_400);
-        const stars = Math.round(3 + 1.2 * ((fit[i] as number) + bias) + rng.normal(0, o.noise));
+        const fit = (sampler.setMean[sampler.itemSet[i] as number] as number) + (quality[i] as number);
+        const stars = Math.round(3 + 1.2 * (fit + bias) + rng.normal(0, o.noise));
         interactions.push({ user: id, item: String(i + 1), rating: Math.min(5, Math.max(1, stars)), timestamp: t });
       }
     }
@@ -135,7 +146,10 @@ export default defineDataset({
       items,
       scale: { min: 1, max: 5, step: 1 },
       split,
-      checksums: { generated: sha256(canonicalJson({ worldSeed, options: o })) },
+      checksums: {
+        generated: sha256(canonicalJson({ worldSeed, options: o, generator: GENERATOR_VERSION })),
+        generator: `synthetic-ratings ${GENERATOR_VERSION}`,
+      },
       choices: [],
     };
   },

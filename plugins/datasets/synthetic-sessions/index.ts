@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  DataError,
   datasetsCacheDir,
   DEFAULT_OBSERVATION_CHARS,
   defineDataset,
@@ -56,8 +57,11 @@ export default defineDataset({
   ],
   async load(o, ctx) {
     if (o.maxSessions < o.minSessions)
-      throw new Error(
-        `synthetic-sessions: maxSessions (${o.maxSessions}) is below minSessions (${o.minSessions}); raise maxSessions`,
+      throw new DataError(
+        'synthetic-sessions options',
+        null,
+        `maxSessions (${o.maxSessions}) is below minSessions (${o.minSessions})`,
+        `raise maxSessions to at least ${o.minSessions}, or lower minSessions`,
       );
     const seed = o.dataSeed ?? ctx.seed;
     const { observationChars, ...world } = o;

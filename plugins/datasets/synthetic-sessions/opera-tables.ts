@@ -65,7 +65,9 @@ export function writeOperaTables(dir: string, o: GenerateOptions): GeneratedWorl
 
   for (const split of ['train', 'test'] as const) {
     const inSplit = sessions.filter((s) => s.split === split);
-    const users = shoppers.filter((sh) => inSplit.some((s) => s.user === sh.id));
+    // a Set, not a scan of the split's sessions per shopper: that was quadratic in the shoppers
+    const present = new Set(inSplit.map((s) => s.user));
+    const users = shoppers.filter((sh) => present.has(sh.id));
     write(`user/${split}/${split}.parquet`, [
       str(
         'user_id',

@@ -1,7 +1,14 @@
 import { defineRecommender, Type } from '../../../harness/plugin-api.js';
 import { implicitMatrix, itemCounts, minRatingOption, type ImplicitMatrix } from '../shared/implicit-matrix.js';
 import { implicitChoices, recommendByScore } from '../shared/recommend-by-score.js';
-import { invertSpd } from '../shared/spd-inverse.js';
+import { totalmem } from 'node:os';
+import {
+  invertSpdInPlace,
+  maxSpdSize,
+  type SpdInverseStats,
+  spdWorkspace,
+  spdWorkspaceBytes,
+} from '../shared/spd-inverse.js';
 
 const Options = Type.Object(
   {
@@ -11,11 +18,10 @@ const Options = Type.Object(
       description: 'λ, the L2 penalty on the item-item weights: larger values give smaller, smoother weights.',
     }),
     minRating: minRatingOption(),
-    maxItems: Type.Integer({
-      minimum: 1,
-      default: 20000,
+    maxItems: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+      default: null,
       description:
-        'Refuse to fit when more items than this have training interactions: the dense n×n inverse needs 16·n² bytes and O(n³) time.',
+        'Refuse to fit when more items than this have training interactions (the dense n×n inverse needs 8·n² bytes and O(n³) time); null: as many as memory allows (about 23,000 items, the 4 GiB of WebAssembly memory).',
     }),
   },
   { additionalProperties: false },
@@ -29,6 +35,8 @@ export interface EaseWeights {
   readonly local: Int32Array;
   /** Row-major n×n, n = items.length: B[i][j], the weight of having item i on item j's score; zero diagonal. */
   readonly b: Float64Array;
+  /** How the inverse was computed (threads, and the tasks worker threads took). */
+  readonly inverse: SpdInverseStats;
 }
 
 /**
@@ -37,40 +45,56 @@ export interface EaseWeights {
  * and B[j][j] = 0. Only items with at least one training interaction enter the
  * model: a column of zeros in X would only add its own λ on the diagonal.
  */
-export function easeWeights(m: ImplicitMatrix, l2: number, maxItems: number): EaseWeights {
+export function easeWeights(m: ImplicitMatrix, l2: number, maxItems: number | null, threads?: number): EaseWeights {
   const counts = itemCounts(m);
   const items = Int32Array.from(counts.keys()).filter((j) => (counts[j] as number) > 0);
   const n = items.length;
-  if (n > maxItems) {
-    const gib = (16 * n * n) / 2 ** 30;
+  const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+  const filter = 'filter the catalogue (e.g. a k-core)';
+  if (maxItems !== null && n > maxItems)
     throw new RangeError(
-      `ease: ${n} items have training interactions, more than maxItems (${maxItems}). The dense ${n}×${n} inverse would need ${gib.toFixed(1)} GiB and O(n³) time; ` +
-        'filter the catalogue (e.g. a k-core), or raise the option maxItems if this machine can take it.',
+      `ease: ${n} items have training interactions, more than maxItems (${maxItems}). The dense ${n}×${n} inverse would need ${gib(spdWorkspaceBytes(n))} and O(n³) time; ` +
+        `${filter}, or raise the option maxItems if this machine can take it.`,
     );
-  }
+  const limit = maxSpdSize();
+  if (n > limit || spdWorkspaceBytes(n) > 0.8 * totalmem())
+    throw new RangeError(
+      `ease: ${n} items have training interactions; the dense ${n}×${n} inverse would need ${gib(spdWorkspaceBytes(n))}, ` +
+        `more than ${n > limit ? `the 4 GiB of WebAssembly memory (at most ${limit} items)` : `80% of this machine's ${gib(totalmem())}`}; ${filter}.`,
+    );
   const local = new Int32Array(m.itemIds.length).fill(-1);
   items.forEach((j, a) => (local[j] = a));
-  // Gram matrix XᵀX + λI: every pair of items a user shares adds one.
-  const g = new Float64Array(n * n);
-  const row = new Int32Array(m.itemIds.length);
-  for (let u = 0; u < m.userIds.length; u++) {
-    const start = m.rowStart[u] as number;
-    const len = (m.rowStart[u + 1] as number) - start;
-    for (let p = 0; p < len; p++) row[p] = local[m.cols[start + p] as number] as number;
-    for (let p = 0; p < len; p++) {
-      const r = (row[p] as number) * n;
-      for (let q = 0; q < len; q++) g[r + (row[q] as number)] = (g[r + (row[q] as number)] as number) + 1;
+  // Gram matrix XᵀX + λI, lower triangle only (the inverse reads no more): every pair of items a user shares adds
+  // one. Row by row, so that all the increments of a row land in one cached row rather than across the matrix
+  // (measured 5× faster at 3,706 items and a million interactions than user by user).
+  const ws = spdWorkspace(n);
+  const { f, stride: N } = ws;
+  const cols = Int32Array.from(m.cols, (j) => local[j] as number);
+  // Rows are taken in ascending item order and each user's items are ascending, so when row a is built each of
+  // its users' next unvisited item is a itself: the items at or below the diagonal are the prefix up to it.
+  const next = m.rowStart.slice(0, m.userIds.length);
+  for (let a = 0; a < n; a++) {
+    const j = items[a] as number;
+    const r = a * N;
+    for (let p = m.colStart[j] as number; p < (m.colStart[j + 1] as number); p++) {
+      const u = m.rows[p] as number;
+      const end = next[u] as number;
+      for (let q = m.rowStart[u] as number; q <= end; q++)
+        f[r + (cols[q] as number)] = (f[r + (cols[q] as number)] as number) + 1;
+      next[u] = end + 1;
     }
   }
-  for (let a = 0; a < n; a++) g[a * n + a] = (g[a * n + a] as number) + l2;
-  const b = invertSpd(g, n);
+  for (let a = 0; a < n; a++) f[a * N + a] = (f[a * N + a] as number) + l2;
+  const inverse = invertSpdInPlace(ws, threads);
   const diag = new Float64Array(n);
-  for (let j = 0; j < n; j++) diag[j] = b[j * n + j] as number;
+  for (let j = 0; j < n; j++) diag[j] = f[j * N + j] as number;
+  // B[i][j] = −P[i][j] / P[j][j], written at row stride n: row i moves to i·n ≤ i·N, after rows < i are done
   for (let i = 0; i < n; i++) {
-    const r = i * n;
-    for (let j = 0; j < n; j++) b[r + j] = i === j ? 0 : -(b[r + j] as number) / (diag[j] as number);
+    const src = i * N;
+    const dst = i * n;
+    for (let j = 0; j < n; j++) f[dst + j] = i === j ? 0 : -(f[src + j] as number) / (diag[j] as number);
   }
-  return { items, local, b };
+  return { items, local, b: f.subarray(0, n * n), inverse };
 }
 
 export default defineRecommender({

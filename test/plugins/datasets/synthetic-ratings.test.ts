@@ -3,6 +3,7 @@ import synthetic from '../../../plugins/datasets/synthetic-ratings/index.ts';
 import { GENRES } from '../../../plugins/datasets/synthetic-ratings/vocabulary.ts';
 import type { Interaction, RatingsDataset } from '../../../harness/data/types.ts';
 import { Rng } from '../../../harness/util/rng.ts';
+import { DataError } from '../../../harness/data/data-error.ts';
 import { asRatings } from '../../support/hand-dataset.ts';
 
 type Options = Parameters<typeof synthetic.load>[0];
@@ -121,7 +122,44 @@ describe('synthetic-ratings', () => {
     expect([...kept].sort()).toEqual(eligible.sort());
   });
 
-  it('maxRatings below minRatings is refused', async () => {
+  it('maxRatings below minRatings is refused with a DataError naming both options and the fix', async () => {
     await expect(load({ minRatings: 20, maxRatings: 10 })).rejects.toThrow(/maxRatings/);
+    const e = await load({ minRatings: 20, maxRatings: 10 }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(DataError);
+    expect((e as Error).message).toBe(
+      'synthetic-ratings options: maxRatings (10) is below minRatings (20). Fix: raise maxRatings to at least 20, or lower minRatings',
+    );
+  });
+
+  it('records which generator made the data, in its checksums and in the generated hash', async () => {
+    const d = await load();
+    expect(d.checksums['generator']).toBe('synthetic-ratings 2');
+    expect((synthetic.choices ?? []).some((c) => c.includes('generator 2'))).toBe(true);
+  });
+
+  it('a user asked for more ratings than there are items rates every item once', async () => {
+    const d = await load({ items: 10, minRatings: 12, maxRatings: 15, users: 5 });
+    const per = new Map<string, string[]>();
+    for (const x of everything(d)) per.set(x.user, [...(per.get(x.user) ?? []), x.item]);
+    for (const items of per.values())
+      expect(items.sort((a, b) => Number(a) - Number(b))).toEqual(d.items.map((i) => i.id));
+  });
+
+  it('popular, well-fitting items are rated more often: the weight model still drives the choices', async () => {
+    // items users pick more often should also be rated higher on average (both grow with quality and fit)
+    const d = await load({ users: 200, items: 100 });
+    const count = new Map<string, number>();
+    const sum = new Map<string, number>();
+    for (const x of everything(d)) {
+      count.set(x.item, (count.get(x.item) ?? 0) + 1);
+      sum.set(x.item, (sum.get(x.item) ?? 0) + (x.rating as number));
+    }
+    const ids = [...count.keys()].sort((a, b) => (count.get(b) as number) - (count.get(a) as number));
+    const mean = (xs: string[]) =>
+      xs.reduce((s, i) => s + (sum.get(i) as number) / (count.get(i) as number), 0) / xs.length;
+    expect(mean(ids.slice(0, 20))).toBeGreaterThan(mean(ids.slice(-20)));
+    expect(
+      (count.get(ids[0] as string) as number) / (count.get(ids[ids.length - 1] as string) as number),
+    ).toBeGreaterThan(5);
   });
 });

@@ -9,6 +9,7 @@ import { loadOpera } from '../../../plugins/datasets/opera/load-opera.ts';
 import { forEachParquetRow } from '../../../plugins/datasets/opera/parquet-rows.ts';
 import { CLICK_TYPES, type SessionsDataset } from '../../../harness/data/sessions.ts';
 import { Rng } from '../../../harness/util/rng.ts';
+import { DataError } from '../../../harness/data/data-error.ts';
 
 const quiet = { info() {}, warn() {} };
 const dirs: string[] = [];
@@ -245,5 +246,27 @@ describe('synthetic-sessions plugin', () => {
     expect(a.checksums['generated']).toMatch(/^[0-9a-f]{64}$/);
     await synthetic.load({ ...opts, dataSeed: 4 }, ctx);
     expect(readdirSync(join(cache, 'synthetic-sessions')).length).toBe(2);
+  });
+
+  it('maxSessions below minSessions is refused with a DataError naming both options and the fix', async () => {
+    const e = await synthetic.load({ ...opts, minSessions: 5, maxSessions: 2 }, ctx).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(DataError);
+    expect((e as Error).message).toBe(
+      'synthetic-sessions options: maxSessions (2) is below minSessions (5). Fix: raise maxSessions to at least 5, or lower minSessions',
+    );
+  });
+
+  it('the user tables list exactly the shoppers with sessions in that split, in shopper order', async () => {
+    // minSessions 1 and testFraction 0.3: shoppers with fewer than 4 sessions have none in test
+    const dir = tmp();
+    const w = writeOperaTables(dir, { users: 30, minSessions: 1, maxSessions: 5, testFraction: 0.3, seed: 13 });
+    for (const split of ['train', 'test'] as const) {
+      const have = new Set(w.sessions.filter((s) => s.split === split).map((s) => s.user));
+      const rows: string[] = [];
+      const file = join(dir, 'OPeRA_filtered', 'user', split, `${split}.parquet`);
+      await forEachParquetRow(file, ['user_id'], (r) => rows.push(String(r['user_id'])), 'regenerate');
+      if (split === 'test') expect(rows.length).toBeLessThan(30); // some shoppers are absent from test
+      expect(rows).toEqual(w.shoppers.map((s) => s.id).filter((id) => have.has(id)));
+    }
   });
 });

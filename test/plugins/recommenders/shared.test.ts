@@ -8,6 +8,44 @@ import { trainOf } from '../../support/recommenders.ts';
 
 const flat = (m: number[][]) => Float64Array.from(m.flat());
 
+/** XᵀX + ridge·I of a random 0/1 matrix with n + 5 rows, `density` ones. */
+function gram(rng: Rng, n: number, density: number, ridge: number): Float64Array {
+  const a = new Float64Array(n * n);
+  for (let r = 0; r < n + 5; r++) {
+    const ones = Array.from({ length: n }, (_, j) => j).filter(() => rng.next() < density);
+    for (const i of ones) for (const j of ones) a[i * n + j] = (a[i * n + j] as number) + 1;
+  }
+  for (let i = 0; i < n; i++) a[i * n + i] = (a[i * n + i] as number) + ridge;
+  return a;
+}
+
+/** The textbook route, independent of the blocked code: A = LLᵀ, then A⁻¹ column by column by two triangular solves. */
+function plainInverse(a: Float64Array, n: number): Float64Array {
+  const l = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = a[i * n + j] as number;
+      for (let k = 0; k < j; k++) s -= (l[i * n + k] as number) * (l[j * n + k] as number);
+      l[i * n + j] = i === j ? Math.sqrt(s) : s / (l[j * n + j] as number);
+    }
+  }
+  const inv = new Float64Array(n * n);
+  const y = new Float64Array(n);
+  for (let c = 0; c < n; c++) {
+    for (let i = 0; i < n; i++) {
+      let s = i === c ? 1 : 0;
+      for (let k = 0; k < i; k++) s -= (l[i * n + k] as number) * (y[k] as number);
+      y[i] = s / (l[i * n + i] as number);
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      let s = y[i] as number;
+      for (let k = i + 1; k < n; k++) s -= (l[k * n + i] as number) * (inv[k * n + c] as number);
+      inv[i * n + c] = s / (l[i * n + i] as number);
+    }
+  }
+  return inv;
+}
+
 describe('invertSpd', () => {
   it('matches numpy.linalg.inv on the fixture matrix', () => {
     const { a, inverse } = rankingFixtures.spd;
@@ -35,6 +73,40 @@ describe('invertSpd', () => {
       }
       expect(worst, `n = ${n}`).toBeLessThan(1e-10);
     }
+  });
+
+  it('agrees with a plain unblocked Cholesky inverse across block edges, padding and both thread counts', () => {
+    const rng = new Rng(5);
+    for (const n of [63, 64, 65, 130, 257, 520]) {
+      const a = gram(rng, n, 0.1, 3);
+      const ref = plainInverse(a, n);
+      const scale = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      for (const threads of n === 520 ? [1, 2] : [1]) {
+        const got = invertSpd(a, n, threads);
+        let worst = 0;
+        for (let t = 0; t < n * n; t++) worst = Math.max(worst, Math.abs((got[t] as number) - (ref[t] as number)));
+        expect(worst / scale, `n = ${n}, ${threads} thread(s)`).toBeLessThan(1e-12);
+      }
+    }
+  });
+
+  it('reads only the lower triangle and leaves its input as it was', () => {
+    const rng = new Rng(9);
+    const n = 70;
+    const a = gram(rng, n, 0.2, 1);
+    const before = a.slice();
+    const lowerOnly = a.slice();
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) lowerOnly[i * n + j] = Number.NaN;
+    expect(invertSpd(lowerOnly, n)).toEqual(invertSpd(a, n));
+    expect(a).toEqual(before);
+  });
+
+  it('names the failing pivot when it lies in a later block', () => {
+    const n = 100;
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) a[i * n + i] = 1;
+    a[80 * n + 80] = -1;
+    expect(() => invertSpd(a, n)).toThrow(/not positive definite \(pivot 80 is -1\)/);
   });
 
   it('refuses a matrix that is not positive definite, and a wrong size', () => {
