@@ -4,7 +4,7 @@ import {
   Rng,
   sha256,
   splitOptionProperties,
-  splitRatings,
+  splitByOptions,
   Type,
   canonicalJson,
   type Interaction,
@@ -131,14 +131,8 @@ export default defineDataset({
       }
     }
 
-    const split = splitRatings(interactions, {
-      name: o.split,
-      seed: o.splitSeed,
-      users: null,
-      minLiked: o.minLiked,
-      likedAbove: o.likedAbove,
-      ...(o.fractions ? { fractions: o.fractions as [number, number, number] } : {}),
-    });
+    // Every generated user is kept: the world's size is the users option.
+    const split = splitByOptions(interactions, { ...o, users: null });
     return {
       kind: 'ratings',
       name: 'synthetic-ratings',

@@ -49,7 +49,7 @@ describe('usersim validate', () => {
     expect(r.status).toBe(0);
     const cfg = await loadConfig(join(PROJECT_ROOT, 'configs/quickstart.yaml'), { env: {} });
     expect(r.stdout).toBe(
-      `configs/quickstart.yaml: valid. ${cfg.datasets.length} dataset(s), ${cfg.methods.length} method(s), ${cfg.tasks.length} task(s), seeds ${cfg.seeds.join(', ')}; 6 cell(s), 2280 unit(s); config hash ${cfg.hash}\n`,
+      `configs/quickstart.yaml: valid. ${cfg.datasets.length} dataset(s), ${cfg.methods.length} method(s), ${cfg.tasks.length} task(s), seeds ${cfg.seeds.join(', ')}; 6 cell(s), 2304 unit(s); config hash ${cfg.hash}\n`,
     );
     expect(cfg.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(cfg.methods.map((m) => m.id)).toContain('mf');

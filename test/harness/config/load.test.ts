@@ -171,7 +171,7 @@ tasks:
     const yaml = BASE_YAML.replace('{ task: rating }', '{ task: ratng }');
     const e = await configError(load(yaml));
     expect(lines(e)).toEqual([
-      `cfg-${n}.yaml:10:13: tasks[1].task: unknown task "ratng". Did you mean "rating"? Available: next-action, opera-consistency, preference-discrimination, rating, recommender-evaluation`,
+      `cfg-${n}.yaml:10:13: tasks[1].task: unknown task "ratng". Did you mean "rating"? Available: human-likeness, next-action, opera-consistency, preference-discrimination, rating, recommender-evaluation`,
     ]);
   });
 

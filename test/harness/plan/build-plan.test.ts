@@ -186,9 +186,9 @@ describe('usersim validate (plan checks)', () => {
   it('--plan prints the cells, the units per cell and the endpoints', () => {
     const r = runCli(['validate', 'configs/quickstart.yaml', '--plan']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('plan of quickstart: 6 cell(s), 6 to run, 2280 unit(s)');
-    expect(r.stdout).toMatch(/synthetic \/ preference-discrimination \/ popularity: 570 unit\(s\)/);
-    expect(r.stdout).toMatch(/synthetic \/ rating \/ zero-shot: 190 unit\(s\)/);
+    expect(r.stdout).toContain('plan of quickstart: 6 cell(s), 6 to run, 2304 unit(s)');
+    expect(r.stdout).toMatch(/synthetic \/ preference-discrimination \/ popularity: 576 unit\(s\)/);
+    expect(r.stdout).toMatch(/synthetic \/ rating \/ zero-shot: 192 unit\(s\)/);
     expect(r.stdout).toContain('LLM endpoints:\n  offline offline-mock (offline mock)');
   });
 });
