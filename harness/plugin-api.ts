@@ -107,6 +107,7 @@ export type { ShopItem, ShopRanker, TextShopOptions, ShopStep } from './shop/tex
 export { IMPLICIT_RATING_SCALE } from './data/implicit-scale.js';
 export { binaryPrf, prfFromCounts } from './metrics/index.js';
 export { classCounts, pooledF1 } from './metrics/pooled-f1.js';
+export type { F1Average } from './metrics/pooled-f1.js';
 export { offlineEval } from './recommenders/offline-eval.js';
 export { kendallTauB } from './stats/kendall-tau.js';
 export { compareIds } from './data/splits.js';

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
+import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import type { ArtifactStore } from '../../../../harness/artifacts/artifact-store.ts';
 import { nextAction as nextActionTask } from '../../../../plugins/tasks/next-action/index.ts';
@@ -372,7 +373,8 @@ describe.each([
     expect(usage.calls).toBeGreaterThan(0);
     expect(usage.calls).toBeLessThanOrEqual(4 * 8);
 
-    const units = nextActionTask.buildUnits(d, { sessions: 2 }, new Rng(1)) ?? [];
+    const units =
+      nextActionTask.buildUnits(d, Value.Default(nextActionTask.options, { sessions: 2 }) as never, new Rng(1)) ?? [];
     expect(units).toHaveLength(2);
     const done = [];
     for (const u of units) {
@@ -389,7 +391,7 @@ describe.each([
       });
       done.push({ id: u.key, unit: u, answer, scores: nextActionTask.score(u, answer) });
     }
-    const metrics = nextActionTask.aggregate(done, { sessions: 2 });
+    const metrics = nextActionTask.aggregate(done, Value.Default(nextActionTask.options, { sessions: 2 }) as never);
     for (const m of Object.values(metrics)) if (Number.isFinite(m.value)) expect(m.value).toBeGreaterThanOrEqual(0);
   });
 });
