@@ -7,6 +7,7 @@ import { SessionAlignmentBuilder, type SessionAlignmentData, type SessionWorldMo
 import { SessionExperienceBank } from './session-bank.js';
 import { SessionRequests, type ActionSelection } from './session-decision.js';
 import { replyOf, type SessionTransition } from './session-steps.js';
+import { StepIndex } from './step-index.js';
 import { SessionWorldModelDemos } from './world-model-demos.js';
 
 /** As the ratings fit's outcome, with the world-model demonstrations every backend retrieves. */
@@ -82,10 +83,12 @@ export async function fitAlignUserSessions(
   else
     ctx.log.info(`${method}: ${sessionBudgetText(aligned, sample.possible, sample.sessions, transitions.length, o)}`);
   const base = builder.baseKey(train, transitions);
+  // One index of the transitions: the bank's similar steps and the demonstrations search it with the same query.
+  const index = new StepIndex(transitions);
   const outcome = await fitWithBackend<SessionExperienceBank, SessionAlignmentData>(method, ctx, o, {
     base,
     build: (llm) => builder.build(transitions, base, ctx, llm),
-    bank: (data) => new SessionExperienceBank(transitions, data.aligned, o),
+    bank: (data) => new SessionExperienceBank(transitions, data.aligned, o, index),
     examples: (data) =>
       sessionSftExamples(
         transitions,
@@ -93,12 +96,12 @@ export async function fitAlignUserSessions(
         new SessionRequests(prompts, o),
         builder.worldModel,
         o,
-        new SessionWorldModelDemos(transitions, data.aligned, o.worldModelDemos),
+        new SessionWorldModelDemos(transitions, data.aligned, o.worldModelDemos, index),
       ),
   });
   return {
     ...outcome,
-    demos: new SessionWorldModelDemos(transitions, outcome.data?.aligned ?? null, o.worldModelDemos),
+    demos: new SessionWorldModelDemos(transitions, outcome.data?.aligned ?? null, o.worldModelDemos, index),
   };
 }
 

@@ -9,7 +9,8 @@ import {
 import type { AlignedTransition } from './aligned-transition.js';
 import { actionText, itemOf, nextStateText, pageCodes, type PageAction, type Transition } from './pages.js';
 import type { AlignedStep } from './session-alignment.js';
-import { pageTitle, personaText, type SessionTransition } from './session-steps.js';
+import { pageTitle, type SessionTransition } from './session-steps.js';
+import { lastActionOf, StepIndex } from './step-index.js';
 import { block } from './text.js';
 
 const oneLine = (s: string, n = 300) => {
@@ -34,27 +35,27 @@ interface Alternative {
  * own prompt (SFT examples).
  */
 abstract class DemoIndex {
-  private readonly index: LexicalIndex;
-  private readonly text = new Map<string, string>();
+  protected readonly text = new Map<string, string>();
 
   protected constructor(
-    docs: readonly { id: string; match: string; demo: string }[],
-    private readonly k: number,
+    docs: readonly { id: string; demo: string }[],
+    protected readonly k: number,
   ) {
-    this.index = new LexicalIndex(docs.map((d) => ({ id: d.id, text: d.match })));
     for (const d of docs) this.text.set(d.id, d.demo);
   }
 
   get size(): number {
-    return this.index.count;
+    return this.text.size;
   }
 
-  protected find(query: string, exclude: string | null): string {
-    if (this.k === 0) return '';
-    const hits = this.index.search(query, this.k + (exclude === null ? 0 : 1)).filter((h) => h.id !== exclude);
+  /** The demonstrations of the best hits, `exclude` left out. */
+  protected render(hits: readonly { id: string }[], exclude: string | null): string {
     return block(
       TITLE,
-      hits.slice(0, this.k).map((h) => this.text.get(h.id) ?? ''),
+      hits
+        .filter((h) => h.id !== exclude)
+        .slice(0, this.k)
+        .map((h) => this.text.get(h.id) ?? ''),
     );
   }
 
@@ -66,6 +67,8 @@ abstract class DemoIndex {
 
 /** Ratings data: pages of training items, the human action on them and the next state. */
 export class PageWorldModelDemos extends DemoIndex {
+  private readonly index: LexicalIndex;
+
   constructor(
     transitions: readonly Transition[],
     aligned: readonly AlignedTransition[] | null,
@@ -92,10 +95,12 @@ export class PageWorldModelDemos extends DemoIndex {
       };
     });
     super(docs, k);
+    this.index = new LexicalIndex(docs.map((d) => ({ id: d.id, text: d.match })));
   }
 
   block(page: readonly Item[], exclude: string | null = null): string {
-    return this.find(page.map(itemLine).join('\n'), exclude);
+    if (this.k === 0) return '';
+    return this.render(this.index.search(page.map(itemLine).join('\n'), this.k + 1), exclude);
   }
 }
 
@@ -104,20 +109,19 @@ function describe(action: PageAction, coded: ReadonlyMap<string, Item>): string 
   return actionText(action, coded).replace(/\bi\d+ "/g, '"');
 }
 
-function lastAction(step: StepContext): string {
-  const last = step.history[step.history.length - 1];
-  return last ? `after ${stepActionText(last.action)}` : 'first step';
-}
-
 /** Sessions data: a shop page, the human action on it and the page that followed. */
 export class SessionWorldModelDemos extends DemoIndex {
-  constructor(transitions: readonly SessionTransition[], aligned: readonly AlignedStep[] | null, k: number) {
+  constructor(
+    transitions: readonly SessionTransition[],
+    aligned: readonly AlignedStep[] | null,
+    k: number,
+    private readonly index: StepIndex = new StepIndex(transitions),
+  ) {
     const byId = new Map((aligned ?? []).map((a) => [a.id, a]));
     const docs = transitions.map((t) => ({
       id: t.id,
-      match: `${personaText(t.step.persona)}\n${lastAction(t.step)}\n${t.step.observation}`,
       demo: DemoIndex.demo(
-        `On ${pageTitle(t.step.observation)} (${lastAction(t.step)})`,
+        `On ${pageTitle(t.step.observation)} (${lastActionOf(t.step)})`,
         stepActionText(t.action),
         t.nextState,
         (byId.get(t.id)?.alternatives ?? []).map((a) => ({
@@ -130,6 +134,7 @@ export class SessionWorldModelDemos extends DemoIndex {
   }
 
   block(step: StepContext, exclude: string | null = null): string {
-    return this.find(`${personaText(step.persona)}\n${lastAction(step)}\n${step.observation}`, exclude);
+    if (this.k === 0) return '';
+    return this.render(this.index.search(step, this.k + 1), exclude);
   }
 }
