@@ -92,7 +92,11 @@ describe('persona matching', () => {
     const shown = u.history.filter((h) => summary.includes(`: ${perceive(h.item, 200)}`));
     expect(shown).toHaveLength(k);
     const draws = [1, 2, 3, 4, 5, 6, 7, 8].map((seed) =>
-      new Rng(seed).sample(u.history, k).map((h) => h.item.id).sort().join(','),
+      new Rng(seed)
+        .sample(u.history, k)
+        .map((h) => h.item.id)
+        .sort()
+        .join(','),
     );
     expect(new Set(draws).size).toBeGreaterThan(1);
   });
