@@ -84,6 +84,8 @@ export interface SessionsDataset {
   readonly sessions: readonly Session[];
   readonly checksums: Readonly<Record<string, string>>;
   readonly choices: readonly string[];
+  /** What the loader kept, left out or could not show, by name (e.g. rows skipped), for the manifest. */
+  readonly counts?: Readonly<Record<string, number>>;
 }
 
 /** What a simulator may know of a sessions dataset's training data: train sessions only. */

@@ -58,6 +58,8 @@ export interface RatingsDataset {
   readonly checksums: Readonly<Record<string, string>>;
   /** Choices this loader made that the papers leave open, for the manifest. */
   readonly choices: readonly string[];
+  /** What the loader kept, left out or could not show, by name (e.g. rows skipped), for the manifest. */
+  readonly counts?: Readonly<Record<string, number>>;
 }
 
 import type { SessionsDataset } from './sessions.js';

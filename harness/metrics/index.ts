@@ -5,6 +5,7 @@ export { macroF1 } from './macro-f1.js';
 export { rmse, mse } from './rmse.js';
 export { mae } from './mae.js';
 export { classCounts, f1FromCounts, pooledF1 } from './pooled-f1.js';
+export type { F1Average } from './pooled-f1.js';
 export { ndcgAtK } from './ndcg-at-k.js';
 export { recallAtK } from './recall-at-k.js';
 export { precisionAtK } from './precision-at-k.js';

@@ -68,7 +68,12 @@ export async function buildPlan(cfg: LoadedConfig, opts: PlanOptions): Promise<P
         log,
       });
       const kind = kindOf(dataset);
-      datasetsInfo[d.id] = { name: dataset.name, split: kind.splitName(dataset), checksums: dataset.checksums };
+      datasetsInfo[d.id] = {
+        name: dataset.name,
+        split: kind.splitName(dataset),
+        checksums: dataset.checksums,
+        ...(dataset.counts ? { counts: dataset.counts } : {}),
+      };
       for (const c of [...(d.plugin.choices ?? []), ...dataset.choices]) choices.add(c);
       const env = await recommendersFor(cfg, dataset, seed, d.id, log);
       datasets.push({ seed, id: d.id, dataset, env });

@@ -21,7 +21,13 @@ export interface Manifest {
   readonly datasets: Readonly<
     Record<
       string,
-      { readonly name: string; readonly split: string; readonly checksums: Readonly<Record<string, string>> }
+      {
+        readonly name: string;
+        readonly split: string;
+        readonly checksums: Readonly<Record<string, string>>;
+        /** The loader's counts of rows kept, left out or not shown (dataset `counts`), when it reports any. */
+        readonly counts?: Readonly<Record<string, number>>;
+      }
     >
   >;
   readonly prompts: Readonly<Record<string, Readonly<Record<string, string>>>>;

@@ -23,6 +23,9 @@ export const ACTION_COLUMNS = [
   'input_text',
 ] as const;
 
+/** Columns read when a table has them: OPeRA's page metadata (older exports and hand-made tables may lack it). */
+export const OPTIONAL_ACTION_COLUMNS = ['page_meta'] as const;
+
 /** Action types of the full version that the filtered action space (and the tasks) leave out. */
 export const FULL_ONLY_ACTIONS = new Set(['scroll', 'navigation', 'tab_activate', 'tabActivate']);
 
@@ -39,6 +42,17 @@ export interface ParsedAction {
   readonly action: SessionAction;
   readonly rationale: string | null;
   readonly products: SessionProduct[];
+  /** OPeRA's `page_meta` JSON string, when the row has one. */
+  readonly pageMeta: string | null;
+  /** What the card lets be null and this row lacks: the row is kept with the field null, or skipped (loader option). */
+  readonly missing: {
+    /** A click or input without a semantic_id: the element acted on is unknown. */
+    readonly target: boolean;
+    /** An input without input_text. */
+    readonly text: boolean;
+    /** A click without a click_type. */
+    readonly clickType: boolean;
+  };
 }
 
 export interface ActionRowOptions {
@@ -51,7 +65,10 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !=
 /**
  * One row of an OPeRA action table, checked: null for the full version's
  * scroll/navigation/tab rows (outside the filtered action space), else the
- * action; anything malformed is a DataError naming the file and the row.
+ * action. The fields the dataset card lets be null (click_type, semantic_id,
+ * input_text, rationale, products) never fail a row: an action keeps them as
+ * null and says so in `missing`. Anything malformed is a DataError naming the
+ * file and the row.
  */
 export function parseActionRow(
   row: Record<string, unknown>,
@@ -75,10 +92,10 @@ export function parseActionRow(
   const ms = ts ? Date.parse(ts) : NaN;
   if (!Number.isFinite(ms)) fail(`timestamp ${JSON.stringify(row['timestamp'])} is not an ISO date-time`);
   const target = str(row['semantic_id']);
+  const ct = str(row['click_type']);
   let clickType: ClickType | null = null;
-  if (type === 'click') {
-    const ct = str(row['click_type']);
-    if (ct && (CLICK_TYPES as readonly string[]).includes(ct)) clickType = ct as ClickType;
+  if (type === 'click' && ct !== null) {
+    if ((CLICK_TYPES as readonly string[]).includes(ct)) clickType = ct as ClickType;
     else if (opts.unknownClickType === 'other') clickType = 'other';
     else
       fail(
@@ -86,13 +103,8 @@ export function parseActionRow(
         `${FIX}; or set unknownClickType: other to count such clicks as "other"`,
       );
   }
-  if ((type === 'click' || type === 'input') && !target) fail(`a ${type} without a semantic_id (the element acted on)`);
-  const text =
-    type === 'input'
-      ? typeof row['input_text'] === 'string'
-        ? row['input_text']
-        : fail('an input action without input_text')
-      : null;
+  const targeted = type === 'click' || type === 'input';
+  const text = type === 'input' && typeof row['input_text'] === 'string' ? row['input_text'] : null;
   const html = typeof row['simplified_html'] === 'string' ? row['simplified_html'] : '';
   return {
     sessionId: sessionId as string,
@@ -100,9 +112,15 @@ export function parseActionRow(
     timestamp: ms / 1000,
     url: str(row['url']),
     html,
-    action: { type, clickType, target: type === 'terminate' ? null : target, text },
+    action: { type, clickType, target: targeted ? target : null, text },
     rationale: str(row['rationale'])?.trim() ?? null,
     products: parseProducts(row['products'], fail),
+    pageMeta: str(row['page_meta']),
+    missing: {
+      target: targeted && target === null,
+      text: type === 'input' && text === null,
+      clickType: type === 'click' && ct === null,
+    },
   };
 }
 

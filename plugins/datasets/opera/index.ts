@@ -14,14 +14,19 @@ const Options = Type.Object(
           'Folder laid out like the Hugging Face repository (OPeRA_filtered/…), relative to the config file; omit it to use the copy "usersim datasets fetch opera" put in datasets/cache.',
       }),
     ),
-    observationChars: Type.Integer({
-      minimum: 500,
+    observationChars: Type.Union([Type.Integer({ minimum: 500 }), Type.Null()], {
       default: DEFAULT_OBSERVATION_CHARS,
-      description: 'Longest observation text per step (the element list is cut beyond it).',
+      description:
+        "Budget of an observation's text per step; null: none. Over it, page details and product lines go first, then element labels are shortened, then dropped; the element list is cut only when its ids alone exceed it. The manifest counts the observations shortened and the gold targets that still fell outside (goldTargetsCut).",
     }),
     unknownClickType: Type.Union([Type.Literal('error'), Type.Literal('other')], {
       default: 'error',
       description: 'A click_type outside the 13 OPeRA types: an error, or counted as "other".',
+    }),
+    untargeted: Type.Union([Type.Literal('keep'), Type.Literal('skip')], {
+      default: 'keep',
+      description:
+        'A click or input without semantic_id, or an input without input_text (the card lets them be null): keep it as a step with the field null (it stays in the history, and as a gold action it can never be matched), or skip the row. Either way the manifest counts them.',
     }),
   },
   { additionalProperties: false },
@@ -46,6 +51,7 @@ export default defineDataset({
       version: o.variant,
       observationChars: o.observationChars,
       unknownClickType: o.unknownClickType,
+      untargeted: o.untargeted,
       log: ctx.log,
     });
   },

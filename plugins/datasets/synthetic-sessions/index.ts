@@ -30,10 +30,9 @@ const Options = Type.Object(
       default: null,
       description: 'Seed of the generated world; null: the run seed.',
     }),
-    observationChars: Type.Integer({
-      minimum: 500,
+    observationChars: Type.Union([Type.Integer({ minimum: 500 }), Type.Null()], {
       default: DEFAULT_OBSERVATION_CHARS,
-      description: 'Longest observation text per step.',
+      description: "Budget of an observation's text per step, as the opera loader's (null: none).",
     }),
   },
   { additionalProperties: false },

@@ -1,13 +1,12 @@
 import {
   actionText as stepActionText,
   renderTemplate,
-  type Item,
   type Llm,
   type RatingScale,
   type StepContext,
 } from '../../../harness/plugin-api.js';
 import { actionFromReply, type ActionReply } from '../shared/session-actions.js';
-import { renderState, type LikeSelection, type RateSelection } from '../alignuser/decision.js';
+import { renderState, type LikeSelection, type RateSelection, type ShownPage } from '../alignuser/decision.js';
 import type { UserState } from '../alignuser/persona.js';
 import {
   actionUnion,
@@ -17,7 +16,7 @@ import {
 } from '../alignuser/session-decision.js';
 import { sameStepAction } from '../alignuser/session-steps.js';
 import { scaleText } from '../alignuser/text.js';
-import { itemsBlock, keyedObject, ratingSchema, snapRating } from '../shared/structured-calls.js';
+import { keyedObject, ratingSchema, snapRating } from '../shared/structured-calls.js';
 
 export interface SelfCheck {
   readonly question: string;
@@ -90,15 +89,15 @@ export class CausalValidator {
   private async ask<T>(
     llm: Llm,
     state: UserState,
-    coded: ReadonlyMap<string, Item>,
+    page: ShownPage,
     proposal: string,
     answerShape: string,
     answer: Record<string, unknown>,
   ): Promise<Reply<T>> {
     const content = renderTemplate(this.s.template, {
       state: renderState({ state: this.s.state }, state),
-      count: coded.size,
-      items: itemsBlock(coded),
+      count: page.coded.size,
+      items: page.text,
       proposal,
       answerShape,
     });
@@ -107,7 +106,7 @@ export class CausalValidator {
         { role: 'system', content: this.s.system },
         { role: 'user', content },
       ],
-      schema: validationSchema([...coded.keys()], answer),
+      schema: validationSchema([...page.coded.keys()], answer),
       schemaName: 'causal_validation',
       temperature: this.s.temperature,
       maxTokens: this.s.maxTokens,
@@ -117,10 +116,10 @@ export class CausalValidator {
   async likes(
     llm: Llm,
     state: UserState,
-    coded: ReadonlyMap<string, Item>,
+    page: ShownPage,
     chosen: LikeSelection,
   ): Promise<ValidationOutcome<LikeSelection>> {
-    const proposal = [...coded.keys()]
+    const proposal = [...page.coded.keys()]
       .map((c) => `${c}: ${chosen.items[c]?.like ? 'like' : 'not like'} (${chosen.items[c]?.rationale ?? ''})`)
       .join('\n');
     const answer = {
@@ -129,10 +128,10 @@ export class CausalValidator {
       required: ['like'],
       additionalProperties: false,
     };
-    const reply = await this.ask<{ like: boolean }>(llm, state, coded, proposal, '{"like": true or false}', answer);
+    const reply = await this.ask<{ like: boolean }>(llm, state, page, proposal, '{"like": true or false}', answer);
     if (reply.verdict === 'keep') return { selection: chosen, verdict: 'keep', checks: reply.checks };
     const items = Object.fromEntries(
-      [...coded.keys()].map((c) => {
+      [...page.coded.keys()].map((c) => {
         const before = chosen.items[c];
         const like = reply.items[c]?.like === true;
         return [
@@ -150,11 +149,11 @@ export class CausalValidator {
   async ratings(
     llm: Llm,
     state: UserState,
-    coded: ReadonlyMap<string, Item>,
+    page: ShownPage,
     scale: RatingScale,
     chosen: RateSelection,
   ): Promise<ValidationOutcome<RateSelection>> {
-    const proposal = [...coded.keys()]
+    const proposal = [...page.coded.keys()]
       .map((c) => `${c}: rating ${chosen.items[c]?.rating} (${chosen.items[c]?.rationale ?? ''})`)
       .join('\n');
     const answer = {
@@ -166,14 +165,14 @@ export class CausalValidator {
     const reply = await this.ask<{ rating: number }>(
       llm,
       state,
-      coded,
+      page,
       proposal,
       `{"rating": a rating ${scaleText(scale)}}`,
       answer,
     );
     if (reply.verdict === 'keep') return { selection: chosen, verdict: 'keep', checks: reply.checks };
     const items = Object.fromEntries(
-      [...coded.keys()].map((c) => {
+      [...page.coded.keys()].map((c) => {
         const before = chosen.items[c];
         const rating = snapRating(reply.items[c]?.rating as number, scale);
         return [

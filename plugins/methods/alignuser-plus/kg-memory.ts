@@ -1,9 +1,8 @@
-import { renderTemplate, type Item, type Llm, type UserView } from '../../../harness/plugin-api.js';
+import { renderTemplate, type Llm, type UserView } from '../../../harness/plugin-api.js';
 import { EvidenceIndex } from './evidence-index.js';
-import { renderState } from '../alignuser/decision.js';
+import { renderState, type ShownPage } from '../alignuser/decision.js';
 import type { UserState } from '../alignuser/persona.js';
 import { block } from '../alignuser/text.js';
-import { itemsBlock } from '../shared/structured-calls.js';
 
 interface GenreNode {
   count: number;
@@ -101,18 +100,13 @@ export function queriesSchema(max: number): Record<string, unknown> {
 }
 
 /** The agent's own queries for its memory: one structured call. */
-export async function writeQueries(
-  llm: Llm,
-  state: UserState,
-  coded: ReadonlyMap<string, Item>,
-  s: QuerySettings,
-): Promise<string[]> {
+export async function writeQueries(llm: Llm, state: UserState, page: ShownPage, s: QuerySettings): Promise<string[]> {
   return askQueries(
     llm,
     renderTemplate(s.template, {
       state: renderState({ state: s.state }, state),
-      count: coded.size,
-      items: itemsBlock(coded),
+      count: page.coded.size,
+      items: page.text,
       maxQueries: s.maxQueries,
     }),
     s,

@@ -1,6 +1,5 @@
 import type {
   FitContext,
-  Item,
   Llm,
   Logger,
   RatingScale,
@@ -8,7 +7,7 @@ import type {
   StepContext,
   UserView,
 } from '../../../harness/plugin-api.js';
-import type { LikeSelection, RateSelection } from '../alignuser/decision.js';
+import type { LikeSelection, RateSelection, ShownPage } from '../alignuser/decision.js';
 import type { AlignUserPrompts } from '../alignuser/fit.js';
 import type { UserState } from '../alignuser/persona.js';
 import type { ActionSelection } from '../alignuser/session-decision.js';
@@ -83,15 +82,10 @@ export class AlignUserPlusSimulator extends AlignUserSimulator {
     return (await validateAction(llm, step, selection, this.stepValidation)).selection;
   }
 
-  protected override async evidence(
-    llm: Llm,
-    user: UserView,
-    state: UserState,
-    coded: ReadonlyMap<string, Item>,
-  ): Promise<string> {
+  protected override async evidence(llm: Llm, user: UserView, state: UserState, page: ShownPage): Promise<string> {
     if (!this.plus.memoryRetrieval) return '';
     const memory = this.memories.of(user);
-    const queries = await writeQueries(llm, state, coded, this.querySettings);
+    const queries = await writeQueries(llm, state, page, this.querySettings);
     return evidenceBlock(queries, memory.retrieve(queries, this.plus.evidencePerQuery, this.plus.maxEvidence));
   }
 
@@ -99,22 +93,22 @@ export class AlignUserPlusSimulator extends AlignUserSimulator {
     llm: Llm,
     _user: UserView,
     state: UserState,
-    coded: ReadonlyMap<string, Item>,
+    page: ShownPage,
     selection: LikeSelection,
   ): Promise<LikeSelection> {
     if (!this.plus.causalValidation) return selection;
-    return (await this.validator.likes(llm, state, coded, selection)).selection;
+    return (await this.validator.likes(llm, state, page, selection)).selection;
   }
 
   protected override async checkRatings(
     llm: Llm,
     _user: UserView,
     state: UserState,
-    coded: ReadonlyMap<string, Item>,
+    page: ShownPage,
     scale: RatingScale,
     selection: RateSelection,
   ): Promise<RateSelection> {
     if (!this.plus.causalValidation) return selection;
-    return (await this.validator.ratings(llm, state, coded, scale, selection)).selection;
+    return (await this.validator.ratings(llm, state, page, scale, selection)).selection;
   }
 }

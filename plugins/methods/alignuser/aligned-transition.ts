@@ -21,4 +21,6 @@ export interface AlignedTransition {
 export interface AlignmentData {
   readonly version: number;
   readonly transitions: readonly AlignedTransition[];
+  /** persona: generated: each fit user's persona text, inferred from their history before their first page. */
+  readonly personas: Readonly<Record<string, string>>;
 }

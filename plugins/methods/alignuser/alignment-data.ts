@@ -11,7 +11,10 @@ import {
 import { proposeCounterfactuals, type FitCallSettings } from './counterfactual.js';
 import { dataOptions, type AlignUserOptions } from './options.js';
 import { pageContext, type PageContext } from './page-context.js';
-import { buildTransitions, itemOf, type Transition } from './pages.js';
+import { itemOf, sampleTransitions, viewBefore, type Transition, type TransitionSample } from './pages.js';
+import type { ItemEvidence } from './item-evidence.js';
+import { personaOf } from './persona.js';
+import { personaRequest, type PersonaGenerationSettings } from './persona-generation.js';
 import type { AlignedTransition, AlignmentData } from './aligned-transition.js';
 import { writePolicyThought } from './policy-examples.js';
 import { reflect, reflectOnRating } from './reflection.js';
@@ -21,7 +24,7 @@ import { FIT_CONCURRENCY, mapPool } from './map-pool.js';
 export type { AlignedTransition, AlignmentData } from './aligned-transition.js';
 
 /** Bumped when the shape or meaning of the stored data changes, so old artifacts are not reused. */
-export const ALIGNMENT_VERSION = 1;
+export const ALIGNMENT_VERSION = 2;
 
 /** The templates fit renders; their hashes are part of the artifact key. */
 export const FIT_PROMPTS = [
@@ -32,6 +35,8 @@ export const FIT_PROMPTS = [
   'reflection',
   'itemReflection',
   'policy',
+  'personaGeneration',
+  'personaSystem',
 ] as const;
 export type FitPromptName = (typeof FIT_PROMPTS)[number];
 
@@ -55,16 +60,35 @@ export class AlignmentBuilder {
     this.worldModel = new WorldModel(prompts.worldModel, this.call);
   }
 
-  transitions(train: TrainData, rng: Rng): Transition[] {
-    return buildTransitions(train, this.o, rng);
+  sample(train: TrainData, rng: Rng): TransitionSample {
+    return sampleTransitions(train, this.o, rng);
+  }
+
+  /** persona: generated: the settings of the persona call; summary: null (no call). */
+  get personaGeneration(): PersonaGenerationSettings | null {
+    if (this.o.persona !== 'generated') return null;
+    return {
+      system: this.prompts.personaSystem.trim(),
+      template: this.prompts.personaGeneration,
+      maxLiked: this.o.maxLiked,
+      maxDisliked: this.o.maxDisliked,
+      temperature: this.o.temperature,
+      maxTokens: this.o.maxTokens,
+    };
   }
 
   itemsOf(train: TrainData): Map<string, Item> {
     return new Map(train.items.map((i) => [i.id, i]));
   }
 
-  contextOf(t: Transition, items: ReadonlyMap<string, Item>, scale: RatingScale | null): PageContext {
-    return pageContext(t, items, scale, this.prompts.state, this.o);
+  contextOf(
+    t: Transition,
+    items: ReadonlyMap<string, Item>,
+    scale: RatingScale | null,
+    personas: Readonly<Record<string, string>>,
+    evidence: ItemEvidence | null,
+  ): PageContext {
+    return pageContext(t, items, scale, this.prompts.state, this.o, personas[t.user], evidence);
   }
 
   /** What the data is made from, without the LLM: options, the interactions and item texts used, the templates. */
@@ -91,12 +115,45 @@ export class AlignmentBuilder {
     };
   }
 
-  async build(train: TrainData, transitions: readonly Transition[], ctx: FitContext, llm: Llm): Promise<AlignmentData> {
+  /** Each fit user's persona, from their history before their first page (so it never sees a page's own ratings). */
+  private async personas(
+    transitions: readonly Transition[],
+    items: ReadonlyMap<string, Item>,
+    scale: RatingScale | null,
+    ctx: FitContext,
+    llm: Llm,
+  ): Promise<Record<string, string>> {
+    const generation = this.personaGeneration;
+    if (!generation) return {};
+    const first = new Map<string, Transition>();
+    for (const t of transitions) if (!first.has(t.user)) first.set(t.user, t);
+    const entries = await mapPool([...first.values()], FIT_CONCURRENCY, async (t) => {
+      const view = viewBefore(t, items, scale);
+      // Keyed by what the call says, so a user's persona is reused whatever else changed.
+      const key = {
+        artifact: 'alignuser/persona',
+        version: ALIGNMENT_VERSION,
+        request: hashJson(personaRequest(view, generation)),
+        llm: llm.model,
+      };
+      return [t.user, await ctx.artifacts.memo(key, () => personaOf(llm, view, generation))] as const;
+    });
+    return Object.fromEntries(entries);
+  }
+
+  async build(
+    train: TrainData,
+    transitions: readonly Transition[],
+    evidence: ItemEvidence | null,
+    ctx: FitContext,
+    llm: Llm,
+  ): Promise<AlignmentData> {
     const base = this.baseKey(train, transitions);
     const items = this.itemsOf(train);
     return ctx.artifacts.memo({ ...base, llm: llm.model }, async () => {
+      const personas = await this.personas(transitions, items, train.scale, ctx, llm);
       const aligned = await mapPool(transitions, FIT_CONCURRENCY, (t) => {
-        const page = this.contextOf(t, items, train.scale);
+        const page = this.contextOf(t, items, train.scale, personas, evidence);
         const future = this.futureOf(t, transitions, items);
         // Keyed by what its prompts say, so a transition is reused whatever else changed in the sample.
         const shown = hashJson({
@@ -117,7 +174,7 @@ export class AlignmentBuilder {
         };
         return ctx.artifacts.memo(key, () => this.align(llm, page, future));
       });
-      return { version: ALIGNMENT_VERSION, transitions: aligned };
+      return { version: ALIGNMENT_VERSION, transitions: aligned, personas };
     });
   }
 

@@ -2,7 +2,9 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashJson, sha256, type FitContext, type Llm, type TrainData } from '../../../harness/plugin-api.js';
 import { AlignmentBuilder, type AlignmentData, type FitPromptName } from './alignment-data.js';
-import { DecisionRequests, type DecisionPrompts } from './decision.js';
+import { DecisionRequests, NO_BLOCKS, type DecisionPrompts } from './decision.js';
+import { ItemEvidence } from './item-evidence.js';
+import { PageWorldModelDemos } from './world-model-demos.js';
 import { ExperienceBank } from './experience-bank.js';
 import { SFT_FILE, toJsonl, writeSftFile } from './export.js';
 import { runFineTune, type FineTuneResult } from './finetune.js';
@@ -16,8 +18,15 @@ export type AlignUserPrompts = Readonly<Record<FitPromptName, string>> &
   Readonly<Record<SessionFitPromptName, string>> &
   SessionDecisionPrompts;
 
-/** in-context: the retrieval memory of fit (bank); openai-finetune / export: the model trained from the data, when known. */
-export type FitOutcome = BackendOutcome<ExperienceBank, AlignmentData>;
+/**
+ * in-context: the retrieval memory of fit (bank); openai-finetune / export:
+ * the model trained from the data, when known. Every backend: the item
+ * evidence of the pages and the world-model demonstrations.
+ */
+export type FitOutcome = BackendOutcome<ExperienceBank, AlignmentData> & {
+  readonly evidence: ItemEvidence;
+  readonly demos: PageWorldModelDemos;
+};
 
 export const FINE_TUNED_FILE = 'fine-tuned-model.json';
 
@@ -118,23 +127,46 @@ export async function fitAlignUser(
 ): Promise<FitOutcome> {
   if (!ctx.llm) throw new Error(`${method} needs an LLM to fit: configure llm: for the run or for the method`);
   const builder = new AlignmentBuilder(prompts, o);
-  const transitions = builder.transitions(train, ctx.rng);
+  const sample = builder.sample(train, ctx.rng);
+  const transitions = sample.transitions;
   if (transitions.length === 0)
     ctx.log.warn(
       `${method}: no training user has the ${o.minContext + o.positivesPerPage} interactions a page needs; fit learned nothing (lower minContext or positivesPerPage)`,
     );
+  else ctx.log.info(`${method}: ${budgetText(transitions.length, sample.possible, sample.users, o)}`);
   const items = builder.itemsOf(train);
-  return fitWithBackend<ExperienceBank, AlignmentData>(method, ctx, o, {
+  const evidence = new ItemEvidence(train, o);
+  const outcome = await fitWithBackend<ExperienceBank, AlignmentData>(method, ctx, o, {
     base: builder.baseKey(train, transitions),
-    build: (llm) => builder.build(train, transitions, ctx, llm),
+    build: (llm) => builder.build(train, transitions, evidence, ctx, llm),
     bank: (data) => new ExperienceBank(data.transitions, items, o),
-    examples: (data) =>
-      sftExamples(
+    examples: (data) => {
+      const demos = new PageWorldModelDemos(transitions, data.transitions, items, o.worldModelDemos);
+      return sftExamples(
         data.transitions,
-        (a) => builder.contextOf(a.transition, items, train.scale),
+        (a) => builder.contextOf(a.transition, items, train.scale, data.personas, evidence),
         new DecisionRequests(prompts, o),
         builder.worldModel,
         o,
-      ),
+        (a, page) => ({ ...NO_BLOCKS, worldModel: demos.block(page, a.transition.id) }),
+      );
+    },
   });
+  const demos = new PageWorldModelDemos(transitions, outcome.data?.transitions ?? null, items, o.worldModelDemos);
+  return { ...outcome, evidence, demos };
+}
+
+/** What the fit budget came to, and whether it is all the data allows or the cap. */
+export function budgetText(
+  taken: number,
+  possible: number,
+  users: number,
+  o: Pick<AlignUserOptions, 'fitUsers' | 'pagesPerUser' | 'maxFitTransitions'>,
+): string {
+  const limits =
+    o.fitUsers === null && o.pagesPerUser === null
+      ? 'every page the training data allows'
+      : `fitUsers = ${o.fitUsers ?? 'all'}, pagesPerUser = ${o.pagesPerUser ?? 'all'}`;
+  const capped = taken < possible ? `, capped by maxFitTransitions = ${o.maxFitTransitions} (of ${possible})` : '';
+  return `fit budget: ${taken} transitions of ${users} users (${limits}${capped}; the paper states no budget)`;
 }

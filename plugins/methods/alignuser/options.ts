@@ -11,15 +11,21 @@ export const alignUserOptionProperties = {
     description:
       'in-context: retrieve similar transitions and lessons into the prompt (any LLM); openai-finetune: upload the SFT data and run an OpenAI fine-tuning job; export: write chat-format JSONL for an external (e.g. LoRA) trainer.',
   }),
-  fitUsers: Type.Integer({
-    minimum: 1,
-    default: 30,
-    description: 'Training users sampled (with the fit seed) to build transitions from; bounds the fit cost.',
+  fitUsers: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+    default: null,
+    description:
+      'Training users sampled (with the fit seed) to build transitions from; null: every user whose history allows a page. The paper states no budget, so the default is the largest the data allows, within maxFitTransitions.',
   }),
-  pagesPerUser: Type.Integer({
+  pagesPerUser: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+    default: null,
+    description:
+      'Browsing pages (transitions) built per user, from the end of their training history; null: as many as the history allows, within maxFitTransitions.',
+  }),
+  maxFitTransitions: Type.Integer({
     minimum: 1,
-    default: 2,
-    description: 'Browsing pages (transitions) built per sampled user, from the end of their training history.',
+    default: 1000,
+    description:
+      "Cap on the ratings fit (at most 5 calls per transition, plus one persona call per user): when users × pages exceed it, pages are taken round-robin over the users (each user's last page first, users in fit-seed order) (ours).",
   }),
   positivesPerPage: Type.Integer({
     minimum: 1,
@@ -36,23 +42,55 @@ export const alignUserOptionProperties = {
     default: 5,
     description: 'Fewest training items that must precede a page (its history).',
   }),
-  fitSessions: Type.Integer({
-    minimum: 1,
-    default: 20,
+  fitSessions: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+    default: null,
     description:
-      'On sessions data, training sessions sampled (with the fit seed); every step of them is a world-model transition and a retrieval candidate.',
+      'On sessions data, training sessions sampled (with the fit seed); every step of them is a world-model transition and a retrieval candidate. null: every training session (the paper states no budget: the largest the data allows).',
   }),
-  stepsPerSession: Type.Integer({
-    minimum: 1,
-    default: 3,
+  stepsPerSession: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+    default: null,
     description:
-      'On sessions data, steps of each sampled session (drawn with the fit seed) that get counterfactuals, a reflection and a policy thought; bounds the fit cost (fitSessions × stepsPerSession transitions).',
+      'On sessions data, steps of each sampled session (drawn with the fit seed) that get counterfactuals, a reflection and a policy thought; null: every step, within maxAlignedSteps.',
+  }),
+  maxAlignedSteps: Type.Integer({
+    minimum: 1,
+    default: 1000,
+    description:
+      'Cap on the aligned steps of a sessions fit (at most 4 calls each): when sessions × steps exceed it, steps are taken round-robin over the sessions (sessions in fit-seed order, steps drawn with the fit seed) (ours).',
   }),
   maxHistorySteps: Type.Integer({
     minimum: 0,
     default: 20,
     description:
       'On sessions data, most recent steps of the session shown in a state (older pages by title only; the budget of zero-shot).',
+  }),
+  persona: Type.Union([Type.Literal('generated'), Type.Literal('summary')], {
+    default: 'generated',
+    description:
+      "Ratings data: generated = one LLM call per user infers occupation, age range, the Big Five (1–3), pickiness (1–3) and habits from the liked and disliked training items (the release's persona.py / persona_generation.py), shown with the rating summary; summary = the rating summary only, no call (ours).",
+  }),
+  historyRatings: Type.Boolean({
+    default: true,
+    description:
+      'Ratings data: each page item shows its mean training rating and count (the release\'s page format, "History ratings").',
+  }),
+  similarItems: Type.Integer({
+    minimum: 0,
+    maximum: 10,
+    default: 2,
+    description:
+      "Ratings data: the user's own rated training items most similar to each page item (co-rating cosine, then shared genres), shown with the user's ratings (the release's page format; its example shows two); 0: none.",
+  }),
+  worldModelDemos: Type.Integer({
+    minimum: 0,
+    default: 3,
+    description:
+      "Next-state demonstrations retrieved (BM25) for the current state and put before the policy step, in every backend: the human transitions' real next states, and in-context also the world model's predicted outcomes of their counterfactuals; 0: none.",
+  }),
+  satisfactionInterview: Type.Boolean({
+    default: true,
+    description:
+      "Recommender evaluation: after the visit, one call scores the session's satisfaction 1–10 from the persona and a summary of the visit (the release's post_interview_satisfaction.py).",
   }),
   counterfactuals: Type.Integer({
     minimum: 1,
@@ -130,15 +168,12 @@ export const alignUserOptionProperties = {
 export const AlignUserOptions = Type.Object(alignUserOptionProperties, { additionalProperties: false });
 export type AlignUserOptions = Static<typeof AlignUserOptions>;
 
-/**
- * The options that change what fit builds. Inference-only and backend-only
- * options stay out of the artifact key, so changing them reuses the data.
- */
-/** The options that change what a sessions fit builds (ratings keep their own key, so adding these left old artifacts valid). */
+/** The options that change what a sessions fit builds (ratings keep their own key). */
 export function sessionDataOptions(o: AlignUserOptions): Record<string, unknown> {
   return {
     fitSessions: o.fitSessions,
     stepsPerSession: o.stepsPerSession,
+    maxAlignedSteps: o.maxAlignedSteps,
     maxHistorySteps: o.maxHistorySteps,
     counterfactuals: o.counterfactuals,
     counterfactualTemperature: o.counterfactualTemperature,
@@ -147,10 +182,19 @@ export function sessionDataOptions(o: AlignUserOptions): Record<string, unknown>
   };
 }
 
+/**
+ * The options that change what a ratings fit builds. Inference-only and
+ * backend-only options stay out of the artifact key, so changing them reuses
+ * the data.
+ */
 export function dataOptions(o: AlignUserOptions): Record<string, unknown> {
   return {
     fitUsers: o.fitUsers,
     pagesPerUser: o.pagesPerUser,
+    maxFitTransitions: o.maxFitTransitions,
+    persona: o.persona,
+    historyRatings: o.historyRatings,
+    similarItems: o.similarItems,
     positivesPerPage: o.positivesPerPage,
     negativesPerPage: o.negativesPerPage,
     minContext: o.minContext,

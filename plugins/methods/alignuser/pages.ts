@@ -39,11 +39,43 @@ export interface Transition {
 }
 
 export interface PageOptions {
-  readonly fitUsers: number;
-  readonly pagesPerUser: number;
+  /** null: every eligible user. */
+  readonly fitUsers: number | null;
+  /** null: as many pages as the history allows. */
+  readonly pagesPerUser: number | null;
+  readonly maxFitTransitions: number;
   readonly positivesPerPage: number;
   readonly negativesPerPage: number;
   readonly minContext: number;
+}
+
+/** The transitions of a fit and how many the data (and the per-user options) would have allowed without the cap. */
+export interface TransitionSample {
+  readonly transitions: Transition[];
+  readonly possible: number;
+  readonly users: number;
+}
+
+/**
+ * How many of each user's last pages to take: all their allowed pages when
+ * the total fits in `cap`; else round-robin over the users in `order` (every
+ * user's last page, then every user's page before it, …) until the cap.
+ */
+export function allocate(allowed: readonly number[], cap: number, order: readonly number[]): number[] {
+  const total = allowed.reduce((a, b) => a + b, 0);
+  if (total <= cap) return [...allowed];
+  const take = allowed.map(() => 0);
+  let left = cap;
+  for (let round = 1; left > 0; round++) {
+    for (const u of order) {
+      if (left === 0) break;
+      if ((allowed[u] as number) >= round) {
+        take[u] = round;
+        left--;
+      }
+    }
+  }
+  return take;
 }
 
 /**
@@ -52,19 +84,28 @@ export interface PageOptions {
  * next with training items they never interacted with (drawn with `rng`).
  * All randomness is drawn here, before any concurrent LLM work.
  */
-export function buildTransitions(train: TrainData, o: PageOptions, rng: Rng): Transition[] {
+export function sampleTransitions(train: TrainData, o: PageOptions, rng: Rng): TransitionSample {
   const views = new UserViews(train);
   const trainItems = [...new Set(train.interactions.map((x) => x.item))].sort();
   const users = [...new Set(train.interactions.map((x) => x.user))].sort();
   const eligible = users.filter((u) => views.view(u).history.length >= o.minContext + o.positivesPerPage);
-  const chosen = rng.sample(eligible, o.fitUsers).sort();
+  const chosen = o.fitUsers === null ? eligible : rng.sample(eligible, o.fitUsers).sort();
+  const allowed = chosen.map((u) => {
+    const n = views.view(u).history.length;
+    const fit = Math.floor((n - o.minContext) / o.positivesPerPage);
+    return o.pagesPerUser === null ? fit : Math.min(o.pagesPerUser, fit);
+  });
+  const possible = allowed.reduce((a, b) => a + b, 0);
+  const order = possible > o.maxFitTransitions ? rng.shuffle(chosen.map((_, k) => k)) : [];
+  const take = allocate(allowed, o.maxFitTransitions, order);
   const out: Transition[] = [];
-  for (const userId of chosen) {
+  chosen.forEach((userId, u) => {
+    const pages = take[u] as number;
+    if (pages === 0) return;
     const user = views.view(userId);
     const n = user.history.length;
     const seen = new Set(user.history.map((h) => h.item.id));
     const pool = trainItems.filter((i) => !seen.has(i));
-    const pages = Math.min(o.pagesPerUser, Math.floor((n - o.minContext) / o.positivesPerPage));
     for (let j = 0; j < pages; j++) {
       const start = n - (pages - j) * o.positivesPerPage;
       const positives = user.history.slice(start, start + o.positivesPerPage);
@@ -83,8 +124,12 @@ export function buildTransitions(train: TrainData, o: PageOptions, rng: Rng): Tr
         focal: train.scale && rated.length > 0 ? rng.pick(rated).item.id : null,
       });
     }
-  }
-  return out;
+  });
+  return { transitions: out, possible, users: take.filter((x) => x > 0).length };
+}
+
+export function buildTransitions(train: TrainData, o: PageOptions, rng: Rng): Transition[] {
+  return sampleTransitions(train, o, rng).transitions;
 }
 
 /** The state's user: the training history up to the page. */

@@ -3,8 +3,10 @@ import {
   splitHistory,
   type HistoryEntry,
   type RatingScale,
+  type Llm,
   type UserView,
 } from '../../../harness/plugin-api.js';
+import { generatePersona, personaText, type PersonaGenerationSettings } from './persona-generation.js';
 import { historyList } from './text.js';
 
 /** What a state shows of the user: a persona summary and their recent liked and disliked items. */
@@ -72,28 +74,53 @@ export function personaSummary(
   return parts.join(' ');
 }
 
-/** The state of a user at the end of `history` (fit uses a prefix of the training history, inference all of it). */
-export function stateOf(user: UserView, budget: StateBudget): UserState {
+/**
+ * The state of a user at the end of `history` (fit uses a prefix of the
+ * training history, inference all of it). `persona` is the persona text to
+ * show (a generated persona); without it, the rating summary alone.
+ */
+export function stateOf(user: UserView, budget: StateBudget, persona?: string): UserState {
   const h = splitHistory(user, { maxLiked: budget.maxLiked, maxDisliked: budget.maxDisliked });
   return {
-    persona: personaSummary(user.attributes, user.history, user.scale),
+    persona: persona ?? personaSummary(user.attributes, user.history, user.scale),
     liked: historyList(h.liked),
     disliked: historyList(h.disliked),
   };
 }
 
+/** The persona text of a user: generated (one call) or the rating summary (none). */
+export async function personaOf(
+  llm: Llm | null,
+  user: UserView,
+  generation: PersonaGenerationSettings | null,
+): Promise<string> {
+  const summary = personaSummary(user.attributes, user.history, user.scale);
+  if (!generation) return summary;
+  if (!llm) throw new Error('alignuser: persona generation needs an LLM');
+  return personaText(await generatePersona(llm, user, generation), summary);
+}
+
 /**
- * Users' states, built once per user: later tasks (next-action prediction,
- * closed-loop browsing) reuse them independently of the task at hand.
+ * Users' states, built once per user (the persona call too): later tasks
+ * (next-action prediction, closed-loop browsing) reuse them independently of
+ * the task at hand. Concurrent units of one user share the one call.
  */
 export class PersonaBook {
-  private readonly states = new Map<string, UserState>();
+  private readonly states = new Map<string, Promise<UserState>>();
 
-  constructor(private readonly budget: StateBudget) {}
+  constructor(
+    private readonly budget: StateBudget,
+    private readonly generation: PersonaGenerationSettings | null,
+  ) {}
 
-  stateOf(user: UserView): UserState {
+  stateOf(user: UserView, llm: Llm | null): Promise<UserState> {
     let s = this.states.get(user.id);
-    if (!s) this.states.set(user.id, (s = stateOf(user, this.budget)));
+    if (!s) {
+      s = personaOf(llm, user, this.generation).then((persona) => stateOf(user, this.budget, persona));
+      this.states.set(user.id, s);
+      // A failed call is not remembered: the next unit of the user tries again.
+      s.catch(() => this.states.delete(user.id));
+    }
     return s;
   }
 }

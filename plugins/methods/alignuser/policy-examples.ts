@@ -2,7 +2,7 @@ import { renderTemplate, type ChatMessage, type Item, type Llm } from '../../../
 
 export type { PolicyThought } from './aligned-transition.js';
 import type { FitCallSettings } from './counterfactual.js';
-import { NO_BLOCKS, type DecisionRequests, type JsonRequest, type Screening } from './decision.js';
+import { recoded, type Blocks, type DecisionRequests, type JsonRequest, type Screening } from './decision.js';
 import type { PageContext } from './page-context.js';
 import type { AlignedTransition, PolicyThought } from './aligned-transition.js';
 import type { WorldModel } from './world-model.js';
@@ -65,9 +65,11 @@ function withAnswer(request: JsonRequest, answer: unknown): ChatExample {
 
 /**
  * The SFT data, in the exact prompts inference sends (without retrieved
- * blocks: a trained model carries its lessons in its weights): per transition
- * a screening example, a like/not example over the page, a rating example over
- * the rated items and, optionally, a next-state (world-model) example.
+ * lessons and transitions: a trained model carries them in its weights; with
+ * the world-model demonstrations, which every backend retrieves, `blocksOf`
+ * leaving the transition itself out): per transition a screening example, a
+ * like/not example over the page, a rating example over the rated items and,
+ * optionally, a next-state (world-model) example.
  */
 export function sftExamples(
   aligned: readonly AlignedTransition[],
@@ -75,21 +77,23 @@ export function sftExamples(
   requests: DecisionRequests,
   worldModel: WorldModel,
   opts: { readonly worldModelExamples: boolean },
+  blocksOf: (a: AlignedTransition, page: readonly Item[]) => Blocks,
 ): ChatExample[] {
   const out: ChatExample[] = [];
   for (const a of aligned) {
     const ctx = contextOf(a);
+    const blocks = blocksOf(a, [...ctx.coded.values()]);
     const watched = new Map(a.transition.action.watched.map((w) => [w.item, w.rating]));
     const reason = (item: Item) => a.policy.reasons[item.id] || a.policy.thought;
     const screening: Record<string, { decision: 'watch' | 'skip'; reason: string }> = {};
     for (const [code, item] of ctx.coded)
       screening[code] = { decision: watched.has(item.id) ? 'watch' : 'skip', reason: reason(item) };
-    out.push(withAnswer(requests.screen(ctx.state, ctx.coded, NO_BLOCKS), { items: screening }));
+    out.push(withAnswer(requests.screen(ctx.state, ctx.page, blocks), { items: screening }));
     const likes = Object.fromEntries(
       [...ctx.coded].map(([code, item]) => [code, { like: watched.has(item.id), rationale: reason(item) }]),
     );
     out.push(
-      withAnswer(requests.selectLike(ctx.state, ctx.coded, screening, NO_BLOCKS), {
+      withAnswer(requests.selectLike(ctx.state, ctx.page, screening, blocks), {
         reasoning: a.policy.thought,
         items: likes,
       }),
@@ -97,6 +101,7 @@ export function sftExamples(
     const rated = [...ctx.coded.values()].filter((item) => (watched.get(item.id) ?? null) !== null);
     if (ctx.scale && rated.length > 0) {
       const coded = codeItems(rated);
+      const page = recoded(ctx.page, coded);
       const allWatch: Screening = Object.fromEntries(
         [...coded].map(([code, item]) => [code, { decision: 'watch' as const, reason: reason(item) }]),
       );
@@ -104,7 +109,7 @@ export function sftExamples(
         [...coded].map(([code, item]) => [code, { rating: watched.get(item.id) as number, rationale: reason(item) }]),
       );
       out.push(
-        withAnswer(requests.selectRate(ctx.state, coded, allWatch, ctx.scale, NO_BLOCKS), {
+        withAnswer(requests.selectRate(ctx.state, page, allWatch, ctx.scale, blocks), {
           reasoning: a.policy.thought,
           items: ratings,
         }),

@@ -15,7 +15,13 @@ import type { JsonRequest } from './decision.js';
 import { sessionDataOptions, type AlignUserOptions } from './options.js';
 import { reflectionSchema, type Reflection } from './reflection.js';
 import { actionUnion, CLICK_TYPE_LIST, numberedActions, renderSessionState } from './session-decision.js';
-import { buildSessionTransitions, humanActionText, sameStepAction, type SessionTransition } from './session-steps.js';
+import {
+  humanActionText,
+  sameStepAction,
+  sampleSessionTransitions,
+  type SessionSample,
+  type SessionTransition,
+} from './session-steps.js';
 import { FIT_CONCURRENCY, mapPool } from './map-pool.js';
 
 /** Bumped when the shape or meaning of the stored session data changes, so old artifacts are not reused. */
@@ -160,8 +166,8 @@ export class SessionAlignmentBuilder {
     this.worldModel = new SessionWorldModel(prompts.sessionWorldModel, prompts.sessionState, this.call, o);
   }
 
-  transitions(train: SessionsTrainData, rng: Rng): SessionTransition[] {
-    return buildSessionTransitions(train, this.o, rng);
+  sample(train: SessionsTrainData, rng: Rng): SessionSample {
+    return sampleSessionTransitions(train, this.o, rng);
   }
 
   /** What the data is made from, without the LLM: options, the transitions (states, human actions, what followed), the templates. */
@@ -200,7 +206,12 @@ export class SessionAlignmentBuilder {
             future: t.future,
           });
           // The sample sizes do not change what a step's calls say: another sample reuses the steps it shares.
-          const { fitSessions: _f, stepsPerSession: _s, ...stepOptions } = base['options'] as Record<string, unknown>;
+          const {
+            fitSessions: _f,
+            stepsPerSession: _s,
+            maxAlignedSteps: _m,
+            ...stepOptions
+          } = base['options'] as Record<string, unknown>;
           const key = {
             ...base,
             artifact: 'alignuser/session-aligned-step',

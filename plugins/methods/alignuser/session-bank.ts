@@ -1,18 +1,9 @@
 import { actionText as stepActionText, LexicalIndex, type StepContext } from '../../../harness/plugin-api.js';
 import type { RetrievalBudget } from './experience-bank.js';
 import type { AlignedStep } from './session-alignment.js';
-import { pageTitle, personaText, type SessionTransition } from './session-steps.js';
+import { pageTitle, type SessionTransition } from './session-steps.js';
+import { lastActionOf, stepMatchText, StepIndex } from './step-index.js';
 import { block } from './text.js';
-
-/** What a step is matched on: the persona, the previous action and the page (shared by documents and queries, so like matches like). */
-function matchText(persona: string, lastAction: string, observation: string): string {
-  return `${persona}\n${lastAction}\n${observation}`;
-}
-
-function lastActionOf(step: StepContext): string {
-  const last = step.history[step.history.length - 1];
-  return last ? `after ${stepActionText(last.action)}` : 'first step of the session';
-}
 
 /**
  * The in-context backend's memory of a sessions fit: every human transition
@@ -21,7 +12,7 @@ function lastActionOf(step: StepContext): string {
  * previous action, page).
  */
 export class SessionExperienceBank {
-  private readonly transitionIndex: LexicalIndex;
+  private readonly transitionIndex: StepIndex;
   private readonly lessonIndex: LexicalIndex;
   private readonly transitionText = new Map<string, string>();
   private readonly lessons = new Map<string, string>();
@@ -30,14 +21,13 @@ export class SessionExperienceBank {
     transitions: readonly SessionTransition[],
     aligned: readonly AlignedStep[],
     private readonly budget: RetrievalBudget,
+    index: StepIndex = new StepIndex(transitions),
   ) {
     const byId = new Map(aligned.map((a) => [a.id, a]));
-    const tDocs = [];
     const lDocs = [];
     for (const t of transitions) {
-      const text = matchText(personaText(t.step.persona), lastActionOf(t.step), t.step.observation);
+      const text = stepMatchText(t.step);
       const lesson = byId.get(t.id)?.reflection?.lesson ?? '';
-      tDocs.push({ id: t.id, text });
       this.transitionText.set(t.id, this.describe(t, lesson));
       // A lesson is matched through the step it was drawn from: its text alone rarely names the page.
       if (lesson !== '') {
@@ -45,7 +35,7 @@ export class SessionExperienceBank {
         this.lessons.set(t.id, lesson);
       }
     }
-    this.transitionIndex = new LexicalIndex(tDocs);
+    this.transitionIndex = index;
     this.lessonIndex = new LexicalIndex(lDocs);
   }
 
@@ -60,7 +50,7 @@ export class SessionExperienceBank {
 
   /** The experience block of a next-action prompt: lessons first, then similar human steps; '' when nothing matches. */
   block(step: StepContext): string {
-    const query = matchText(personaText(step.persona), lastActionOf(step), step.observation);
+    const query = stepMatchText(step);
     const lessons: string[] = [];
     for (const h of this.lessonIndex.search(query, this.budget.retrieveLessons * 2)) {
       const text = this.lessons.get(h.id);
@@ -68,7 +58,7 @@ export class SessionExperienceBank {
       if (lessons.length >= this.budget.retrieveLessons) break;
     }
     const similar = this.transitionIndex
-      .search(query, this.budget.retrieveTransitions)
+      .search(step, this.budget.retrieveTransitions)
       .map((h, k) => `${k + 1}. ${this.transitionText.get(h.id) ?? ''}`);
     return (
       block(

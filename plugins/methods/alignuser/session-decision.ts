@@ -76,6 +76,7 @@ export class SessionRequests {
   select(step: StepContext, blocks: Blocks): JsonRequest {
     const content = renderTemplate(this.prompts.sessionSelect, {
       state: this.state(step),
+      worldModel: blocks.worldModel,
       experience: blocks.experience,
       evidence: blocks.evidence,
       clickTypes: CLICK_TYPE_LIST,

@@ -8,7 +8,8 @@ import {
   type SessionsTrainData,
   type StepContext,
 } from '../../../harness/plugin-api.js';
-import { type ActionReply } from '../shared/session-actions.js';
+import type { ActionReply } from '../shared/session-actions.js';
+import { allocate } from './pages.js';
 
 /**
  * One human step of a training session as a world-model transition: the state
@@ -31,8 +32,18 @@ export interface SessionTransition {
 }
 
 export interface SessionSampleOptions {
-  readonly fitSessions: number;
-  readonly stepsPerSession: number;
+  /** null: every training session. */
+  readonly fitSessions: number | null;
+  /** null: every step, within maxAlignedSteps. */
+  readonly stepsPerSession: number | null;
+  readonly maxAlignedSteps: number;
+}
+
+/** The transitions of a sessions fit, and how many aligned steps the options would allow without the cap. */
+export interface SessionSample {
+  readonly transitions: SessionTransition[];
+  readonly possible: number;
+  readonly sessions: number;
 }
 
 const byId = <T extends { readonly id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -78,24 +89,26 @@ function futureOf(s: Session, i: number): string {
 
 /**
  * World-model transitions from the training sessions: `fitSessions` sessions
- * sampled with `rng` (every step of them is a transition), and in each
- * `stepsPerSession` steps drawn with `rng` to be aligned. All randomness is
- * drawn here, before any LLM call; sessions and steps keep a fixed order.
+ * sampled with `rng` (every step of them is a transition; all sessions when
+ * null), and in each `stepsPerSession` steps (all when null) drawn with `rng`
+ * to be aligned; beyond `maxAlignedSteps`, the aligned steps are allotted
+ * round-robin over the sessions (in an order drawn with `rng`). All randomness
+ * is drawn here, before any LLM call; sessions and steps keep a fixed order.
  */
-export function buildSessionTransitions(
-  train: SessionsTrainData,
-  o: SessionSampleOptions,
-  rng: Rng,
-): SessionTransition[] {
+export function sampleSessionTransitions(train: SessionsTrainData, o: SessionSampleOptions, rng: Rng): SessionSample {
   const personas = new Map(train.users.map((u) => [u.id, u]));
   const eligible = train.sessions.filter((s) => s.steps.length > 0).sort(byId);
-  const chosen = rng.sample(eligible, o.fitSessions).sort(byId);
+  const chosen = o.fitSessions === null ? eligible : rng.sample(eligible, o.fitSessions).sort(byId);
+  const allowed = chosen.map((s) => Math.min(o.stepsPerSession ?? s.steps.length, s.steps.length));
+  const possible = allowed.reduce((a, b) => a + b, 0);
+  const order = possible > o.maxAlignedSteps ? rng.shuffle(chosen.map((_, k) => k)) : [];
+  const take = allocate(allowed, o.maxAlignedSteps, order);
   const out: SessionTransition[] = [];
-  for (const s of chosen) {
+  chosen.forEach((s, k) => {
     const aligned = new Set(
       rng.sample(
         s.steps.map((_, i) => i),
-        o.stepsPerSession,
+        take[k] as number,
       ),
     );
     const past: PastStep[] = s.steps.map((st) => ({
@@ -115,8 +128,16 @@ export function buildSessionTransitions(
         aligned: aligned.has(i),
       });
     });
-  }
-  return out;
+  });
+  return { transitions: out, possible, sessions: chosen.length };
+}
+
+export function buildSessionTransitions(
+  train: SessionsTrainData,
+  o: SessionSampleOptions,
+  rng: Rng,
+): SessionTransition[] {
+  return sampleSessionTransitions(train, o, rng).transitions;
 }
 
 const normalise = (t: string | null) => (t ?? '').toLowerCase().replace(/\s+/g, ' ').trim();

@@ -20,7 +20,8 @@ const Options = Type.Object(
     historyItems: Type.Integer({
       minimum: 1,
       default: 50,
-      description: 'Most recent training items the LLM summarises for persona matching (paper: 50).',
+      description:
+        'Training items drawn at random (seeded by the run seed and the user) that the LLM summarises for persona matching (paper: a random selection of 50).',
     }),
     personaCandidates: Type.Integer({
       minimum: 1,

@@ -42,3 +42,19 @@ describe('pooled F1 from per-unit class counts', () => {
     expect(() => f1FromCounts([1, 2])).toThrow(/triples/);
   });
 });
+
+describe('pooled F1 averages', () => {
+  // gold [a, a, a, b], predicted [a, a, b, b]: a tp 2, fn 1 → 4/5 (support 3); b tp 1, fp 1 → 2/3 (support 1); c never occurs.
+  const c = classCounts(['a', 'a', 'b', 'b'], ['a', 'a', 'a', 'b'], ['a', 'b', 'c']);
+  it('weighted: by gold support, as scikit-learn average="weighted"', () => {
+    expect(f1FromCounts(c, 'weighted')).toBeCloseTo((3 * 0.8 + 2 / 3) / 4, 15);
+    expect(pooledF1([c], undefined, 'weighted')).toBeCloseTo((3 * 0.8 + 2 / 3) / 4, 15);
+    // No gold label in the list: 0.
+    expect(f1FromCounts(classCounts(['a'], ['z'], ['a']), 'weighted')).toBe(0);
+  });
+
+  it('macro over the classes present, or over every listed class (absent ones count 0)', () => {
+    expect(f1FromCounts(c)).toBeCloseTo((0.8 + 2 / 3) / 2, 15);
+    expect(f1FromCounts(c, 'macro-all')).toBeCloseTo((0.8 + 2 / 3 + 0) / 3, 15);
+  });
+});

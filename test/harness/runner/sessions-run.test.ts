@@ -98,9 +98,20 @@ describe('a run over a sessions dataset (next-action)', () => {
 
     const manifest = JSON.parse(readFileSync(join(dir, 'results', 'mixed', 'manifest.json'), 'utf8')) as {
       choices: string[];
-      datasets: Record<string, { split: string }>;
+      datasets: Record<string, { split: string; counts?: Record<string, number> }>;
     };
-    expect(manifest.choices.some((c) => c.startsWith('next-action: the predicted session outcome'))).toBe(true);
+    expect(manifest.choices.some((c) => c.startsWith('next-action: a click matches on its target alone'))).toBe(true);
+    // The opera loader's counts reach the manifest: every generated row is a step, every gold target on its page.
+    const counts = manifest.datasets['shop']?.counts;
+    expect(counts?.['steps']).toBeGreaterThan(0);
+    expect(counts).toMatchObject({
+      actionRows: counts?.['steps'],
+      withoutSemanticId: 0,
+      skippedUntargeted: 0,
+      goldTargetsCut: 0,
+      goldTargetsNotOnPage: 0,
+    });
+    expect(manifest.datasets['films']?.counts).toBeUndefined();
     expect(manifest.choices.some((c) => c.startsWith('markov: first order'))).toBe(true);
     expect(manifest.datasets['shop']?.split).toBe('sessions');
 

@@ -3,7 +3,7 @@ import { withStatistics, type TableStatsOptions } from '../../../harness/stats/t
 import { bootstrapCi } from '../../../harness/stats/bootstrap-ci.ts';
 import { cellUsage } from '../../../harness/score/cell-from-lines.ts';
 import type { Cell, CellMetric, MetricsFile } from '../../../harness/results/metrics-file.ts';
-import { classCounts, pooledF1 } from '../../../harness/metrics/pooled-f1.ts';
+import { classCounts, pooledF1, type F1Average } from '../../../harness/metrics/pooled-f1.ts';
 import { emptyTotals } from '../../../harness/llm/usage-meter.ts';
 import { Rng } from '../../../harness/util/rng.ts';
 
@@ -113,5 +113,56 @@ describe('withStatistics on pooled F1 metrics (next-action)', () => {
     const meanDiff =
       (better.unitScores as number[]).reduce((s, x, k) => s + x - (base.unitScores[k] as number), 0) / 80;
     expect(e).toBeCloseTo(meanDiff, 12);
+  });
+});
+
+describe('withStatistics on the weighted and all-classes pooled F1 estimators', () => {
+  /** f1Metric with three classes of uneven support, so the averages differ. */
+  function threeClass(n: number, p: number, seed: number, estimator: string, average: F1Average): CellMetric {
+    const rng = new Rng(seed);
+    const gold = new Rng(99);
+    const labels = ['a', 'b', 'c', 'never'];
+    const counts: number[][] = [];
+    const scores: number[] = [];
+    for (let u = 0; u < n; u++) {
+      const g = Array.from({ length: 4 }, () => (gold.next() < 0.7 ? 'a' : gold.next() < 0.7 ? 'b' : 'c'));
+      const pr = g.map((x) => (rng.next() < p ? x : x === 'a' ? 'b' : 'a'));
+      counts.push(classCounts(pr, g, labels));
+      scores.push(pr.filter((x, k) => x === g[k]).length / 4);
+    }
+    const keys = counts.map((_, k) => `u${k}`);
+    return {
+      ...f1Metric(1, 1, 1),
+      estimator,
+      value: pooledF1(counts, undefined, average),
+      n,
+      unitIds: keys,
+      unitKeys: keys,
+      unitScores: scores,
+      pooledF1: counts,
+    };
+  }
+
+  it.each([
+    ['pooled-weighted-f1', 'weighted'],
+    ['pooled-f1-all-classes', 'macro-all'],
+  ] as const)('%s: the interval recomputes its own average; the paired bootstrap compares it', (estimator, average) => {
+    const base = threeClass(80, 0.6, 1, estimator, average);
+    const better = threeClass(80, 0.95, 2, estimator, average);
+    const out = withStatistics(file([cell('base', { f1: base }), cell('better', { f1: better })]), opts);
+    const ci = out.metrics.cells[0]?.metrics['f1']?.ci;
+    const counts = base.pooledF1 as number[][];
+    const direct = bootstrapCi(
+      counts.map((_, k) => k),
+      { B: 2000, level: 0.95, seed: 'z', statistic: (idx) => pooledF1(counts, idx, average) },
+    );
+    expect(ci?.lo).toBeLessThan(base.value as number);
+    expect(ci?.hi).toBeGreaterThan(base.value as number);
+    expect((ci?.hi as number) - (ci?.lo as number)).toBeCloseTo(direct.hi - direct.lo, 1);
+    // The macro F1 of the same counts is another number: the estimator really uses its own average.
+    expect(pooledF1(counts, undefined, 'macro')).not.toBeCloseTo(base.value as number, 3);
+    const cmp = out.comparisons.comparisons[0];
+    expect(cmp?.effect).toBeCloseTo((better.value as number) - (base.value as number), 12);
+    expect(cmp?.significant).toBe(true);
   });
 });

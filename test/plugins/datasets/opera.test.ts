@@ -5,6 +5,7 @@ import { parquetWriteFile } from 'hyparquet-writer';
 import { afterAll, describe, expect, it } from 'vitest';
 import opera from '../../../plugins/datasets/opera/index.ts';
 import { loadOpera } from '../../../plugins/datasets/opera/load-opera.ts';
+import { OPERA_DOWNLOADS } from '../../../plugins/datasets/opera/downloads.ts';
 import { readUserCsv } from '../../../plugins/datasets/opera/user-table.ts';
 import { DataError } from '../../../harness/data/data-error.ts';
 import type { SessionsDataset } from '../../../harness/data/sessions.ts';
@@ -87,7 +88,8 @@ type ActionRow = Partial<
     | 'simplified_html'
     | 'rationale'
     | 'products'
-    | 'input_text',
+    | 'input_text'
+    | 'page_meta',
     string | null
   >
 >;
@@ -116,7 +118,7 @@ const PAGE =
 function writeTables(
   root: string,
   actions: { train: ActionRow[]; test?: ActionRow[] },
-  opts: { omit?: string[]; version?: string } = {},
+  opts: { omit?: string[]; version?: string; shards?: readonly string[] } = {},
 ) {
   const v = opts.version ?? 'filtered';
   const put = (rel: string, cols: Array<{ name: string; data: unknown[]; type: 'STRING' | 'INT64' }>) => {
@@ -140,21 +142,30 @@ function writeTables(
     { name: 'user_id', data: ['u1'], type: 'STRING' },
     { name: 'action_count', data: [BigInt(actions.train.length)], type: 'INT64' },
   ]);
+  const columns = (rows: ActionRow[]) =>
+    ACTION_COLS.filter((c) => !(opts.omit ?? []).includes(c)).map((c) => ({
+      name: c,
+      data: rows.map((r) => (r as Record<string, string | null | undefined>)[c] ?? null),
+      type: 'STRING' as const,
+    }));
   for (const split of ['train', 'test'] as const) {
     const rows = actions[split] ?? [];
     if (rows.length === 0) continue;
-    put(
-      `action/${split}/${split}.parquet`,
-      ACTION_COLS.filter((c) => !(opts.omit ?? []).includes(c)).map((c) => ({
-        name: c,
-        data: rows.map((r) => (r as Record<string, string | null | undefined>)[c] ?? null),
-        type: 'STRING' as const,
-      })),
-    );
+    const shards = (opts.shards ?? []).filter((f) => f.startsWith(`action/${split}-`));
+    if (shards.length === 0) {
+      put(`action/${split}/${split}.parquet`, columns(rows));
+      continue;
+    }
+    // Rows dealt round-robin over the shards, so a session spans several files.
+    shards.forEach((f, k) => put(f, columns(rows.filter((_, i) => i % shards.length === k))));
   }
 }
-const load = (root: string, unknownClickType: 'error' | 'other' = 'error', version: 'filtered' | 'full' = 'filtered') =>
-  loadOpera(root, { version, observationChars: 8000, unknownClickType, log: quiet });
+const load = (
+  root: string,
+  unknownClickType: 'error' | 'other' = 'error',
+  version: 'filtered' | 'full' = 'filtered',
+  more: { untargeted?: 'keep' | 'skip'; observationChars?: number | null } = {},
+) => loadOpera(root, { version, observationChars: 8000, unknownClickType, log: quiet, ...more });
 const click = (id: string, ts: string, clickType: string, target: string, extra: ActionRow = {}): ActionRow => ({
   session_id: S1,
   action_id: id,
@@ -258,10 +269,155 @@ describe('opera loader on Parquet tables', () => {
     const root = tmp();
     writeTables(root, { train: [click('a', '2025-04-03T01:07:00Z', 'search', 'nav_bar.search_button')] });
     const d = await opera.load(
-      { variant: 'filtered', path: root, observationChars: 2000, unknownClickType: 'error' },
+      { variant: 'filtered', path: root, observationChars: 2000, unknownClickType: 'error', untargeted: 'keep' },
       { seed: 1, rng: new Rng(1), configDir: '/', log: quiet },
     );
     expect(d.name).toBe('opera-filtered');
+  });
+});
+
+describe('opera loader on real-shaped rows: nullable fields, shards, page_meta, the observation budget', () => {
+  const at = (k: number) => `2025-04-03T01:0${k}:00.000Z`;
+  const SEARCH_PAGE =
+    '<html><head><title>Amazon.com</title></head><body><input name="nav_bar.search_input" type="text" value=""/>' +
+    '<input name="check_out" type="submit" value="Proceed to checkout"/></body></html>';
+  const input = (id: string, ts: string, text: string | null): ActionRow => ({
+    session_id: S1,
+    action_id: id,
+    timestamp: ts,
+    action_type: 'input',
+    semantic_id: 'nav_bar.search_input',
+    input_text: text,
+    simplified_html: SEARCH_PAGE,
+  });
+  const terminate = (id: string, ts: string): ActionRow => ({
+    session_id: S1,
+    action_id: id,
+    timestamp: ts,
+    action_type: 'terminate',
+    simplified_html: SEARCH_PAGE,
+    rationale: null,
+    products: null,
+  });
+  // The card lets semantic_id, input_text and click_type be null: none of these may abort the load.
+  const nullable: ActionRow[] = [
+    input('n0', at(0), 'lamp'),
+    click('n1', at(1), 'product_link', '', { semantic_id: null }),
+    input('n2', at(2), null),
+    click('n3', at(3), '', 'check_out', { click_type: null }),
+    terminate('n4', at(4)),
+  ];
+
+  it('null semantic_id, input_text and click_type: kept with the field null (default) or skipped, and counted', async () => {
+    const root = tmp();
+    writeTables(root, { train: nullable });
+    const kept = await load(root);
+    const steps = kept.sessions[0]?.steps ?? [];
+    expect(steps.map((s) => [s.actionId, s.action.type, s.action.clickType, s.action.target, s.action.text])).toEqual([
+      ['n0', 'input', null, 'nav_bar.search_input', 'lamp'],
+      ['n1', 'click', 'product_link', null, null],
+      ['n2', 'input', null, 'nav_bar.search_input', null],
+      ['n3', 'click', null, 'check_out', null],
+      ['n4', 'terminate', null, null, null],
+    ]);
+    expect(kept.counts).toMatchObject({
+      actionRows: 5,
+      steps: 5,
+      withoutSemanticId: 1,
+      inputsWithoutText: 1,
+      clicksWithoutClickType: 1,
+      skippedUntargeted: 0,
+      goldTargetsCut: 0,
+      goldTargetsNotOnPage: 0,
+    });
+    const skipped = await load(root, 'error', 'filtered', { untargeted: 'skip' });
+    expect(skipped.sessions[0]?.steps.map((s) => s.actionId)).toEqual(['n0', 'n3', 'n4']);
+    expect(skipped.counts).toMatchObject({ actionRows: 5, steps: 3, skippedUntargeted: 2, clicksWithoutClickType: 1 });
+  });
+
+  it('reads the card\'s sharded layout (action/<split>-*.parquet), the very files "usersim datasets fetch opera" downloads', async () => {
+    const filtered = OPERA_DOWNLOADS.find((d) => d.variant === 'filtered');
+    const paths = (filtered?.files ?? []).map((f) => `${f.folder}/${f.name}`);
+    // The card's configs: action/train-* and action/test-*; session and user tables in their split folders.
+    expect(paths.filter((p) => p.includes('/action/'))).toEqual([
+      'OPeRA_filtered/action/train-00000-of-00002.parquet',
+      'OPeRA_filtered/action/train-00001-of-00002.parquet',
+      'OPeRA_filtered/action/test-00000-of-00001.parquet',
+    ]);
+    expect(paths).toContain('OPeRA_filtered/session/test/test.parquet');
+    expect(
+      OPERA_DOWNLOADS.find((d) => d.variant === 'full')?.files.filter((f) => (f.name ?? '').startsWith('train-')),
+    ).toHaveLength(11);
+    const root = tmp();
+    const S2 = 'u1_2025-04-04T01:00:00.000000Z_2025-04-04T01:09:00.000000Z';
+    writeTables(
+      root,
+      {
+        train: nullable,
+        test: [
+          { ...input('t0', at(0), 'desk'), session_id: S2 },
+          { ...terminate('t1', at(1)), session_id: S2 },
+        ],
+      },
+      { shards: paths.map((p) => p.replace('OPeRA_filtered/', '')).filter((p) => p.startsWith('action/')) },
+    );
+    const d = await load(root);
+    // The train session's rows were dealt over two shards: one session again, in timestamp order.
+    expect(d.sessions.map((s) => [s.id, s.split, s.steps.map((x) => x.actionId)])).toEqual([
+      [S1, 'train', ['n0', 'n1', 'n2', 'n3', 'n4']],
+      [S2, 'test', ['t0', 't1']],
+    ]);
+    expect(Object.keys(d.checksums).filter((k) => k.includes('/action/'))).toEqual(
+      paths.filter((p) => p.includes('/action/')),
+    );
+    expect(d.counts).toMatchObject({ actionRows: 7, steps: 7 });
+  });
+
+  it('reads page_meta where present', async () => {
+    const root = tmp();
+    writeTables(root, {
+      train: [
+        click('m0', at(0), 'purchase', 'check_out', {
+          simplified_html: '<body><input name="check_out" type="submit" value="Proceed to checkout"/></body>',
+          page_meta: JSON.stringify({
+            title: 'Shopping Cart',
+            url: 'https://www.amazon.com/[MASKED]',
+            page_type: 'cart',
+          }),
+        }),
+      ],
+    });
+    const d = await load(root);
+    expect(d.sessions[0]?.steps[0]?.observation).toMatch(
+      /^Page: Shopping Cart\nURL: .*\nPage details: page_type: cart\n/,
+    );
+    expect(d.counts?.['withPageMeta']).toBe(1);
+  });
+
+  it('over observationChars text goes first; gold targets the budget still cuts, or the page lacks, are counted', async () => {
+    const many =
+      '<html><head><title>Results</title></head><body>' +
+      Array.from({ length: 60 }, (_, k) => `<a name="results.item_${k}">Result number ${k} with a long label</a>`).join(
+        '',
+      ) +
+      '</body></html>';
+    const root = tmp();
+    writeTables(root, {
+      train: [
+        click('b0', at(0), 'product_link', 'results.item_2', { simplified_html: many }),
+        click('b1', at(1), 'product_link', 'results.item_59', { simplified_html: many }),
+        click('b2', at(2), 'product_link', 'results.not_there', { simplified_html: many }),
+      ],
+    });
+    const roomy = await load(root, 'error', 'filtered', { observationChars: null });
+    expect(roomy.counts).toMatchObject({ observationsShortened: 0, goldTargetsCut: 0, goldTargetsNotOnPage: 1 });
+    // 1,600 characters hold the 60 ids but not their labels: every element survives.
+    const ids = await load(root, 'error', 'filtered', { observationChars: 1600 });
+    expect(ids.counts).toMatchObject({ observationsShortened: 3, observationsElementsCut: 0, goldTargetsCut: 0 });
+    expect(ids.sessions[0]?.steps[1]?.observation).toContain('[results.item_59] a');
+    // 600 do not: the list is cut, and the gold target past the cut is counted.
+    const tight = await load(root, 'error', 'filtered', { observationChars: 600 });
+    expect(tight.counts).toMatchObject({ observationsElementsCut: 3, goldTargetsCut: 1, goldTargetsNotOnPage: 1 });
   });
 });
 
@@ -303,10 +459,9 @@ describe('opera: malformed inputs are DataErrors naming the file, the row and th
     expect(e.message).toMatch(/row 1 \(action a\): products is not valid JSON/);
   });
 
-  it('a timestamp that is not a date, a click without semantic_id, an unknown action_type', async () => {
+  it('a timestamp that is not a date, an unknown action_type', async () => {
     const cases: Array<[ActionRow, RegExp]> = [
       [click('a', 'yesterday', 'search', 'x'), /timestamp "yesterday" is not an ISO date-time/],
-      [click('a', '2025-04-03T01:07:00Z', 'search', ''), /a click without a semantic_id/],
       [
         { ...click('a', '2025-04-03T01:07:00Z', 'search', 'x'), action_type: 'hover' },
         /action_type "hover" is not one of click, input, terminate/,

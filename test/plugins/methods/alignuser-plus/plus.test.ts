@@ -75,7 +75,7 @@ describe('alignuser-plus knowledge-graph memory', () => {
 describe('alignuser-plus inference', () => {
   it('writes memory queries, puts the evidence into screening and selection, then validates the action (four calls)', async () => {
     const s = scriptedLlm(plusScript());
-    const sim = await makePlus();
+    const sim = await makePlus({ persona: 'summary' });
     const out = await sim.discriminate!(userView('u3'), candidates, unit(s.llm));
     expect(s.requests.map((r) => r.schemaName)).toEqual([
       'memory_queries',
@@ -85,7 +85,7 @@ describe('alignuser-plus inference', () => {
     ]);
     const [queries, screen, select, validate] = s.requests as [LlmRequest, LlmRequest, LlmRequest, LlmRequest];
 
-    expect(userText(queries)).toContain('Persona: age: 30; occupation: job-u3.');
+    expect(userText(queries)).toContain('Persona:\nage: 30; occupation: job-u3.');
     expect(userText(queries)).toContain('i1: The haunted tale 4 [Horror]');
     expect(userText(queries)).toContain('Write up to 3 short search queries');
     expect((queries.schema as any).properties.queries.maxItems).toBe(3);
@@ -98,7 +98,7 @@ describe('alignuser-plus inference', () => {
     }
 
     const v = userText(validate);
-    expect(v).toContain('Persona: age: 30; occupation: job-u3.');
+    expect(v).toContain('Persona:\nage: 30; occupation: job-u3.');
     expect(v).toContain('Recently rated highly');
     expect(v).toContain(
       'The action you are about to take:\ni1: like (WHY-i1)\ni2: not like (WHY-i2)\ni3: like (WHY-i3)',
@@ -116,7 +116,7 @@ describe('alignuser-plus inference', () => {
 
   it('changes the action when the validation says so', async () => {
     const s = scriptedLlm(plusScript({ verdict: 'change', newLike: true }));
-    const out = await (await makePlus()).discriminate!(userView('u3'), candidates, unit(s.llm));
+    const out = await (await makePlus({ persona: 'summary' })).discriminate!(userView('u3'), candidates, unit(s.llm));
     expect(out.map((j) => j.like)).toEqual([true, true, true]);
     expect(out[0]!.reason).toBe('WHY-i1');
     expect(out[1]!.reason).toBe('Changed after self-check: REVISED-REASON');
@@ -124,12 +124,13 @@ describe('alignuser-plus inference', () => {
     const r = scriptedLlm(plusScript({ verdict: 'change', newRating: 2 }));
     const ratings = await (await makePlus()).rate!(userView('u3'), candidates, unit(r.llm));
     expect(r.requests.map((x) => x.schemaName)).toEqual([
+      'persona_generation',
       'memory_queries',
       'screening',
       'selection_rating',
       'causal_validation',
     ]);
-    expect(userText(r.requests[3]!)).toContain('i1: rating 4 (WHY-i1)');
+    expect(userText(r.requests[4]!)).toContain('i1: rating 4 (WHY-i1)');
     expect(ratings.map((p) => p.rating)).toEqual([2, 2, 2]);
 
     const keep = scriptedLlm(plusScript({ verdict: 'keep', newRating: 2 }));
@@ -142,16 +143,16 @@ describe('alignuser-plus inference', () => {
     const sim = await makePlus();
     await sim.fit!(train(), fitContext(s.llm, tempDir('plus-fit')));
     const before = s.requests.length;
-    expect(before).toBe(30);
+    expect(before).toBe(33);
     await sim.rate!(userView('u2'), candidates, unit(s.llm));
-    const screen = userText(s.requests[before + 1]!);
+    const screen = userText(s.requests.slice(before).find((r) => r.schemaName === 'screening')!);
     expect(screen).toMatch(/- LESSON-(PAGE|ITEM)-\d+/);
     expect(screen).toContain('What your memory says');
   });
 
   it('each feature can be switched off', async () => {
     const s = scriptedLlm(plusScript());
-    await (await makePlus({ memoryRetrieval: false, causalValidation: false })).discriminate!(
+    await (await makePlus({ memoryRetrieval: false, causalValidation: false, persona: 'summary' })).discriminate!(
       userView('u3'),
       candidates,
       unit(s.llm),

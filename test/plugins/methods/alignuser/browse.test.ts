@@ -30,20 +30,39 @@ describe('alignuser browsing a recommender (recommender-evaluation)', () => {
       { watched: [{ item: PAGES[1]!.items[0]!.id, rating: 5 }], exit: true },
     ]);
     expect(s.requests.map((r) => r.schemaName)).toEqual([
+      'persona_generation',
       'screening',
       'selection_rating',
       'browse_continue',
       'screening',
       'selection_rating',
       'browse_continue',
+      'post_interview_satisfaction',
     ]);
     // The selection rates the watched item only.
-    expect(codesAt(s.requests[1]!.schema, ['items'])).toEqual(['i1']);
+    expect(codesAt(s.requests[2]!.schema, ['items'])).toEqual(['i1']);
     // Page 2's prompts recall page 1.
-    expect(userText(s.requests[3]!)).toContain(
+    expect(userText(s.requests[4]!)).toContain(
       `Earlier on this visit:\n- Page 1: You watched ${PAGES[0]!.items[0]!.title} (rated 5). You went on.`,
     );
-    expect(userText(s.requests[0]!)).not.toContain('Earlier on this visit');
+    expect(userText(s.requests[1]!)).not.toContain('Earlier on this visit');
+    // After the visit, the release's satisfaction scorer: third person, persona and the visit, 1–10.
+    expect(out.satisfaction).toBe(7);
+    const sat = userText(s.requests[7]!);
+    expect(sat).toContain('Score how satisfied this simulated user was');
+    expect(sat).toContain('Occupation: OCC-0');
+    expect(sat).toContain(`- Page 1: They watched ${PAGES[0]!.items[0]!.title} (rated 5). They went on.`);
+    expect(sat).toContain('- Page 2: They watched');
+    expect((s.requests[7]!.schema as any).properties.rating).toEqual({ type: 'integer', minimum: 1, maximum: 10 });
+    // satisfactionInterview: false asks nothing after the visit.
+    const quiet = scriptedLlm(visitScript);
+    const none = await (await makeSim({ satisfactionInterview: false })).browse!(
+      userView('u1'),
+      PAGES,
+      unit(quiet.llm),
+    );
+    expect(none.satisfaction).toBeUndefined();
+    expect(quiet.requests.map((r) => r.schemaName)).not.toContain('post_interview_satisfaction');
   });
 
   it('a page with nothing watched makes no selection call; alignuser-plus browses too', async () => {
@@ -58,7 +77,12 @@ describe('alignuser browsing a recommender (recommender-evaluation)', () => {
     );
     const out = await (await makeSim()).browse!(userView('u1'), PAGES, unit(s.llm));
     expect(out.pages).toEqual([{ watched: [], exit: true }]);
-    expect(s.requests.map((r) => r.schemaName)).toEqual(['screening', 'browse_continue']);
+    expect(s.requests.map((r) => r.schemaName)).toEqual([
+      'persona_generation',
+      'screening',
+      'browse_continue',
+      'post_interview_satisfaction',
+    ]);
     const { llm } = await offlineLlm();
     const plus = await (await makePlus()).browse!(userView('u1'), PAGES, unit(llm));
     expect(plus.pages.length).toBeGreaterThanOrEqual(1);

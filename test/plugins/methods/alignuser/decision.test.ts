@@ -19,13 +19,32 @@ describe('alignuser persona and state', () => {
     expect(p).toContain('Sci-Fi (');
   });
 
-  it("builds each user's state once", () => {
-    const book = new PersonaBook({ maxLiked: 2, maxDisliked: 1 });
+  it("builds each user's state once; persona: summary makes no call", async () => {
+    const book = new PersonaBook({ maxLiked: 2, maxDisliked: 1 }, null);
     const u = userView('u1');
-    const s = book.stateOf(u);
-    expect(book.stateOf(u)).toBe(s);
+    const s = await book.stateOf(u, null);
+    expect(await book.stateOf(u, null)).toBe(s);
+    expect(s.persona).toBe(personaSummary(u.attributes, u.history, u.scale));
     expect(s.liked.split('\n')).toHaveLength(2);
     expect(s.liked).toMatch(/^- The [a-z]+ tale 11 \[Comedy\] — .* \(rated \d\)/);
+  });
+
+  it("persona: generated infers occupation, age range, Big Five, pickiness and habits in one call per user (the release's persona)", async () => {
+    const s = scriptedLlm((r, n) => scripted(r, n));
+    const sim = await makeSim();
+    const u = userView('u1');
+    await Promise.all([sim.discriminate!(u, candidates, unit(s.llm)), sim.rate!(u, candidates, unit(s.llm))]);
+    const gen = s.requests.filter((r) => r.schemaName === 'persona_generation');
+    expect(gen).toHaveLength(1);
+    const text = userText(gen[0]!);
+    expect(text).toContain('Known facts about this person: age: 30; occupation: job-u1');
+    expect(text).toMatch(/Items they rated highly:\n- The /);
+    expect(text).toContain('Big Five');
+    expect(text).toContain('pickiness');
+    const screen = s.requests.find((r) => r.schemaName === 'screening')!;
+    expect(userText(screen)).toContain(
+      'Persona:\nOccupation: OCC-0\nAge range: 25-34\nBig Five traits (1 = low, 2 = medium, 3 = high): openness 3, conscientiousness 2, extraversion 1, agreeableness 2, neuroticism 1\nPickiness (1 = low, 2 = medium, 3 = high): 2\nHabits: HABITS-0: watches at weekends.\nFrom their ratings: age: 30; occupation: job-u1. Has rated 9 items',
+    );
   });
 });
 
@@ -34,11 +53,11 @@ describe('alignuser inference: screening then selection', () => {
     const s = scriptedLlm((r, n) => scripted(r, n));
     const sim = await makeSim();
     const out = await sim.discriminate!(userView('u1'), candidates, unit(s.llm));
-    expect(s.requests.map((r) => r.schemaName)).toEqual(['screening', 'selection_like']);
-    const [screen, select] = s.requests as [LlmRequest, LlmRequest];
+    expect(s.requests.map((r) => r.schemaName)).toEqual(['persona_generation', 'screening', 'selection_like']);
+    const [, screen, select] = s.requests as [LlmRequest, LlmRequest, LlmRequest];
     for (const r of [screen, select]) {
       const text = userText(r);
-      expect(text).toContain('Persona: age: 30; occupation: job-u1.');
+      expect(text).toContain('From their ratings: age: 30; occupation: job-u1.');
       expect(text).toMatch(/Recently rated highly \(most recent first\):\n- The sitcom tale 11/);
       expect(text).toContain('i1: The starship tale 5 [Sci-Fi]');
       expect(text).toContain('i3: The harbour tale 14 [Drama]');
@@ -62,7 +81,7 @@ describe('alignuser inference: screening then selection', () => {
     const sim = await makeSim();
     const out = await sim.rate!(userView('u1'), candidates, unit(s.llm));
     expect(out.map((p) => p.rating)).toEqual([4, 4, 4]);
-    const select = s.requests[1]!;
+    const select = s.requests[2]!;
     expect(select.schemaName).toBe('selection_rating');
     expect((select.schema as any).properties.items.properties.i1.properties.rating).toEqual({
       type: 'integer',
@@ -84,13 +103,18 @@ describe('alignuser inference: screening then selection', () => {
 
   it('repairs a malformed reply once', async () => {
     const s = scriptedLlm((r, n) =>
-      r.schemaName === 'screening' && n === 0 ? '{"items": {"i1": {"decision": "maybe"}}}' : scripted(r, n),
+      r.schemaName === 'screening' && n === 1 ? '{"items": {"i1": {"decision": "maybe"}}}' : scripted(r, n),
     );
     const sim = await makeSim();
     const out = await sim.discriminate!(userView('u1'), candidates, unit(s.llm));
     expect(out).toHaveLength(3);
-    expect(s.requests.map((r) => r.schemaName)).toEqual(['screening', 'screening', 'selection_like']);
-    expect(s.requests[1]!.messages.at(-1)!.content).toMatch(/could not be used: the JSON does not match the schema/);
+    expect(s.requests.map((r) => r.schemaName)).toEqual([
+      'persona_generation',
+      'screening',
+      'screening',
+      'selection_like',
+    ]);
+    expect(s.requests[2]!.messages.at(-1)!.content).toMatch(/could not be used: the JSON does not match the schema/);
   });
 
   it('records a reply still malformed after the repair as a parse error of the unit', async () => {
@@ -126,7 +150,7 @@ describe('alignuser inference: screening then selection', () => {
     const served = await makeSim({ training: 'export', trainedModel: 'usersim' });
     const out = await served.discriminate!(userView('u1'), candidates, unit({ ...s.llm, model: 'usersim' }));
     expect(out).toHaveLength(3);
-    expect(userText(s.requests[0]!)).not.toContain('Lessons learned');
+    expect(userText(s.requests[1]!)).not.toContain('Lessons learned');
   });
 
   it('needs an LLM', async () => {

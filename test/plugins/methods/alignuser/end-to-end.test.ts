@@ -19,9 +19,12 @@ describe.each(cases)('%s end to end on synthetic ratings with the offline mock L
     const { llm, usage } = await offlineLlm();
     const sim = await make();
     await sim.fit!(train, fitContext(llm, tempDir(`e2e-${name}`)));
-    // at most five calls per transition: proposals, outcomes, reflection, item reflection, policy
+    // at most five calls per transition (proposals, outcomes, reflection, item reflection, policy) and a persona per user
     expect(usage.calls).toBeGreaterThan(0);
-    expect(usage.calls).toBeLessThanOrEqual(5 * 4 * 2);
+    expect(usage.calls).toBeLessThanOrEqual(5 * 4 * 2 + 4);
+    // A user's first unit also infers their persona (one call); later units reuse it.
+    const seen = new Set<string>();
+    const expected = (user: string) => callsPerUnit + (seen.has(user) ? 0 : (seen.add(user), 1));
 
     const pd =
       preferenceDiscrimination.buildUnits(dataset, { ratios: [1, 3], itemsPerUser: 20, users: 3 }, new Rng(11)) ?? [];
@@ -31,7 +34,7 @@ describe.each(cases)('%s end to end on synthetic ratings with the offline mock L
       const before = usage.calls;
       const unitItems = u.items.map((id) => items.get(id) as Item);
       const answer = await preferenceDiscrimination.run(sim, views.view(u.user), unitItems, unit(llm));
-      expect(usage.calls - before).toBe(callsPerUnit);
+      expect(usage.calls - before).toBe(expected(u.user));
       expect(Object.keys(answer).sort()).toEqual([...u.items].sort());
       const scores = preferenceDiscrimination.score(u, answer);
       expect(scores['accuracy']).toBeGreaterThanOrEqual(0);
@@ -52,7 +55,7 @@ describe.each(cases)('%s end to end on synthetic ratings with the offline mock L
         u.items.map((id) => items.get(id) as Item),
         unit(llm),
       );
-      expect(usage.calls - before).toBe(callsPerUnit);
+      expect(usage.calls - before).toBe(expected(u.user));
       for (const v of Object.values(answer)) {
         expect(Number.isInteger(v)).toBe(true);
         expect(v).toBeGreaterThanOrEqual(1);

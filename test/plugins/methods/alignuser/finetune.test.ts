@@ -86,8 +86,10 @@ describe('alignuser openai-finetune backend against the local OpenAI server', ()
     expect(server.requests.length).toBe(before);
     const out = await sim3.discriminate!(userView('u1'), ITEMS.slice(0, 3), unit(tunedLlm));
     expect(out).toHaveLength(3);
-    expect(tuned.requests.map((r) => r.schemaName)).toEqual(['screening', 'selection_like']);
-    expect(userText(tuned.requests[0]!)).not.toContain('Lessons learned');
+    expect(tuned.requests.map((r) => r.schemaName)).toEqual(['persona_generation', 'screening', 'selection_like']);
+    expect(userText(tuned.requests[1]!)).not.toContain('Lessons learned');
+    // The trained model still gets the world model's next-state demonstrations (built from the data, no call).
+    expect(userText(tuned.requests[1]!)).toContain('How the service responds (world model)');
   });
 
   it('resumes a job left running by an interrupted fit instead of starting another', async () => {

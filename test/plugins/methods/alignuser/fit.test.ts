@@ -3,11 +3,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ArtifactStore } from '../../../../harness/artifacts/artifact-store.ts';
 import { LlmParseError, Rng, type LlmRequest } from '../../../../harness/plugin-api.ts';
-import { buildTransitions } from '../../../../plugins/methods/alignuser/pages.ts';
+import { allocate, buildTransitions, sampleTransitions } from '../../../../plugins/methods/alignuser/pages.ts';
+import { budgetText } from '../../../../plugins/methods/alignuser/fit.ts';
+import { ItemEvidence } from '../../../../plugins/methods/alignuser/item-evidence.ts';
 import type { AlignUserSimulator } from '../../../../plugins/methods/alignuser/simulator.ts';
 import { scriptedLlm } from '../../../support/scripted-llm.ts';
 import {
   fitContext,
+  ITEM,
   ITEMS,
   makeLog,
   makeSim,
@@ -59,6 +62,70 @@ describe('alignuser pages (world-model transitions from the training split)', ()
   });
 });
 
+describe('alignuser fit budget (the paper states none: the largest the data allows, within a cap)', () => {
+  const t = train();
+  it('by default takes every page of every user the history allows', () => {
+    const o = options({ fitUsers: null, pagesPerUser: null });
+    const all = sampleTransitions(t, o, new Rng(5));
+    // 9 ratings each, minContext 3, 2 positives per page: 3 pages for each of the 4 users.
+    expect(all.transitions).toHaveLength(12);
+    expect(all.possible).toBe(12);
+    expect(all.users).toBe(4);
+    expect(budgetText(12, 12, 4, o)).toMatch(
+      /12 transitions of 4 users \(every page the training data allows; the paper states no budget\)/,
+    );
+  });
+
+  it("over maxFitTransitions, pages go round-robin over the users, each user's last page first", () => {
+    const o = options({ fitUsers: null, pagesPerUser: null, maxFitTransitions: 6 });
+    const capped = sampleTransitions(t, o, new Rng(5));
+    expect(capped.transitions).toHaveLength(6);
+    expect(capped.possible).toBe(12);
+    const perUser = new Map<string, number>();
+    for (const x of capped.transitions) perUser.set(x.user, (perUser.get(x.user) ?? 0) + 1);
+    expect([...perUser.values()].sort()).toEqual([1, 1, 2, 2]);
+    // every user's pages are their last ones, in time order
+    for (const [u, n] of perUser) {
+      const pages = capped.transitions.filter((x) => x.user === u);
+      expect(pages.at(-1)!.action.watched.map((w) => w.item)).toEqual((RATED[u] as string[]).slice(7, 9));
+      expect(pages).toHaveLength(n);
+    }
+    expect(budgetText(6, 12, 4, o)).toContain('capped by maxFitTransitions = 6 (of 12)');
+    // round 1 gives users 2, 0, 1 a page each; round 2 reaches user 2 first.
+    expect(allocate([3, 1, 2], 4, [2, 0, 1])).toEqual([1, 1, 2]);
+    expect(allocate([3, 1, 2], 10, [])).toEqual([3, 1, 2]);
+  });
+
+  it('an explicit budget under the cap draws exactly as before (the offline example configs set one)', () => {
+    expect(sampleTransitions(t, options(), new Rng(5)).transitions).toEqual(buildTransitions(t, options(), new Rng(5)));
+    expect(sampleTransitions(t, options(), new Rng(5)).transitions).toHaveLength(6);
+  });
+});
+
+describe("alignuser item evidence (the release's page format)", () => {
+  it("shows the mean training rating without the person's own, and their rated items most like the page item", () => {
+    const t = train();
+    const ev = new ItemEvidence(t, { historyRatings: true, similarItems: 2 });
+    const u1 = userView('u1');
+    // m4 is rated by u2 and u3 only.
+    const r = t.interactions.filter((x) => x.item === 'm4').map((x) => x.rating as number);
+    const line = ev.line(ITEM.get('m4')!, u1.history, u1.scale, 'u1');
+    expect(line).toContain(`history ratings: ${(r.reduce((a, b) => a + b, 0) / r.length).toFixed(2)} (2 ratings)`);
+    // The user's own rating is left out of the mean (fit pages show items the person rated).
+    const own = t.interactions.filter((x) => x.item === 'm1' && x.user !== 'u1').map((x) => x.rating as number);
+    expect(ev.line(ITEM.get('m1')!, [], u1.scale, 'u1')).toContain(
+      `history ratings: ${(own.reduce((a, b) => a + b, 0) / own.length).toFixed(2)} (${own.length} ratings)`,
+    );
+    // Similar items: the u1 items whose raters overlap m4's most (m2: rated by u2 and u4; …), with u1's ratings.
+    const similar = ev.similar(ITEM.get('m4')!, u1.history, 'u1');
+    expect(similar).toHaveLength(2);
+    for (const h of similar) expect(line).toContain(`"${h.item.title}" (${h.rating}/5)`);
+    expect(
+      new ItemEvidence(t, { historyRatings: false, similarItems: 0 }).line(ITEM.get('m4')!, u1.history, u1.scale, 'u1'),
+    ).toBe('The sitcom tale 4 [Horror] — A horror story about a haunted.'.replace('sitcom', 'haunted'));
+  });
+});
+
 describe('alignuser fit with a scripted LLM', () => {
   it('builds counterfactuals, world-model outcomes, reflections, item-level reflections and policy thoughts with the expected prompts', async () => {
     const s = scriptedLlm((r, n) => scripted(r, n));
@@ -67,8 +134,16 @@ describe('alignuser fit with a scripted LLM', () => {
     await sim.fit(train(), fitContext(s.llm, dir));
     const data = (sim as unknown as { fitted: { data: { transitions: any[] } } }).fitted.data;
     expect(data.transitions).toHaveLength(6);
-    // per transition: proposals, outcomes, reflection, item reflection, policy
-    expect(s.requests).toHaveLength(30);
+    // per transition: proposals, outcomes, reflection, item reflection, policy; per user: one persona
+    expect(s.requests).toHaveLength(33);
+    const personas = bySchema(s.requests, 'persona_generation');
+    expect(personas).toHaveLength(3);
+    // A user's persona is inferred from the history before their first page: no page item is in it.
+    for (const r of personas) {
+      const u = /occupation: job-(u\d)/.exec(userText(r))?.[1] as string;
+      const first = data.transitions.find((a) => a.transition.user === u)!.transition;
+      for (const id of first.page) expect(userText(r)).not.toContain(`${ITEMS.find((i) => i.id === id)!.title} [`);
+    }
     for (const name of [
       'counterfactual_actions',
       'world_model_outcomes',
@@ -81,8 +156,14 @@ describe('alignuser fit with a scripted LLM', () => {
     const cf = bySchema(s.requests, 'counterfactual_actions');
     for (const r of cf) {
       const text = userText(r);
-      expect(text).toContain('Persona: age: 30; occupation: job-');
+      expect(text).toMatch(/Persona:\nOccupation: OCC-\d+\n/);
+      expect(text).toContain('From their ratings: age: 30; occupation: job-');
       expect(text).toContain('Recently rated highly');
+      // The release's item format: history ratings (without the person's own) and similar items they rated.
+      expect(text).toMatch(
+        /i\d: The [a-z]+ tale \d+ \[[A-Za-z-]+\] — [^|]+ \| history ratings: (\d\.\d\d \(\d ratings?\)|none yet)/,
+      );
+      expect(text).toMatch(/\| similar items you rated: "The [a-z]+ tale \d+" \([345]\/5\)/);
       expect(text).toMatch(/What they actually did: watched i\d "The/);
       expect(text).toContain('Propose 2 other actions');
       expect(text).toMatch(/Also: the person rated i\d "The [a-z]+ tale \d+" \d\. Give a different rating/);
@@ -186,9 +267,15 @@ describe('alignuser fit with a scripted LLM', () => {
     const before = s.requests.length;
     const items = [ITEMS[0]!, ITEMS[1]!, ITEMS[3]!];
     await sim.discriminate!(userView('u2'), items, unit(s.llm));
-    const [screen, select] = s.requests.slice(before);
+    const after = s.requests.slice(before);
+    expect(after.map((r) => r.schemaName)).toEqual(['persona_generation', 'screening', 'selection_like']);
+    const [, screen, select] = after;
     for (const r of [screen!, select!]) {
       const text = userText(r);
+      // The world model's next-state demonstrations: the real next state and the predicted outcome of an alternative.
+      expect(text).toContain('How the service responds (world model)');
+      expect(text).toMatch(/- On a page of "The [^\n]+: watched "The [^\n]+ → The history now ends with/);
+      expect(text).toMatch(/\n {2}· watched [^\n]+ instead: OUTCOME-\d+-\d/);
       expect(text).toContain("Lessons learned from comparing real people's choices");
       expect(text).toMatch(/- LESSON-(PAGE|ITEM)-\d+/);
       expect(text).toContain('Similar situations and what the real person did:');
@@ -203,9 +290,9 @@ describe('alignuser fit with a scripted LLM', () => {
     const first = scriptedLlm((r, n) => scripted(r, n));
     const sim1 = await makeSim();
     await sim1.fit!(train(), fitContext(first.llm, dir));
-    expect(first.requests.length).toBe(30);
+    expect(first.requests.length).toBe(33);
     const files = readdirSync(join(dir, 'artifacts'));
-    expect(files.length).toBe(7); // the whole data + one per transition
+    expect(files.length).toBe(10); // the whole data + one per transition + one persona per user
 
     const second = scriptedLlm(() => {
       throw new Error('no LLM call expected');

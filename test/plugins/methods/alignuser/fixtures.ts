@@ -192,6 +192,20 @@ export function scripted(
         comparison: 'the simulator was too harsh',
         lesson: `LESSON-ITEM-${n}: this person rates generously.`,
       });
+    case 'persona_generation':
+      return JSON.stringify({
+        occupation: `OCC-${n}`,
+        ageRange: '25-34',
+        openness: 3,
+        conscientiousness: 2,
+        extraversion: 1,
+        agreeableness: 2,
+        neuroticism: 1,
+        pickiness: 2,
+        habits: `HABITS-${n}: watches at weekends.`,
+      });
+    case 'post_interview_satisfaction':
+      return JSON.stringify({ rating: 7, reason: `SATISFIED-${n}` });
     case 'policy_thought':
       return JSON.stringify({
         thought: `THOUGHT-${n}: I go for the familiar.`,

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
+import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import type { ArtifactStore } from '../../../../harness/artifacts/artifact-store.ts';
 import { nextAction as nextActionTask } from '../../../../plugins/tasks/next-action/index.ts';
@@ -19,6 +20,8 @@ import {
 } from '../../../../harness/plugin-api.ts';
 import { SFT_FILE } from '../../../../plugins/methods/alignuser/export.ts';
 import { NO_BLOCKS } from '../../../../plugins/methods/alignuser/decision.ts';
+import type { AlignedStep } from '../../../../plugins/methods/alignuser/session-alignment.ts';
+import { SessionWorldModelDemos } from '../../../../plugins/methods/alignuser/world-model-demos.ts';
 import { selectionSchema, SessionRequests } from '../../../../plugins/methods/alignuser/session-decision.ts';
 import {
   buildSessionTransitions,
@@ -217,7 +220,8 @@ describe('alignuser fit on sessions with a scripted LLM', () => {
     const d = await sessionsDataset();
     const s = scriptedLlm((r, n) => scriptedSession(r, n));
     const sim = await makeSim(SMALL_SESSIONS);
-    await sim.fitSessions!(sessionsTrainOf(d), fitContext(s.llm, tempDir('sessions-lessons')));
+    const dir = tempDir('sessions-lessons');
+    await sim.fitSessions!(sessionsTrainOf(d), fitContext(s.llm, dir));
     const lessons = new Set(fitted(sim).data!.aligned.flatMap((a: any) => (a.reflection ? [a.reflection.lesson] : [])));
     expect(lessons.size).toBeGreaterThan(0);
     const before = s.requests.length;
@@ -233,6 +237,11 @@ describe('alignuser fit on sessions with a scripted LLM', () => {
     for (const l of shown) expect(lessons.has(l!)).toBe(true);
     expect(text).toContain('Similar situations in other shopping sessions and what the real shopper did:');
     expect(text).toMatch(/1\. On Page: .*, a real shopper did: (click|input|terminate)/);
+    // The world model before the policy step: real next pages of similar steps, and its predictions for alternatives.
+    const demos = text.slice(text.indexOf('How the service responds (world model)'));
+    expect(text.indexOf('How the service responds (world model)')).toBeLessThan(text.indexOf('Lessons learned'));
+    expect(demos).toMatch(/\n- On Page: [^\n]*\((first step|after [^\n]+)\): (click|input|terminate)[^\n]* → /);
+    expect(fitted(sim).data!.aligned.some((a: any) => a.alternatives.length > 0)).toBe(true);
     expect(text).toContain(step.observation);
     expect(text).toContain('Earlier steps of this shopping session');
     expect(calls[0]!.messages[0]!.content).toMatch(/^You stand in for one real person shopping online/);
@@ -240,6 +249,15 @@ describe('alignuser fit on sessions with a scripted LLM', () => {
     expect(Object.keys((calls[0]!.schema as any).properties)).toEqual(['reasoning', 'rationale', 'action']);
     expect(out.rationale).toBe('STEP-WHY');
     expect(observationTargets(step.observation)).toContain(out.action.target);
+
+    // With every transition as a demonstration (an inference-only option: the artifacts are reused, no fit call),
+    // the world model's predicted next pages of the counterfactuals are there too.
+    const all = await makeSim({ ...SMALL_SESSIONS, worldModelDemos: 1000 });
+    const again = scriptedLlm((r, n) => scriptedSession(r, n));
+    await all.fitSessions!(sessionsTrainOf(d), fitContext(again.llm, dir));
+    expect(again.requests).toHaveLength(0);
+    await all.nextAction!(step, unit(again.llm));
+    expect(userText(again.requests[0]!)).toMatch(/\n {2}· [^\n]+ instead: STEP-OUTCOME-\d+-\d/);
   });
 
   it('reuses its artifacts: a rerun makes no LLM call and sends the same nextAction prompts', async () => {
@@ -325,11 +343,18 @@ describe('alignuser fit on sessions with a scripted LLM', () => {
     const selections = lines.filter((l) => l.messages[1]!.content.includes('What do you do next?'));
     expect(selections).toHaveLength(8);
     const aligned = transitions.filter((t) => t.aligned);
+    // The world-model demonstrations every backend retrieves, the step itself left out.
+    const data = (sim as unknown as { sessionFitted: { data: { aligned: AlignedStep[] } } }).sessionFitted.data;
+    const demos = new SessionWorldModelDemos(transitions, data.aligned, options().worldModelDemos);
+    const blocksOf = (x: (typeof transitions)[number]) => ({ ...NO_BLOCKS, worldModel: demos.block(x.step, x.id) });
     for (const l of selections) {
       expect(l.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant']);
       expect(l.messages[1]!.content).not.toContain('Lessons learned');
-      // exactly the prompt inference sends for that step (without retrieval), answered with the human action
-      const t = aligned.find((x) => requests.select(x.step, NO_BLOCKS).messages[1]!.content === l.messages[1]!.content);
+      expect(l.messages[1]!.content).toContain('How the service responds (world model)');
+      // exactly the prompt inference sends for that step (without retrieval of lessons and steps), answered with the human action
+      const t = aligned.find(
+        (x) => requests.select(x.step, blocksOf(x)).messages[1]!.content === l.messages[1]!.content,
+      );
       expect(t).toBeDefined();
       expect(l.messages[0]!.content).toBe(requests.select(t!.step, NO_BLOCKS).messages[0]!.content);
       const answer = JSON.parse(l.messages[2]!.content) as { reasoning: string; rationale: string; action: unknown };
@@ -357,6 +382,8 @@ describe('alignuser fit on sessions with a scripted LLM', () => {
     await sim2.nextAction!(stepOf(d, session, 0), unit(trained.llm));
     expect(trained.requests).toHaveLength(1);
     expect(userText(trained.requests[0]!)).not.toContain('Lessons learned');
+    // The trained model gets the world model's next-state demonstrations too (built from the data, no call).
+    expect(userText(trained.requests[0]!)).toContain('How the service responds (world model)');
   });
 });
 
@@ -372,7 +399,8 @@ describe.each([
     expect(usage.calls).toBeGreaterThan(0);
     expect(usage.calls).toBeLessThanOrEqual(4 * 8);
 
-    const units = nextActionTask.buildUnits(d, { sessions: 2 }, new Rng(1)) ?? [];
+    const units =
+      nextActionTask.buildUnits(d, Value.Default(nextActionTask.options, { sessions: 2 }) as never, new Rng(1)) ?? [];
     expect(units).toHaveLength(2);
     const done = [];
     for (const u of units) {
@@ -389,7 +417,7 @@ describe.each([
       });
       done.push({ id: u.key, unit: u, answer, scores: nextActionTask.score(u, answer) });
     }
-    const metrics = nextActionTask.aggregate(done, { sessions: 2 });
+    const metrics = nextActionTask.aggregate(done, Value.Default(nextActionTask.options, { sessions: 2 }) as never);
     for (const m of Object.values(metrics)) if (Number.isFinite(m.value)) expect(m.value).toBeGreaterThanOrEqual(0);
   });
 });

@@ -80,6 +80,27 @@ function script(r: LlmRequest, n: number): string {
 }
 
 describe('persona matching', () => {
+  it('the summary prompt says what the code does: a random selection of the history, not the most recent items', async () => {
+    const s = scriptedLlm(script);
+    const u = userU();
+    const k = Math.max(1, u.history.length - 2);
+    await matcher({ historyItems: k }).get(u, s.llm);
+    const summary = promptText(s.requests[0]!);
+    expect(summary).not.toMatch(/most recent/i);
+    expect(summary).toContain(`Here are ${k} items this person chose, drawn at random from their history`);
+    // The sample is the seeded random one, not simply the latest k.
+    const shown = u.history.filter((h) => summary.includes(`: ${perceive(h.item, 200)}`));
+    expect(shown).toHaveLength(k);
+    const draws = [1, 2, 3, 4, 5, 6, 7, 8].map((seed) =>
+      new Rng(seed)
+        .sample(u.history, k)
+        .map((h) => h.item.id)
+        .sort()
+        .join(','),
+    );
+    expect(new Set(draws).size).toBeGreaterThan(1);
+  });
+
   it('summarises the history, proposes K personas, scores each with one call, keeps the best', async () => {
     const s = scriptedLlm(script);
     const m = await matcher().get(userU(), s.llm);
