@@ -20,6 +20,7 @@ import {
   type PageOutcome,
 } from '../../../harness/plugin-api.js';
 import { actionFromReply } from '../shared/session-actions.js';
+import { perUser } from '../shared/per-user.js';
 import { needLlm } from '../shared/structured-calls.js';
 import {
   Decider,
@@ -162,7 +163,7 @@ export class AlignUserSimulator implements Simulator {
   async discriminate(user: UserView, items: readonly Item[], unit: UnitContext): Promise<readonly Judgement[]> {
     const llm = needLlm(unit.llm, this.method);
     this.checkBackend(llm, this.fitted?.trainedModel);
-    const state = await this.personas.stateOf(user, llm);
+    const state = await perUser(unit, user.id, 'persona', (l) => this.personas.stateOf(user, l));
     const page = this.pageOf(user, items);
     const blocks = await this.blocks(llm, user, state, page);
     const screening = await this.decider.screen(llm, state, page, blocks);
@@ -180,7 +181,7 @@ export class AlignUserSimulator implements Simulator {
     if (!scale) throw new UnitError('method', 'the dataset has no rating scale');
     const llm = needLlm(unit.llm, this.method);
     this.checkBackend(llm, this.fitted?.trainedModel);
-    const state = await this.personas.stateOf(user, llm);
+    const state = await perUser(unit, user.id, 'persona', (l) => this.personas.stateOf(user, l));
     const page = this.pageOf(user, items);
     const blocks = await this.blocks(llm, user, state, page);
     const screening = await this.decider.screen(llm, state, page, blocks);
@@ -206,7 +207,7 @@ export class AlignUserSimulator implements Simulator {
     const llm = needLlm(unit.llm, this.method);
     this.checkBackend(llm, this.fitted?.trainedModel);
     const scale = user.scale ?? IMPLICIT_RATING_SCALE;
-    const state = await this.personas.stateOf(user, llm);
+    const state = await perUser(unit, user.id, 'persona', (l) => this.personas.stateOf(user, l));
     const visit: string[] = [];
     const out: PageOutcome[] = [];
     for (const shown of pages) {

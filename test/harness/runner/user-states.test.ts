@@ -12,7 +12,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const quiet = { info: () => {}, warn: () => {} };
 
 // Methods that build per-user state with LLM calls (persona, memory, taste). recagent and agent4rec join once wired.
-const METHODS = ['simuser'];
+const METHODS = ['simuser', 'alignuser', 'alignuser-plus'];
 
 const yaml = (variant: string) => `name: states
 seed: 11
@@ -21,12 +21,12 @@ output: ${join(tmp, variant)}
 cache: { path: ${join(tmp, `${variant}.sqlite`)} }
 llm: { plugin: offline }
 datasets:
-  - { plugin: synthetic-ratings, id: films, users: 40, items: 60 }
+  - { plugin: synthetic-ratings, id: films, users: 30, items: 50 }
 methods:
-${METHODS.map((m) => `  - { plugin: ${m} }`).join('\n')}
+${METHODS.map((m) => `  - { plugin: ${m}${m.startsWith('alignuser') ? ', fitUsers: 6, pagesPerUser: 1' : ''} }`).join('\n')}
 tasks:
-  - { task: preference-discrimination, ratios: [1, 3], users: 30 }
-  - { task: rating, users: 30, maxItemsPerUser: 4 }
+  - { task: preference-discrimination, ratios: [1, 3], users: 20 }
+  - { task: rating, users: 20, maxItemsPerUser: 4 }
 report: { B: 100 }
 `;
 
@@ -44,7 +44,7 @@ describe('per-user state is charged once, however the run is cut', () => {
     const expected = metricsOf(whole.dir);
     const usage = (JSON.parse(expected) as MetricsFile).cells.map((c) => [c.method, c.task, c.usage.calls]);
     // State calls are in the usage: simuser's persona alone makes several calls per user.
-    expect(usage.find(([m, t]) => m === 'simuser' && t === 'preference-discrimination')?.[2]).toBeGreaterThan(60);
+    expect(usage.find(([m, t]) => m === 'simuser' && t === 'preference-discrimination')?.[2]).toBeGreaterThan(40);
 
     const cutCfg = await config('cut');
     const rng = new Rng('cuts');
