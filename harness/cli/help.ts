@@ -1,3 +1,4 @@
+import { wrapText } from '../report/wrap-text.js';
 import { COMMANDS, type CommandSpec, type FlagSpec, TOOL_SUMMARY } from './spec.js';
 
 const WIDTH = 80;
@@ -18,18 +19,7 @@ export function synopses(c: CommandSpec): string[] {
   return c.subcommands ? c.subcommands.map(synopsis) : [synopsis(c)];
 }
 
-export function wrap(text: string, width: number, indent = ''): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line !== '' && indent.length + line.length + 1 + word.length > width) {
-      lines.push(indent + line);
-      line = word;
-    } else line = line === '' ? word : `${line} ${word}`;
-  }
-  if (line !== '') lines.push(indent + line);
-  return lines;
-}
+const wrap = (text: string, width: number, indent = '') => wrapText(text, width, indent);
 
 function flagLines(flags: readonly FlagSpec[]): string[] {
   const all = [...flags, { name: 'help', short: 'h', help: 'This help' } satisfies FlagSpec];

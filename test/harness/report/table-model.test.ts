@@ -9,7 +9,7 @@ import { cellUsage } from '../../../harness/score/cell-from-lines.ts';
 import type { Cell, CellMetric, MetricsFile } from '../../../harness/results/metrics-file.ts';
 import { emptyTotals } from '../../../harness/llm/usage-meter.ts';
 
-const col = (task: string, key: string, group?: string): TableColumn => ({
+const col = (task: string, key: string, group?: string): Omit<TableColumn, 'n'> => ({
   task,
   key,
   label: key,
@@ -33,17 +33,22 @@ describe('splitColumns', () => {
     const parts = splitColumns([...narrow, ...wide]);
     expect(parts.map((p) => p.suffix)).toEqual([
       ' — rating',
-      ' — rec: random',
-      ' — rec: pop',
-      ' — rec: ease',
-      ' — rec: itemknn',
-      ' — rec',
+      ' — rec (random)',
+      ' — rec (pop)',
+      ' — rec (ease)',
+      ' — rec (itemknn)',
+      ' — rec (tau)',
     ]);
+    // With one task, no title repeats its name: the parts are named by group.
+    expect(splitColumns(wide).map((p) => p.suffix)).toEqual([' — random', ' — pop', ' — ease', ' — itemknn', ' — tau']);
     expect(parts[2]?.columns.map((c) => c.key)).toEqual(['liked@pop', 'rating@pop', 'pages@pop', 'sat@pop']);
     expect(parts[5]?.columns.map((c) => c.key)).toEqual(['tau']);
-    // A wide task without groups stays one part.
+    // A wide task without groups is cut into chunks, each named by its first and last column.
     const flat = Array.from({ length: MAX_METRIC_COLUMNS + 1 }, (_, k) => col('x', `m${k}`));
-    expect(splitColumns(flat).map((p) => [p.suffix, p.columns.length])).toEqual([[' — x', MAX_METRIC_COLUMNS + 1]]);
+    expect(splitColumns(flat).map((p) => [p.suffix, p.columns.length])).toEqual([
+      [' — m0 to m11', MAX_METRIC_COLUMNS],
+      [' — m12 to m12', 1],
+    ]);
   });
 });
 
@@ -88,9 +93,14 @@ describe('buildTables', () => {
     usage: cellUsage(emptyTotals(), 0),
   };
 
-  it('renders a wide table in parts, each with its own columns, best marks and the run columns', () => {
+  it('renders a wide table in parts, each with its own columns and best marks, the run columns in the last', () => {
     const tables = buildTables(m, { decimals: 2 });
-    expect(tables.map((t) => t.title)).toEqual(['run: d — t: g1', 'run: d — t: g2']);
+    expect(tables.map((t) => t.title)).toEqual(['run: d — g1', 'run: d — g2']);
+    expect(tables.map((t) => t.part)).toEqual([
+      { index: 1, count: 2 },
+      { index: 2, count: 2 },
+    ]);
+    expect(tables[0]?.columns.map((c) => c.key)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6']);
     expect(tables[1]?.columns.map((c) => c.key)).toEqual([
       'm7',
       'm8',
