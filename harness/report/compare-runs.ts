@@ -38,7 +38,9 @@ export interface RunComparison {
   readonly counts: Readonly<Record<ValueComparison['verdict'], number>>;
 }
 
-const cellKey = (c: Cell) => `${c.dataset}\u0000${c.task}\u0000${c.method}\u0000${c.seed}`;
+/** Cells pair by dataset, task and method, and by seed when a run has several (two one-seed runs pair across seeds). */
+const cellKey = (c: Cell, bySeed: boolean) =>
+  `${c.dataset}\u0000${c.task}\u0000${c.method}${bySeed ? `\u0000${c.seed}` : ''}`;
 
 function shownValue(x: CellMetric | undefined, cell: Cell | undefined): string {
   if (!cell) return 'missing';
@@ -104,6 +106,8 @@ function modelsOf(r: RunFacts): Record<string, string> {
 
 function runFlags(a: RunFacts, b: RunFacts): RunFlag[] {
   const flags: RunFlag[] = [];
+  if (a.metrics.seeds.join(',') !== b.metrics.seeds.join(','))
+    flags.push({ what: 'seeds', a: a.metrics.seeds.join(', '), b: b.metrics.seeds.join(', ') });
   if (a.metrics.configHash !== b.metrics.configHash)
     flags.push({ what: 'config hash', a: a.metrics.configHash, b: b.metrics.configHash });
   const ma = modelsOf(a);
@@ -127,7 +131,8 @@ function runFlags(a: RunFacts, b: RunFacts): RunFlag[] {
 
 /** Cell by cell, value by value: identical, within `tolerance`, or different. */
 export function compareRuns(a: RunFacts, b: RunFacts, tolerance: number): RunComparison {
-  const byKey = (m: MetricsFile) => new Map(m.cells.map((c) => [cellKey(c), c]));
+  const bySeed = a.metrics.seeds.length > 1 || b.metrics.seeds.length > 1;
+  const byKey = (m: MetricsFile) => new Map(m.cells.map((c) => [cellKey(c, bySeed), c]));
   const ca = byKey(a.metrics);
   const cb = byKey(b.metrics);
   const values: ValueComparison[] = [];

@@ -12,7 +12,7 @@ export async function compareCommand(args: Parsed): Promise<number> {
   const a = readRun(pa);
   const b = readRun(pb);
   const r = compareRuns(a, b, tolerance);
-  const seeds = new Set([...a.metrics.seeds, ...b.metrics.seeds]).size > 1;
+  const seeds = a.metrics.seeds.length > 1 || b.metrics.seeds.length > 1;
   const out: string[] = [`A: ${pa} (${a.metrics.name})`, `B: ${pb} (${b.metrics.name})`];
   if (r.flags.length === 0) out.push('Same config hash, models, statistics, dataset checksums and prompts.');
   for (const f of r.flags) out.push(`DIFFERENT ${f.what}: ${f.a} (A) vs ${f.b} (B)`);
