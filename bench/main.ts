@@ -11,6 +11,8 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   datasets: async () => (await import('./datasets.js')).benchDatasets,
   stats: async () => (await import('./stats.js')).benchStats,
   recommenders: async () => (await import('./recommenders.js')).benchRecommenders,
+  cli: async () => (await import('./cli.js')).benchCli,
+  examples: async () => (await import('./examples.js')).benchExamples,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
