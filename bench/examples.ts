@@ -43,7 +43,7 @@ export async function benchExamples(): Promise<string[]> {
         ...new Set(
           m.cells.flatMap((c) =>
             Object.values(c.metrics)
-              .filter((x) => x.estimator !== 'point')
+              .filter((x) => x.estimator !== 'point' && x.value !== null)
               .map((x) => x.n),
           ),
         ),
