@@ -12,6 +12,8 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   stats: async () => (await import('./stats.js')).benchStats,
   recommenders: async () => (await import('./recommenders.js')).benchRecommenders,
   scaling: async () => (await import('./scaling.js')).benchScaling,
+  cli: async () => (await import('./cli.js')).benchCli,
+  examples: async () => (await import('./examples.js')).benchExamples,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

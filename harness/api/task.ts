@@ -30,6 +30,10 @@ export interface MetricSpec {
    * table is split for reading; ungrouped columns form their own part.
    */
   readonly group?: string;
+  /** What one value counts, for the report's notes (e.g. "liked items per user"). */
+  readonly unit?: string;
+  /** An LLM judge gives this metric's unit scores: the report labels the column when the judge is a mock. */
+  readonly judged?: boolean;
 }
 
 /** One unit of work: a user and the items they are asked about, with the gold the task keeps. */

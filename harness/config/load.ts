@@ -304,7 +304,7 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     report,
   );
   const baseline = cfg.report?.baseline;
-  if (baseline !== undefined && !methods.some((m) => m.id === baseline)) {
+  if (typeof baseline === 'string' && !methods.some((m) => m.id === baseline)) {
     report(
       ['report', 'baseline'],
       `baseline "${baseline}" is not a method id of this config.${didYouMean(

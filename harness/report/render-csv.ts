@@ -23,12 +23,14 @@ export function renderCsv(m: MetricsFile): string {
     'seed',
     'errors',
     'status',
+    'na_kind',
+    'reason',
     'llm_model',
     'mock',
   ];
   const rows: string[] = [header.join(',')];
   for (const c of m.cells) {
-    const tail = [c.seed, c.units.errors, c.status, c.llm?.model, c.llm ? c.llm.mock : null];
+    const tail = [c.seed, c.units.errors, c.status, c.naKind, c.reason, c.llm?.model, c.llm ? c.llm.mock : null];
     const metrics = Object.entries(c.metrics);
     if (metrics.length === 0) {
       rows.push([c.dataset, c.task, c.method, '', '', '', '', 0, '', '', '', ...tail].map(field).join(','));

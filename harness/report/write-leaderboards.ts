@@ -9,6 +9,9 @@ import { renderTex } from './render-tex.js';
 import { renderTxt } from './render-txt.js';
 import { buildTables } from './table-model.js';
 
+/** Metric columns of one LaTeX table: six stacked cells fit the text width of a two-column paper. */
+export const TEX_COLUMNS = 6;
+
 export type ReportFormat = 'txt' | 'md' | 'csv' | 'tex' | 'html';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['txt', 'md', 'csv', 'tex', 'html'];
 
@@ -30,11 +33,9 @@ export async function renderFormat(
     case 'csv':
       return renderCsv(m);
     case 'tex':
-      return renderTex(tables(), {
+      // A page is narrower than a terminal: at most TEX_COLUMNS metric columns per table, no run columns.
+      return renderTex(buildTables(m, { decimals: opts.decimals, maxColumns: TEX_COLUMNS, extras: false }), {
         decimals: opts.decimals,
-        statistics: m.statistics
-          ? `Intervals: ${m.statistics.ci}.${m.statistics.test ? ` $^\\dagger$: better than ${m.statistics.baseline} (${m.statistics.test}, $\\alpha = ${m.statistics.alpha}$).` : ''}`
-          : undefined,
       });
     case 'html':
       return renderHtml(m, { decimals: opts.decimals, manifest: opts.manifest ?? null });

@@ -104,6 +104,10 @@ export interface MetricsFile {
       readonly label: string;
       readonly direction: Direction;
       readonly group?: string;
+      /** What one value counts (e.g. "liked items per user"). */
+      readonly unit?: string;
+      /** The LLM judge that scored this metric's units, for a judged metric. */
+      readonly judge?: { readonly provider: string; readonly model: string; readonly mock: boolean };
     }>;
   }>;
   readonly datasets: readonly string[];

@@ -1,21 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LlmCache } from '../../llm/cache.js';
-import { parse } from '../args.js';
+import type { Parsed } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-
-export const CACHE_HELP = `usersim cache stats|export|import|prune [options]
-
-  usersim cache stats                      Entries, size and cost by provider/model
-  usersim cache export RESULTS_DIR OUT     Write the entries RESULTS_DIR used into a new
-                                           file OUT: what a reviewer needs to replay the run
-                                           (usersim run CONFIG --cache-only)
-  usersim cache import FILE                Add FILE's entries (existing keys are kept)
-  usersim cache prune [--keep RESULTS_DIR]... [--before ISO_DATE]
-                                           Delete entries no kept run used / older than the date
-
-Options:
-  --cache PATH     The cache file (default .cache/llm.sqlite)`;
 
 function keysOf(resultsDir: string): string[] {
   const p = join(resultsDir, 'cache-keys.txt');
@@ -26,18 +13,10 @@ function keysOf(resultsDir: string): string[] {
   return readFileSync(p, 'utf8').split('\n').filter(Boolean);
 }
 
-export async function cacheCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(
-    argv,
-    { cache: { type: 'string' }, keep: { type: 'string', multiple: true }, before: { type: 'string' } },
-    'cache',
-  );
-  if (values.help || positionals.length === 0) {
-    process.stdout.write(`${CACHE_HELP}\n`);
-    return values.help ? EXIT.ok : EXIT.usage;
-  }
-  const path = resolve(values.cache ?? '.cache/llm.sqlite');
-  const [sub, ...args] = positionals;
+export async function cacheCommand(parsed: Parsed): Promise<number> {
+  const path = resolve(parsed.string('cache') ?? '.cache/llm.sqlite');
+  const args = parsed.positionals;
+  const sub = parsed.spec.name.replace(/^cache /, '');
   switch (sub) {
     case 'stats': {
       if (!existsSync(path)) throw new UsageError(`no cache at ${path} (give --cache PATH)`);
@@ -51,7 +30,6 @@ export async function cacheCommand(argv: string[]): Promise<number> {
       return EXIT.ok;
     }
     case 'export': {
-      if (args.length !== 2) throw new UsageError('usage: usersim cache export RESULTS_DIR OUT');
       if (!existsSync(path)) throw new UsageError(`no cache at ${path} (give --cache PATH)`);
       const c = new LlmCache(path, true);
       const r = c.exportKeys(keysOf(args[0] as string), resolve(args[1] as string));
@@ -62,7 +40,6 @@ export async function cacheCommand(argv: string[]): Promise<number> {
       return r.missing.length ? EXIT.unitErrors : EXIT.ok;
     }
     case 'import': {
-      if (args.length !== 1) throw new UsageError('usage: usersim cache import FILE');
       const c = new LlmCache(path);
       const r = c.importFrom(resolve(args[0] as string));
       c.close();
@@ -71,17 +48,19 @@ export async function cacheCommand(argv: string[]): Promise<number> {
     }
     case 'prune': {
       if (!existsSync(path)) throw new UsageError(`no cache at ${path} (give --cache PATH)`);
-      if (!values.keep && !values.before)
+      const keepDirs = parsed.list('keep');
+      const before = parsed.string('before');
+      if (keepDirs.length === 0 && before === undefined)
         throw new UsageError(
           'prune needs --keep RESULTS_DIR (repeatable) and/or --before ISO_DATE, so it never deletes everything by accident',
         );
-      if (values.before && Number.isNaN(Date.parse(values.before)))
-        throw new UsageError(`--before needs an ISO date like 2026-01-31, got "${values.before}"`);
-      const keep = values.keep ? new Set(values.keep.flatMap(keysOf)) : undefined;
+      if (before !== undefined && Number.isNaN(Date.parse(before)))
+        throw new UsageError(`--before needs an ISO date like 2026-01-31, got "${before}"`);
+      const keep = keepDirs.length > 0 ? new Set(keepDirs.flatMap(keysOf)) : undefined;
       const c = new LlmCache(path);
       const removed = c.prune({
         ...(keep ? { keep } : {}),
-        ...(values.before ? { before: new Date(values.before).toISOString() } : {}),
+        ...(before !== undefined ? { before: new Date(before).toISOString() } : {}),
       });
       c.close();
       process.stdout.write(`removed ${removed} entries from ${path}\n`);

@@ -1,5 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { datasetsCacheDir, readFetchRecord, variantDir } from '../../datasets/cache-dir.js';
 import type { DatasetDownload } from '../../datasets/download-spec.js';
 import { fetchDataset, fileName } from '../../datasets/fetch-dataset.js';
@@ -7,60 +8,33 @@ import { progressBar } from '../../datasets/progress-bar.js';
 import type { DatasetPlugin } from '../../api/dataset.js';
 import { loadPlugin, pluginNames } from '../../registry/registry.js';
 import { didYouMean } from '../../util/suggest.js';
-import { parse } from '../args.js';
+import { numberFlag, type Parsed } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { stderrLogger } from '../logger.js';
 
-export const DATASETS_HELP = `usersim datasets list [--dir DIR]
-usersim datasets fetch NAME [--variant V] [--dir DIR] [--timeout SECONDS]
-
-list   Every dataset plugin, its variants, licence terms, and whether a
-       fetched copy is present in the cache.
-fetch  Downloads the official files of one dataset variant into
-       DIR/NAME/VARIANT/ (default DIR: datasets/cache, or $USERSIM_DATASETS_DIR):
-       progress on stderr, resumes an interrupted download, verifies the
-       published checksum, unpacks zip/gzip and records the checksums.
-       Without --variant: the plugin's default variant.
-       A config then needs no path: for that dataset (or give the folder
-       printed at the end as path:).
-
-Options:
-  --variant V         Which variant (see "usersim datasets list")
-  --dir DIR           The datasets cache folder
-  --timeout SECONDS   Give up connecting after this long (default 10)
-  -h, --help          This help
-
-Exit codes: 0 done, 2 usage error or the download failed (the message says how to get the file by hand).`;
-
-export async function datasetsCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(
-    argv,
-    { variant: { type: 'string' }, dir: { type: 'string' }, timeout: { type: 'string' }, quiet: { type: 'boolean' } },
-    'datasets',
-  );
-  if (values.help) {
-    process.stdout.write(`${DATASETS_HELP}\n`);
-    return EXIT.ok;
-  }
-  const [sub, ...rest] = positionals;
-  const cacheDir = values.dir ? resolve(values.dir) : datasetsCacheDir();
-  if (sub === 'list') {
-    if (rest.length > 0)
-      throw new UsageError(
-        `usersim datasets list takes no argument (got ${rest.join(' ')}). See: usersim datasets --help`,
-      );
+export async function datasetsCommand(args: Parsed): Promise<number> {
+  const dirFlag = args.string('dir');
+  const cacheDir = dirFlag ? resolve(dirFlag) : datasetsCacheDir();
+  if (args.spec.name === 'datasets list') {
     process.stdout.write(`${(await listDatasets(cacheDir)).join('\n')}\n`);
     return EXIT.ok;
   }
-  if (sub === 'fetch') {
-    if (rest.length !== 1)
-      throw new UsageError('usersim datasets fetch needs exactly one dataset NAME. See: usersim datasets --help');
-    const timeout = values.timeout === undefined ? 10 : Number(values.timeout);
-    if (!Number.isFinite(timeout) || timeout <= 0)
-      throw new UsageError(`--timeout needs a positive number of seconds, got "${values.timeout}"`);
-    const plugin = await datasetPlugin(rest[0] as string);
-    const download = chooseDownload(plugin, values.variant);
-    const log = stderrLogger(values.quiet === true);
+  const names = args.positionals;
+  const variant = args.string('variant');
+  if (variant !== undefined && names.length > 1)
+    throw new UsageError(
+      `--variant applies to one dataset, but ${names.length} are named (${names.join(' ')}): fetch them one by one to choose variants`,
+    );
+  const timeout = numberFlag(args, 'timeout', { min: Number.MIN_VALUE, what: 'a positive number of seconds' }) ?? 10;
+  const quiet = args.flag('quiet');
+  // Every name and variant is checked before the first download starts.
+  const wanted: Array<{ plugin: DatasetPlugin; download: DatasetDownload }> = [];
+  for (const name of names) {
+    const plugin = await datasetPlugin(name);
+    wanted.push({ plugin, download: chooseDownload(plugin, variant) });
+  }
+  const log = stderrLogger(quiet);
+  for (const { plugin, download } of wanted) {
     log.info(`fetching ${plugin.name} ${download.variant} into ${variantDir(cacheDir, plugin.name, download.variant)}`);
     log.info(`licence: ${download.licence}`);
     const out = await fetchDataset({
@@ -69,20 +43,15 @@ export async function datasetsCommand(argv: string[]): Promise<number> {
       cacheDir,
       log,
       connectTimeoutMs: timeout * 1000,
-      ...(values.quiet === true ? {} : { progress: (label: string) => progressBar(label) }),
+      ...(quiet ? {} : { progress: (label: string) => progressBar(label) }),
     });
     process.stdout.write(
       `${plugin.name} ${download.variant}: ready in ${out.root}\n` +
-        `A config may omit path: for it (when run from ${process.cwd()}${values.dir ? ` with USERSIM_DATASETS_DIR=${cacheDir}` : ''}), or give\n` +
+        `A config may omit path: for it (when run from ${process.cwd()}${dirFlag ? ` with USERSIM_DATASETS_DIR=${cacheDir}` : ''}), or give\n` +
         `  path: ${out.root}\n`,
     );
-    return EXIT.ok;
   }
-  if (sub === undefined)
-    throw new UsageError('usersim datasets needs a subcommand: list or fetch. See: usersim datasets --help');
-  throw new UsageError(
-    `unknown datasets subcommand "${sub}".${didYouMean(sub, ['list', 'fetch'])} See: usersim datasets --help`,
-  );
+  return EXIT.ok;
 }
 
 async function datasetPlugin(name: string): Promise<DatasetPlugin> {
@@ -125,14 +94,78 @@ function chooseDownload(plugin: DatasetPlugin, variant: string | undefined): Dat
   return d;
 }
 
+/** A local copy a config reads through `path:`. */
+export interface ConfigCopy {
+  readonly config: string;
+  readonly plugin: string;
+  readonly variant: string | null;
+  readonly path: string;
+  readonly exists: boolean;
+}
+
+/**
+ * The `path:` of every `datasets:` entry in the YAML files under `dir`,
+ * resolved against the file that names it. Each file is read as written: an
+ * entry that a config inherits through `extends` is listed under the file it
+ * is written in.
+ */
+export function configCopies(dir: string): ConfigCopy[] {
+  if (!existsSync(dir)) return [];
+  const out: ConfigCopy[] = [];
+  const files = readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
+  for (const rel of files) {
+    const file = join(dir, rel);
+    let doc: unknown;
+    try {
+      doc = parseYaml(readFileSync(file, 'utf8'));
+    } catch {
+      continue; // not this command's business: usersim validate names the problem
+    }
+    const datasets = (doc as { datasets?: unknown } | null)?.datasets;
+    if (!Array.isArray(datasets)) continue;
+    for (const d of datasets as unknown[]) {
+      const e = d as { plugin?: unknown; path?: unknown; variant?: unknown } | null;
+      if (typeof e?.plugin !== 'string' || typeof e.path !== 'string') continue;
+      const path = resolve(dirname(file), e.path);
+      out.push({
+        config: file,
+        plugin: e.plugin,
+        variant: typeof e.variant === 'string' ? e.variant : null,
+        path,
+        exists: existsSync(path),
+      });
+    }
+  }
+  return out;
+}
+
 /** The lines of `usersim datasets list`. */
-export async function listDatasets(cacheDir: string): Promise<string[]> {
-  const out: string[] = [`datasets (cache: ${shown(cacheDir)}):`];
+export async function listDatasets(cacheDir: string, configsDir = join(process.cwd(), 'configs')): Promise<string[]> {
+  const copies = configCopies(configsDir);
+  const out: string[] = [
+    `datasets (cache: ${shown(cacheDir)}; path: copies: the datasets: entries of ${shown(configsDir)}/**/*.yaml):`,
+  ];
   for (const name of pluginNames('dataset')) {
     const plugin = await loadPlugin('dataset', name, { baseDir: process.cwd(), allowLocalPlugins: false });
     out.push('', `${name} — ${plugin.description}`);
     const variants = variantsOf(plugin);
     if (variants.length > 0) out.push(`  variants: ${variants.join(', ')}`);
+    const seen = new Set<string>();
+    for (const c of copies.filter((x) => x.plugin === name)) {
+      const key = `${c.variant}|${c.path}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const users = copies
+        .filter((x) => x.plugin === name && `${x.variant}|${x.path}` === key)
+        .map((x) => shown(x.config));
+      const named = [...new Set(users)];
+      out.push(
+        `  path: copy${c.variant ? ` (${c.variant})` : ''}: ${shown(c.path)} ${c.exists ? 'present' : 'ABSENT'}, named by ${named.join(', ')}`,
+      );
+    }
     const downloads = plugin.downloads ?? [];
     if (downloads.length === 0) {
       out.push('  generated locally: nothing to download');
@@ -146,7 +179,7 @@ export async function listDatasets(cacheDir: string): Promise<string[]> {
           `    file: ${f.url}  ${f.checksum ? `${f.checksum.algorithm} ${f.checksum.value.slice(0, 12)}… (${f.checksum.source})` : 'no published checksum'}`,
         );
       }
-      out.push(`    local copy: ${localCopyStatus(cacheDir, name, d)}`);
+      out.push(`    cache copy: ${localCopyStatus(cacheDir, name, d)}`);
     }
   }
   return out;

@@ -2,13 +2,8 @@ import type { TSchema } from '@sinclair/typebox';
 import type { PluginKind } from '../../api/plugin.js';
 import { loadPlugin, pluginNames } from '../../registry/registry.js';
 import { didYouMean } from '../../util/suggest.js';
-import { parse } from '../args.js';
+import type { Parsed } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-
-export const LIST_HELP = `usersim list [datasets|methods|llms|recommenders|tasks]
-
-Lists the built-in plugins (or one kind of them) with their descriptions and
-options (type, default, meaning).`;
 
 const KINDS: Record<string, PluginKind> = {
   datasets: 'dataset',
@@ -37,13 +32,8 @@ export function describeOptions(schema: TSchema): string[] {
   });
 }
 
-export async function listCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {}, 'list');
-  if (values.help) {
-    process.stdout.write(`${LIST_HELP}\n`);
-    return EXIT.ok;
-  }
-  const wanted = positionals[0];
+export async function listCommand(args: Parsed): Promise<number> {
+  const wanted = args.positionals[0];
   if (wanted !== undefined && !(wanted in KINDS))
     throw new UsageError(
       `unknown kind "${wanted}".${didYouMean(wanted, Object.keys(KINDS))} Kinds: ${Object.keys(KINDS).join(', ')}`,

@@ -3,70 +3,35 @@ import { loadConfig } from '../../config/load.js';
 import { renderFormat, writeLeaderboards } from '../../report/write-leaderboards.js';
 import { runConfig } from '../../runner/run.js';
 import { parseShard, type Shard } from '../../runner/shard.js';
-import { parse, shellQuote } from '../args.js';
+import { numberFlag, type Parsed, shellQuote } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { stderrLogger } from '../logger.js';
+import { terminalWidth } from '../terminal-width.js';
 
-export const RUN_HELP = `usersim run CONFIG [options]
-
-Runs every dataset × method × task (× seed) of CONFIG. Finished units are
-appended to results/<name>/predictions as they complete; running the same
-config again resumes and skips them.
-
-Options:
-  --set key.path=value     Override a config value (repeatable), e.g. --set seed=7
-                           or --set methods.1.factors=32
-  --fresh                  Delete results/<name>/ first (needed when the config changed)
-  --limit N                Run at most N units per cell (the rest stay pending)
-  --retry-errors           Run again the units that ended in an error
-  --shard i/n              Run only every n-th unit of each cell, starting at the i-th,
-                           into *.shard-i-of-n.jsonl files; scores nothing. Once every
-                           shard is done and its files are in one results/<name>/, a run
-                           without --shard merges them (and runs any unit still missing)
-  --cache-only             Answer every LLM call from the cache; a miss is an error
-                           (a reviewer replaying a shipped cache: no key, no network)
-  --allow-local-plugins    Let the config load plugin files (plugin: ./x.ts): this runs their code
-  --quiet                  No progress or info messages (the leaderboard is still printed)
-  -h, --help               This help
-
-Exit codes: 0 success, 1 finished with unit errors, 2 usage or config error, 130 interrupted.`;
-
-export async function runCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(
-    argv,
-    {
-      set: { type: 'string', multiple: true },
-      fresh: { type: 'boolean' },
-      limit: { type: 'string' },
-      'retry-errors': { type: 'boolean' },
-      shard: { type: 'string' },
-      'cache-only': { type: 'boolean' },
-      'allow-local-plugins': { type: 'boolean' },
-      quiet: { type: 'boolean' },
-    },
-    'run',
-  );
-  if (values.help) {
-    process.stdout.write(`${RUN_HELP}\n`);
-    return EXIT.ok;
-  }
-  if (positionals.length !== 1)
-    throw new UsageError('usersim run needs exactly one CONFIG file. See: usersim run --help');
-  const limit = values.limit === undefined ? null : Number(values.limit);
-  if (limit !== null && (!Number.isInteger(limit) || limit < 1))
-    throw new UsageError(`--limit needs a positive whole number, got "${values.limit}"`);
+export async function runCommand(args: Parsed): Promise<number> {
+  const argv = [...args.argv];
+  const limit = numberFlag(args, 'limit', { integer: true, min: 1, what: 'a positive whole number' }) ?? null;
   let shard: Shard | undefined;
-  if (values.shard !== undefined) {
+  const shardArg = args.string('shard');
+  if (shardArg !== undefined) {
     try {
-      shard = parseShard(values.shard);
+      shard = parseShard(shardArg);
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
   }
-  const file = positionals[0] as string;
+  const values = {
+    set: args.list('set'),
+    fresh: args.flag('fresh'),
+    'retry-errors': args.flag('retry-errors'),
+    'cache-only': args.flag('cache-only'),
+    'allow-local-plugins': args.flag('allow-local-plugins'),
+    quiet: args.flag('quiet'),
+  };
+  const file = args.positionals[0] as string;
   const log = stderrLogger(values.quiet === true);
   const cfg = await loadConfig(file, {
-    sets: values.set ?? [],
+    sets: values.set,
     allowLocalPlugins: values['allow-local-plugins'] === true,
   });
 
@@ -129,7 +94,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       await renderFormat(outcome.metrics, 'txt', {
         decimals: cfg.resolved.report.decimals,
         color: process.stdout.isTTY === true,
-        ...(process.stdout.columns ? { width: process.stdout.columns } : {}),
+        width: terminalWidth(),
       }),
     );
     if (outcome.skipped > 0 && outcome.computed === 0)

@@ -1,32 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Table from 'cli-table3';
-import type { MetricsFile } from '../../results/metrics-file.js';
-import { parse } from '../args.js';
+import { numberFlag, type Parsed } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';
+import { readRun } from '../read-run.js';
 
-export const VERIFY_HELP = `usersim verify RESULTS_DIR [--tolerance X]
-
-For every cell whose config named a reported-numbers file (report.reported),
-prints ours, our confidence interval, the paper's value, and the verdict: the
-paper's value lies inside our CI widened by X on each side (default 0).
-
-Exit codes: 0 every reported value is inside, 1 some are outside, 2 usage error.`;
-
-export async function verifyCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { tolerance: { type: 'string' } }, 'verify');
-  if (values.help) {
-    process.stdout.write(`${VERIFY_HELP}\n`);
-    return EXIT.ok;
-  }
-  if (positionals.length !== 1)
-    throw new UsageError('usersim verify needs exactly one RESULTS_DIR. See: usersim verify --help');
-  const tol = values.tolerance === undefined ? 0 : Number(values.tolerance);
-  if (!Number.isFinite(tol) || tol < 0)
-    throw new UsageError(`--tolerance needs a number ≥ 0, got "${values.tolerance}"`);
-  const path = join(positionals[0] as string, 'metrics.json');
-  if (!existsSync(path)) throw new UsageError(`${path} does not exist: RESULTS_DIR must be a finished run's folder`);
-  const m = JSON.parse(readFileSync(path, 'utf8')) as MetricsFile;
+export async function verifyCommand(args: Parsed): Promise<number> {
+  const tol = numberFlag(args, 'tolerance', { min: 0, what: 'a number ≥ 0' }) ?? 0;
+  const { metrics: m } = readRun(args.positionals[0] as string);
+  const path = join(args.positionals[0] as string, 'metrics.json');
   const table = new Table({
     head: ['dataset', 'task', 'method', 'metric', 'ours', 'CI', 'paper', 'diff', 'verdict'],
     style: { head: [], border: [] },

@@ -85,15 +85,37 @@ export const recommenderEvaluation = defineTask({
     const ids = options.recommenders ?? [];
     return [
       ...ids.flatMap((r) => [
-        { key: `liked@${r}`, label: `Liked ${r}`, direction: 'higher' as const, unitScore: 'liked', group: r },
-        { key: `rating@${r}`, label: `Rating ${r}`, direction: 'higher' as const, unitScore: 'meanRating', group: r },
-        { key: `pages@${r}`, label: `Pages ${r}`, direction: 'higher' as const, unitScore: 'pages', group: r },
+        {
+          key: `liked@${r}`,
+          label: `Liked ${r}`,
+          direction: 'higher' as const,
+          unitScore: 'liked',
+          group: `recommender ${r}`,
+          unit: `items per user watched and rated at or above the like threshold (${options.likeThreshold ?? 'three quarters up the scale'})`,
+        },
+        {
+          key: `rating@${r}`,
+          label: `Rating ${r}`,
+          direction: 'higher' as const,
+          unitScore: 'meanRating',
+          group: `recommender ${r}`,
+          unit: 'mean rating of the watched items, pooled over users',
+        },
+        {
+          key: `pages@${r}`,
+          label: `Pages ${r}`,
+          direction: 'higher' as const,
+          unitScore: 'pages',
+          group: `recommender ${r}`,
+          unit: `pages seen per user before leaving (at most ${options.maxPages})`,
+        },
         {
           key: `satisfaction@${r}`,
           label: `Sat ${r}`,
           direction: 'higher' as const,
           unitScore: 'satisfaction',
-          group: r,
+          group: `recommender ${r}`,
+          unit: 'exit-interview satisfaction, 1–10, for simulators that hold one',
         },
       ]),
       {
@@ -101,6 +123,7 @@ export const recommenderEvaluation = defineTask({
         label: `τ vs NDCG@${options.k}`,
         direction: 'higher' as const,
         unitScore: 'none (one value per method)',
+        unit: `Kendall's τ-b between the recommenders ranked by liked items and by offline NDCG@${options.k}`,
       },
     ];
   },

@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FETCH_RECORD } from '../../../harness/datasets/cache-dir.ts';
-import { datasetsCommand } from '../../../harness/cli/commands/datasets.ts';
+import { parseArgv } from '../../../harness/cli/args.ts';
+import { configCopies, datasetsCommand } from '../../../harness/cli/commands/datasets.ts';
 import { UsageError } from '../../../harness/cli/exit-codes.ts';
-import { CLI } from '../../support/project.ts';
 import { runCli } from './run-cli.ts';
 
 /** `usersim datasets …` as a user runs it; nothing here downloads (no test contacts the internet). */
@@ -44,10 +44,10 @@ describe('usersim datasets', () => {
     expect(r.stdout).toContain('variants: 100k, 1m, latest-small');
     expect(r.stdout).toContain('licence: GroupLens: research use only; no redistribution');
     expect(r.stdout).toContain(
-      `local copy: present in ${join(cache, 'movielens', '100k', 'ml-100k')} (fetched 2026-11-25`,
+      `cache copy: present in ${join(cache, 'movielens', '100k', 'ml-100k')} (fetched 2026-11-25`,
     );
     expect(r.stdout).toMatch(
-      /local copy: partial download \(ml-1m\.zip\.part\): "usersim datasets fetch movielens --variant 1m" resumes it/,
+      /cache copy: partial download \(ml-1m\.zip\.part\): "usersim datasets fetch movielens --variant 1m" resumes it/,
     );
     expect(r.stdout).toContain('licence: CC-BY-4.0');
     expect(r.stdout).toContain('variants: v2, v1, kaggle');
@@ -56,10 +56,12 @@ describe('usersim datasets', () => {
 
   it('fetch: an unknown dataset or variant, or one with nothing to download, is a usage error before any network use', async () => {
     const usage = async (argv: string[]) => {
-      const e = await datasetsCommand(argv).then(
-        () => null,
-        (err: unknown) => err,
-      );
+      const e = await Promise.resolve()
+        .then(() => datasetsCommand(parseArgv(['datasets', ...argv])))
+        .then(
+          () => null,
+          (err: unknown) => err,
+        );
       expect(e).toBeInstanceOf(UsageError);
       return (e as Error).message;
     };
@@ -68,20 +70,46 @@ describe('usersim datasets', () => {
       /no download for variant "10m".*Downloadable variants: 100k, 1m, latest-small/,
     );
     expect(await usage(['fetch', 'synthetic-ratings'])).toMatch(/synthetic-ratings has nothing to download/);
-    expect(await usage(['fetch'])).toMatch(/needs exactly one dataset NAME/);
+    expect(await usage(['fetch'])).toMatch(
+      /^usersim datasets fetch needs NAME\.\.\. \(got none\)\. See: usersim datasets fetch --help$/,
+    );
     expect(await usage(['get', 'movielens'])).toMatch(/unknown datasets subcommand "get"/);
+    // Several names: every one is checked before any download starts; --variant only with one.
+    expect(await usage(['fetch', 'movielens', 'stem'])).toMatch(/unknown dataset "stem"\. Did you mean "steam"\?/);
+    expect(await usage(['fetch', 'movielens', 'steam', '--variant', '1m'])).toMatch(
+      /--variant applies to one dataset, but 2 are named/,
+    );
   });
 
-  it('help names both subcommands and the main help lists the command', async () => {
-    const out: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-    try {
-      expect(await datasetsCommand(['--help'])).toBe(0);
-    } finally {
-      process.stdout.write = write;
-    }
-    expect(out.join('')).toMatch(/usersim datasets fetch NAME \[--variant V\] \[--dir DIR\]/);
-    expect(readFileSync(CLI, 'utf8')).toMatch(/usersim datasets list \| fetch NAME/);
+  it('help names both subcommands, fetch takes several names, and the main help lists them', () => {
+    const r = runCli(['datasets', '--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(
+      'usersim datasets fetch NAME... [--variant V] [--dir DIR] [--timeout SECONDS] [--quiet]',
+    );
+    expect(r.stdout).toContain('usersim datasets list [--dir DIR]');
+    expect(runCli(['--help']).stdout).toContain('usersim datasets fetch NAME...');
+  });
+
+  it('list: names the path: copies that configs read, and whether each exists', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'usersim-cli-copies-'));
+    mkdirSync(join(dir, 'sub'));
+    mkdirSync(join(dir, 'data'));
+    writeFileSync(
+      join(dir, 'sub', 'a.yaml'),
+      'name: a\ndatasets:\n  - { plugin: movielens, variant: 100k, path: ../data }\n  - { plugin: steam, path: ./nowhere }\n',
+    );
+    writeFileSync(join(dir, 'b.yaml'), 'name: b\ndatasets: [{ plugin: synthetic-ratings }]\n');
+    const copies = configCopies(dir);
+    expect(copies.map((c) => [c.plugin, c.variant, c.path, c.exists])).toEqual([
+      ['movielens', '100k', join(dir, 'data'), true],
+      ['steam', null, join(dir, 'sub', 'nowhere'), false],
+    ]);
+    rmSync(dir, { recursive: true, force: true });
+    // The project's own configs read MovieLens-100K from ../shared: list says so, rather than "absent".
+    const r = runCli(['datasets', 'list']);
+    expect(r.stdout).toMatch(
+      /path: copy \(100k\): \S+movielens-100k (present|ABSENT), named by configs\/paper\/local\/table1-ml100k\.yaml/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Type } from '@sinclair/typebox';
 import { describeOptions, listCommand } from '../../../harness/cli/commands/list.js';
+import { parseArgv } from '../../../harness/cli/args.js';
 import { UsageError } from '../../../harness/cli/exit-codes.js';
 import { runCli } from './run-cli.js';
 
@@ -28,8 +29,8 @@ describe('usersim list', () => {
   });
 
   it('an unknown kind is a usage error with a suggestion (in process)', async () => {
-    await expect(listCommand(['method'])).rejects.toThrow(UsageError);
-    await expect(listCommand(['method'])).rejects.toThrow(
+    await expect(listCommand(parseArgv(['list', 'method']))).rejects.toThrow(UsageError);
+    await expect(listCommand(parseArgv(['list', 'method']))).rejects.toThrow(
       /^unknown kind "method"\. Did you mean "methods"\? Kinds: datasets, methods, llms, recommenders, tasks$/,
     );
   });

@@ -31,7 +31,9 @@ describe('usersim validate', () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     const err = r.stderr;
-    expect(err).toMatch(/^usersim validate: 3 problems in the config:\n/);
+    // One line per problem, each prefixed, so that grep and editors can jump to it.
+    expect(err.trimEnd().split('\n')).toHaveLength(3);
+    for (const line of err.trimEnd().split('\n')) expect(line).toMatch(/^usersim validate: \S+bad\.yaml:\d+:\d+: /);
     expect(err).toContain(`${file}:3:1: concurrancy: unknown key "concurrancy". Did you mean "concurrency"?`);
     expect(err).toContain(
       `${file}:7:12: datasets[0].users: must be integer of dataset "synthetic-ratings" (got string "many")`,

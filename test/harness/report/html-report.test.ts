@@ -1,14 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../harness/config/load.js';
-import { renderHtml } from '../../../harness/report/render-html.js';
-import { readManifestOf } from '../../../harness/report/write-leaderboards.js';
-import type { MetricsFile } from '../../../harness/results/metrics-file.js';
-import { runConfig } from '../../../harness/runner/run.js';
+import { rowAnchor } from '../../../harness/report/render-html.js';
 import { PROJECT_ROOT } from '../../support/project.js';
+import { runExample } from './example-runs.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -18,26 +15,11 @@ if (!haveChromium && process.env['CI'] === 'true')
   );
 
 describe.skipIf(!haveChromium)('leaderboard.html in headless Chromium', () => {
-  it('loads offline without console errors and shows the tables, the CI charts, the paper markers and the rating distributions', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'usersim-html-'));
-    writeFileSync(
-      join(dir, 'reported.yaml'),
-      'source: test\ncells:\n  - { dataset: syn, task: rating, method: mf, metric: rmse, value: 1.0 }\n',
-    );
-    writeFileSync(
-      join(dir, 'c.yaml'),
-      `name: html
-llm: { plugin: offline }
-datasets: [{ plugin: synthetic-ratings, id: syn, users: 40, items: 120, minRatings: 20, maxRatings: 30, minLiked: 5 }]
-methods: [{ plugin: popularity }, { plugin: mf, factors: 4, epochs: 5 }, { plugin: zero-shot }]
-tasks: [{ task: preference-discrimination, ratios: [1, 3] }, { task: rating }]
-report: { baseline: popularity, reported: reported.yaml, B: 1000 }
-`,
-    );
-    const r = await runConfig(await loadConfig(join(dir, 'c.yaml')), { log: { info() {}, warn() {} }, cwd: dir });
-    const html = await renderHtml(r.metrics as MetricsFile, { decimals: 3, manifest: readManifestOf(r.dir) });
-    const file = join(r.dir, 'leaderboard.html');
-    writeFileSync(file, html);
+  it('the quickstart report at 1,400 px: loads offline, shows every column, explains every mark, one anchor per row', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'usersim-html-'));
+    const { dir, metrics } = await runExample('quickstart', out);
+    const file = join(dir, 'leaderboard.html');
+    const html = readFileSync(file, 'utf8');
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/(src|href)="https?:/);
 
@@ -55,7 +37,7 @@ report: { baseline: popularity, reported: reported.yaml, B: 1000 }
       ],
     });
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       const errors: string[] = [];
       page.on('console', (msg) => {
         if (msg.type() === 'error') errors.push(msg.text());
@@ -63,23 +45,62 @@ report: { baseline: popularity, reported: reported.yaml, B: 1000 }
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`file://${file}`);
       expect(errors).toEqual([]);
-      expect(await page.locator('h1').textContent()).toBe('html');
+      expect(await page.locator('h1').textContent()).toBe('quickstart');
       expect(await page.locator('table').count()).toBe(1);
+      // Every column is inside the window: nothing cut off, nothing to scroll to.
+      const heads = await page
+        .locator('thead th')
+        .evaluateAll((ths) => ths.map((th) => ({ text: th.textContent, right: th.getBoundingClientRect().right })));
+      expect(heads.map((h) => h.text)).toEqual([
+        'Method',
+        'Acc 1:1 ↑',
+        'F1 1:1 ↑',
+        'Acc 1:3 ↑',
+        'F1 1:3 ↑',
+        'Acc 1:9 ↑',
+        'F1 1:9 ↑',
+        'RMSE ↓',
+        'MAE ↓',
+        'Errors',
+        'LLM calls',
+        'Cost $',
+      ]);
+      for (const h of heads) expect(h.right, String(h.text)).toBeLessThanOrEqual(1400);
+      const wrap = await page.locator('.table-wrap').evaluate((w) => [w.scrollWidth, w.clientWidth]);
+      expect(wrap[0]).toBeLessThanOrEqual(wrap[1] as number);
+      // Rows: labelled mock and baseline, each with its anchor and the sample-browser hook.
       expect(await page.locator('tbody tr').count()).toBe(3);
-      expect(await page.locator('td.best').count()).toBeGreaterThan(0);
-      const rowText = await page.locator('tbody tr', { hasText: 'mf' }).first().textContent();
-      expect(rowText).toContain('(paper 1.000');
-      // One chart per (dataset, metric) — 4 discrimination metrics + RMSE + MAE — plus the rating distributions.
-      expect(await page.locator('figure svg').count()).toBe(7);
-      expect(await page.locator('figure[aria-label="syn: predicted vs true ratings"] svg').count()).toBe(1);
-      const svgText = await page.locator('figure svg').first().innerHTML();
-      expect(svgText).toContain('<path');
+      expect(await page.locator('tbody tr.mock td').first().textContent()).toBe('zero-shot (mock)');
+      expect(await page.locator('tbody tr.baseline td').first().textContent()).toBe('popularity (baseline)');
+      for (const method of ['popularity', 'mf', 'zero-shot']) {
+        const row = page.locator(`tr#${rowAnchor('synthetic', 2024, method)}`);
+        expect(await row.count(), method).toBe(1);
+        expect(
+          await row.locator(`.sample-browser-hook[data-method="${method}"][data-dataset="synthetic"]`).count(),
+        ).toBe(1);
+      }
+      // n in every value cell; the paper's value beside ours; no best mark on the mock row.
+      expect(await page.locator('td .n').count()).toBe(3 * 8);
+      expect(await page.locator('tr', { hasText: 'mf' }).first().textContent()).toMatch(/paper 0\.550 [✓✗]/);
+      expect(await page.locator('tr.mock td.best').count()).toBe(0);
+      // A legend for every marker: the notes explain the table's marks, the legend the charts'.
+      const notes = (await page.locator('ul.notes li').allTextContents()).join('\n');
+      expect(notes).toMatch(/^\[lo, hi\]: 95% percentile bootstrap/m);
+      expect(notes).toMatch(/^\(mock\): /m);
+      expect(notes).toMatch(/^paper: the value reported in /m);
+      expect(notes).not.toContain('terminal');
+      expect(await page.locator('.legend').textContent()).toContain("the paper's reported value");
+      // One chart per (dataset, metric), plus the rating distributions.
+      const metricsCount = metrics.columns.reduce((s, c) => s + c.metrics.length, 0);
+      expect(await page.locator('figure svg').count()).toBe(metricsCount + 1);
+      expect(await page.locator('figure[aria-label="synthetic: predicted vs true ratings"] svg').count()).toBe(1);
       const shot = join(PROJECT_ROOT, 'results', 'html-report-screenshot.png');
       await page.screenshot({ path: shot, fullPage: true });
       expect(statSync(shot).size).toBeGreaterThan(10_000);
       expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
     } finally {
       await browser.close();
+      rmSync(out, { recursive: true, force: true });
     }
   });
 });

@@ -146,11 +146,14 @@ describe('cost limit and cache export', () => {
     expect(resumed.skipped).toBe(stopped.computed);
 
     const { cacheCommand } = await import('../../../harness/cli/commands/cache.js');
+    const { parseArgv } = await import('../../../harness/cli/args.js');
     const out = join(dir, 'shipped.sqlite');
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = (() => true) as typeof process.stdout.write;
     try {
-      expect(await cacheCommand(['export', resumed.dir, out, '--cache', join(dir, 'cache/llm.sqlite')])).toBe(0);
+      expect(
+        await cacheCommand(parseArgv(['cache', 'export', resumed.dir, out, '--cache', join(dir, 'cache/llm.sqlite')])),
+      ).toBe(0);
     } finally {
       process.stdout.write = write;
     }
