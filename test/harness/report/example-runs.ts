@@ -12,7 +12,7 @@ import { PROJECT_ROOT } from '../../support/project.js';
  */
 export const SMALL: Readonly<Record<string, readonly string[]>> = {
   // B = 1000 lets a p-value survive Holm's correction over the quickstart's 16 comparisons.
-  quickstart: ['datasets.0.users=40', 'datasets.0.items=120', 'report.B=1000'],
+  quickstart: ['datasets.0.users=60', 'datasets.0.items=120', 'report.B=1000'],
   'opera-next-action': [
     'datasets.0.users=8',
     'methods.2.fitSessions=3',
