@@ -297,8 +297,29 @@ export function buildTables(m: MetricsFile, opts: TableOptions): Table[] {
             ...(extras ? r.extras : []),
           ],
         }));
+        // A task's reference rows (the humans, scored like a method by the task itself): never best, never tested.
+        const referenceCells = cellsHere.filter((c) => c.reference);
+        const labels = [...new Set(referenceCells.map((c) => c.reference?.label as string))];
+        for (const label of labels) {
+          const byTask = new Map(referenceCells.filter((c) => c.reference?.label === label).map((c) => [c.task, c]));
+          rows.push({
+            method: referenceCells.find((c) => c.reference?.label === label)?.method ?? 'human',
+            label,
+            mock: false,
+            baseline: false,
+            reference: true,
+            cells: [
+              ...columns.map((col) => {
+                const cell = byTask.get(col.task);
+                if (!cell) return plain('', 'blank');
+                return { ...valueCell(cell, cell.metrics[col.key], opts.decimals), best: false, showN: false };
+              }),
+              ...(extras ? EXTRA_COLUMNS.map(() => plain('', 'blank')) : []),
+            ],
+          });
+        }
         const references = columns.map((col) => referenceOf(cellsHere, col.key));
-        if (references.some((x) => x !== null))
+        if (labels.length === 0 && references.some((x) => x !== null))
           rows.push({
             method: '(human)',
             label: 'human (reference)',

@@ -70,7 +70,16 @@ export const humanLikeness = defineTask({
     judgeSystem: new URL('./prompts/judge-system.md', import.meta.url),
     judge: new URL('./prompts/judge.md', import.meta.url),
   },
-  metrics: () => [{ key: 'human-likeness', label: 'Human-like (1-5)', direction: 'higher', unitScore: 'rating' }],
+  metrics: () => [
+    {
+      key: 'human-likeness',
+      label: 'Human-like (1-5)',
+      direction: 'higher',
+      unitScore: 'rating',
+      unit: '1-5, judged',
+      judged: true,
+    },
+  ],
   noUnits(dataset) {
     return `no user of ${dataset.name} has a held-out interaction in the split ${dataset.split.name}`;
   },
