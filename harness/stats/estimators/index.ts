@@ -5,7 +5,7 @@ import { point } from './point.js';
 import { pooledF1 } from './pooled-f1.js';
 import { weightedMean } from './weighted-mean.js';
 
-export type { Estimator, PairedResult, ResampleOptions, UnitStat } from './estimator.js';
+export type { Deferred, Estimator, PairedResult, ResampleOptions, UnitStat } from './estimator.js';
 
 /** The metric estimators by name: one line each. */
 export const ESTIMATORS: Readonly<Record<string, Estimator>> = Object.fromEntries(

@@ -1,15 +1,17 @@
-import { pooledF1 as pooledF1Of } from '../../metrics/pooled-f1.js';
-import { bootstrapCi } from '../bootstrap-ci.js';
-import { pairedBootstrapTest } from '../paired-bootstrap.js';
-import type { Estimator } from './estimator.js';
+import { f1FromCounts, pooledF1 as pooledF1Of } from '../../metrics/pooled-f1.js';
+import { intervalOf, jackknife } from '../bootstrap-ci.js';
+import { pairedFromDistribution } from '../paired-bootstrap.js';
+import type { Deferred, Estimator } from './estimator.js';
 import { pairedOnScores } from './paired-scores.js';
+import type { SharedResamples } from '../shared-resamples.js';
 
 /**
  * A macro F1 pooled over units: each unit brings (tp, fp, fn) per class, the
  * value is the mean F1 of the classes present in the summed counts. The
- * bootstrap resamples units and recomputes it; the paired bootstrap resamples
- * both methods' units together and compares their recomputed F1s. Other
- * paired tests compare the per-unit scores.
+ * bootstrap resamples units and recomputes it from the resampled sums of each
+ * count (left to right in draw order, as pooledF1 adds them); the paired
+ * bootstrap resamples both methods' units together and compares their
+ * recomputed F1s. Other paired tests compare the per-unit scores.
  */
 export const pooledF1: Estimator = {
   name: 'pooled-f1',
@@ -17,32 +19,42 @@ export const pooledF1: Estimator = {
   interval(_m, units, o) {
     if (units.length === 0) return null;
     const counts = units.map((x) => x.counts as readonly number[]);
-    return bootstrapCi(
-      units.map((_, k) => k),
-      { B: o.B, level: o.level, seed: o.seed, method: o.ci, statistic: (idx) => pooledF1Of(counts, idx) },
-    );
+    const point = pooledF1Of(counts);
+    if (counts.length === 1) return () => ({ lo: point, hi: point });
+    const dist = resampledF1(counts, o.resamples);
+    const idx = Float64Array.from(counts, (_, k) => k);
+    return () => intervalOf(dist(), point, o.level, o.ci, () => jackknife(idx, (s) => pooledF1Of(counts, s)));
   },
   paired(mine, theirs, direction, o) {
     if (o.test !== 'paired-bootstrap' || mine.some((x) => !x.counts) || theirs.some((x) => !x.counts))
       return pairedOnScores(mine, theirs, direction, o);
-    // The bootstrap test takes one statistic of a number sample, so the sample
-    // holds unit indices, offset by n on the baseline's side to tell them apart.
     const a = mine.map((x) => x.counts as readonly number[]);
     const b = theirs.map((x) => x.counts as readonly number[]);
-    const n = a.length;
-    const idx = a.map((_, k) => k);
-    const statistic = (sample: number[]) =>
-      (sample[0] as number) < n
-        ? pooledF1Of(a, sample)
-        : pooledF1Of(
-            b,
-            sample.map((k) => k - n),
-          );
-    const t = pairedBootstrapTest(
-      idx,
-      idx.map((k) => k + n),
-      { B: o.B, seed: o.seed, alternative: direction === 'higher' ? 'greater' : 'less', statistic },
-    );
-    return { statistic: t.statistic, pValue: t.pValue, effect: t.statistic };
+    const observed = pooledF1Of(a) - pooledF1Of(b);
+    const distA = resampledF1(a, o.resamples);
+    const distB = resampledF1(b, o.resamples);
+    return () => {
+      const dist = distA();
+      const sub = distB();
+      for (let r = 0; r < dist.length; r++) dist[r] = (dist[r] as number) - (sub[r] as number);
+      const { pValue } = pairedFromDistribution(dist, observed, direction === 'higher' ? 'greater' : 'less', 0.95);
+      return { statistic: observed, pValue, effect: observed };
+    };
   },
 };
+
+/** The pooled F1 of each resample, from the resampled sums of every count. */
+function resampledF1(counts: readonly (readonly number[])[], res: SharedResamples): Deferred<Float64Array> {
+  const width = counts[0]?.length ?? 0;
+  const sums = Array.from({ length: width }, (_, j) => res.sums(Float64Array.from(counts, (c) => c[j] as number)));
+  return () => {
+    const parts = sums.map((s) => s());
+    const out = new Float64Array(res.B);
+    const sum = new Float64Array(width);
+    for (let r = 0; r < out.length; r++) {
+      for (let j = 0; j < width; j++) sum[j] = (parts[j] as Float64Array)[r] as number;
+      out[r] = f1FromCounts(sum);
+    }
+    return out;
+  };
+}
