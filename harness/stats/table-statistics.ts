@@ -36,10 +36,10 @@ export function describeTest(o: Pick<TableStatsOptions, 'test' | 'correction' | 
 /** Scored units of a metric as finite (score, weight) pairs, keyed by unit key. */
 function units(m: CellMetric): Map<string, UnitStat> {
   const out = new Map<string, UnitStat>();
-  m.unitScores.forEach((s, k) => {
+  (m.unitScores ?? []).forEach((s, k) => {
     if (s !== null && Number.isFinite(s)) {
       const counts = m.pooledF1?.[k];
-      out.set(m.unitKeys[k] as string, { s, w: m.unitWeights?.[k] ?? 1, ...(counts ? { counts } : {}) });
+      out.set(m.unitKeys?.[k] as string, { s, w: m.unitWeights?.[k] ?? 1, ...(counts ? { counts } : {}) });
     }
   });
   return out;
