@@ -11,6 +11,7 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   datasets: async () => (await import('./datasets.js')).benchDatasets,
   stats: async () => (await import('./stats.js')).benchStats,
   recommenders: async () => (await import('./recommenders.js')).benchRecommenders,
+  scaling: async () => (await import('./scaling.js')).benchScaling,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
