@@ -1,7 +1,9 @@
 /**
- * metrics.json (results schema): every cell's metrics with the per-unit data
- * their statistics are made from, and the statistics once computed. The
- * report renders from this file alone.
+ * metrics.json (results schema): every cell's metrics and the statistics once
+ * computed. The report renders from this file alone. The per-unit data the
+ * statistics are made from (unit ids, keys, scores, weights, pooled counts)
+ * is carried in memory while scoring and stored beside it in unit-scores.bin
+ * (unit-scores.ts), not in metrics.json.
  */
 import type { UnitErrorKind } from '../llm/errors.js';
 import type { MetricValue } from './metric-value.js';
@@ -11,7 +13,8 @@ export type Direction = 'higher' | 'lower';
 export type NaKind = 'no-capability' | 'not-applicable' | 'not-asked';
 
 /** A metric of one cell: the task's MetricValue, labelled, with its statistics. */
-export interface CellMetric extends Omit<MetricValue, 'value' | 'unitScores' | 'extra'> {
+export interface CellMetric
+  extends Omit<MetricValue, 'value' | 'unitScores' | 'extra' | 'unitIds' | 'unitWeights' | 'pooledF1'> {
   readonly label: string;
   readonly direction: Direction;
   readonly unitScore: string;
@@ -20,9 +23,13 @@ export interface CellMetric extends Omit<MetricValue, 'value' | 'unitScores' | '
   /** Filled by the statistics layer (confidence interval of the value). */
   readonly ci?: { readonly lo: number; readonly hi: number; readonly level: number; readonly method: string };
   readonly extra?: Readonly<Record<string, number | null>>;
+  /** Per-unit data (scoring only; stored in unit-scores.bin, absent when read from metrics.json). */
+  readonly unitIds?: readonly string[];
   /** Unit keys (the same across methods): what paired tests pair on. */
-  readonly unitKeys: readonly string[];
-  readonly unitScores: readonly (number | null)[];
+  readonly unitKeys?: readonly string[];
+  readonly unitScores?: readonly (number | null)[];
+  readonly unitWeights?: readonly number[];
+  readonly pooledF1?: readonly (readonly number[])[];
   /** Filled by the statistics layer: this method against the baseline on this metric. */
   readonly comparison?: CellComparison;
   /** The paper's number for this cell, when the config names a reported file. */

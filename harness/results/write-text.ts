@@ -10,3 +10,9 @@ export function writeText(path: string, text: string): void {
 export function writeJson(path: string, value: unknown): void {
   writeText(path, `${JSON.stringify(value, null, 2)}\n`);
 }
+
+export function writeBytes(path: string, bytes: Uint8Array): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, path);
+}

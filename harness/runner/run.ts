@@ -61,8 +61,11 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   const plan = await buildPlan(cfg, { log: opts.log });
   const run = await executeRun(plan, dir, opts);
   if (run.interrupted || opts.shard) return { ...run, metrics: null, ...(opts.shard ? { shard: opts.shard } : {}) };
-  const scored = scorePlan(plan, run.lines, run.states);
+  const scored = scorePlan(plan, (cell) => run.lines.get(cell) ?? new Map(), dir, run.states);
   writeScores(dir, scored);
+  if (scored.reused) opts.log.info('scores unchanged: metrics.json and comparisons.json reused');
+  else if (scored.recomputed.length < Object.keys(scored.inputs.tables).length)
+    opts.log.info(`scored again: ${scored.recomputed.join(', ')} (the other tables reused)`);
   const errors = scored.metrics.cells.reduce((s, c) => s + c.units.errors, 0);
   return { ...run, metrics: scored.metrics, unitErrors: errors };
 }

@@ -2,7 +2,8 @@ import { checkLevel, checkResamples, checkSeed, checkValues, mean } from './chec
 import { normalCdf, normalQuantile } from './distributions.js';
 import { quantiles } from './quantile.js';
 import { meanDistribution } from './mean-distribution.js';
-import { resampleClusterMeans, Stream } from './resample.js';
+import { Stream } from './resample.js';
+import { SharedResamples } from './shared-resamples.js';
 
 /** A statistic of a sample. It receives a scratch array: it may reorder it but must not keep it. */
 export type Statistic = (values: number[]) => number;
@@ -73,24 +74,54 @@ export function bootstrapCi(values: readonly number[], options: BootstrapCiOptio
 
   let dist: Float64Array;
   if (plan === undefined && statistic === undefined) {
-    dist = meanDistribution(x, B, seed);
+    dist = meanDistribution(x, new SharedResamples(seed, B))();
+  } else if (plan !== undefined && statistic === undefined) {
+    dist = clusterMeans(plan, new SharedResamples(seed, B))();
   } else {
     const stream = new Stream(seed);
     dist = new Float64Array(B);
     if (plan === undefined) resampleGeneric(x, statistic as Statistic, B, stream, dist);
-    else if (statistic === undefined) resampleClusterMeans(plan.sums, plan.sizes, B, stream, dist);
-    else resampleClustersGeneric(x, plan, statistic, B, stream, dist);
+    else resampleClustersGeneric(x, plan, statistic as Statistic, B, stream, dist);
   }
+  const jack = () => (plan === undefined ? jackknife(x, statistic) : jackknifeClusters(x, plan, statistic));
+  const { lo, hi } = intervalOf(dist, point, level, method, jack);
+  return { lo, hi, point, level, method, B };
+}
 
+/**
+ * The interval from a bootstrap distribution (reordered in place): its alpha/2 and
+ * 1 - alpha/2 quantiles, or for BCa the adjusted levels, with the jackknife values
+ * asked for only then.
+ */
+export function intervalOf(
+  dist: Float64Array,
+  point: number,
+  level: number,
+  method: 'percentile' | 'bca',
+  jackknifeValues: () => Float64Array,
+): { lo: number; hi: number } {
   const alpha = (1 - level) / 2;
   let pLo = alpha;
   let pHi = 1 - alpha;
-  if (method === 'bca') {
-    const jack = plan === undefined ? jackknife(x, statistic) : jackknifeClusters(x, plan, statistic);
-    [pLo, pHi] = bcaLevels(dist, point, jack, alpha);
-  }
+  if (method === 'bca') [pLo, pHi] = bcaLevels(dist, point, jackknifeValues(), alpha);
   const [lo, hi] = quantiles(dist, [pLo, pHi]) as [number, number];
-  return { lo, hi, point, level, method, B };
+  return { lo, hi };
+}
+
+/**
+ * Cluster bootstrap of the mean of all units: G clusters drawn with replacement give
+ * (sum of their unit values) / (number of their units), the ratio of the resampled
+ * means of the cluster sums and sizes.
+ */
+function clusterMeans(plan: ClusterPlan, res: SharedResamples): () => Float64Array {
+  const sums = res.means(plan.sums);
+  const sizes = res.means(plan.sizes);
+  return () => {
+    const out = sums();
+    const z = sizes();
+    for (let r = 0; r < out.length; r++) out[r] = (out[r] as number) / (z[r] as number);
+    return out;
+  };
 }
 
 function callStatistic(statistic: Statistic, sample: number[]): number {

@@ -12,6 +12,7 @@ import type { Statistic } from './bootstrap-ci.js';
 import { quantiles } from './quantile.js';
 import { meanDifferenceDistribution } from './mean-distribution.js';
 import { Stream } from './resample.js';
+import { SharedResamples } from './shared-resamples.js';
 
 export interface PairedBootstrapOptions {
   /** Statistic of one system's per-unit values; the mean when omitted (fast path). */
@@ -63,8 +64,8 @@ const FN = 'pairedBootstrapTest';
  *
  * With the default statistic (the mean) the replicates are mean(a*) - mean(b*) from
  * the fast paths of mean-distribution.ts: multinomial counts when the differences take
- * few distinct values, otherwise the resampled means of a and b on common indices --
- * memoised, so a test that uses the seed of the CIs of a and b reuses their resamples.
+ * few distinct values, otherwise the resampled means of a and b on common indices (the
+ * resamples of the CIs of a and b with the same seed).
  *
  * Needs at least 2 pairs: with one pair every replicate equals the observation and
  * the bootstrap has no variability to test against.
@@ -97,7 +98,7 @@ export function pairedBootstrapTest(
   let observed: number;
   if (statistic === undefined) {
     observed = effectSize;
-    dist = meanDifferenceDistribution(xa, xb, B, seed);
+    dist = meanDifferenceDistribution(xa, xb, new SharedResamples(seed, B))();
   } else {
     const stream = new Stream(seed);
     dist = new Float64Array(B);
@@ -116,6 +117,21 @@ export function pairedBootstrapTest(
     }
   }
 
+  const { pValue, ci } = pairedFromDistribution(dist, observed, alternative, level);
+  return { statistic: observed, pValue, effectSize, ci, alternative, B };
+}
+
+/**
+ * The shifted-null p-value of an observed difference and the percentile interval of
+ * the difference, from its B bootstrap replicates (reordered in place).
+ */
+export function pairedFromDistribution(
+  dist: Float64Array,
+  observed: number,
+  alternative: Alternative,
+  level: number,
+): { pValue: number; ci: { lo: number; hi: number; level: number } } {
+  const B = dist.length;
   let scale = Math.abs(observed);
   for (let r = 0; r < B; r++) scale = Math.max(scale, Math.abs(dist[r] as number));
   const tol = 1e-12 * scale;
@@ -132,7 +148,7 @@ export function pairedBootstrapTest(
   const pValue = (count + 1) / (B + 1);
   const alpha = (1 - level) / 2;
   const [lo, hi] = quantiles(dist, [alpha, 1 - alpha]) as [number, number];
-  return { statistic: observed, pValue, effectSize, ci: { lo, hi, level }, alternative, B };
+  return { pValue, ci: { lo, hi, level } };
 }
 
 function callStatistic(statistic: Statistic, sample: number[]): number {

@@ -4,8 +4,9 @@ import type { CellMetric, MetricsFile } from '../results/metrics-file.js';
 export type { Comparison, ComparisonsFile } from '../results/comparisons-file.js';
 import type { ReportedValues } from '../results/reported-values.js';
 import { hashJson } from '../util/hash.js';
-import { estimatorOf, type UnitStat } from './estimators/index.js';
+import { type Deferred, estimatorOf, type PairedResult, type UnitStat } from './estimators/index.js';
 import { benjaminiHochberg, holm } from './multiple-testing.js';
+import { SharedResamples } from './shared-resamples.js';
 
 export interface TableStatsOptions {
   readonly baseline?: string;
@@ -35,19 +36,30 @@ export function describeTest(o: Pick<TableStatsOptions, 'test' | 'correction' | 
 /** Scored units of a metric as finite (score, weight) pairs, keyed by unit key. */
 function units(m: CellMetric): Map<string, UnitStat> {
   const out = new Map<string, UnitStat>();
-  m.unitScores.forEach((s, k) => {
+  (m.unitScores ?? []).forEach((s, k) => {
     if (s !== null && Number.isFinite(s)) {
       const counts = m.pooledF1?.[k];
-      out.set(m.unitKeys[k] as string, { s, w: m.unitWeights?.[k] ?? 1, ...(counts ? { counts } : {}) });
+      out.set(m.unitKeys?.[k] as string, { s, w: m.unitWeights?.[k] ?? 1, ...(counts ? { counts } : {}) });
     }
   });
   return out;
 }
 
-function ciOf(m: CellMetric, o: TableStatsOptions, seed: string): CellMetric['ci'] {
-  const r = estimatorOf(m.estimator).interval(m, [...units(m).values()], { ...o, seed });
-  if (!r) return undefined;
-  return { lo: r.lo, hi: r.hi, level: o.level, method: `${o.ci} bootstrap over units, B = ${o.B}` };
+/**
+ * The resamples of each table (dataset × seed), by table seed: every estimator of
+ * the table asks them for what it needs before any is read, so that each stream of
+ * resample indices is drawn once for the whole table.
+ */
+class TableResamples {
+  private readonly bySeed = new Map<string, SharedResamples>();
+  constructor(private readonly o: TableStatsOptions) {}
+
+  options(c: { dataset: string; seed: number }) {
+    const seed = tableSeed(this.o, c);
+    let resamples = this.bySeed.get(seed);
+    if (!resamples) this.bySeed.set(seed, (resamples = new SharedResamples(seed, this.o.B)));
+    return { ...this.o, seed, resamples };
+  }
 }
 
 /**
@@ -61,30 +73,23 @@ export function withStatistics(
   o: TableStatsOptions,
 ): { metrics: MetricsFile; comparisons: ComparisonsFile } {
   const cells = m.cells.map((c) => ({ ...c, metrics: { ...c.metrics } as Record<string, CellMetric> }));
-  for (const c of cells) {
-    for (const [key, metric] of Object.entries(c.metrics)) {
-      const ci = ciOf(metric, o, tableSeed(o, c));
-      const rep = o.reported?.cells.find(
-        (r) => r.dataset === c.dataset && r.task === c.task && r.method === c.method && r.metric === key,
-      );
-      c.metrics[key] = {
-        ...metric,
-        ...(ci ? { ci } : {}),
-        ...(rep
-          ? {
-              reported: {
-                value: rep.value,
-                source: o.reported?.source ?? '',
-                insideCi: ci ? rep.value >= ci.lo && rep.value <= ci.hi : null,
-                difference: metric.value === null ? Number.NaN : metric.value - rep.value,
-              },
-            }
-          : {}),
-      };
-    }
-  }
+  const resamples = new TableResamples(o);
+  const ciMethod = `${o.ci} bootstrap over units, B = ${o.B}`;
+  // First every estimator says what it resamples, then the intervals and tests are read.
+  const intervals: Array<{ c: (typeof cells)[number]; key: string; ci: Deferred<{ lo: number; hi: number }> | null }> =
+    [];
+  for (const c of cells)
+    for (const [key, metric] of Object.entries(c.metrics))
+      intervals.push({
+        c,
+        key,
+        ci: estimatorOf(metric.estimator).interval(metric, [...units(metric).values()], resamples.options(c)),
+      });
 
-  const comparisons: Array<Omit<Comparison, 'pAdjusted' | 'significant'>> = [];
+  const pending: Array<{
+    x: Omit<Comparison, 'statistic' | 'effect' | 'pValue' | 'pAdjusted' | 'significant'>;
+    t: Deferred<PairedResult>;
+  }> = [];
   if (o.baseline) {
     for (const c of cells) {
       if (c.method === o.baseline || c.status === 'n/a' || c.reference) continue;
@@ -107,27 +112,67 @@ export function withStatistics(
           common.map((k) => mine.get(k) as UnitStat),
           common.map((k) => theirs.get(k) as UnitStat),
           metric.direction,
-          { ...o, seed: tableSeed(o, c) },
+          resamples.options(c),
         );
         if (!t) continue;
-        const effect = t.effect;
-        comparisons.push({
-          dataset: c.dataset,
-          seed: c.seed,
-          task: c.task,
-          method: c.method,
-          metric: key,
-          direction: metric.direction,
-          baseline: o.baseline,
-          test: o.test,
-          n: common.length,
-          statistic: t.statistic,
-          effect,
-          pValue: t.pValue,
+        pending.push({
+          x: {
+            dataset: c.dataset,
+            seed: c.seed,
+            task: c.task,
+            method: c.method,
+            metric: key,
+            direction: metric.direction,
+            baseline: o.baseline,
+            test: o.test,
+            n: common.length,
+          },
+          t,
         });
       }
     }
   }
+
+  for (const { c, key, ci: deferred } of intervals) {
+    const metric = c.metrics[key] as CellMetric;
+    const r = deferred?.();
+    const ci = r ? { lo: r.lo, hi: r.hi, level: o.level, method: ciMethod } : undefined;
+    const rep = o.reported?.cells.find(
+      (x) => x.dataset === c.dataset && x.task === c.task && x.method === c.method && x.metric === key,
+    );
+    c.metrics[key] = {
+      ...metric,
+      ...(ci ? { ci } : {}),
+      ...(rep
+        ? {
+            reported: {
+              value: rep.value,
+              source: o.reported?.source ?? '',
+              insideCi: ci ? rep.value >= ci.lo && rep.value <= ci.hi : null,
+              difference: metric.value === null ? Number.NaN : metric.value - rep.value,
+            },
+          }
+        : {}),
+    };
+  }
+  const comparisons: Array<Omit<Comparison, 'pAdjusted' | 'significant'>> = pending.map(({ x, t }) => {
+    const r = t();
+    const { dataset, seed, task, method, metric, direction, baseline, test, n } = x;
+    return {
+      dataset,
+      seed,
+      task,
+      method,
+      metric,
+      direction,
+      baseline,
+      test,
+      n,
+      statistic: r.statistic,
+      effect: r.effect,
+      pValue: r.pValue,
+    };
+  });
 
   // Correction within each table (dataset × seed), as the table is read.
   const adjusted: Comparison[] = [];

@@ -7,7 +7,7 @@ import { pooledF1AllClasses } from './pooled-f1-all-classes.js';
 import { pooledWeightedF1 } from './pooled-weighted-f1.js';
 import { weightedMean } from './weighted-mean.js';
 
-export type { Estimator, PairedResult, ResampleOptions, UnitStat } from './estimator.js';
+export type { Deferred, Estimator, PairedResult, ResampleOptions, UnitStat } from './estimator.js';
 
 /** The metric estimators by name: one line each. */
 export const ESTIMATORS: Readonly<Record<string, Estimator>> = Object.fromEntries(

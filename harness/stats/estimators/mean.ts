@@ -1,4 +1,6 @@
-import { bootstrapCi } from '../bootstrap-ci.js';
+import { intervalOf, jackknife } from '../bootstrap-ci.js';
+import { mean as meanOf } from '../check.js';
+import { meanDistribution } from '../mean-distribution.js';
 import type { Estimator } from './estimator.js';
 import { pairedOnScores } from './paired-scores.js';
 
@@ -8,10 +10,11 @@ export const mean: Estimator = {
   description: 'mean of the unit scores; resampled units, their mean',
   interval(_m, units, o) {
     if (units.length === 0) return null;
-    return bootstrapCi(
-      units.map((x) => x.s),
-      { B: o.B, level: o.level, seed: o.seed, method: o.ci },
-    );
+    const x = Float64Array.from(units, (u) => u.s);
+    const point = meanOf(x);
+    if (x.length === 1) return () => ({ lo: point, hi: point });
+    const dist = meanDistribution(x, o.resamples);
+    return () => intervalOf(dist(), point, o.level, o.ci, () => jackknife(x, undefined));
   },
   paired: pairedOnScores,
 };

@@ -81,13 +81,21 @@ export const preferenceDiscrimination = defineTask({
     for (const user of users) {
       const positivesPool = (held.get(user) ?? []).map((x) => x.item);
       const interacted = seen.get(user) ?? new Set<string>();
-      const negativesPool = allItems.filter((i) => !interacted.has(i));
+      let negativesPool: string[] | null = null;
       for (const m of options.ratios) {
         const unitRng = Rng.derive(rng.nextUint32(), user, m);
         const nPos = Math.min(positivesPool.length, Math.floor(options.itemsPerUser / (m + 1)));
         if (nPos === 0) continue;
         const positives = unitRng.sample(positivesPool, nPos);
-        const negatives = unitRng.sample(negativesPool, m * nPos);
+        const wanted = m * nPos;
+        let negatives: string[];
+        if (2 * wanted <= allItems.length - interacted.size) {
+          negatives = sampleOutside(allItems, interacted, wanted, unitRng);
+        } else {
+          // A user who has seen most items: the candidates are listed (once per user).
+          negativesPool ??= allItems.filter((i) => !interacted.has(i));
+          negatives = unitRng.sample(negativesPool, wanted);
+        }
         units.push({
           key: `${user}|${ratioLabel(m)}`,
           user,
@@ -173,5 +181,21 @@ export const preferenceDiscrimination = defineTask({
     return out;
   },
 });
+
+/**
+ * k distinct items of `all` outside `seen`, by rejection: uniform draws from
+ * the whole list, a draw that the user has seen or that was drawn already is
+ * drawn again. The caller guarantees at least 2k candidates, so each draw is
+ * accepted with probability at least 1/2: O(k) per unit, where listing the
+ * candidates is O(items).
+ */
+function sampleOutside(all: readonly string[], seen: ReadonlySet<string>, k: number, rng: Rng): string[] {
+  const chosen = new Set<string>();
+  while (chosen.size < k) {
+    const item = all[rng.int(all.length)] as string;
+    if (!seen.has(item)) chosen.add(item);
+  }
+  return [...chosen];
+}
 
 export default preferenceDiscrimination;

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clearMeanDistributionMemo, meanDistribution } from '../../../harness/stats/mean-distribution.ts';
-import {
-  fewValues,
-  resampleMeans,
-  resampleMeansFewValues,
-  resampleMeansPair,
-  signFlipSums,
-  Stream,
-} from '../../../harness/stats/resample.ts';
+import { fewValues, resampleMeansFewValues, signFlipSums, Stream } from '../../../harness/stats/resample.ts';
+import { SharedResamples } from '../../../harness/stats/shared-resamples.ts';
 import { Rng } from '../../../harness/util/rng.ts';
 
 const moments = (v: Float64Array) => {
@@ -44,7 +37,7 @@ describe('resampling streams and kernels', () => {
       const x = Float64Array.from({ length: n }, () => rng.normal(0, 1));
       const B = 50;
       const fast = new Float64Array(B);
-      resampleMeans(x, B, new Stream(n), fast);
+      fast.set(new SharedResamples(n, B).means(x)());
       const s = new Stream(n);
       for (let r = 0; r < B; r++) {
         s.beginResample();
@@ -68,49 +61,18 @@ describe('resampling streams and kernels', () => {
     }
   });
 
-  it('the paired kernel is bitwise the single kernel on each array', () => {
-    const rng = new Rng('pair');
-    const x = Float64Array.from({ length: 101 }, () => rng.normal(0, 1));
-    const y = Float64Array.from({ length: 101 }, () => rng.normal(0, 1));
-    const ox = new Float64Array(300);
-    const oy = new Float64Array(300);
-    const xy = new Float64Array(202);
-    x.forEach((v, i) => {
-      xy[2 * i] = v;
-      xy[2 * i + 1] = y[i] as number;
-    });
-    resampleMeansPair(xy, 300, new Stream('p'), ox, oy);
-    const sx = new Float64Array(300);
-    const sy = new Float64Array(300);
-    resampleMeans(x, 300, new Stream('p'), sx);
-    resampleMeans(y, 300, new Stream('p'), sy);
-    expect(ox).toEqual(sx);
-    expect(oy).toEqual(sy);
-  });
-
-  it('more than 65536 values: one 32-bit output per index, kernels still match Stream.index', () => {
+  it('more than 65536 values: one 32-bit output per index, the means still match Stream.index', () => {
     const n = 70_000;
     const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
     const B = 3;
-    const fast = new Float64Array(B);
-    resampleMeans(x, B, new Stream('wide'), fast);
+    const fast = new SharedResamples('wide', B).means(x)();
     const s = new Stream('wide');
     for (let r = 0; r < B; r++) {
       s.beginResample();
       let sum = 0;
       for (let i = 0; i < n; i++) sum += x[s.index(n)] as number;
-      expect(fast[r]).toBeCloseTo(sum / n, 12);
+      expect(fast[r]).toBe(sum / n);
     }
-    const xy = new Float64Array(2 * n);
-    x.forEach((v, i) => {
-      xy[2 * i] = v;
-      xy[2 * i + 1] = -v;
-    });
-    const ox = new Float64Array(B);
-    const oy = new Float64Array(B);
-    resampleMeansPair(xy, B, new Stream('wide'), ox, oy);
-    expect(ox).toEqual(fast);
-    expect(oy).toEqual(fast.map((v) => -v));
   });
 
   it('the sign-flip kernel negates element i when bit i mod 32 of output i / 32 is set', () => {
@@ -143,7 +105,7 @@ describe('resampling streams and kernels', () => {
     const a = new Float64Array(B);
     resampleMeansFewValues(few!.values, few!.counts, B, new Stream('few'), a);
     const b = new Float64Array(B);
-    resampleMeans(x, B, new Stream('idx'), b);
+    b.set(new SharedResamples('idx', B).means(x)());
     const ma = moments(a);
     const mb = moments(b);
     const sd = Math.sqrt(0.1525 / 100);
@@ -165,16 +127,5 @@ describe('resampling streams and kernels', () => {
     expect(dmax).toBeLessThan(2.2 * Math.sqrt(2 / B));
     expect(fewValues(Float64Array.from([1, 2, 3]), 2)).toBeUndefined();
     expect(fewValues(Float64Array.from([0, -0, 1]), 8)).toEqual({ values: [0, 1], counts: [2, 1] });
-  });
-
-  it('memoised distributions are returned as fresh copies', () => {
-    clearMeanDistributionMemo();
-    const x = Float64Array.from({ length: 200 }, (_, i) => Math.sin(i));
-    const d1 = meanDistribution(x, 100, 's');
-    d1.fill(0);
-    const d2 = meanDistribution(x, 100, 's');
-    expect(d2.some((v) => v !== 0)).toBe(true);
-    clearMeanDistributionMemo();
-    expect(meanDistribution(x, 100, 's')).toEqual(d2);
   });
 });

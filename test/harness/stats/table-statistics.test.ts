@@ -111,7 +111,7 @@ describe('withStatistics on pooled F1 metrics (next-action)', () => {
     });
     const e = w.comparisons.comparisons[0]?.effect as number;
     const meanDiff =
-      (better.unitScores as number[]).reduce((s, x, k) => s + x - (base.unitScores[k] as number), 0) / 80;
+      (better.unitScores as number[]).reduce((s, x, k) => s + x - (base.unitScores![k] as number), 0) / 80;
     expect(e).toBeCloseTo(meanDiff, 12);
   });
 });

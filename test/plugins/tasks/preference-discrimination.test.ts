@@ -260,3 +260,38 @@ describe('preference-discrimination scoring', () => {
     expect(f1?.extra?.['microRecall']).toBeCloseTo(1 / 3, 15);
   });
 });
+
+describe('preference-discrimination negatives', () => {
+  it('are distinct never-interacted items, drawn from all of them, by rejection or (dense users) from the list', () => {
+    // User 1 has seen 22 of 100 items (rejection); user 2 has seen 40 of 44 (the candidate list).
+    const dense = handDataset(
+      {
+        train: [...rows('1', range(1, 10)), ...rows('2', range(1, 36))],
+        valid: [...rows('1', range(11, 16)), ...rows('2', range(37, 38))],
+        test: [...rows('1', range(17, 22)), ...rows('2', range(39, 40))],
+      },
+      { nItems: 44 },
+    );
+    const sparse = ds;
+    for (const [data, user, seen, n] of [
+      [sparse, '1', range(1, 22), 100],
+      [dense, '2', range(1, 40), 44],
+    ] as const) {
+      const drawn = new Map<string, number>();
+      for (let s = 0; s < 300; s++) {
+        for (const u of task.buildUnits(data, { ratios: [1, 3], itemsPerUser: 8, users: null }, new Rng(s)) ?? []) {
+          if (u.user !== user) continue;
+          const negatives = u.items.filter((i) => !u.gold.positives.includes(i));
+          expect(new Set(negatives).size).toBe(negatives.length);
+          // As many as asked, or every candidate when there are fewer.
+          expect(negatives.length).toBe(Math.min(u.gold.ratio * u.gold.positives.length, n - seen.length));
+          for (const i of negatives) drawn.set(i, (drawn.get(i) ?? 0) + 1);
+        }
+      }
+      const candidates = range(1, n)
+        .filter((i) => !(seen as readonly number[]).includes(i))
+        .map(String);
+      expect([...drawn.keys()].sort()).toEqual(candidates.sort());
+    }
+  });
+});
