@@ -259,6 +259,8 @@ function metricsOf(
         label: m.label,
         direction: m.direction,
         ...(m.group ? { group: m.group } : {}),
+        ...(m.unit ? { unit: m.unit } : {}),
+        ...(m.judged && llms['(judge)'] ? { judge: llms['(judge)'] } : {}),
       })),
     })),
     datasets: cfg.datasets.map((d) => d.id),

@@ -16,7 +16,7 @@ export const GOLDEN_CONFIGS = [
 
 export const GOLDEN_FILE = join(PROJECT_ROOT, 'test/golden/hashes.json');
 
-export type Hashes = Record<string, { 'metrics.json': string; 'comparisons.json': string }>;
+export type Hashes = Record<string, { 'metrics.json': string; 'comparisons.json': string; 'unit-scores.bin': string }>;
 
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 
@@ -32,6 +32,7 @@ export async function goldenRun(config: string): Promise<Hashes[string]> {
     return {
       'metrics.json': sha(join(out.dir, 'metrics.json')),
       'comparisons.json': sha(join(out.dir, 'comparisons.json')),
+      'unit-scores.bin': sha(join(out.dir, 'unit-scores.bin')),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -14,9 +14,7 @@ let changed = 0;
 for (const c of GOLDEN_CONFIGS) {
   const t = Date.now();
   now[c] = await goldenRun(c);
-  const same =
-    known[c]?.['metrics.json'] === now[c]['metrics.json'] &&
-    known[c]?.['comparisons.json'] === now[c]['comparisons.json'];
+  const same = JSON.stringify(known[c]) === JSON.stringify(now[c]);
   if (!same && !update) changed++;
   process.stdout.write(
     `${c}: ${update ? 'recorded' : same ? 'unchanged' : 'CHANGED'} (${((Date.now() - t) / 1000).toFixed(1)} s)\n`,
