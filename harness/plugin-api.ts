@@ -89,6 +89,7 @@ export { kCore } from './data/k-core.js';
 export { LexicalIndex } from './retrieval/lexical-index.js';
 export type { Doc, Hit } from './retrieval/lexical-index.js';
 export type { ArtifactStore } from './artifacts/artifact-store.js';
+export { fitItems } from './artifacts/fit-items.js';
 export { forEachRecord, parseRecordLine, stringField, numberField } from './data/record-lines.js';
 export type { RecordObject } from './data/record-lines.js';
 export { nodeFetch } from './llm/node-fetch.js';

@@ -1,10 +1,12 @@
 import { relative } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { renderFormat, writeLeaderboards } from '../../report/write-leaderboards.js';
-import { runConfig } from '../../runner/run.js';
+import { type RunOutcome, runConfig } from '../../runner/run.js';
 import { parseShard, type Shard } from '../../runner/shard.js';
 import { parse, shellQuote } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';
+import { formatErrors } from '../../runner/error-summary.js';
+import type { ProgressMode } from '../../runner/progress.js';
 import { stderrLogger } from '../logger.js';
 
 export const RUN_HELP = `usersim run CONFIG [options]
@@ -25,11 +27,45 @@ Options:
                            without --shard merges them (and runs any unit still missing)
   --cache-only             Answer every LLM call from the cache; a miss is an error
                            (a reviewer replaying a shipped cache: no key, no network)
+  --no-preflight           Skip the checks of each LLM endpoint before the first unit
+                           (key variable set, endpoint answers, model known, structured mode accepted)
   --allow-local-plugins    Let the config load plugin files (plugin: ./x.ts): this runs their code
-  --quiet                  No progress or info messages (the leaderboard is still printed)
+  --quiet                  No progress or info messages (the leaderboard is still printed).
+                           Progress is a bar on a terminal, else a plain line every 10 s
   -h, --help               This help
 
-Exit codes: 0 success, 1 finished with unit errors, 2 usage or config error, 130 interrupted.`;
+Exit codes: 0 success; 1 finished with unit errors, or stopped by costLimitUsd or maxErrorRate
+(resumable); 2 usage or config error, a failed preflight, or a key the endpoint refused; 130 interrupted.`;
+
+/** A bar when a person watches a terminal; plain lines in logs, pipes, Slurm and CI. */
+function progressMode(quiet: boolean): ProgressMode {
+  if (quiet) return 'off';
+  return process.stderr.isTTY === true && process.stdout.isTTY === true ? 'bar' : 'lines';
+}
+
+/** The arguments without any --set of `key` (so the resume command can give a new value). */
+function withoutSet(argv: readonly string[], key: string): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < argv.length; k++) {
+    const a = argv[k] as string;
+    if (a === '--set' && argv[k + 1]?.startsWith(`${key}=`)) {
+      k++;
+      continue;
+    }
+    if (a.startsWith(`--set=${key}=`)) continue;
+    out.push(a);
+  }
+  return out;
+}
+
+function printErrorSummary(summary: RunOutcome['errorSummary']): void {
+  if (!summary || summary.length === 0) return;
+  const parts = summary.map((m) => {
+    const n = m.errors.reduce((s, e) => s + e.count, 0);
+    return `${m.method}: ${n} unit error(s)\n${formatErrors(m.errors, 5, '  ')}`;
+  });
+  process.stderr.write(`Errors by method:\n${parts.join('\n')}\n`);
+}
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
@@ -41,6 +77,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       'retry-errors': { type: 'boolean' },
       shard: { type: 'string' },
       'cache-only': { type: 'boolean' },
+      'no-preflight': { type: 'boolean' },
       'allow-local-plugins': { type: 'boolean' },
       quiet: { type: 'boolean' },
     },
@@ -95,9 +132,10 @@ export async function runCommand(argv: string[]): Promise<number> {
       retryErrors: values['retry-errors'] === true,
       ...(shard ? { shard } : {}),
       cacheOnly: values['cache-only'] === true,
+      noPreflight: values['no-preflight'] === true,
       signal: controller.signal,
       log,
-      progress: process.stderr.isTTY === true && values.quiet !== true,
+      progress: progressMode(values.quiet === true),
       command: `usersim run ${argv.map(shellQuote).join(' ')}`,
     });
     const shown = relative(process.cwd(), outcome.dir) || '.';
@@ -115,8 +153,22 @@ export async function runCommand(argv: string[]): Promise<number> {
       return outcome.unitErrors > 0 ? EXIT.unitErrors : EXIT.ok;
     }
     if (outcome.interrupted || !outcome.metrics) {
-      const why = outcome.stopReason ? `Stopped (${outcome.stopReason})` : 'Interrupted';
-      process.stderr.write(`${why}: ${outcome.computed} unit(s) saved in ${shown}. Resume with:\n  ${resume}\n`);
+      printErrorSummary(outcome.errorSummary);
+      if (outcome.stopKind === 'cost-limit') {
+        const limit = cfg.resolved.costLimitUsd ?? 0;
+        const raised = Math.ceil(limit * 2 * 100) / 100;
+        const again = `npx usersim run ${[...withoutSet(resumeArgs, 'costLimitUsd'), '--set', `costLimitUsd=${raised}`].map(shellQuote).join(' ')}`;
+        process.stderr.write(
+          `Stopped: the cost limit ($${limit}) covers the whole run, every invocation included; ${outcome.computed} unit(s) saved in ${shown}. Continue with a higher limit:\n  ${again}\n`,
+        );
+        return EXIT.unitErrors;
+      }
+      const why = outcome.stopReason
+        ? `Stopped (${outcome.stopKind === 'error-rate' ? 'maxErrorRate' : outcome.stopReason})`
+        : 'Interrupted';
+      process.stderr.write(
+        `${why}: ${outcome.computed} unit(s) saved in ${shown}. ${outcome.stopKind === 'error-rate' ? 'Fix the cause (inspect a unit with: npx usersim inspect ' + shown + ' --errors), then resume' : 'Resume'} with:\n  ${resume}\n`,
+      );
       return outcome.stopReason ? EXIT.unitErrors : EXIT.interrupted;
     }
     const written = await writeLeaderboards(
@@ -138,6 +190,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       `results: ${shown}/ (manifest.json, metrics.json, predictions/, ${written.map((w) => relative(outcome.dir, w)).join(', ')})`,
     );
     if (outcome.unitErrors > 0) {
+      printErrorSummary(outcome.errorSummary);
       log.warn(
         `${outcome.unitErrors} unit(s) ended in an error; see the "error" field in ${shown}/predictions/ and rerun with --retry-errors`,
       );

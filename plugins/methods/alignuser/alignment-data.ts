@@ -1,4 +1,5 @@
 import {
+  fitItems,
   hashJson,
   sha256,
   type FitContext,
@@ -16,7 +17,7 @@ import type { AlignedTransition, AlignmentData } from './aligned-transition.js';
 import { writePolicyThought } from './policy-examples.js';
 import { reflect, reflectOnRating } from './reflection.js';
 import { WorldModel } from './world-model.js';
-import { FIT_CONCURRENCY, mapPool } from './map-pool.js';
+import { FIT_CONCURRENCY } from './map-pool.js';
 
 export type { AlignedTransition, AlignmentData } from './aligned-transition.js';
 
@@ -95,29 +96,39 @@ export class AlignmentBuilder {
     const base = this.baseKey(train, transitions);
     const items = this.itemsOf(train);
     return ctx.artifacts.memo({ ...base, llm: llm.model }, async () => {
-      const aligned = await mapPool(transitions, FIT_CONCURRENCY, (t) => {
-        const page = this.contextOf(t, items, train.scale);
-        const future = this.futureOf(t, transitions, items);
-        // Keyed by what its prompts say, so a transition is reused whatever else changed in the sample.
-        const shown = hashJson({
-          state: page.stateText,
-          page: page.pageText,
-          action: page.humanAction,
-          next: page.humanNextState,
-          future,
-          scale: train.scale,
-        });
-        const key = {
-          ...base,
-          artifact: 'alignuser/aligned-transition',
-          train: undefined,
-          transition: t,
-          shown,
-          llm: llm.model,
-        };
-        return ctx.artifacts.memo(key, () => this.align(llm, page, future));
-      });
-      return { version: ALIGNMENT_VERSION, transitions: aligned };
+      // A transition whose calls still fail after the repair turn is left out (and recorded); the fit goes on.
+      const aligned = await fitItems(
+        'alignuser: align transitions',
+        transitions,
+        (t) => t.id,
+        (t) => {
+          const page = this.contextOf(t, items, train.scale);
+          const future = this.futureOf(t, transitions, items);
+          // Keyed by what its prompts say, so a transition is reused whatever else changed in the sample.
+          const shown = hashJson({
+            state: page.stateText,
+            page: page.pageText,
+            action: page.humanAction,
+            next: page.humanNextState,
+            future,
+            scale: train.scale,
+          });
+          const key = {
+            ...base,
+            artifact: 'alignuser/aligned-transition',
+            train: undefined,
+            transition: t,
+            shown,
+            llm: llm.model,
+          };
+          return ctx.artifacts.memo(key, () => this.align(llm, page, future));
+        },
+        { concurrency: FIT_CONCURRENCY },
+      );
+      return {
+        version: ALIGNMENT_VERSION,
+        transitions: aligned.filter((a): a is AlignedTransition => a !== null),
+      };
     });
   }
 

@@ -5,7 +5,8 @@ import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { BatchPending } from '../../../harness/llm/batch-pending.js';
 import { LlmCache } from '../../../harness/llm/cache.js';
-import { LlmDoor, type DoorOptions } from '../../../harness/llm/door.js';
+import { CostLimitStop, LlmDoor, type DoorOptions } from '../../../harness/llm/door.js';
+import { Spend } from '../../../harness/llm/spend.js';
 import { LlmParseError, UnitError } from '../../../harness/llm/errors.js';
 import { loadPriceTable } from '../../../harness/llm/prices.js';
 import { ProviderError } from '../../../harness/llm/provider-error.js';
@@ -218,17 +219,25 @@ describe('LlmDoor', () => {
     expect((err as UnitError).kind).toBe('parse');
   });
 
-  it('stops the run once spend reaches costLimitUsd', async () => {
-    let stopped = 0;
-    const d = door(
-      provider((_r, n) => ok(`r${n}`)),
-      { costLimitUsd: 3, onCostLimit: (s) => (stopped = s) },
-    );
+  it('sends a call only when its worst case (prompt and all of maxTokens) stays within costLimitUsd, over every invocation', async () => {
+    // gpt-4.1-mini: $0.40 in, $1.60 out per million; each reply uses 1000 in, 500 out = $0.0012.
+    const small = (): ProviderReply => ({ ...ok('r'), usage: { input: 1000, cachedInput: 0, output: 500 } });
+    const why: string[] = [];
+    const p = provider(small);
+    // Earlier invocations spent $0.0030 of the $0.0060 limit.
+    const spend = new Spend(0.003, 0.006, (w) => why.push(w));
+    const d = door(p, { spend });
     const llm = d.meter(emptyTotals(), signal);
-    await llm.complete(req('a'));
-    expect(stopped).toBe(0);
-    await llm.complete(req('b'));
-    expect(stopped).toBeCloseTo(4, 10);
+    const ask = (k: number) => llm.complete(req(`question ${k}`, { maxTokens: 500 }));
+    await ask(1);
+    await ask(2);
+    expect(spend.totalUsd).toBeCloseTo(0.0054, 10);
+    // The third could bring the total to $0.0066: it is not sent.
+    await expect(ask(3)).rejects.toBeInstanceOf(CostLimitStop);
+    expect(p.calls).toBe(2);
+    expect(why).toHaveLength(1);
+    expect(why[0]).toMatch(/cost limit reached: \$0\.0054 spent .*costLimitUsd \$0\.006/);
+    expect(spend.totalUsd).toBeLessThanOrEqual(0.006);
   });
 
   it('batch mode queues misses instead of calling, then serves ingested answers from the cache at half price', async () => {
