@@ -3,6 +3,7 @@ import { DataError } from '../data/data-error.js';
 import { RunError } from '../runner/run-error.js';
 import { cacheCommand } from './commands/cache.js';
 import { datasetsCommand } from './commands/datasets.js';
+import { inspectCommand } from './commands/inspect.js';
 import { listCommand } from './commands/list.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
@@ -20,6 +21,7 @@ Usage:
   usersim datasets list | fetch NAME [--variant V] [--dir DIR]
   usersim report RESULTS_DIR [--format md|csv|tex|txt|html]
   usersim verify RESULTS_DIR [--tolerance X]
+  usersim inspect RESULTS_DIR [--method M] [--unit ID] [--errors] [--stage S]
   usersim cache stats|export|import|prune
 
 Run "usersim COMMAND --help" for a command's options.`;
@@ -32,6 +34,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   report: reportCommand,
   cache: cacheCommand,
   verify: verifyCommand,
+  inspect: inspectCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
