@@ -59,6 +59,8 @@ export interface Invocation {
   /** Structured calls: repair turns, replies mended by jsonrepair, calls still failing after the repair turn. */
   readonly replies: { readonly repairs: number; readonly libraryRepairs: number; readonly failed: number };
   readonly cacheOnly: boolean;
+  /** Wall-clock seconds per method (its fits and units) in this invocation. */
+  readonly methodSeconds?: Readonly<Record<string, number>>;
 }
 
 /** What a method's fit on a dataset called and made (usage counts every call, whether answered now, by the cache or by a reused artifact). */
@@ -87,6 +89,8 @@ export interface FitRecord {
     readonly message: string;
     readonly reply?: string;
   }>;
+  /** Structured calls the fit made itself this time: repair turns, replies mended by jsonrepair, calls that failed. */
+  readonly replies?: { readonly repairs: number; readonly libraryRepairs: number; readonly failed: number };
   /** Set when the fit produced nothing usable: the method's cells are errors with this reason. */
   readonly error?: string;
 }

@@ -53,6 +53,8 @@ export interface Executed {
   readonly unitErrors: number;
   /** The fits this invocation made. */
   readonly fits: Simulators['records'];
+  /** Wall-clock seconds per method in this invocation (its fits and its units). */
+  readonly methodSeconds: Readonly<Record<string, number>>;
 }
 
 /**
@@ -108,6 +110,7 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
   const judgeDoor = doors.of(plan.judgeEndpoint);
   let computed = 0;
   let unitErrors = 0;
+  const methodSeconds: Record<string, number> = {};
 
   try {
     for (const cell of plan.cells) {
@@ -115,6 +118,10 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
       const store = stores.get(cell);
       if (pending.length === 0 || !store) continue;
       if (signal.aborted) break;
+      const cellStarted = performance.now();
+      const timed = () => {
+        methodSeconds[cell.method.id] = (methodSeconds[cell.method.id] ?? 0) + (performance.now() - cellStarted) / 1000;
+      };
       const door = doors.of(plan.methodEndpoint.get(cell.method.id));
       // Errors that count against maxErrorRate: a fit error is decided already, not a sign of a doomed run.
       const tally = { done: 0, errors: 0 };
@@ -170,6 +177,7 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
             usage: emptyTotals(),
           });
         store.compact(cell.units?.map((u) => u.key) ?? []);
+        timed();
         continue;
       }
       const inputsKey = `${cell.seed}|${cell.datasetId}`;
@@ -246,6 +254,7 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
         toRun = deferred;
       }
       store.compact(cell.units?.map((u) => u.key) ?? []);
+      timed();
     }
   } finally {
     for (const s of stores.values()) s.close();
@@ -254,7 +263,7 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
   }
   const lines = new Map<PlannedCell, ReadonlyMap<string, PredictionLine>>();
   for (const [cell, store] of stores) lines.set(cell, store.done);
-  return { lines, computed, skipped, unitErrors, fits: simulators.records };
+  return { lines, computed, skipped, unitErrors, fits: simulators.records, methodSeconds };
 }
 
 /** What a unit's line keeps of its error: kind and message, and for a refused reply its stage, raw text and validation error. */

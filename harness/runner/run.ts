@@ -223,6 +223,7 @@ async function executeRun(plan: Plan, dir: string, opts: RunOptions) {
     spentUsd: doors.spentUsd(),
     replies,
     cacheOnly: opts.cacheOnly === true,
+    methodSeconds: executed?.methodSeconds ?? {},
   };
   const invocations = [...previousInvocations, invocation];
   if (manifest)

@@ -3,6 +3,7 @@ import type { Simulator } from '../api/method.js';
 import type { Logger } from '../api/plugin.js';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { type FitReport, newTrail, withTrail } from '../llm/call-trail.js';
+import type { CallRecord } from '../llm/call-record.js';
 import type { LlmDoor } from '../llm/door.js';
 import { UnitError } from '../llm/errors.js';
 import { emptyTotals } from '../llm/usage-meter.js';
@@ -62,6 +63,7 @@ export class Simulators {
     if (!kind.fits(sim)) return sim;
     const label = `${cell.method.id} on ${cell.datasetId}`;
     const trail = newTrail(true);
+    const calls: CallRecord[] = [];
     const report = trail.fit as FitReport;
     log.info(`fitting ${label}`);
     this.active = { label, report };
@@ -75,7 +77,9 @@ export class Simulators {
           rng: Rng.derive(cell.seed, 'fit', cell.method.id, cell.datasetId),
           // A fit's calls depend on each other's answers: it never waits for a batch. Its attempts stay
           // fixed: units already run used this fit, so --retry-errors must not change it under them.
-          llm: door ? door.meter(emptyTotals(), signal, { online: true, stage: 'fit', attempts: 'fixed' }) : null,
+          llm: door
+            ? door.meter(emptyTotals(), signal, { online: true, stage: 'fit', attempts: 'fixed', calls })
+            : null,
           artifacts,
           outputDir: join(dir, 'artifacts', cell.method.id, cell.datasetId),
         }),
@@ -107,6 +111,14 @@ export class Simulators {
           failedByKind: report.failedByKind,
         },
         failures: report.failures,
+        // Made by this invocation (calls behind a reused artifact were counted when it was made).
+        replies: {
+          repairs: calls.filter((c) => c.repair).length,
+          libraryRepairs: calls.filter((c) => c.json === 'library').length,
+          failed:
+            calls.filter((c) => c.repair && c.json === 'invalid').length +
+            calls.filter((c) => !c.repair && c.finish === 'length' && c.json === 'invalid').length,
+        },
         ...(error ? { error } : {}),
       });
     }
