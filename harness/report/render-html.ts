@@ -8,6 +8,7 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 const STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; color: #222; padding: 0 1rem; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
+details.unit { margin: 0.3rem 0; } details pre { white-space: pre-wrap; background: #f6f6f6; padding: 0.4rem; max-height: 20rem; overflow: auto; } .err { color: #a00; }
 table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-variant-numeric: tabular-nums; }
 th, td { border-bottom: 1px solid #ddd; padding: 4px 8px; text-align: right; white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; }
@@ -23,7 +24,7 @@ dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 1rem; } dt 
  */
 export async function renderHtml(
   m: MetricsFile,
-  opts: { decimals: number; manifest?: Manifest | null },
+  opts: { decimals: number; manifest?: Manifest | null; samples?: string },
 ): Promise<string> {
   const tables = buildTables(m, { decimals: opts.decimals });
   const parts: string[] = [`<h1>${esc(m.name)}</h1>`];
@@ -74,5 +75,7 @@ export async function renderHtml(
     for (const c of dists) parts.push(`<figure aria-label="${esc(c.title)}">${await toSvg(c.spec)}</figure>`);
     parts.push('</div>');
   }
+  // The sample browser (harness/report/sample-browser.ts), made from the results dir by the caller.
+  if (opts.samples) parts.push(opts.samples);
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${esc(m.name)}: usersim-bench report</title><style>${STYLE}</style></head><body>\n${parts.join('\n')}\n</body></html>\n`;
 }

@@ -12,7 +12,7 @@ export interface DistinctError {
 export function errorShape(message: string): string {
   return message
     .replace(/\b[0-9a-f]{12,}\b/g, '…')
-    .replace(/\b\d{4,}\b/g, 'N')
+    .replace(/\b\d{7,}\b/g, 'N')
     .slice(0, 300);
 }
 

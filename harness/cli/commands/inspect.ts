@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { CallRecord } from '../../llm/call-record.js';
 import { LlmCache } from '../../llm/cache.js';
 import { readManifest } from '../../results/manifest.js';
 import type { PredictionLine } from '../../results/prediction-line.js';
+import { predictionFiles, readPredictionLines as readLines } from '../../results/prediction-files.js';
 import { parse } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 
@@ -28,42 +29,6 @@ interface Found {
   readonly task: string;
   readonly method: string;
   readonly line: PredictionLine;
-}
-
-/** predictions/<dataset>/<task>/<method>[.seedN].jsonl; shard files only when no merged file exists. */
-function predictionFiles(dir: string): Array<{ file: string; dataset: string; task: string; method: string }> {
-  const root = join(dir, 'predictions');
-  if (!existsSync(root)) return [];
-  const out: Array<{ file: string; dataset: string; task: string; method: string }> = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.jsonl')) {
-        const parts = relative(root, p).split('/');
-        if (parts.length !== 3) continue;
-        const shard = /\.shard-\d+-of-\d+\.jsonl$/.test(e.name);
-        if (shard && existsSync(p.replace(/\.shard-\d+-of-\d+\.jsonl$/, '.jsonl'))) continue;
-        const method = (parts[2] as string).replace(/\.jsonl$/, '').replace(/\.shard-\d+-of-\d+$/, '');
-        out.push({ file: p, dataset: parts[0] as string, task: parts[1] as string, method });
-      }
-    }
-  };
-  walk(root);
-  return out;
-}
-
-function readLines(file: string): PredictionLine[] {
-  const out: PredictionLine[] = [];
-  for (const text of readFileSync(file, 'utf8').split('\n')) {
-    if (!text.trim()) continue;
-    try {
-      out.push(JSON.parse(text) as PredictionLine);
-    } catch {
-      // A torn last line (an interrupted write): the next run cuts it off.
-    }
-  }
-  return out;
 }
 
 const indent = (text: string, by = '      ') =>
