@@ -22,7 +22,12 @@ import { startSloppyServer, SLOPPY_DEFAULTS } from '../test/support/llm-servers/
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const KEY_ENV = 'USERSIM_SLOPPY_KEY';
-const MAX_ERROR_RATE = 0.6;
+/**
+ * agent4rec makes about 8 structured calls per unit and shares a user's taste summary across that user's
+ * units: at 3% persistently malformed requests (plus truncations and repeated mistakes) its unit error
+ * rate is 30-60%, past the 0.25 default that would stop the run. The table is meant to finish here.
+ */
+const MAX_ERROR_RATE = 1;
 const TABLES = [
   { config: 'configs/paper/local/table1-ml100k.yaml', name: 'table1-preference-ml100k' },
   { config: 'configs/paper/local/table2-ml100k.yaml', name: 'table2-rating-ml100k' },
@@ -102,8 +107,6 @@ export async function benchSloppyTables(): Promise<string[]> {
         llm,
         '--set',
         'prices={sloppy-7b: {input: 0.1, output: 0.4}}',
-        // agent4rec and recagent make 4-8 structured calls per unit and share a per-user summary across a
-        // user's units: at 3% persistent failures per call their unit error rate passes the 0.25 default.
         '--set',
         `maxErrorRate=${MAX_ERROR_RATE}`,
       ]);
@@ -112,13 +115,13 @@ export async function benchSloppyTables(): Promise<string[]> {
         return out;
       }
       const dir = join(work, 'results', t.name);
-      const m = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as MetricsFile;
-      const man = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
-      const inv = man.invocations?.at(-1);
       if (!existsSync(join(dir, 'metrics.json'))) {
         out.push(`${t.name}: exit ${r.status}, no metrics.json\n${r.stderr.split('\n').slice(-15).join('\n')}`);
         return out;
       }
+      const m = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as MetricsFile;
+      const man = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+      const inv = man.invocations?.at(-1);
       out.push(
         `${t.name}: exit ${r.status}, ${r.seconds.toFixed(1)} s; server: ${server.counts.first} first replies, ${server.counts.firstMalformed} malformed (${((100 * server.counts.firstMalformed) / Math.max(1, server.counts.first)).toFixed(1)}%), ${server.counts.persistent} persistent, ${server.counts.repairs} repair turns (${server.counts.repairsRepeated} repeated the mistake) so far`,
       );
