@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newTrail, noteReused, withTrail } from '../llm/call-trail.js';
-import type { UsageTotals } from '../llm/usage-meter.js';
+import { emptyTotals, type UsageTotals } from '../llm/usage-meter.js';
 import { hashJson } from '../util/hash.js';
 
 /** Beside each artifact: the cache keys of the LLM calls that made it, and what they cost. */
@@ -33,12 +33,21 @@ export class ArtifactStore {
     return path.replace(/\.json$/, '.calls.json');
   }
 
-  async memo<T>(key: unknown, make: () => Promise<T>): Promise<T> {
+  /**
+   * `make` runs only when no artifact has this key. An artifact stored before
+   * calls were recorded cannot say which calls it needs, so it is made again
+   * (from the LLM cache, at no cost) — unless `noLlmCalls`: its making calls
+   * no model through the door (a fine-tuning job), and making it again would
+   * cost real money.
+   */
+  async memo<T>(key: unknown, make: () => Promise<T>, opts: { readonly noLlmCalls?: boolean } = {}): Promise<T> {
     const path = this.pathOf(key);
     const callsPath = this.callsPathOf(path);
-    // An artifact stored before calls were recorded cannot say which calls it needs: make it again (from the cache).
-    if (existsSync(path) && existsSync(callsPath)) {
-      const calls = JSON.parse(readFileSync(callsPath, 'utf8')) as ArtifactCalls;
+    const recorded = existsSync(callsPath);
+    if (existsSync(path) && (recorded || opts.noLlmCalls === true)) {
+      const calls: ArtifactCalls = recorded
+        ? (JSON.parse(readFileSync(callsPath, 'utf8')) as ArtifactCalls)
+        : { keys: [], usage: emptyTotals() };
       this.hits++;
       noteReused(calls.keys, calls.usage);
       return JSON.parse(readFileSync(path, 'utf8')) as T;
