@@ -73,6 +73,7 @@ export { splitOptionProperties, splitByOptions } from './data/split-options.js';
 export { itemLine, attributesText, splitHistory } from './data/user-text.js';
 export type { HistorySplit } from './data/user-text.js';
 export { UnitError, LlmParseError } from './llm/errors.js';
+export { BatchPending } from './llm/batch-pending.js';
 export { ProviderError, retryAfterFromHeaders } from './llm/provider-error.js';
 export { schemaInstruction, withSchemaInstruction } from './llm/schema-instruction.js';
 export { endpointIdentity } from './llm/identity.js';

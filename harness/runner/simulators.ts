@@ -102,7 +102,8 @@ export class Simulators {
           input: trail.usage.input,
           cachedInput: trail.usage.cachedInput,
           output: trail.usage.output,
-          costUsd: trail.usage.costUsd,
+          // Summed in the order calls finished, which concurrency changes: rounded, so a replay writes the same bytes.
+          costUsd: Math.round(trail.usage.costUsd * 1e10) / 1e10,
         },
         items: {
           attempted: report.attempted,
