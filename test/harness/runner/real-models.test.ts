@@ -177,7 +177,7 @@ describe('runs against a sloppy model', () => {
     const ctl = new AbortController();
     const stopped = runConfig(await loadConfig(file), { log: quiet, cwd: dir, signal: ctl.signal });
     setTimeout(() => ctl.abort(), 150);
-    await stopped;
+    expect((await stopped).interrupted).toBe(true);
     const done = await runConfig(await loadConfig(file), { log: quiet, cwd: dir });
     expect(done.interrupted).toBe(false);
     const manifest = JSON.parse(readFileSync(join(dir, 'results/resumed/manifest.json'), 'utf8')) as Manifest;
