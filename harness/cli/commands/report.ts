@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricsFile } from '../../results/metrics-file.js';
+import { sampleBrowserHtml } from '../../report/sample-browser.js';
 import { readManifestOf, REPORT_FORMATS, renderFormat, type ReportFormat } from '../../report/write-leaderboards.js';
 import { parse } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';
@@ -42,11 +43,13 @@ export async function reportCommand(argv: string[]): Promise<number> {
   if (metrics.formatVersion !== 1)
     throw new UsageError(`${path} has format version ${String(metrics.formatVersion)}; this usersim reads version 1`);
   const manifest = readManifestOf(positionals[0] as string);
+  const samples = format === 'html' ? sampleBrowserHtml(positionals[0] as string, { manifest }) : '';
   process.stdout.write(
     await renderFormat(metrics, format, {
       decimals,
       color: format === 'txt' && process.stdout.isTTY === true,
       manifest,
+      ...(samples ? { samples } : {}),
       ...(process.stdout.columns ? { width: process.stdout.columns } : {}),
     }),
   );

@@ -8,6 +8,7 @@ import type { Manifest } from '../../../harness/results/manifest.js';
 import type { MetricsFile } from '../../../harness/results/metrics-file.js';
 import type { PredictionLine } from '../../../harness/results/prediction-line.js';
 import { RunError } from '../../../harness/runner/run-error.js';
+import { sampleBrowserHtml } from '../../../harness/report/sample-browser.js';
 import { runConfig } from '../../../harness/runner/run.js';
 import { startSloppyServer, type SloppyServer } from '../../support/llm-servers/index.js';
 
@@ -138,6 +139,14 @@ describe('runs against a sloppy model', () => {
     expect(au?.usage.total?.calls).toBe((au?.usage.calls ?? 0) + (fit?.usage.calls ?? 0));
     expect(m.usage.total?.calls).toBeGreaterThan(m.usage.calls);
     expect(manifest.invocations).toHaveLength(1);
+
+    // The HTML report's sample browser: a few units per cell, errors first, with prompts and replies.
+    const html = sampleBrowserHtml(join(dir, 'results/sloppy'), { manifest });
+    const zs = html.slice(html.indexOf('zero-shot / rating on syn'));
+    expect(zs).toMatch(/^zero-shot \/ rating on syn <small>24 units with LLM calls, [1-9]\d* with an error; 3 shown/);
+    expect(zs.indexOf('error</span>')).toBeLessThan(zs.indexOf('<summary>unit', zs.indexOf('<summary>unit') + 1));
+    expect(zs).toContain('Rate each of the following');
+    expect(zs).toContain('reply (invalid)');
 
     await replayMatches(dir, 'sloppy', text);
 
