@@ -14,10 +14,13 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   scaling: async () => (await import('./scaling.js')).benchScaling,
   cli: async () => (await import('./cli.js')).benchCli,
   examples: async () => (await import('./examples.js')).benchExamples,
+  // Minutes long: only when named (npm run bench -- sloppy).
+  sloppy: async () => (await import('./sloppy-tables.js')).benchSloppyTables,
 };
+const ON_REQUEST = new Set(['sloppy']);
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const names = wanted.length > 0 ? wanted : Object.keys(SECTIONS);
+const names = wanted.length > 0 ? wanted : Object.keys(SECTIONS).filter((n) => !ON_REQUEST.has(n));
 for (const name of names) {
   const load = SECTIONS[name];
   if (!load) {

@@ -21,6 +21,7 @@ const LOADERS: Record<string, () => Promise<Command>> = {
   report: async () => (await import('./commands/report.js')).reportCommand,
   verify: async () => (await import('./commands/verify.js')).verifyCommand,
   compare: async () => (await import('./commands/compare.js')).compareCommand,
+  inspect: async () => (await import('./commands/inspect.js')).inspectCommand,
   cache: async () => (await import('./commands/cache.js')).cacheCommand,
 };
 

@@ -71,7 +71,14 @@ export const RUN: CommandSpec = {
       help: 'Answer every LLM call from the cache; a miss is an error (a reviewer replaying a shipped cache: no key, no network)',
     },
     LOCAL_PLUGINS,
-    { name: 'quiet', help: 'No progress or info messages (the leaderboard is still printed)' },
+    {
+      name: 'no-preflight',
+      help: 'Skip the checks of each LLM endpoint before the first unit (key variable set, endpoint answers, model known, structured mode accepted)',
+    },
+    {
+      name: 'quiet',
+      help: 'No progress or info messages (the leaderboard is still printed); progress is a bar on a terminal, else a plain line every 10 s',
+    },
   ],
   exitCodes:
     '0 success, 1 finished with unit errors (or stopped at costLimitUsd), 2 usage or config error, 130 interrupted.',
@@ -226,6 +233,33 @@ export const CACHE: CommandSpec = {
 };
 
 /** Every top-level command, in the order the help lists them. */
-export const COMMANDS: readonly CommandSpec[] = [RUN, VALIDATE, LIST, DATASETS, REPORT, VERIFY, COMPARE, CACHE];
+export const INSPECT: CommandSpec = {
+  name: 'inspect',
+  args: 'RESULTS_DIR',
+  positionals: { min: 1, max: 1 },
+  summary: 'Show what units of a run did: inputs, every LLM call (stage, attempt, reply), answer or error',
+  description:
+    "Shows what units of a run did, from their prediction lines and the LLM cache: a unit's inputs, every LLM call it made (stage, attempt, cached or not, usage, the messages sent and the reply), then its answer, its scores or its error.",
+  flags: [
+    { name: 'method', value: 'M', help: 'Only units of method M' },
+    { name: 'unit', value: 'ID', help: 'Only the unit with this id (or unit key); a prefix is enough' },
+    { name: 'errors', help: 'Only units that ended in an error' },
+    { name: 'stage', value: 'S', help: 'Only calls whose stage contains S (and units that made one)' },
+    { name: 'limit', value: 'N', help: 'Show at most N units in full (default 3; the rest are listed)' },
+    { name: 'cache', value: 'PATH', help: 'The LLM cache (default: the one the run recorded in its manifest)' },
+  ],
+};
+
+export const COMMANDS: readonly CommandSpec[] = [
+  RUN,
+  VALIDATE,
+  LIST,
+  DATASETS,
+  REPORT,
+  VERIFY,
+  COMPARE,
+  INSPECT,
+  CACHE,
+];
 
 export const TOOL_SUMMARY = 'usersim — benchmark harness for LLM user simulators in recommender evaluation';

@@ -147,6 +147,13 @@ export const ConfigSchema = Type.Object(
       default: null,
       description: 'Stop the run cleanly (resumable) once LLM spend reaches this.',
     }),
+    maxErrorRate: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0.25,
+      description:
+        "Stop the run cleanly (resumable) when a cell's share of unit errors passes this, once 20 of its units are done (fit errors excepted); 1: never.",
+    }),
     prices: Type.Record(
       Type.String(),
       Type.Object(
@@ -183,5 +190,6 @@ export const UNHASHED_KEYS = [
   'output',
   'cache',
   'costLimitUsd',
+  'maxErrorRate',
   'prices',
 ] as const;

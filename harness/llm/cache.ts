@@ -16,6 +16,21 @@ export interface CacheEntry {
   /** The model version string the endpoint reported. */
   readonly modelVersion: string;
   readonly createdAt: string;
+  /** Why the model stopped ('stop', 'length' = cut at maxTokens, …), when the endpoint said. */
+  readonly finish?: string | null;
+  /**
+   * Structured requests only: whether the reply passed its schema (after
+   * mending), and if not, why. An invalid reply is kept for inspection and
+   * replay, never handed to a method as an answer.
+   */
+  readonly valid?: boolean | null;
+  readonly invalidReason?: string | null;
+  /**
+   * The structured call this request starts ended in an error (its repair turn
+   * failed too, or the reply was cut): `--retry-errors` asks again under the
+   * next attempt number, and later runs follow the attempts that were kept.
+   */
+  readonly failed?: boolean;
 }
 
 export interface CacheStats {
@@ -36,7 +51,11 @@ CREATE TABLE IF NOT EXISTS responses (
   output_tokens INTEGER NOT NULL,
   cost_usd REAL NOT NULL,
   model_version TEXT NOT NULL,
-  created_at TEXT NOT NULL
+  created_at TEXT NOT NULL,
+  finish TEXT,
+  valid INTEGER,
+  invalid_reason TEXT,
+  failed INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
@@ -53,7 +72,19 @@ interface Row {
   cost_usd: number;
   model_version: string;
   created_at: string;
+  finish?: string | null;
+  valid?: number | null;
+  invalid_reason?: string | null;
+  failed?: number | null;
 }
+
+/** Columns added after format 1: a cache written by an older version gets them on first writable open. */
+const ADDED_COLUMNS: ReadonlyArray<[string, string]> = [
+  ['finish', 'TEXT'],
+  ['valid', 'INTEGER'],
+  ['invalid_reason', 'TEXT'],
+  ['failed', 'INTEGER NOT NULL DEFAULT 0'],
+];
 
 const toEntry = (r: Row): CacheEntry => ({
   key: r.key,
@@ -65,11 +96,34 @@ const toEntry = (r: Row): CacheEntry => ({
   costUsd: r.cost_usd,
   modelVersion: r.model_version,
   createdAt: r.created_at,
+  finish: r.finish ?? null,
+  valid: r.valid === null || r.valid === undefined ? null : r.valid === 1,
+  invalidReason: r.invalid_reason ?? null,
+  failed: r.failed === 1,
+});
+
+const toRow = (e: CacheEntry): Row => ({
+  key: e.key,
+  provider: e.provider,
+  model: e.model,
+  request: e.request,
+  text: e.text,
+  input_tokens: e.usage.input,
+  cached_input_tokens: e.usage.cachedInput,
+  output_tokens: e.usage.output,
+  cost_usd: e.costUsd,
+  model_version: e.modelVersion,
+  created_at: e.createdAt,
+  finish: e.finish ?? null,
+  valid: e.valid === null || e.valid === undefined ? null : e.valid ? 1 : 0,
+  invalid_reason: e.invalidReason ?? null,
+  failed: e.failed ? 1 : 0,
 });
 
 /**
  * A portable SQLite file of LLM responses (WAL mode), keyed by the SHA-256 of
- * the canonical request. Errors are never stored.
+ * the canonical request. Transport errors are never stored; replies that
+ * failed validation are, marked invalid (see CacheEntry.valid).
  */
 export class LlmCache {
   private readonly db: Database.Database;
@@ -90,14 +144,17 @@ export class LlmCache {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.exec(SCHEMA);
+      const have = new Set((this.db.pragma('table_info(responses)') as Array<{ name: string }>).map((c) => c.name));
+      for (const [name, type] of ADDED_COLUMNS)
+        if (!have.has(name)) this.db.exec(`ALTER TABLE responses ADD COLUMN ${name} ${type}`);
       this.db.prepare("INSERT OR IGNORE INTO meta (name, value) VALUES ('format', '1')").run();
     }
     this.getStmt = this.db.prepare('SELECT * FROM responses WHERE key = ?');
     this.putStmt = readOnly
       ? (null as unknown as Database.Statement<Row>)
       : this.db.prepare(
-          `INSERT OR REPLACE INTO responses (key, provider, model, request, text, input_tokens, cached_input_tokens, output_tokens, cost_usd, model_version, created_at)
-           VALUES (@key, @provider, @model, @request, @text, @input_tokens, @cached_input_tokens, @output_tokens, @cost_usd, @model_version, @created_at)`,
+          `INSERT OR REPLACE INTO responses (key, provider, model, request, text, input_tokens, cached_input_tokens, output_tokens, cost_usd, model_version, created_at, finish, valid, invalid_reason, failed)
+           VALUES (@key, @provider, @model, @request, @text, @input_tokens, @cached_input_tokens, @output_tokens, @cost_usd, @model_version, @created_at, @finish, @valid, @invalid_reason, @failed)`,
         );
   }
 
@@ -119,21 +176,28 @@ export class LlmCache {
 
   put(e: CacheEntry): void {
     if (this.readOnly) return;
-    this.pending.set(e.key, {
-      key: e.key,
-      provider: e.provider,
-      model: e.model,
-      request: e.request,
-      text: e.text,
-      input_tokens: e.usage.input,
-      cached_input_tokens: e.usage.cachedInput,
-      output_tokens: e.usage.output,
-      cost_usd: e.costUsd,
-      model_version: e.modelVersion,
-      created_at: e.createdAt,
-    });
+    this.pending.set(e.key, toRow(e));
     if (this.pending.size >= 512) this.flush();
     else if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), 10);
+  }
+
+  /**
+   * Marks a stored entry: its validity once the reply was checked, or that the
+   * structured call it started ended in an error. No-op for a missing key or a
+   * read-only cache.
+   */
+  mark(key: string, m: { valid?: boolean; invalidReason?: string | null; failed?: boolean }): void {
+    if (this.readOnly) return;
+    const e = this.get(key);
+    if (!e) return;
+    const next: CacheEntry = {
+      ...e,
+      ...(m.valid !== undefined ? { valid: m.valid } : {}),
+      ...(m.invalidReason !== undefined ? { invalidReason: m.invalidReason } : {}),
+      ...(m.failed !== undefined ? { failed: m.failed } : {}),
+    };
+    if (next.valid === e.valid && next.invalidReason === e.invalidReason && next.failed === e.failed) return;
+    this.put(next);
   }
 
   /** Writes the buffered entries in one transaction. */
@@ -196,7 +260,7 @@ export class LlmCache {
       for (const r of rows) {
         if (this.getStmt.get(r.key)) skipped++;
         else {
-          this.putStmt.run(r);
+          this.putStmt.run(toRow(toEntry(r)));
           added++;
         }
       }

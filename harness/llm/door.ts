@@ -5,14 +5,17 @@ import { createReplyAjv, formatAjvError } from '../util/ajv.js';
 import { hashJson } from '../util/hash.js';
 import { Rng } from '../util/rng.js';
 import { BatchPending } from './batch-pending.js';
+import type { CallRecord } from './call-record.js';
+import { noteCall } from './call-trail.js';
 import { cacheKey, cacheKeyMaterial } from './cache-key.js';
 import type { LlmCache } from './cache.js';
 import { LlmParseError, UnitError } from './errors.js';
 import { Limiter } from './limiter.js';
-import { extractJson } from './parse-json.js';
+import { parseReply } from './parse-json.js';
 import { costOf, priceOf, type PriceTable } from './prices.js';
 import { withRetry } from './retry.js';
 import type { LlmRuntime } from './runtime-options.js';
+import { Spend } from './spend.js';
 import type { BatchItem, LlmProvider, LlmRequest, LlmResponse, ProviderReply } from './types.js';
 import { addUsage, emptyTotals, type UsageTotals } from './usage-meter.js';
 
@@ -23,36 +26,75 @@ export interface DoorOptions {
   readonly cacheOnly: boolean;
   readonly prices: PriceTable;
   readonly seed: number;
-  /** Called once when the run's spend reaches the limit. */
-  readonly onCostLimit?: (spentUsd: number) => void;
-  readonly costLimitUsd?: number | null;
+  /** The run's money, shared by its doors (the cost limit applies to their sum, over every invocation). */
+  readonly spend?: Spend;
   readonly warn?: (message: string) => void;
 }
 
 /** Batch APIs bill at half the online price. */
 const BATCH_DISCOUNT = 0.5;
+/** Output tokens assumed for the cost limit's worst case when a request sets no maxTokens. */
+const DEFAULT_WORST_OUTPUT = 1024;
+
+/**
+ * How a meter treats a structured request whose earlier attempt ended in an
+ * error: `fixed` always asks attempt 0 (a fit: its artifact must not change
+ * under units already run); `follow` uses the latest attempt the cache holds
+ * (so a replay reproduces the attempts the original run kept); `retry` also
+ * asks the model again, under the next attempt number, when the latest one
+ * failed (`--retry-errors`).
+ */
+export type AttemptMode = 'fixed' | 'follow' | 'retry';
+
+export interface MeterOptions {
+  /** Bypass batch execution: a fit's calls depend on each other's answers, so it cannot wait for a batch. */
+  readonly online?: boolean;
+  /** Every call made through the meter is appended here (the unit's call log). */
+  readonly calls?: CallRecord[];
+  /** Prefix of the calls' stage names ('fit', 'judge'); the request's own stage (or schema name) follows. */
+  readonly stage?: string;
+  readonly attempts?: AttemptMode;
+}
+
+/** Why the run stopped at a call it did not send (the cost limit): the runner reads the stop reason instead. */
+export class CostLimitStop extends Error {
+  constructor() {
+    super('the cost limit was reached: this call was not sent');
+    this.name = 'CostLimitStop';
+  }
+}
+
+interface Sent extends LlmResponse {
+  readonly key: string;
+}
 
 /**
  * The only door to a model: cache → limiter → retry → provider, with usage
- * and cost counted per unit and per run, and structured replies validated
- * (one repair turn). Methods get a metered view of it (`meter`).
+ * and cost counted per unit and per run, and structured replies parsed
+ * (mended by jsonrepair when needed), validated and given one repair turn.
+ * A reply still invalid after it is kept in the cache marked invalid, and the
+ * call's error carries it. Methods get a metered view of it (`meter`).
  */
 export class LlmDoor {
   private readonly ajv = createReplyAjv();
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly limiter: Limiter;
   private readonly rng: Rng;
-  private readonly inFlight = new Map<string, Promise<LlmResponse>>();
+  private readonly inFlight = new Map<string, Promise<Sent>>();
+  private readonly spend: Spend;
   private warnedNoPrice = false;
-  /** Calls that reached the provider and their cost: what the run actually spent. */
+  /** Calls that reached the provider and their cost: what this invocation actually spent through this door. */
   readonly spent: UsageTotals = emptyTotals();
   /** Every call the run made, cached or not (the progress bar shows these). */
   readonly runTotals: UsageTotals = emptyTotals();
+  /** Structured calls: repair turns asked, replies mended by the library, calls that ended in an error. */
+  readonly replyStats = { repairs: 0, libraryRepairs: 0, failed: 0 };
   /** Cache keys this run used, for `usersim cache export`. */
   readonly usedKeys = new Set<string>();
+  /** Requests whose structured call failed in this invocation: `retry` does not ask them again until the next one. */
+  private readonly failedNow = new Set<string>();
   /** Batch mode: requests waiting to be submitted, by cache key. */
   readonly queued = new Map<string, { request: LlmRequest; material: string }>();
-  private costLimitHit = false;
 
   constructor(
     readonly provider: LlmProvider,
@@ -65,6 +107,7 @@ export class LlmDoor {
       tokensPerMinute: r.tokensPerMinute,
       adaptive: r.adaptiveConcurrency,
     });
+    this.spend = opts.spend ?? new Spend(0, null);
     this.rng = Rng.derive(opts.seed, 'llm-retry-jitter', provider.provider, provider.model);
     if (r.execution === 'batch' && !provider.batch)
       throw new Error(`${provider.provider} has no batch API: set execution: online for this LLM`);
@@ -85,87 +128,154 @@ export class LlmDoor {
     return this.limiter.maxInFlight;
   }
 
-  /**
-   * `online: true` bypasses batch execution: a fit stage makes calls whose
-   * answers the next call depends on, so it cannot wait for a batch.
-   */
-  meter(totals: UsageTotals, signal: AbortSignal, opts: { online?: boolean } = {}): Llm {
+  /** A metered view of the door: every call counts against `totals` (a unit's or a fit's). */
+  meter(totals: UsageTotals, signal: AbortSignal, opts: MeterOptions = {}): Llm {
     // Every call in flight listens to the run's signal; dozens at once is the design, not a leak.
     setMaxListeners(0, signal);
-    const online = opts.online === true;
+    const m = { ...opts, online: opts.online === true, attempts: opts.attempts ?? 'follow' };
     return {
       model: this.provider.model,
       mock: this.provider.mock,
       complete: async (request) => {
-        const r = await this.call(request, signal, online);
+        const r = await this.call(request, 0, signal, m.online);
         addUsage(totals, r.usage, r.costUsd, r.cached);
-        return r;
+        m.calls?.push(this.record(request, r, 0, m.stage));
+        const { key: _key, ...response } = r;
+        return response;
       },
-      json: <T>(request: LlmRequest & { schema: Record<string, unknown> }) =>
-        this.json<T>(request, totals, signal, online),
+      json: <T>(request: LlmRequest & { schema: Record<string, unknown> }) => this.json<T>(request, totals, signal, m),
     };
   }
 
-  keyOf(request: LlmRequest): { key: string; material: string } {
-    const material = cacheKeyMaterial(this.provider.identity, request);
+  keyOf(request: LlmRequest, attempt = 0): { key: string; material: string } {
+    const material = cacheKeyMaterial(this.provider.identity, request, attempt);
     return { key: cacheKey(material), material };
   }
 
-  private async call(request: LlmRequest, signal: AbortSignal, online = false): Promise<LlmResponse> {
-    const { key, material } = this.keyOf(request);
-    this.usedKeys.add(key);
-    const hit = this.opts.cache?.get(key);
-    if (hit) {
-      const r: LlmResponse = { text: hit.text, usage: hit.usage, costUsd: hit.costUsd, cached: true, latencyMs: 0 };
-      addUsage(this.runTotals, r.usage, r.costUsd, true);
-      return r;
-    }
-    if (this.opts.cacheOnly) {
-      throw new UnitError(
-        'llm',
-        `cache miss for request ${key} (${this.provider.provider}/${this.provider.model}) with --cache-only: the cache does not hold this answer; get the cache file the run was made with, or drop --cache-only to call the model`,
-      );
-    }
-    if (this.opts.runtime.execution === 'batch' && !online) {
-      const failed = this.batchFailures.get(key);
-      if (failed) throw new UnitError('llm', failed);
-      this.queued.set(key, { request, material });
-      throw new BatchPending(key);
-    }
-    const shared = this.inFlight.get(key);
-    if (shared) return shared;
-    const p = this.fetch(key, material, request, signal).finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, p);
-    return p;
+  /** The stage name a call is shown under. */
+  private stageOf(request: LlmRequest, prefix: string | undefined): string {
+    const own = request.stage ?? request.schemaName ?? 'call';
+    return prefix ? `${prefix}/${own}` : own;
   }
 
-  private async fetch(key: string, material: string, request: LlmRequest, signal: AbortSignal): Promise<LlmResponse> {
-    const started = performance.now();
-    const estimate =
-      Math.ceil(request.messages.reduce((s, m) => s + m.content.length, 0) / 4) + (request.maxTokens ?? 0);
-    const release = await this.limiter.acquire(estimate, signal);
-    let reply: ProviderReply;
-    try {
-      reply = await withRetry((s) => this.provider.complete(request, s), {
-        policy: {
-          maxAttempts: this.opts.runtime.maxAttempts,
-          baseMs: this.opts.runtime.backoffBaseMs,
-          capMs: this.opts.runtime.backoffCapMs,
-        },
-        timeoutMs: this.opts.runtime.timeoutMs,
-        signal,
-        rng: this.rng,
-        hints: { ...this.provider.hints, model: this.provider.model },
-        hooks: { onRateLimit: () => this.limiter.onRateLimit(), onSuccess: () => this.limiter.onSuccess() },
-      });
-    } finally {
-      release();
+  private record(
+    request: LlmRequest,
+    r: Sent,
+    attempt: number,
+    prefix: string | undefined,
+    extra: Partial<CallRecord> = {},
+  ): CallRecord {
+    return {
+      stage: this.stageOf(request, prefix),
+      key: r.key,
+      attempt,
+      cached: r.cached,
+      usage: r.usage,
+      costUsd: r.costUsd,
+      ...(r.finish && r.finish !== 'stop' ? { finish: r.finish } : {}),
+      ...extra,
+    };
+  }
+
+  /** What the provider is sent for an attempt: a later attempt also moves the seed, so a seeded endpoint can answer differently. */
+  private forAttempt(request: LlmRequest, attempt: number): LlmRequest {
+    if (attempt === 0 || request.seed === undefined) return request;
+    return { ...request, seed: request.seed + attempt };
+  }
+
+  private async call(request: LlmRequest, attempt: number, signal: AbortSignal, online: boolean): Promise<Sent> {
+    const sent = this.forAttempt(request, attempt);
+    const { key, material } = this.keyOf(sent, attempt);
+    this.usedKeys.add(key);
+    const hit = this.opts.cache?.get(key);
+    let r: Sent;
+    if (hit) {
+      r = {
+        key,
+        text: hit.text,
+        usage: hit.usage,
+        costUsd: hit.costUsd,
+        cached: true,
+        latencyMs: 0,
+        finish: hit.finish ?? null,
+      };
+      addUsage(this.runTotals, r.usage, r.costUsd, true);
+    } else {
+      if (this.opts.cacheOnly) {
+        throw new UnitError(
+          'llm',
+          `cache miss for request ${key} (${this.provider.provider}/${this.provider.model}) with --cache-only: the cache does not hold this answer; get the cache file the run was made with, or drop --cache-only to call the model`,
+        );
+      }
+      if (this.opts.runtime.execution === 'batch' && !online) {
+        const failed = this.batchFailures.get(key);
+        if (failed) throw new UnitError('llm', failed);
+        this.queued.set(key, { request: sent, material });
+        throw new BatchPending(key);
+      }
+      const shared = this.inFlight.get(key);
+      if (shared) r = await shared;
+      else {
+        const p = this.fetch(key, material, sent, signal).finally(() => this.inFlight.delete(key));
+        this.inFlight.set(key, p);
+        r = await p;
+      }
     }
-    return this.store(key, material, reply, 1, performance.now() - started);
+    noteCall(key, r.usage, r.costUsd, r.cached);
+    return r;
+  }
+
+  /** The most a request can cost: its prompt (about three characters a token, to err high) and all of maxTokens. */
+  private worstCostUsd(request: LlmRequest): number {
+    const price = priceOf(this.opts.prices, this.provider.model);
+    if (!price) return 0;
+    const chars =
+      request.messages.reduce((s, m) => s + m.content.length + 16, 0) +
+      (request.schema ? JSON.stringify(request.schema).length : 0);
+    return costOf(price, {
+      input: Math.ceil(chars / 3) + 16,
+      cachedInput: 0,
+      output: request.maxTokens ?? DEFAULT_WORST_OUTPUT,
+    });
+  }
+
+  private async fetch(key: string, material: string, request: LlmRequest, signal: AbortSignal): Promise<Sent> {
+    const started = performance.now();
+    const worst = this.worstCostUsd(request);
+    if (!this.spend.reserve(worst)) throw new CostLimitStop();
+    let settled = false;
+    try {
+      const estimate =
+        Math.ceil(request.messages.reduce((s, m) => s + m.content.length, 0) / 4) + (request.maxTokens ?? 0);
+      const release = await this.limiter.acquire(estimate, signal);
+      let reply: ProviderReply;
+      try {
+        reply = await withRetry((s) => this.provider.complete(request, s), {
+          policy: {
+            maxAttempts: this.opts.runtime.maxAttempts,
+            baseMs: this.opts.runtime.backoffBaseMs,
+            capMs: this.opts.runtime.backoffCapMs,
+          },
+          timeoutMs: this.opts.runtime.timeoutMs,
+          signal,
+          rng: this.rng,
+          hints: { ...this.provider.hints, model: this.provider.model },
+          hooks: { onRateLimit: () => this.limiter.onRateLimit(), onSuccess: () => this.limiter.onSuccess() },
+        });
+      } finally {
+        release();
+      }
+      const r = this.store(key, material, reply, 1, performance.now() - started);
+      this.spend.settle(worst, r.costUsd);
+      settled = true;
+      return r;
+    } finally {
+      if (!settled) this.spend.settle(worst, 0);
+    }
   }
 
   /** Prices a reply, stores it in the cache and counts it as spent. */
-  private store(key: string, material: string, reply: ProviderReply, discount: number, latencyMs: number): LlmResponse {
+  private store(key: string, material: string, reply: ProviderReply, discount: number, latencyMs: number): Sent {
     const price = priceOf(this.opts.prices, reply.model) ?? priceOf(this.opts.prices, this.provider.model);
     if (!price && !this.warnedNoPrice && !this.provider.mock) {
       this.warnedNoPrice = true;
@@ -182,15 +292,19 @@ export class LlmDoor {
       costUsd,
       modelVersion: reply.model,
       createdAt: new Date().toISOString(),
+      finish: reply.finish ?? null,
     });
     addUsage(this.spent, reply.usage, costUsd, false);
     addUsage(this.runTotals, reply.usage, costUsd, false);
-    const limit = this.opts.costLimitUsd;
-    if (limit !== null && limit !== undefined && !this.costLimitHit && this.spent.costUsd >= limit) {
-      this.costLimitHit = true;
-      this.opts.onCostLimit?.(this.spent.costUsd);
-    }
-    return { text: reply.text, usage: reply.usage, costUsd, cached: false, latencyMs };
+    return {
+      key,
+      text: reply.text,
+      usage: reply.usage,
+      costUsd,
+      cached: false,
+      latencyMs,
+      finish: reply.finish ?? null,
+    };
   }
 
   /** Batch mode: the queued requests, removed from the queue. */
@@ -211,7 +325,8 @@ export class LlmDoor {
 
   /** Stores one batch result; a failed item is not cached (its unit will be queued again). */
   ingestBatchResult(key: string, material: string, reply: ProviderReply): void {
-    this.store(key, material, reply, BATCH_DISCOUNT, 0);
+    const r = this.store(key, material, reply, BATCH_DISCOUNT, 0);
+    this.spend.settle(0, r.costUsd);
   }
 
   private validator(schema: Record<string, unknown>): ValidateFunction {
@@ -224,27 +339,55 @@ export class LlmDoor {
     return v;
   }
 
-  private check(text: string, validate: ValidateFunction): { ok: true; value: unknown } | { ok: false; error: string } {
-    const parsed = extractJson(text);
-    if (!parsed.ok) return parsed;
-    if (validate(parsed.value)) return parsed;
-    return {
-      ok: false,
-      error: `the JSON does not match the schema: ${(validate.errors ?? []).map(formatAjvError).join('; ')}`,
-    };
+  /**
+   * The attempt a structured request is asked under: 0, unless an earlier
+   * attempt of it ended in an error (marked in the cache). Then `follow` takes
+   * the latest attempt the cache holds and `retry` asks for the next one.
+   */
+  private attemptFor(request: LlmRequest, mode: AttemptMode): number {
+    const cache = this.opts.cache;
+    if (mode === 'fixed' || !cache) return 0;
+    for (let a = 0; ; a++) {
+      const key = this.keyOf(this.forAttempt(request, a), a).key;
+      const e = cache.get(key);
+      if (!e?.failed) return a;
+      if (cache.get(this.keyOf(this.forAttempt(request, a + 1), a + 1).key)) continue;
+      // A failure of this invocation is kept as it is: the units that met it recorded it, and a replay must meet it too.
+      return mode === 'retry' && !this.failedNow.has(key) ? a + 1 : a;
+    }
   }
 
   private async json<T>(
     request: LlmRequest & { schema: Record<string, unknown> },
     totals: UsageTotals,
     signal: AbortSignal,
-    online = false,
+    m: MeterOptions & { online: boolean; attempts: AttemptMode },
   ): Promise<T> {
     const validate = this.validator(request.schema);
-    const first = await this.call(request, signal, online);
+    const accept = (value: unknown): string | null =>
+      validate(value) ? null : (validate.errors ?? []).map(formatAjvError).join('; ');
+    const cache = this.opts.cache;
+    const stage = this.stageOf(request, m.stage);
+    const attempt = this.attemptFor(request, m.attempts);
+
+    const first = await this.call(request, attempt, signal, m.online);
     addUsage(totals, first.usage, first.costUsd, first.cached);
-    const r1 = this.check(first.text, validate);
-    if (r1.ok) return r1.value as T;
+    const r1 = parseReply(first.text, accept);
+    if (r1.ok) {
+      if (r1.recovery === 'library') this.replyStats.libraryRepairs++;
+      cache?.mark(first.key, { valid: true });
+      m.calls?.push(this.record(request, first, attempt, m.stage, { json: r1.recovery }));
+      return r1.value as T;
+    }
+    cache?.mark(first.key, { valid: false, invalidReason: r1.error });
+    m.calls?.push(this.record(request, first, attempt, m.stage, { json: 'invalid', invalid: r1.error }));
+    if (first.finish === 'length') {
+      // Asking again would be cut at the same limit: only a larger maxTokens helps.
+      this.markFailed(first.key);
+      throw this.truncated(stage, request, first.text, r1.error, first.key);
+    }
+
+    this.replyStats.repairs++;
     const repair: LlmRequest = {
       ...request,
       messages: [
@@ -256,10 +399,40 @@ export class LlmDoor {
         },
       ],
     };
-    const second = await this.call(repair, signal, online);
+    const second = await this.call(repair, attempt, signal, m.online);
     addUsage(totals, second.usage, second.costUsd, second.cached);
-    const r2 = this.check(second.text, validate);
-    if (r2.ok) return r2.value as T;
-    throw new LlmParseError(`structured reply invalid after one repair turn: ${r2.error}`, second.text);
+    const r2 = parseReply(second.text, accept);
+    if (r2.ok) {
+      if (r2.recovery === 'library') this.replyStats.libraryRepairs++;
+      cache?.mark(second.key, { valid: true });
+      m.calls?.push(this.record(repair, second, attempt, m.stage, { repair: true, json: r2.recovery }));
+      return r2.value as T;
+    }
+    cache?.mark(second.key, { valid: false, invalidReason: r2.error });
+    this.markFailed(first.key);
+    m.calls?.push(this.record(repair, second, attempt, m.stage, { repair: true, json: 'invalid', invalid: r2.error }));
+    if (second.finish === 'length') throw this.truncated(stage, request, second.text, r2.error, second.key);
+    throw new LlmParseError(`${stage}: structured reply invalid after one repair turn: ${r2.error}`, second.text, {
+      stage,
+      reply: second.text,
+      validation: r2.error,
+      key: second.key,
+    });
+  }
+
+  private markFailed(key: string): void {
+    this.replyStats.failed++;
+    this.failedNow.add(key);
+    this.opts.cache?.mark(key, { failed: true });
+  }
+
+  private truncated(stage: string, request: LlmRequest, text: string, validation: string, key: string): LlmParseError {
+    const now = request.maxTokens ?? 'unset, the endpoint default';
+    return new LlmParseError(
+      `${stage}: the reply was cut at maxTokens (finish_reason: length) before its JSON was complete — raise maxTokens (now ${now})`,
+      text,
+      { stage, reply: text, validation, key },
+      'truncated',
+    );
   }
 }

@@ -1,5 +1,5 @@
 import type { Rng } from '../util/rng.js';
-import { UnitError } from './errors.js';
+import { LlmAuthError, UnitError } from './errors.js';
 import { ProviderError } from './provider-error.js';
 
 export type RetryDecision =
@@ -49,6 +49,22 @@ export function classify(
     default:
       return { kind: 'fatal', fix: `HTTP ${s}` };
   }
+}
+
+/** A refused or missing key: what stops the run, naming the variable and the endpoint. */
+export function authError(
+  e: ProviderError,
+  fix: string,
+  hints: { apiKeyEnv?: string; model?: string; baseURL?: string },
+): LlmAuthError {
+  const env = hints.apiKeyEnv ?? null;
+  const endpoint = hints.baseURL ?? null;
+  const where = `${endpoint ?? 'the endpoint'}${hints.model ? ` (model ${hints.model})` : ''}`;
+  const message =
+    e.code === 'missing-key'
+      ? `${env ?? 'the API key variable'} is not set, and ${where} needs it: export it (a local server such as vLLM or Ollama accepts any value, e.g. ${env ?? 'the variable'}=local)`
+      : `${where} refused the credentials (HTTP ${e.status}): ${fix}`;
+  return new LlmAuthError(message, env, endpoint);
 }
 
 /** Exponential backoff with full jitter, capped; Retry-After wins when the endpoint gives one. */
@@ -114,7 +130,11 @@ export async function withRetry<T>(
       if (opts.signal.aborted || e instanceof UnitError) throw e;
       const err = timedOut ? new ProviderError(`no answer within ${opts.timeoutMs} ms`, null, null, 'timeout') : e;
       const decision = classify(err, opts.hints);
-      if (decision.kind === 'fatal') throw new UnitError('llm', `${(err as Error).message} — ${decision.fix}`);
+      if (decision.kind === 'fatal') {
+        const status = err instanceof ProviderError ? err.status : null;
+        if (status === 401 || status === 403) throw authError(err as ProviderError, decision.fix, opts.hints ?? {});
+        throw new UnitError('llm', `${(err as Error).message} — ${decision.fix}`, { cause: err });
+      }
       last = err as ProviderError;
       if (decision.kind === 'rate-limit') opts.hooks?.onRateLimit?.();
       if (n === opts.policy.maxAttempts) break;
@@ -127,5 +147,7 @@ export async function withRetry<T>(
       opts.signal.removeEventListener('abort', onStop);
     }
   }
-  throw new UnitError('llm', `gave up after ${opts.policy.maxAttempts} attempts: ${last?.message ?? 'unknown error'}`);
+  throw new UnitError('llm', `gave up after ${opts.policy.maxAttempts} attempts: ${last?.message ?? 'unknown error'}`, {
+    cause: last,
+  });
 }

@@ -17,6 +17,11 @@ export interface LlmRequest {
   readonly schemaName?: string;
   /** Index for repeated sampling of the same prompt; part of the cache key. */
   readonly sample?: number;
+  /**
+   * What the call is for (e.g. "screening", "fit:reflection"), shown by
+   * `usersim inspect` and in error records. Not part of the cache key: a label.
+   */
+  readonly stage?: string;
 }
 
 export interface Usage {
@@ -31,6 +36,8 @@ export interface ProviderReply {
   readonly usage: Usage;
   /** The model version string the endpoint reported. */
   readonly model: string;
+  /** Why the model stopped, normalised: 'stop', 'length' (cut at maxTokens: Anthropic's max_tokens), or the endpoint's own word. */
+  readonly finish?: string;
 }
 
 export interface LlmResponse {
@@ -40,6 +47,7 @@ export interface LlmResponse {
   readonly costUsd: number;
   readonly cached: boolean;
   readonly latencyMs: number;
+  readonly finish?: string | null;
 }
 
 /** A provider made by an LLM plugin. The harness wraps it; methods never see it. */
@@ -53,7 +61,13 @@ export interface LlmProvider {
   readonly identity: Readonly<Record<string, unknown>>;
   complete(request: LlmRequest, signal: AbortSignal): Promise<ProviderReply>;
   /** What to name in error messages (e.g. the API key variable, the endpoint). */
-  readonly hints?: { readonly apiKeyEnv?: string; readonly baseURL?: string };
+  readonly hints?: {
+    readonly apiKeyEnv?: string;
+    readonly baseURL?: string;
+    /** The structured-output mode in use and every mode the plugin offers (preflight names the others on a rejection). */
+    readonly structured?: string;
+    readonly structuredModes?: readonly string[];
+  };
   /** The provider's batch API, when it has one (half price, asynchronous). */
   readonly batch?: BatchApi;
   close?(): Promise<void>;

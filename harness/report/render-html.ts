@@ -22,6 +22,7 @@ tr.mock td:first-child { font-style: italic; color: #555; }
 tr.reference td { color: #444; border-top: 2px solid #bbb; }
 th.mock-judge { color: #8a5a00; }
 ul.notes { color: #555; font-size: 12px; margin: 0 0 1rem; padding-left: 1.2rem; }
+details.unit { margin: 0.3rem 0; } details pre { white-space: pre-wrap; background: #f6f6f6; padding: 0.4rem; max-height: 20rem; overflow: auto; } .err { color: #a00; }
 .charts { display: flex; flex-wrap: wrap; gap: 1rem; } figure { margin: 0; }
 .legend { font-size: 12px; color: #555; display: flex; gap: 1.2rem; align-items: center; margin: 0.3rem 0 0.8rem; }
 .legend svg { vertical-align: middle; margin-right: 0.3rem; }
@@ -70,7 +71,7 @@ function chartLegend(withPaper: boolean): string {
  */
 export async function renderHtml(
   m: MetricsFile,
-  opts: { decimals: number; manifest?: Manifest | null },
+  opts: { decimals: number; manifest?: Manifest | null; samples?: string },
 ): Promise<string> {
   const tables = buildTables(m, { decimals: opts.decimals });
   const parts: string[] = ['<main>', `<h1>${esc(m.name)}</h1>`];
@@ -137,5 +138,7 @@ export async function renderHtml(
     for (const c of dists) parts.push(`<figure aria-label="${esc(c.title)}">${await toSvg(c.spec)}</figure>`);
     parts.push('</div>');
   }
+  // The sample browser (harness/report/sample-browser.ts), made from the results dir by the caller.
+  if (opts.samples) parts.push(opts.samples);
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${esc(m.name)}: usersim-bench report</title><style>${STYLE}</style></head><body>\n${parts.join('\n')}\n</main>\n</body></html>\n`;
 }

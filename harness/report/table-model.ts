@@ -253,8 +253,10 @@ export function buildTables(m: MetricsFile, opts: TableOptions): Table[] {
           });
           const mine = cellsHere.filter((c) => c.method === method);
           const errors = mine.reduce((s, c) => s + c.units.errors, 0);
-          const calls = mine.reduce((s, c) => s + c.usage.calls, 0);
-          const cost = mine.reduce((s, c) => s + c.usage.costUsd, 0);
+          // The method's fit on this dataset counts once, whatever the number of its tasks.
+          const fit = mine.find((c) => c.usage.fit)?.usage.fit;
+          const calls = mine.reduce((s, c) => s + c.usage.calls, 0) + (fit?.calls ?? 0);
+          const cost = mine.reduce((s, c) => s + c.usage.costUsd, 0) + (fit?.costUsd ?? 0);
           return {
             method,
             mock: mockOf(method, cellsHere),

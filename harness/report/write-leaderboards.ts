@@ -7,6 +7,7 @@ import { renderHtml } from './render-html.js';
 import { renderMd } from './render-md.js';
 import { renderTex } from './render-tex.js';
 import { renderTxt } from './render-txt.js';
+import { sampleBrowserHtml } from './sample-browser.js';
 import { buildTables } from './table-model.js';
 
 /** Metric columns of one LaTeX table: six stacked cells fit the text width of a two-column paper. */
@@ -18,7 +19,7 @@ export const REPORT_FORMATS: readonly ReportFormat[] = ['txt', 'md', 'csv', 'tex
 export async function renderFormat(
   m: MetricsFile,
   format: ReportFormat,
-  opts: { decimals: number; color?: boolean; width?: number; manifest?: Manifest | null },
+  opts: { decimals: number; color?: boolean; width?: number; manifest?: Manifest | null; samples?: string },
 ): Promise<string> {
   const tables = () => buildTables(m, { decimals: opts.decimals });
   switch (format) {
@@ -38,7 +39,11 @@ export async function renderFormat(
         decimals: opts.decimals,
       });
     case 'html':
-      return renderHtml(m, { decimals: opts.decimals, manifest: opts.manifest ?? null });
+      return renderHtml(m, {
+        decimals: opts.decimals,
+        manifest: opts.manifest ?? null,
+        ...(opts.samples ? { samples: opts.samples } : {}),
+      });
   }
 }
 
@@ -58,7 +63,8 @@ export async function writeLeaderboards(
   const out: string[] = [];
   for (const f of formats) {
     const path = join(dir, `leaderboard.${f}`);
-    writeFileSync(path, await renderFormat(m, f, { decimals, manifest }));
+    const samples = f === 'html' ? sampleBrowserHtml(dir, { manifest }) : '';
+    writeFileSync(path, await renderFormat(m, f, { decimals, manifest, ...(samples ? { samples } : {}) }));
     out.push(path);
   }
   return out;

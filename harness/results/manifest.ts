@@ -12,7 +12,7 @@ export interface Manifest {
   readonly configFiles: readonly string[];
   readonly overrides: readonly string[];
   readonly command: string;
-  readonly status: 'running' | 'complete' | 'interrupted';
+  readonly status: 'running' | 'complete' | 'interrupted' | 'stopped';
   readonly startedAt: string;
   readonly finishedAt?: string;
   readonly git: { readonly commit: string | null; readonly dirty: boolean | null };
@@ -40,8 +40,65 @@ export interface Manifest {
   readonly choices: readonly string[];
   readonly units?: { readonly computed: number; readonly skipped: number; readonly errors: number };
   readonly stopReason?: string;
-  /** This run's LLM traffic: every call (cached or not), what reached a provider and cost money. */
+  /** This invocation's LLM traffic: every call (cached or not), what reached a provider and cost money. */
   readonly llmUsage?: Readonly<Record<string, number | string | boolean | null>>;
+  /** Every invocation of the run (first to last): its command, time and traffic. */
+  readonly invocations?: readonly Invocation[];
+  /** Sums over `invocations`: what the whole run cost (costLimitUsd applies to spentUsd). */
+  readonly totals?: { readonly calls: number; readonly cacheHits: number; readonly spentUsd: number };
+  /** Each method's fit on each dataset (and seed), as last made: its calls, items and failures. */
+  readonly fits?: readonly FitRecord[];
+}
+
+export interface Invocation {
+  readonly command: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly status: Manifest['status'];
+  readonly stopReason?: string;
+  readonly calls: number;
+  readonly cacheHits: number;
+  readonly input: number;
+  readonly output: number;
+  /** USD that reached a provider in this invocation. */
+  readonly spentUsd: number;
+  /** Structured calls: repair turns, replies mended by jsonrepair, calls still failing after the repair turn. */
+  readonly replies: { readonly repairs: number; readonly libraryRepairs: number; readonly failed: number };
+  readonly cacheOnly: boolean;
+  /** Wall-clock seconds per method (its fits and units) in this invocation. */
+  readonly methodSeconds?: Readonly<Record<string, number>>;
+}
+
+/** What a method's fit on a dataset called and made (usage counts every call, whether answered now, by the cache or by a reused artifact). */
+export interface FitRecord {
+  readonly method: string;
+  readonly dataset: string;
+  readonly seed: number;
+  readonly usage: {
+    readonly calls: number;
+    readonly input: number;
+    readonly cachedInput: number;
+    readonly output: number;
+    readonly costUsd: number;
+  };
+  readonly items: {
+    readonly attempted: number;
+    readonly succeeded: number;
+    readonly failed: number;
+    readonly failedByKind: Readonly<Record<string, number>>;
+  };
+  /** The first failed items in full: stage, item, error, raw reply. */
+  readonly failures: ReadonlyArray<{
+    readonly stage: string;
+    readonly item: string;
+    readonly kind: string;
+    readonly message: string;
+    readonly reply?: string;
+  }>;
+  /** Structured calls the fit made itself this time: repair turns, replies mended by jsonrepair, calls that failed. */
+  readonly replies?: { readonly repairs: number; readonly libraryRepairs: number; readonly failed: number };
+  /** Set when the fit produced nothing usable: the method's cells are errors with this reason. */
+  readonly error?: string;
 }
 
 export function gitInfo(): Manifest['git'] {

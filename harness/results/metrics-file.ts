@@ -97,6 +97,23 @@ export interface CellUsage {
     readonly costUsd: number;
   };
   readonly perCallCostUsd: number;
+  /**
+   * The method's fit on this dataset (and seed), which the cell's units
+   * relied on: its calls, whether answered then, by the cache or through a
+   * reused artifact. Shared by the method's cells on that dataset: a row
+   * counts it once. Absent when the fit called no LLM.
+   */
+  readonly fit?: UsageFigures;
+  /** Units plus fit, when there is a fit. */
+  readonly total?: UsageFigures;
+}
+
+export interface UsageFigures {
+  readonly calls: number;
+  readonly input: number;
+  readonly cachedInput: number;
+  readonly output: number;
+  readonly costUsd: number;
 }
 
 export interface MetricsFile {
@@ -121,6 +138,7 @@ export interface MetricsFile {
   readonly methods: readonly string[];
   readonly seeds: readonly number[];
   readonly cells: readonly Cell[];
+  /** Every cell's units, plus (in fit/total) every fit once. */
   readonly usage: CellUsage;
   /** How the intervals and tests were made (filled by the statistics layer). */
   readonly statistics?: {

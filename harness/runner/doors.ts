@@ -2,6 +2,7 @@ import type { Logger } from '../api/plugin.js';
 import type { LlmCache } from '../llm/cache.js';
 import { LlmDoor } from '../llm/door.js';
 import type { PriceTable } from '../llm/prices.js';
+import type { Spend } from '../llm/spend.js';
 import { emptyTotals, type UsageTotals } from '../llm/usage-meter.js';
 import type { Plan } from '../plan/plan.js';
 
@@ -16,7 +17,7 @@ export class Doors {
       readonly cacheOnly: boolean;
       readonly prices: PriceTable;
       readonly log: Logger;
-      readonly onCostLimit: (spentUsd: number) => void;
+      readonly spend: Spend;
     },
   ) {
     const cfg = plan.cfg;
@@ -30,8 +31,7 @@ export class Doors {
           cacheOnly: opts.cacheOnly,
           prices: opts.prices,
           seed: cfg.seeds[0] as number,
-          costLimitUsd: cfg.resolved.costLimitUsd,
-          onCostLimit: opts.onCostLimit,
+          spend: opts.spend,
           warn: opts.log.warn,
         }),
       );
@@ -56,6 +56,17 @@ export class Doors {
   totals(): UsageTotals {
     const t = emptyTotals();
     for (const d of this.byKey.values()) addUsageTotals(t, d.runTotals);
+    return t;
+  }
+
+  /** Structured-reply repairs and failures over every door. */
+  replyStats(): { repairs: number; libraryRepairs: number; failed: number } {
+    const t = { repairs: 0, libraryRepairs: 0, failed: 0 };
+    for (const d of this.byKey.values()) {
+      t.repairs += d.replyStats.repairs;
+      t.libraryRepairs += d.replyStats.libraryRepairs;
+      t.failed += d.replyStats.failed;
+    }
     return t;
   }
 

@@ -2,13 +2,16 @@ import { basename, join } from 'node:path';
 import type { Logger } from '../api/plugin.js';
 import type { TaskUnit } from '../api/task.js';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
+import type { Simulator } from '../api/method.js';
 import { BatchPending } from '../llm/batch-pending.js';
+import type { CallRecord } from '../llm/call-record.js';
 import type { LlmCache } from '../llm/cache.js';
-import { UnitError } from '../llm/errors.js';
+import { CostLimitStop } from '../llm/door.js';
+import { LlmAuthError, LlmParseError, UnitError } from '../llm/errors.js';
 import { emptyTotals } from '../llm/usage-meter.js';
 import { kindOf, runReference, type UnitInvoker } from '../plan/dataset-kinds.js';
 import type { Plan, PlannedCell } from '../plan/plan.js';
-import type { PredictionLine } from '../results/prediction-line.js';
+import type { PredictionLine, UnitErrorRecord } from '../results/prediction-line.js';
 import { PredictionStore } from '../results/prediction-store.js';
 import { type StateRecord, stateFileOf, stateGroup } from '../results/state-record.js';
 import { hashJson } from '../util/hash.js';
@@ -16,7 +19,8 @@ import { Rng } from '../util/rng.js';
 import type { BatchLedger } from './batch-ledger.js';
 import type { Doors } from './doors.js';
 import { runPool } from './pool.js';
-import { Progress } from './progress.js';
+import { distinctErrors, formatErrors } from './error-summary.js';
+import { Progress, type ProgressMode } from './progress.js';
 import { settleBatches } from './settle-batches.js';
 import { inShard, type Shard, shardFilesOf, shardPath } from './shard.js';
 import { Simulators } from './simulators.js';
@@ -32,9 +36,16 @@ export interface ExecuteOptions {
   readonly artifacts: ArtifactStore;
   readonly limit?: number | null;
   readonly retryErrors?: boolean;
-  readonly progress?: boolean;
+  readonly progress?: ProgressMode;
   readonly shard?: Shard;
+  /** Stop the run once a cell's share of unit errors passes this, after 20 of its units (fit errors excepted). */
+  readonly maxErrorRate?: number;
+  /** Called once when the run must stop: the key was refused (auth) or a cell is failing (error-rate). */
+  readonly onStop: (kind: 'auth' | 'error-rate', reason: string) => void;
 }
+
+/** A cell is judged for maxErrorRate only once this many of its units are done. */
+export const ERROR_RATE_MIN_UNITS = 20;
 
 export interface Executed {
   /** Every cell's prediction lines by unit key (closed stores: read-only). */
@@ -44,6 +55,10 @@ export interface Executed {
   readonly computed: number;
   readonly skipped: number;
   readonly unitErrors: number;
+  /** The fits this invocation made. */
+  readonly fits: Simulators['records'];
+  /** Wall-clock seconds per method in this invocation (its fits and its units). */
+  readonly methodSeconds: Readonly<Record<string, number>>;
 }
 
 /**
@@ -87,8 +102,14 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
   if (skipped > 0)
     log.info(`resuming: ${skipped} unit${skipped === 1 ? '' : 's'} already done, ${pendingTotal} to run`);
 
-  const progress = new Progress(pendingTotal, () => doors.totals(), o.progress ?? false);
   const simulators = new Simulators(plan, { log, signal, artifacts: o.artifacts, dir: o.dir });
+  const progress = new Progress(
+    pendingTotal,
+    { usage: () => doors.totals(), fit: () => simulators.activeFit() },
+    o.progress ?? 'off',
+  );
+  const maxErrorRate = o.maxErrorRate ?? 0.25;
+  const attempts = o.retryErrors === true ? ('retry' as const) : ('follow' as const);
   const invokers = new Map<string, UnitInvoker>();
   const judgeDoor = doors.of(plan.judgeEndpoint);
   const userStates = new Map<string, UserStates>();
@@ -108,6 +129,7 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
   };
   let computed = 0;
   let unitErrors = 0;
+  const methodSeconds: Record<string, number> = {};
 
   try {
     for (const cell of plan.cells) {
@@ -115,8 +137,68 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
       const store = stores.get(cell);
       if (pending.length === 0 || !store) continue;
       if (signal.aborted) break;
+      const cellStarted = performance.now();
+      const timed = () => {
+        methodSeconds[cell.method.id] = (methodSeconds[cell.method.id] ?? 0) + (performance.now() - cellStarted) / 1000;
+      };
       const door = doors.of(plan.methodEndpoint.get(cell.method.id));
-      const sim = cell.reference ? {} : await simulators.for(cell, door);
+      // Errors that count against maxErrorRate: a fit error is decided already, not a sign of a doomed run.
+      const tally = { done: 0, errors: 0 };
+      for (const line of store.done.values()) {
+        tally.done++;
+        if (line.error && line.error.kind !== 'fit') tally.errors++;
+      }
+      const record = (line: PredictionLine) => {
+        const before = store.done.get(line.unit);
+        if (before) {
+          tally.done--;
+          if (before.error && before.error.kind !== 'fit') tally.errors--;
+        }
+        // The unit's answers reach the cache file before its line is recorded.
+        cache?.flush();
+        store.append(line);
+        computed++;
+        tally.done++;
+        if (line.error) {
+          unitErrors++;
+          if (line.error.kind !== 'fit') tally.errors++;
+        }
+        progress.tick(line.error !== null);
+        if (tally.done >= ERROR_RATE_MIN_UNITS && tally.errors / tally.done > maxErrorRate && !signal.aborted) {
+          const top = formatErrors(distinctErrors(store.done.values()), 3, '    ');
+          o.onStop(
+            'error-rate',
+            `${tally.errors} of ${tally.done} units of ${cell.method.id} / ${cell.task.name} on ${cell.datasetId} ended in an error, more than maxErrorRate ${maxErrorRate}; the most frequent:\n${top}`,
+          );
+        }
+      };
+      let sim: Simulator;
+      try {
+        sim = cell.reference ? {} : await simulators.for(cell, door);
+      } catch (e) {
+        if (signal.aborted || e instanceof CostLimitStop) break;
+        if (e instanceof LlmAuthError) {
+          o.onStop('auth', e.message);
+          break;
+        }
+        if (!(e instanceof UnitError) || e.kind !== 'fit') throw e;
+        // Only this method's cells fail; every other cell still runs and is scored.
+        for (const unit of pending)
+          record({
+            id: unitId(cell, unit),
+            unit: unit.key,
+            user: unit.user,
+            items: unit.items,
+            gold: unit.gold,
+            answer: null,
+            scores: null,
+            error: { kind: 'fit', message: e.message },
+            usage: emptyTotals(),
+          });
+        store.compact(cell.units?.map((u) => u.key) ?? []);
+        timed();
+        continue;
+      }
       const inputsKey = `${cell.seed}|${cell.datasetId}`;
       const pd = plan.datasets.find((d) => d.seed === cell.seed && d.id === cell.datasetId);
       const env = pd?.env ?? { recommenders: [] };
@@ -135,10 +217,14 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
         await runPool(toRun, plan.cfg.resolved.concurrency, signal, async (unit) => {
           const id = unitId(cell, unit);
           const usage = emptyTotals();
-          const llm = door ? door.meter(usage, signal) : null;
+          const calls: CallRecord[] = [];
+          const llm = door ? door.meter(usage, signal, { calls, attempts }) : null;
           // The judge's calls count against the unit too: they are part of what the cell costs.
           // They go online even in batch mode: the stage loop settles only the method's batches.
-          const judge = judgeDoor && cell.task.needs.judge ? judgeDoor.meter(usage, signal, { online: true }) : null;
+          const judge =
+            judgeDoor && cell.task.needs.judge
+              ? judgeDoor.meter(usage, signal, { online: true, calls, stage: 'judge', attempts })
+              : null;
           let line: PredictionLine;
           const base = { id, unit: unit.key, user: unit.user, items: unit.items, gold: unit.gold };
           try {
@@ -150,24 +236,35 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
               prompts,
               perUser,
             });
-            line = { ...base, answer, scores: cell.task.score(unit, answer), error: null, usage };
+            line = {
+              ...base,
+              answer,
+              scores: cell.task.score(unit, answer),
+              error: null,
+              usage,
+              ...(calls.length > 0 ? { calls } : {}),
+            };
           } catch (e) {
-            if (signal.aborted) return;
+            if (signal.aborted || e instanceof CostLimitStop) return;
             if (e instanceof BatchPending) {
               deferred.push(unit);
               return;
             }
-            const kind = e instanceof UnitError ? e.kind : 'method';
-            const message = e instanceof UnitError ? e.message : `${(e as Error).name}: ${(e as Error).message}`;
-            line = { ...base, answer: null, scores: null, error: { kind, message }, usage };
-            unitErrors++;
+            if (e instanceof LlmAuthError) {
+              o.onStop('auth', e.message);
+              return;
+            }
+            line = {
+              ...base,
+              answer: null,
+              scores: null,
+              error: errorRecord(e),
+              usage,
+              ...(calls.length > 0 ? { calls } : {}),
+            };
           }
           if (signal.aborted && line.error) return;
-          // The unit's answers reach the cache file before its line is recorded.
-          cache?.flush();
-          store.append(line);
-          computed++;
-          progress.tick();
+          record(line);
         });
         if (deferred.length === 0 || signal.aborted || !door) break;
         log.info(
@@ -181,6 +278,7 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
         toRun = deferred;
       }
       store.compact(cell.units?.map((u) => u.key) ?? []);
+      timed();
     }
   } finally {
     for (const s of stores.values()) s.close();
@@ -202,7 +300,21 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
   }
   const states = new Map<string, ReadonlyMap<string, StateRecord>>();
   for (const [group, store] of stateStores) states.set(group, store.done);
-  return { lines, states, computed, skipped, unitErrors };
+  return { lines, states, computed, skipped, unitErrors, fits: simulators.records, methodSeconds };
+}
+
+/** What a unit's line keeps of its error: kind and message, and for a refused reply its stage, raw text and validation error. */
+function errorRecord(e: unknown): UnitErrorRecord {
+  if (e instanceof LlmParseError && e.failure)
+    return {
+      kind: e.kind,
+      message: e.message,
+      stage: e.failure.stage,
+      reply: e.failure.reply,
+      validation: e.failure.validation,
+    };
+  if (e instanceof UnitError) return { kind: e.kind, message: e.message };
+  return { kind: 'method', message: `${(e as Error).name}: ${(e as Error).message}` };
 }
 
 /**

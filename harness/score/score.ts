@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ComparisonsFile } from '../results/comparisons-file.js';
-import { type Cell, type MetricsFile, serializeMetrics } from '../results/metrics-file.js';
+import type { FitRecord } from '../results/manifest.js';
+import { type Cell, type MetricsFile, serializeMetrics, type UsageFigures } from '../results/metrics-file.js';
 import type { PredictionLine } from '../results/prediction-line.js';
 import { cellKeyOf, UNIT_SCORES_FILE, UnitScores, withoutUnitData } from '../results/unit-scores.js';
 import { writeJson, writeText } from '../results/write-text.js';
@@ -64,8 +65,12 @@ function fileHash(path: string): string {
 }
 
 /** The hash of each table's scoring inputs. Reads the prediction files' bytes, nothing else. */
-export function scoreInputs(plan: Plan, dir: string): ScoreInputs {
+export function scoreInputs(plan: Plan, dir: string, fits: readonly FitRecord[] = []): ScoreInputs {
   const common = {
+    // What each fit cost is charged to its method's cells.
+    fits: fits
+      .map((f) => [f.seed, f.dataset, f.method, f.usage])
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
     code: scoringCodeVersion(),
     options: statisticsOptions(plan),
     config: plan.cfg.hash,
@@ -102,8 +107,9 @@ export function scorePlan(
   linesOf: LinesOf,
   dir?: string,
   states: ReadonlyMap<string, ReadonlyMap<string, StateRecord>> = new Map(),
+  fits: readonly FitRecord[] = [],
 ): Scored {
-  const inputs = dir ? scoreInputs(plan, dir) : { version: 1 as const, tables: {} };
+  const inputs = dir ? scoreInputs(plan, dir, fits) : { version: 1 as const, tables: {} };
   const previous = dir ? readPrevious(dir) : null;
   const same = (t: string) => previous !== null && previous.inputs.tables[t] === inputs.tables[t];
   const tables = Object.keys(inputs.tables);
@@ -157,7 +163,7 @@ export function scorePlan(
     .map((x, k) => ({ x, k, at: cellIndex(x) }))
     .sort((a, b) => a.at - b.at || a.k - b.k)
     .map((e) => e.x);
-  const metrics: MetricsFile = { ...fresh.metrics, cells, usage: fileUsage(plan, cells) };
+  const metrics = withFitUsage({ ...fresh.metrics, cells, usage: fileUsage(plan, cells) }, fits);
   return {
     metrics,
     comparisons: { ...fresh.comparisons, comparisons },
@@ -303,4 +309,30 @@ function stateUsageByCell(
     }
   }
   return out;
+}
+
+const addFigures = (a: UsageFigures, b: UsageFigures): UsageFigures => ({
+  calls: a.calls + b.calls,
+  input: a.input + b.input,
+  cachedInput: a.cachedInput + b.cachedInput,
+  output: a.output + b.output,
+  costUsd: a.costUsd + b.costUsd,
+});
+
+/**
+ * Honest accounting: each cell also shows the fit its units relied on (fit
+ * and units + fit), and the file's usage every fit once. A fit that called
+ * no LLM adds nothing, so configs without one keep their bytes.
+ */
+function withFitUsage(m: MetricsFile, fits: readonly FitRecord[]): MetricsFile {
+  const by = new Map(fits.filter((f) => f.usage.calls > 0).map((f) => [`${f.seed}|${f.dataset}|${f.method}`, f.usage]));
+  if (by.size === 0) return m;
+  const cells = m.cells.map((c) => {
+    const fit = c.status === 'n/a' ? undefined : by.get(`${c.seed}|${c.dataset}|${c.method}`);
+    return fit ? { ...c, usage: { ...c.usage, fit, total: addFigures(c.usage, fit) } } : c;
+  });
+  const zero: UsageFigures = { calls: 0, input: 0, cachedInput: 0, output: 0, costUsd: 0 };
+  const used = new Set(cells.filter((c) => c.usage.fit).map((c) => `${c.seed}|${c.dataset}|${c.method}`));
+  const fit = [...used].reduce((s, k) => addFigures(s, by.get(k) ?? zero), zero);
+  return { ...m, cells, usage: { ...m.usage, fit, total: addFigures(m.usage, fit) } };
 }

@@ -1,6 +1,7 @@
 import { REPORT_FORMATS, renderFormat, type ReportFormat } from '../../report/write-leaderboards.js';
 import { didYouMean } from '../../util/suggest.js';
 import { numberFlag, type Parsed } from '../args.js';
+import { sampleBrowserHtml } from '../../report/sample-browser.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { readRun } from '../read-run.js';
 import { terminalWidth } from '../terminal-width.js';
@@ -14,12 +15,14 @@ export async function reportCommand(args: Parsed): Promise<number> {
     );
   const decimals = numberFlag(args, 'decimals', { integer: true, min: 0, max: 8, what: 'a whole number 0–8' }) ?? 3;
   const { metrics, manifest } = readRun(dir);
+  const samples = format === 'html' ? sampleBrowserHtml(dir, { manifest }) : '';
   process.stdout.write(
     await renderFormat(metrics, format, {
       decimals,
       color: format === 'txt' && process.stdout.isTTY === true,
       manifest,
       width: terminalWidth(),
+      ...(samples ? { samples } : {}),
     }),
   );
   return EXIT.ok;

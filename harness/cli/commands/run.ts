@@ -1,12 +1,44 @@
 import { relative } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { renderFormat, writeLeaderboards } from '../../report/write-leaderboards.js';
-import { runConfig } from '../../runner/run.js';
+import { type RunOutcome, runConfig } from '../../runner/run.js';
 import { parseShard, type Shard } from '../../runner/shard.js';
 import { numberFlag, type Parsed, shellQuote } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';
+import { formatErrors } from '../../runner/error-summary.js';
+import type { ProgressMode } from '../../runner/progress.js';
 import { stderrLogger } from '../logger.js';
 import { terminalWidth } from '../terminal-width.js';
+
+/** A bar when a person watches a terminal; plain lines in logs, pipes, Slurm and CI. */
+function progressMode(quiet: boolean): ProgressMode {
+  if (quiet) return 'off';
+  return process.stderr.isTTY === true && process.stdout.isTTY === true ? 'bar' : 'lines';
+}
+
+/** The arguments without any --set of `key` (so the resume command can give a new value). */
+function withoutSet(argv: readonly string[], key: string): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < argv.length; k++) {
+    const a = argv[k] as string;
+    if (a === '--set' && argv[k + 1]?.startsWith(`${key}=`)) {
+      k++;
+      continue;
+    }
+    if (a.startsWith(`--set=${key}=`)) continue;
+    out.push(a);
+  }
+  return out;
+}
+
+function printErrorSummary(summary: RunOutcome['errorSummary']): void {
+  if (!summary || summary.length === 0) return;
+  const parts = summary.map((m) => {
+    const n = m.errors.reduce((s, e) => s + e.count, 0);
+    return `${m.method}: ${n} unit error(s)\n${formatErrors(m.errors, 5, '  ')}`;
+  });
+  process.stderr.write(`Errors by method:\n${parts.join('\n')}\n`);
+}
 
 export async function runCommand(args: Parsed): Promise<number> {
   const argv = [...args.argv];
@@ -27,6 +59,7 @@ export async function runCommand(args: Parsed): Promise<number> {
     'cache-only': args.flag('cache-only'),
     'allow-local-plugins': args.flag('allow-local-plugins'),
     quiet: args.flag('quiet'),
+    'no-preflight': args.flag('no-preflight'),
   };
   const file = args.positionals[0] as string;
   const log = stderrLogger(values.quiet === true);
@@ -60,9 +93,10 @@ export async function runCommand(args: Parsed): Promise<number> {
       retryErrors: values['retry-errors'] === true,
       ...(shard ? { shard } : {}),
       cacheOnly: values['cache-only'] === true,
+      noPreflight: values['no-preflight'] === true,
       signal: controller.signal,
       log,
-      progress: process.stderr.isTTY === true && values.quiet !== true,
+      progress: progressMode(values.quiet === true),
       command: `usersim run ${argv.map(shellQuote).join(' ')}`,
     });
     const shown = relative(process.cwd(), outcome.dir) || '.';
@@ -80,8 +114,22 @@ export async function runCommand(args: Parsed): Promise<number> {
       return outcome.unitErrors > 0 ? EXIT.unitErrors : EXIT.ok;
     }
     if (outcome.interrupted || !outcome.metrics) {
-      const why = outcome.stopReason ? `Stopped (${outcome.stopReason})` : 'Interrupted';
-      process.stderr.write(`${why}: ${outcome.computed} unit(s) saved in ${shown}. Resume with:\n  ${resume}\n`);
+      printErrorSummary(outcome.errorSummary);
+      if (outcome.stopKind === 'cost-limit') {
+        const limit = cfg.resolved.costLimitUsd ?? 0;
+        const raised = Math.ceil(limit * 2 * 100) / 100;
+        const again = `npx usersim run ${[...withoutSet(resumeArgs, 'costLimitUsd'), '--set', `costLimitUsd=${raised}`].map(shellQuote).join(' ')}`;
+        process.stderr.write(
+          `Stopped: the cost limit ($${limit}) covers the whole run, every invocation included; ${outcome.computed} unit(s) saved in ${shown}. Continue with a higher limit:\n  ${again}\n`,
+        );
+        return EXIT.unitErrors;
+      }
+      const why = outcome.stopReason
+        ? `Stopped (${outcome.stopKind === 'error-rate' ? 'maxErrorRate' : outcome.stopReason})`
+        : 'Interrupted';
+      process.stderr.write(
+        `${why}: ${outcome.computed} unit(s) saved in ${shown}. ${outcome.stopKind === 'error-rate' ? 'Fix the cause (inspect a unit with: npx usersim inspect ' + shown + ' --errors), then resume' : 'Resume'} with:\n  ${resume}\n`,
+      );
       return outcome.stopReason ? EXIT.unitErrors : EXIT.interrupted;
     }
     const written = await writeLeaderboards(
@@ -103,6 +151,7 @@ export async function runCommand(args: Parsed): Promise<number> {
       `results: ${shown}/ (manifest.json, metrics.json, predictions/, ${written.map((w) => relative(outcome.dir, w)).join(', ')})`,
     );
     if (outcome.unitErrors > 0) {
+      printErrorSummary(outcome.errorSummary);
       log.warn(
         `${outcome.unitErrors} unit(s) ended in an error; see the "error" field in ${shown}/predictions/ and rerun with --retry-errors`,
       );

@@ -97,6 +97,8 @@ export default defineLlm({
       return {
         text,
         model: m.model ?? o.model,
+        // One word for "cut at the limit" across providers: Anthropic's max_tokens is OpenAI's length.
+        ...(m.stop_reason ? { finish: m.stop_reason === 'max_tokens' ? 'length' : m.stop_reason } : {}),
         // Anthropic's input_tokens excludes cache reads and writes; ours counts every prompt token.
         usage: {
           input: (u?.input_tokens ?? 0) + cacheRead + (u?.cache_creation_input_tokens ?? 0),
@@ -111,7 +113,7 @@ export default defineLlm({
       model: o.model,
       mock: false,
       identity: endpointIdentity({ provider: 'anthropic', model: o.model, baseURL, structured: o.structured }),
-      hints: { apiKeyEnv: o.apiKeyEnv, baseURL },
+      hints: { apiKeyEnv: o.apiKeyEnv, baseURL, structured: o.structured, structuredModes: ['tool', 'instructions'] },
       async complete(request, signal) {
         try {
           return replyOf(await getClient().messages.create(params(request), { signal }));

@@ -81,6 +81,7 @@ export default defineLlm({
       return {
         text: choice.message.content ?? '',
         model: c.model ?? o.model,
+        ...(choice.finish_reason ? { finish: choice.finish_reason } : {}),
         usage: {
           input: u?.prompt_tokens ?? 0,
           cachedInput: u?.prompt_tokens_details?.cached_tokens ?? 0,
@@ -94,7 +95,12 @@ export default defineLlm({
       model: o.model,
       mock: false,
       identity: endpointIdentity({ provider: 'openai', model: o.model, baseURL, structured: o.structured }),
-      hints: { apiKeyEnv: o.apiKeyEnv, baseURL },
+      hints: {
+        apiKeyEnv: o.apiKeyEnv,
+        baseURL,
+        structured: o.structured,
+        structuredModes: ['json-schema', 'json-object', 'instructions'],
+      },
       async complete(request, signal) {
         try {
           const c = (await getClient().chat.completions.create(

@@ -1,5 +1,6 @@
 import {
   defineMethod,
+  fitItems,
   IMPLICIT_RATING_SCALE,
   renderTemplate,
   Type,
@@ -146,22 +147,26 @@ export default defineMethod({
         if (!llm) throw new Error('agent4rec: profileStage "fit" needs an LLM in fit');
         const views = new UserViews(train);
         const ids = [...new Set(train.interactions.map((x) => x.user))].sort();
-        const settled = await Promise.allSettled(
-          ids.map(async (id) => {
+        // A summary whose call still fails is recorded and left out; that user's first unit tries again.
+        const made = await fitItems(
+          'agent4rec: taste summaries',
+          ids,
+          (id) => id,
+          async (id) => {
             const view = views.view(id);
             const taste = await fitCtx.artifacts.memo(tasteArtifactKey(view, llm, tasteDeps), () =>
               writeTaste(view, llm, tasteDeps),
             );
             users.setTaste(id, taste);
-          }),
+            return id;
+          },
+          // Every summary may fail: the units write their own then.
+          { concurrency: ids.length, optional: true },
         );
-        const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
-        const other = failed.find((f) => !(f.reason instanceof UnitError));
-        if (other) throw other.reason;
-        // A user whose summary failed gets another try, and its error, in their first unit.
-        if (failed.length > 0)
+        const failed = made.filter((m) => m === null).length;
+        if (failed > 0)
           fitCtx.log.warn(
-            `agent4rec: ${failed.length} of ${ids.length} taste summaries failed in fit; they will be retried lazily`,
+            `agent4rec: ${failed} of ${ids.length} taste summaries failed in fit; they will be retried lazily`,
           );
       },
       async discriminate(user, items, unit) {

@@ -1,4 +1,4 @@
-import { UnitError, type Llm, type TrainData, type UserView } from '../../../harness/plugin-api.js';
+import { BatchPending, UnitError, type Llm, type TrainData, type UserView } from '../../../harness/plugin-api.js';
 import type { Agent4RecProfile, Taste } from './profile.js';
 import { writeTaste, type TasteDeps } from './taste.js';
 import { computeTraits, itemMeans, type TraitValues, type Traits } from './traits.js';
@@ -42,8 +42,9 @@ export class Agent4RecUsers {
       const mine = writeTaste(user, llm, this.tasteDeps);
       p = mine;
       this.tastes.set(user.id, mine);
-      mine.catch(() => {
-        if (this.tastes.get(user.id) === mine) this.tastes.delete(user.id);
+      // A failed summary stays (the user's units share the one error); only one waiting for a batch is made again.
+      mine.catch((e: unknown) => {
+        if (e instanceof BatchPending && this.tastes.get(user.id) === mine) this.tastes.delete(user.id);
       });
     }
     return p;

@@ -1,4 +1,5 @@
 import {
+  fitItems,
   hashJson,
   sha256,
   type FitContext,
@@ -19,7 +20,7 @@ import type { AlignedTransition, AlignmentData } from './aligned-transition.js';
 import { writePolicyThought } from './policy-examples.js';
 import { reflect, reflectOnRating } from './reflection.js';
 import { WorldModel } from './world-model.js';
-import { FIT_CONCURRENCY, mapPool } from './map-pool.js';
+import { FIT_CONCURRENCY } from './map-pool.js';
 
 export type { AlignedTransition, AlignmentData } from './aligned-transition.js';
 
@@ -127,18 +128,25 @@ export class AlignmentBuilder {
     if (!generation) return {};
     const first = new Map<string, Transition>();
     for (const t of transitions) if (!first.has(t.user)) first.set(t.user, t);
-    const entries = await mapPool([...first.values()], FIT_CONCURRENCY, async (t) => {
-      const view = viewBefore(t, items, scale);
-      // Keyed by what the call says, so a user's persona is reused whatever else changed.
-      const key = {
-        artifact: 'alignuser/persona',
-        version: ALIGNMENT_VERSION,
-        request: hashJson(personaRequest(view, generation)),
-        llm: llm.model,
-      };
-      return [t.user, await ctx.artifacts.memo(key, () => personaOf(llm, view, generation))] as const;
-    });
-    return Object.fromEntries(entries);
+    // A persona whose call still fails after its repair turn is left out (the user keeps the summary persona).
+    const entries = await fitItems(
+      'alignuser: personas',
+      [...first.values()],
+      (t) => t.user,
+      async (t) => {
+        const view = viewBefore(t, items, scale);
+        // Keyed by what the call says, so a user's persona is reused whatever else changed.
+        const key = {
+          artifact: 'alignuser/persona',
+          version: ALIGNMENT_VERSION,
+          request: hashJson(personaRequest(view, generation)),
+          llm: llm.model,
+        };
+        return [t.user, await ctx.artifacts.memo(key, () => personaOf(llm, view, generation))] as const;
+      },
+      { concurrency: FIT_CONCURRENCY },
+    );
+    return Object.fromEntries(entries.filter((e) => e !== null));
   }
 
   async build(
@@ -152,29 +160,40 @@ export class AlignmentBuilder {
     const items = this.itemsOf(train);
     return ctx.artifacts.memo({ ...base, llm: llm.model }, async () => {
       const personas = await this.personas(transitions, items, train.scale, ctx, llm);
-      const aligned = await mapPool(transitions, FIT_CONCURRENCY, (t) => {
-        const page = this.contextOf(t, items, train.scale, personas, evidence);
-        const future = this.futureOf(t, transitions, items);
-        // Keyed by what its prompts say, so a transition is reused whatever else changed in the sample.
-        const shown = hashJson({
-          state: page.stateText,
-          page: page.pageText,
-          action: page.humanAction,
-          next: page.humanNextState,
-          future,
-          scale: train.scale,
-        });
-        const key = {
-          ...base,
-          artifact: 'alignuser/aligned-transition',
-          train: undefined,
-          transition: t,
-          shown,
-          llm: llm.model,
-        };
-        return ctx.artifacts.memo(key, () => this.align(llm, page, future));
-      });
-      return { version: ALIGNMENT_VERSION, transitions: aligned, personas };
+      // A transition whose calls still fail after the repair turn is left out (and recorded); the fit goes on.
+      const aligned = await fitItems(
+        'alignuser: align transitions',
+        transitions,
+        (t) => t.id,
+        (t) => {
+          const page = this.contextOf(t, items, train.scale, personas, evidence);
+          const future = this.futureOf(t, transitions, items);
+          // Keyed by what its prompts say, so a transition is reused whatever else changed in the sample.
+          const shown = hashJson({
+            state: page.stateText,
+            page: page.pageText,
+            action: page.humanAction,
+            next: page.humanNextState,
+            future,
+            scale: train.scale,
+          });
+          const key = {
+            ...base,
+            artifact: 'alignuser/aligned-transition',
+            train: undefined,
+            transition: t,
+            shown,
+            llm: llm.model,
+          };
+          return ctx.artifacts.memo(key, () => this.align(llm, page, future));
+        },
+        { concurrency: FIT_CONCURRENCY },
+      );
+      return {
+        version: ALIGNMENT_VERSION,
+        transitions: aligned.filter((a): a is AlignedTransition => a !== null),
+        personas,
+      };
     });
   }
 

@@ -99,14 +99,18 @@ export async function fitWithBackend<B, D>(
     baseURL: o.baseURL,
     suffix: o.suffix,
   };
-  const job = await ctx.artifacts.memo<FineTuneResult>(jobKey, () =>
-    runFineTune(jsonl, examples.length, o, {
-      log: ctx.log,
-      pendingPath: join(ctx.outputDir, 'fine-tune-pending.json'),
-    }),
+  const job = await ctx.artifacts.memo<FineTuneResult>(
+    jobKey,
+    () =>
+      runFineTune(jsonl, examples.length, o, {
+        log: ctx.log,
+        pendingPath: join(ctx.outputDir, 'fine-tune-pending.json'),
+      }),
+    // A fine-tuning job is paid for: never run again only because its artifact predates call records.
+    { noLlmCalls: true },
   );
   // The record that lets a later fit recognise the fine-tuned model as the trained one.
-  await ctx.artifacts.memo(trainedKey(job.model), async () => ({ ...job, sftFile: SFT_FILE }));
+  await ctx.artifacts.memo(trainedKey(job.model), async () => ({ ...job, sftFile: SFT_FILE }), { noLlmCalls: true });
   const llmConfig = { plugin: 'openai', model: job.model, baseURL: o.baseURL, apiKeyEnv: o.apiKeyEnv };
   mkdirSync(ctx.outputDir, { recursive: true });
   writeFileSync(join(ctx.outputDir, FINE_TUNED_FILE), JSON.stringify({ ...job, llm: llmConfig }, null, 2) + '\n');

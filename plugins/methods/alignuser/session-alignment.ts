@@ -1,5 +1,6 @@
 import {
   actionText as stepActionText,
+  fitItems,
   hashJson,
   renderTemplate,
   sha256,
@@ -22,7 +23,7 @@ import {
   type SessionSample,
   type SessionTransition,
 } from './session-steps.js';
-import { FIT_CONCURRENCY, mapPool } from './map-pool.js';
+import { FIT_CONCURRENCY } from './map-pool.js';
 
 /** Bumped when the shape or meaning of the stored session data changes, so old artifacts are not reused. */
 export const SESSION_ALIGNMENT_VERSION = 1;
@@ -193,9 +194,11 @@ export class SessionAlignmentBuilder {
     llm: Llm,
   ): Promise<SessionAlignmentData> {
     return ctx.artifacts.memo({ ...base, llm: llm.model }, async () => {
-      const aligned = await mapPool(
+      // A step whose calls still fail after the repair turn is left out (and recorded); the fit goes on.
+      const aligned = await fitItems(
+        'alignuser: align session steps',
         transitions.filter((t) => t.aligned),
-        FIT_CONCURRENCY,
+        (t) => t.id,
         (t) => {
           // Keyed by what its prompts say, so a step is reused whatever else changed in the sample.
           const shown = hashJson({
@@ -223,8 +226,9 @@ export class SessionAlignmentBuilder {
           };
           return ctx.artifacts.memo(key, () => this.align(llm, t));
         },
+        { concurrency: FIT_CONCURRENCY },
       );
-      return { version: SESSION_ALIGNMENT_VERSION, aligned };
+      return { version: SESSION_ALIGNMENT_VERSION, aligned: aligned.filter((a): a is AlignedStep => a !== null) };
     });
   }
 

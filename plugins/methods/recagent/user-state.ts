@@ -1,4 +1,4 @@
-import { itemLine, type Llm, type UserView } from '../../../harness/plugin-api.js';
+import { BatchPending, itemLine, type Llm, type UserView } from '../../../harness/plugin-api.js';
 import { RecAgentMemory, type MemoryDeps, type MemoryOptions } from './memory.js';
 import { buildProfile, profileText, type RecAgentProfile } from './profile.js';
 
@@ -36,8 +36,9 @@ export function seedObservations(user: UserView, cap: number): string[] {
 /**
  * Per-user state, built once per user on first use and shared by every unit
  * of that user (units of one user may run concurrently: the Promise is
- * memoised). A failed build is forgotten so that a later unit retries it and
- * records its own error.
+ * memoised). A failed build is kept too: the user's units share its one
+ * error and its one set of calls, so the counts do not depend on the order
+ * the units ran in (a batch round's BatchPending is the exception).
  */
 export class RecAgentUsers {
   private readonly users = new Map<string, Promise<RecAgentUser>>();
@@ -53,8 +54,9 @@ export class RecAgentUsers {
       p = this.build(user, llm);
       this.users.set(user.id, p);
       const mine = p;
-      p.catch(() => {
-        if (this.users.get(user.id) === mine) this.users.delete(user.id);
+      // A failed build stays (its units share the one error); only one waiting for a batch is made again.
+      p.catch((e: unknown) => {
+        if (e instanceof BatchPending && this.users.get(user.id) === mine) this.users.delete(user.id);
       });
     }
     return p;

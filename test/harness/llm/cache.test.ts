@@ -23,7 +23,7 @@ describe('LlmCache', () => {
     const path = join(dir(), 'c.sqlite');
     const c = new LlmCache(path);
     c.put(entry('a'));
-    expect(c.get('a')).toEqual(entry('a'));
+    expect(c.get('a')).toEqual({ ...entry('a'), finish: null, valid: null, invalidReason: null, failed: false });
     expect(c.get('b')).toBeUndefined();
     c.close();
     const again = new LlmCache(path, true);

@@ -5,8 +5,10 @@ import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { BatchPending } from '../../../harness/llm/batch-pending.js';
 import { LlmCache } from '../../../harness/llm/cache.js';
-import { LlmDoor, type DoorOptions } from '../../../harness/llm/door.js';
-import { LlmParseError, UnitError } from '../../../harness/llm/errors.js';
+import { CostLimitStop, LlmDoor, type DoorOptions } from '../../../harness/llm/door.js';
+import { Spend } from '../../../harness/llm/spend.js';
+import { LlmAuthError, LlmParseError, UnitError } from '../../../harness/llm/errors.js';
+import type { CallRecord } from '../../../harness/llm/call-record.js';
 import { loadPriceTable } from '../../../harness/llm/prices.js';
 import { ProviderError } from '../../../harness/llm/provider-error.js';
 import { LlmRuntimeOptions, type LlmRuntime } from '../../../harness/llm/runtime-options.js';
@@ -218,17 +220,25 @@ describe('LlmDoor', () => {
     expect((err as UnitError).kind).toBe('parse');
   });
 
-  it('stops the run once spend reaches costLimitUsd', async () => {
-    let stopped = 0;
-    const d = door(
-      provider((_r, n) => ok(`r${n}`)),
-      { costLimitUsd: 3, onCostLimit: (s) => (stopped = s) },
-    );
+  it('sends a call only when its worst case (prompt and all of maxTokens) stays within costLimitUsd, over every invocation', async () => {
+    // gpt-4.1-mini: $0.40 in, $1.60 out per million; each reply uses 1000 in, 500 out = $0.0012.
+    const small = (): ProviderReply => ({ ...ok('r'), usage: { input: 1000, cachedInput: 0, output: 500 } });
+    const why: string[] = [];
+    const p = provider(small);
+    // Earlier invocations spent $0.0030 of the $0.0060 limit.
+    const spend = new Spend(0.003, 0.006, (w) => why.push(w));
+    const d = door(p, { spend });
     const llm = d.meter(emptyTotals(), signal);
-    await llm.complete(req('a'));
-    expect(stopped).toBe(0);
-    await llm.complete(req('b'));
-    expect(stopped).toBeCloseTo(4, 10);
+    const ask = (k: number) => llm.complete(req(`question ${k}`, { maxTokens: 500 }));
+    await ask(1);
+    await ask(2);
+    expect(spend.totalUsd).toBeCloseTo(0.0054, 10);
+    // The third could bring the total to $0.0066: it is not sent.
+    await expect(ask(3)).rejects.toBeInstanceOf(CostLimitStop);
+    expect(p.calls).toBe(2);
+    expect(why).toHaveLength(1);
+    expect(why[0]).toMatch(/cost limit reached: \$0\.0054 spent .*costLimitUsd \$0\.006/);
+    expect(spend.totalUsd).toBeLessThanOrEqual(0.006);
   });
 
   it('batch mode queues misses instead of calling, then serves ingested answers from the cache at half price', async () => {
@@ -263,5 +273,110 @@ describe('LlmDoor in batch mode, fit stages', () => {
     const r = await d.meter(emptyTotals(), signal, { online: true }).complete(req('fit call'));
     expect(r.text).toBe('direct');
     expect(d.takeQueued()).toEqual([]);
+  });
+});
+
+describe('LlmDoor: replies of a sloppy model', () => {
+  const schema = {
+    type: 'object',
+    properties: { like: { type: 'boolean' }, why: { type: 'string' } },
+    required: ['like', 'why'],
+    additionalProperties: false,
+  };
+
+  it.each([
+    ['a trailing comma', '{"like": true, "why": "fun",}'],
+    ['a comment', '{"like": true, /* sure */ "why": "fun"}'],
+    ['single quotes', "{'like': true, 'why': 'fun'}"],
+    ['unquoted keys', '{like: true, why: "fun"}'],
+    ['brackets left open', '{"like": true, "why": "fun"'],
+    ['prose around a trailing comma', 'Sure! {"like": true, "why": "fun",} Hope it helps.'],
+  ])('mends %s with jsonrepair, without a repair turn', async (_what, text) => {
+    const p = provider(() => ok(text));
+    const d = door(p);
+    const calls: CallRecord[] = [];
+    expect(await d.meter(emptyTotals(), signal, { calls }).json({ ...req('q'), schema })).toEqual({
+      like: true,
+      why: 'fun',
+    });
+    expect(p.calls).toBe(1);
+    expect(d.replyStats.libraryRepairs).toBe(1);
+    expect(calls[0]?.json).toBe('library');
+  });
+
+  it('a reply cut at maxTokens is the error kind truncated, naming the fix, with no repair turn', async () => {
+    const p = provider(() => ({ ...ok('Let me think step by step about'), finish: 'length' }));
+    const err = await door(p)
+      .meter(emptyTotals(), signal)
+      .json({ ...req('q', { maxTokens: 64 }), schema })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LlmParseError);
+    expect((err as LlmParseError).kind).toBe('truncated');
+    expect((err as Error).message).toMatch(/raise maxTokens \(now 64\)/);
+    expect(p.calls).toBe(1);
+  });
+
+  it('a reply still invalid after the repair turn is kept marked invalid; later runs meet the same attempt, --retry-errors asks again under attempt 1 (its own key), and a replay follows it', async () => {
+    const cache = tempCache();
+    let good = false;
+    const p = provider((r) => ok(good ? '{"like": false, "why": "dull"}' : '{"like": "maybe"}'));
+    const ask = (mode: 'follow' | 'retry' | 'fixed', cacheOnly = false) => {
+      const calls: CallRecord[] = [];
+      const d = door(p, { cache, cacheOnly });
+      return d
+        .meter(emptyTotals(), signal, { calls, attempts: mode })
+        .json({ ...req('q'), schema })
+        .then(
+          (v) => ({ v, calls }),
+          (e: unknown) => ({ v: e, calls }),
+        );
+    };
+    const first = await ask('follow');
+    expect(first.v).toBeInstanceOf(LlmParseError);
+    expect((first.v as LlmParseError).failure).toMatchObject({ stage: 'call', reply: '{"like": "maybe"}' });
+    expect(p.calls).toBe(2);
+    const k0 = first.calls[0]?.key as string;
+    expect(cache.get(k0)).toMatchObject({ valid: false, failed: true });
+    // A plain rerun meets the same failure from the cache: nothing is asked.
+    good = true;
+    expect((await ask('follow')).v).toBeInstanceOf(LlmParseError);
+    expect(p.calls).toBe(2);
+    // --retry-errors: attempt 1, a new key, a new answer.
+    const retried = await ask('retry');
+    expect(retried.v).toEqual({ like: false, why: 'dull' });
+    expect(retried.calls[0]?.attempt).toBe(1);
+    expect(retried.calls[0]?.key).not.toBe(k0);
+    expect(p.calls).toBe(3);
+    // A replay (cache only) follows the attempt the retry kept; a fit (fixed) keeps attempt 0.
+    expect((await ask('follow', true)).v).toEqual({ like: false, why: 'dull' });
+    expect((await ask('fixed')).v).toBeInstanceOf(LlmParseError);
+    expect(p.calls).toBe(3);
+  });
+
+  it('a failure met in this invocation is not asked again by --retry-errors until the next one', async () => {
+    const cache = tempCache();
+    const p = provider(() => ok('{"like": "maybe"}'));
+    const d = door(p, { cache });
+    const llm = d.meter(emptyTotals(), signal, { attempts: 'retry' });
+    await llm.json({ ...req('q'), schema }).catch(() => null);
+    await llm.json({ ...req('q'), schema }).catch(() => null);
+    expect(p.calls).toBe(2);
+  });
+
+  it('a refused key stops the run: LlmAuthError naming the variable and the endpoint, not a unit error', async () => {
+    const p = {
+      ...provider(() => {
+        throw new ProviderError('HTTP 401: Incorrect API key', 401);
+      }),
+      hints: { apiKeyEnv: 'MY_KEY', baseURL: 'http://127.0.0.1:9/v1' },
+    };
+    const err = await door(p)
+      .meter(emptyTotals(), signal)
+      .complete(req('q'))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LlmAuthError);
+    expect((err as Error).message).toMatch(
+      /http:\/\/127\.0\.0\.1:9\/v1 .*refused the credentials \(HTTP 401\).*MY_KEY/,
+    );
   });
 });

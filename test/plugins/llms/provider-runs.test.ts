@@ -138,9 +138,10 @@ describe('cost limit and cache export', () => {
       status: string;
       llmUsage: { spentUsd: number };
     };
-    expect(manifest.status).toBe('interrupted');
-    expect(manifest.llmUsage.spentUsd).toBeGreaterThanOrEqual(0.01);
-    expect(manifest.llmUsage.spentUsd).toBeLessThan(0.02);
+    expect(manifest.status).toBe('stopped');
+    // A call is sent only when its worst case fits: the run stops just short of the limit, never past it.
+    expect(manifest.llmUsage.spentUsd).toBeGreaterThan(0);
+    expect(manifest.llmUsage.spentUsd).toBeLessThanOrEqual(0.01);
     const resumed = await runConfig(await loadConfig(file, { sets: ['costLimitUsd=100'] }), { log: quiet, cwd: dir });
     expect(resumed.interrupted).toBe(false);
     expect(resumed.skipped).toBe(stopped.computed);
@@ -184,6 +185,8 @@ describe('faults', () => {
         config(
           'faults',
           `llm: { plugin: openai, model: gpt-4.1-mini, baseURL: "${server.baseURL}", apiKeyEnv: USERSIM_TEST_OPENAI_KEY, timeoutMs: 400, maxAttempts: 4, backoffBaseMs: 10, backoffCapMs: 50 }`,
+          // On a loaded machine the 400 ms timeouts can fail many units: this test counts them, it must not stop.
+          'maxErrorRate: 1',
         ),
       );
       const r = await runConfig(await loadConfig(file), { log: quiet, cwd: dir });
@@ -220,18 +223,24 @@ describe('secrets', () => {
     const logs: string[] = [];
     const log = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m) };
     await runConfig(await loadConfig(file), { log, cwd: dir, limit: 5 });
-    // A wrong key: every unit fails with a 401 whose message must not echo either key.
+    // A wrong key: the run stops (exit 2) with a 401 message that must not echo either key.
     process.env['USERSIM_TEST_OPENAI_KEY'] = `${KEY}-wrong`;
+    let refused = '';
     try {
-      const bad = await runConfig(await loadConfig(file, { sets: ['name=secret-bad', 'seed=12'] }), {
+      refused = await runConfig(await loadConfig(file, { sets: ['name=secret-bad', 'seed=12'] }), {
         log,
         cwd: dir,
         limit: 3,
-      });
-      expect(bad.unitErrors).toBeGreaterThan(0);
+      }).then(
+        () => '',
+        (e: unknown) => (e as Error).message,
+      );
     } finally {
       process.env['USERSIM_TEST_OPENAI_KEY'] = KEY;
     }
+    expect(refused).toMatch(/HTTP 401/);
+    expect(refused).toContain('USERSIM_TEST_OPENAI_KEY');
+    expect(refused.includes(KEY)).toBe(false);
     const files = allFiles(dir).filter((f) => statSync(f).isFile());
     expect(files.some((f) => f.endsWith('llm.sqlite'))).toBe(true);
     expect(files.some((f) => f.endsWith('manifest.json'))).toBe(true);
@@ -239,10 +248,6 @@ describe('secrets', () => {
       const bytes = readFileSync(f).toString('latin1');
       expect(bytes.includes(KEY), `${f} contains the key`).toBe(false);
     }
-    const errorText = allFiles(join(dir, 'results/secret-bad/predictions'))
-      .map((f) => readFileSync(f, 'utf8'))
-      .join('');
-    expect(errorText).toContain('USERSIM_TEST_OPENAI_KEY');
     expect(logs.join('\n').includes(KEY)).toBe(false);
   });
 });
@@ -267,7 +272,10 @@ describe('batch execution', () => {
       expect(stopped.interrupted).toBe(true);
       const pending = JSON.parse(readFileSync(ledger, 'utf8')) as Array<{ id: string; status: string }>;
       expect(pending.map((b) => b.status)).toEqual(['submitted']);
-      const chatCalls = server.requests.filter((r) => r.path.endsWith('/chat/completions')).length;
+      // Only the preflight probe goes online; every unit's call waits for the batch.
+      const chatCalls = server.requests.filter(
+        (r) => r.path.endsWith('/chat/completions') && !JSON.stringify(r.body).includes('Preflight check'),
+      ).length;
       expect(chatCalls).toBe(0);
 
       // The provider finishes the batch while nothing runs; the next run polls it by id
@@ -283,7 +291,8 @@ describe('batch execution', () => {
       const batches = JSON.parse(readFileSync(ledger, 'utf8')) as Array<{ id: string; status: string }>;
       expect(batches[0]).toMatchObject({ id: pending[0]?.id, status: 'ingested' });
       expect(batches.every((b) => b.status === 'ingested')).toBe(true);
-      expect(server.requests.filter((r) => r.path.endsWith('/chat/completions')).length).toBe(0);
+      // The second run's probe came from the cache: the only online call is still the first run's probe.
+      expect(server.requests.filter((r) => r.path.endsWith('/chat/completions')).length).toBe(1);
     } finally {
       await server.close();
     }

@@ -25,3 +25,12 @@ export {
   type PlainMessage,
 } from './content.js';
 export { sampleSchema, violateSchema, type JsonSchema } from './schema-reply.js';
+export {
+  startSloppyServer,
+  sloppyReply,
+  SLOPPY_DEFAULTS,
+  SLOPPY_FORMS,
+  type SloppyServer,
+  type SloppyRates,
+  type SloppyCounts,
+} from './sloppy.js';

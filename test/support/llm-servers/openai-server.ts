@@ -43,6 +43,16 @@ import {
 export interface OpenAiServerOptions extends LlmServerOptions {
   /** Fine-tuning jobs succeed on their N-th retrieve. Default 2. `Infinity`: only `completeFineTunes()` finishes them. */
   readonly fineTunePolls?: number;
+  /**
+   * `response_format` types the "model" does not support: a request using one
+   * gets 400, as from a server without guided decoding for it.
+   */
+  readonly rejectResponseFormats?: readonly ('json_schema' | 'json_object')[];
+  /**
+   * After this many chat completions, the key is revoked: every later request
+   * gets 401 invalid_api_key (a key rotated or a budget cut mid-run).
+   */
+  readonly revokeKeyAfter?: number;
 }
 
 export interface OpenAiTestServer extends LlmTestServer {
@@ -200,7 +210,20 @@ class OpenAiFake {
 
   // ---- plumbing -----------------------------------------------------------
 
+  private completions = 0;
+
   private route(ex: Exchange): Outcome {
+    const revokeAfter = this.options.revokeKeyAfter;
+    if (revokeAfter !== undefined && this.completions >= revokeAfter)
+      return {
+        fault: null,
+        reply: this.error(
+          401,
+          'Incorrect API key provided: the key was revoked.',
+          'invalid_request_error',
+          'invalid_api_key',
+        ),
+      };
     if (this.options.apiKey !== undefined) {
       const auth = ex.header('authorization');
       if (auth !== `Bearer ${this.options.apiKey}`) {
@@ -315,6 +338,16 @@ class OpenAiFake {
   // ---- chat completions ---------------------------------------------------
 
   private chatCompletions({ ex, fault }: RouteContext): Reply {
+    this.completions++;
+    const rf = isRecord(ex.json) && isRecord(ex.json['response_format']) ? ex.json['response_format']['type'] : null;
+    if (typeof rf === 'string' && (this.options.rejectResponseFormats as readonly string[] | undefined)?.includes(rf))
+      return this.error(
+        400,
+        `response_format type '${rf}' is not supported by this model`,
+        'invalid_request_error',
+        'unsupported_parameter',
+        'response_format',
+      );
     const result = this.makeCompletion(ex.json, fault === 'schemaInvalid');
     if (!result.ok) return { kind: 'json', status: result.status, body: result.error, headers: this.headers() };
     const body = ex.json as Json;

@@ -1,8 +1,9 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ArtifactStore } from '../../../../harness/artifacts/artifact-store.ts';
-import { LlmParseError, Rng, type LlmRequest } from '../../../../harness/plugin-api.ts';
+import { newTrail, withTrail } from '../../../../harness/llm/call-trail.ts';
+import { Rng, type LlmRequest } from '../../../../harness/plugin-api.ts';
 import { allocate, buildTransitions, sampleTransitions } from '../../../../plugins/methods/alignuser/pages.ts';
 import { budgetText } from '../../../../plugins/methods/alignuser/fit.ts';
 import { ItemEvidence } from '../../../../plugins/methods/alignuser/item-evidence.ts';
@@ -292,7 +293,9 @@ describe('alignuser fit with a scripted LLM', () => {
     await sim1.fit!(train(), fitContext(first.llm, dir));
     expect(first.requests.length).toBe(33);
     const files = readdirSync(join(dir, 'artifacts'));
-    expect(files.length).toBe(10); // the whole data + one per transition + one persona per user
+    // the whole data + one per transition + one persona per user, each with the record of the calls that made it
+    expect(files.filter((f) => !f.endsWith('.calls.json')).length).toBe(10);
+    expect(files.filter((f) => f.endsWith('.calls.json')).length).toBe(10);
 
     const second = scriptedLlm(() => {
       throw new Error('no LLM call expected');
@@ -329,11 +332,21 @@ describe('alignuser fit with a scripted LLM', () => {
     expect(s.requests.length).toBe(n1);
   });
 
-  it('a malformed fit reply is repaired once, then the fit fails with a parse error', async () => {
+  it('a reply still malformed after its repair turn leaves its transition out, recorded with stage, item and raw reply; with none left the fit is unusable', async () => {
     const s = scriptedLlm((r, n) => (r.schemaName === 'reflection' ? '{"lesson": 3}' : scripted(r, n)));
-    const sim = await makeSim({ fitUsers: 1, pagesPerUser: 1 });
-    const err = await sim.fit!(train(), fitContext(s.llm, tempDir('bad'))).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(LlmParseError);
+    const sim = await makeSim({ fitUsers: 1, pagesPerUser: 1, persona: 'summary' });
+    const trail = newTrail(true);
+    const dir = tempDir('bad');
+    await withTrail(trail, () => sim.fit!(train(), fitContext(s.llm, dir)));
+    const report = trail.fit!;
+    expect(report).toMatchObject({ attempted: 1, succeeded: 0, failed: 1, failedByKind: { parse: 1 } });
+    expect(report.failures[0]).toMatchObject({ stage: 'reflection', reply: '{"lesson": 3}' });
+    expect(report.failures[0]?.item).toMatch(/#/);
+    expect(report.failures[0]?.message).toMatch(/invalid after one repair turn/);
+    expect(report.unusable).toMatch(/all 1 items/);
+    // Nothing whole was stored: the next fit makes the data again.
+    expect(trail.tainted).toBe(true);
+    expect(existsSync(join(dir, 'artifacts'))).toBe(false);
     const refl = bySchema(s.requests, 'reflection');
     expect(refl).toHaveLength(2);
     expect(refl[1]!.messages.at(-1)!.content).toMatch(/could not be used: the JSON does not match the schema/);

@@ -102,14 +102,19 @@ describe('RecAgent decisions', () => {
     expect(promptText(pages[1]!)).toContain('could not be used');
   });
 
-  it('a malformed importance reply while seeding fails the unit, and the next unit of that user tries again', async () => {
+  it('a malformed importance reply while seeding fails the unit, and the other units of that user share that error without calling again', async () => {
     const sim = await makeSim();
     let bad = true;
     const s = scriptedLlm((r, n) => (r.schemaName === 'importance' && bad ? 'not json' : defaultReply(r, n)));
     const err = await rating.run(sim, userU(), candidates, unit(s.llm)).catch((e: unknown) => e);
     expect((err as UnitError).kind).toBe('parse');
+    const calls = s.requests.length;
     bad = false;
-    const ok = await rating.run(sim, userU(), candidates, unit(s.llm));
+    const again = await rating.run(sim, userU(), candidates, unit(s.llm)).catch((e: unknown) => e);
+    expect(again).toBe(err);
+    expect(s.requests.length).toBe(calls);
+    // A new simulator (the next run, e.g. with --retry-errors) builds the user again.
+    const ok = await rating.run(await makeSim(), userU(), candidates, unit(s.llm));
     expect(ok).toEqual({ x: 4, y: 4 });
   });
 });

@@ -261,7 +261,7 @@ describe('persona matching', () => {
     expect(mi.persona.occupation).toBe('fan');
   });
 
-  it('is built once per user for concurrent callers; a failed build is retried later', async () => {
+  it('is built once per user for concurrent callers; a failed build is shared too (one error, one set of calls), a new matcher builds again', async () => {
     const s = scriptedLlm(script);
     const mm = matcher();
     const [x, y] = await Promise.all([mm.get(userU(), s.llm), mm.get(userU(), s.llm)]);
@@ -275,7 +275,9 @@ describe('persona matching', () => {
     expect(flaky.requests).toHaveLength(2);
     expect(promptText(flaky.requests[1]!)).toMatch(/could not be used/);
     broken = false;
-    const ok = await m2.get(userU(), flaky.llm);
+    await expect(m2.get(userU(), flaky.llm)).rejects.toBeInstanceOf(LlmParseError);
+    expect(flaky.requests).toHaveLength(2);
+    const ok = await matcher().get(userU(), flaky.llm);
     expect(ok.persona.occupation).toBe('specific');
   });
 
