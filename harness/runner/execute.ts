@@ -122,7 +122,7 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
       const store = new PredictionStore<StateRecord>(shard ? shardPath(merged, shard) : merged);
       if (!shard) mergeShards(store, merged, null);
       stateStores.set(group, store);
-      states = new UserStates(store, door, signal);
+      states = new UserStates(store, door, signal, attempts);
       userStates.set(group, states);
     }
     return states;

@@ -1,6 +1,6 @@
 import type { Llm } from '../api/method.js';
 import { BatchPending } from '../llm/batch-pending.js';
-import type { LlmDoor } from '../llm/door.js';
+import type { AttemptMode, LlmDoor } from '../llm/door.js';
 import { UnitError } from '../llm/errors.js';
 import { emptyTotals } from '../llm/usage-meter.js';
 import type { PredictionStore } from '../results/prediction-store.js';
@@ -20,6 +20,8 @@ export class UserStates {
     private readonly store: PredictionStore<StateRecord>,
     private readonly door: LlmDoor | null,
     private readonly signal: AbortSignal,
+    // `retry` under --retry-errors: a state whose build failed is asked again, like the units.
+    private readonly attempts: AttemptMode = 'follow',
   ) {}
 
   get<T>(user: string, name: string, build: (llm: Llm | null) => Promise<T>): Promise<T> {
@@ -27,7 +29,7 @@ export class UserStates {
     const known = this.memo.get(key);
     if (known) return known as Promise<T>;
     const usage = emptyTotals();
-    const llm = this.door ? this.door.meter(usage, this.signal) : null;
+    const llm = this.door ? this.door.meter(usage, this.signal, { attempts: this.attempts }) : null;
     const record = (error: StateRecord['error']) => {
       const had = this.store.done.get(key);
       // Charged once: a record stays as first written, unless it recorded a failure this build mended.

@@ -74,19 +74,22 @@ export function cellFromLines(
 
 export function cellUsage(t: UsageTotals, units: number): CellUsage {
   const per = (x: number, n: number) => (n === 0 ? 0 : x / n);
+  // Lines are summed in file order, which a resume or a shard merge changes:
+  // rounding off the float noise keeps metrics.json byte-identical.
+  const costUsd = Math.round(t.costUsd * 1e10) / 1e10;
   return {
     calls: t.calls,
     input: t.input,
     cachedInput: t.cachedInput,
     output: t.output,
-    costUsd: t.costUsd,
+    costUsd,
     perUnit: {
       calls: per(t.calls, units),
       input: per(t.input, units),
       output: per(t.output, units),
-      costUsd: per(t.costUsd, units),
+      costUsd: per(costUsd, units),
     },
-    perCallCostUsd: per(t.costUsd, t.calls),
+    perCallCostUsd: per(costUsd, t.calls),
   };
 }
 

@@ -319,7 +319,7 @@ describe('LlmDoor: replies of a sloppy model', () => {
   it('a reply still invalid after the repair turn is kept marked invalid; later runs meet the same attempt, --retry-errors asks again under attempt 1 (its own key), and a replay follows it', async () => {
     const cache = tempCache();
     let good = false;
-    const p = provider((r) => ok(good ? '{"like": false, "why": "dull"}' : '{"like": "maybe"}'));
+    const p = provider(() => ok(good ? '{"like": false, "why": "dull"}' : '{"like": "maybe"}'));
     const ask = (mode: 'follow' | 'retry' | 'fixed', cacheOnly = false) => {
       const calls: CallRecord[] = [];
       const d = door(p, { cache, cacheOnly });
