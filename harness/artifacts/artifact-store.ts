@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashJson } from '../util/hash.js';
+import { redactValue } from '../util/secrets.js';
 
 /**
  * Fit artifacts (personas, transitions, lessons, policy examples) stored by
@@ -24,7 +25,8 @@ export class ArtifactStore {
       return JSON.parse(readFileSync(path, 'utf8')) as T;
     }
     this.misses++;
-    const value = await make();
+    // Redacted before it is kept or stored, so a rerun reading the file sees what this run used.
+    const value = redactValue(await make());
     mkdirSync(this.dir, { recursive: true });
     const tmp = `${path}.tmp`;
     writeFileSync(tmp, JSON.stringify(value));

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { ConfigError } from '../config/config-error.js';
 import { DataError } from '../data/data-error.js';
 import { RunError } from '../runner/run-error.js';
@@ -10,6 +11,8 @@ import { validateCommand } from './commands/validate.js';
 import { verifyCommand } from './commands/verify.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { didYouMean } from '../util/suggest.js';
+import { redact } from '../util/secrets.js';
+import { redactOutput } from './redacted-output.js';
 
 const HELP = `usersim — benchmark harness for LLM user simulators in recommender evaluation
 
@@ -51,16 +54,20 @@ export async function main(argv: string[]): Promise<number> {
     return await fn(rest);
   } catch (e) {
     if (e instanceof ConfigError || e instanceof UsageError || e instanceof RunError) {
-      process.stderr.write(`usersim ${command}: ${e.message}\n`);
+      process.stderr.write(`usersim ${command}: ${redact(e.message)}\n`);
       return EXIT.usage;
     }
     if (e instanceof DataError) {
-      process.stderr.write(`usersim ${command}: dataset error: ${e.message}\n`);
+      process.stderr.write(`usersim ${command}: dataset error: ${redact(e.message)}\n`);
       return EXIT.usage;
     }
-    throw e;
+    // Anything else is a bug: shown as Node would show it (stack, properties such as an SDK error's body), minus secrets.
+    process.stderr.write(`${redact(inspect(e))}\n`);
+    return 1;
   }
 }
 
+redactOutput(process.stdout);
+redactOutput(process.stderr);
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

@@ -13,9 +13,10 @@ import { loadPlugin, RegistryError } from '../registry/registry.js';
 import { createConfigAjv } from '../util/ajv.js';
 import { LlmRuntimeOptions, RUNTIME_KEYS, type LlmRuntime } from '../llm/runtime-options.js';
 import { hashJson } from '../util/hash.js';
+import { registerSecret, registerSecretEnv } from '../util/secrets.js';
 import { didYouMean } from '../util/suggest.js';
 import { ConfigError, type ConfigIssue, type PathSeg } from './config-error.js';
-import { hasEnvRef, interpolateEnv } from './interpolate.js';
+import { envRefsOf, hasEnvRef, interpolateEnv } from './interpolate.js';
 import { applyOverride, parseOverride, type Override } from './overrides.js';
 import { ConfigSchema, UNHASHED_KEYS, type RawConfig } from './schema.js';
 import { displayName, isPlainObject, locateIn, mergeLayers, readLayers, type Layer } from './yaml-layers.js';
@@ -148,6 +149,7 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     validateOptions(ajv.compile(schema), schema, options, path, report, `${kind} "${plugin.name}"`);
     for (const [k, v] of Object.entries(options)) entry[k] = v;
     const runtime = interpolateSecrets(plugin.options, options, path, env, report, secretPaths);
+    registerSecretEnvOptions(plugin.options, options, env);
     return { plugin, options: runtime };
   }
 
@@ -534,6 +536,13 @@ function isSecret(schema: TSchema, key: string): boolean {
   return prop?.secret === true;
 }
 
+/** Options a schema marks `secretEnv` name a variable whose value is a secret (e.g. apiKeyEnv): the redactor learns it now. */
+function registerSecretEnvOptions(schema: TSchema, options: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  const props = (schema as { properties?: Record<string, { secretEnv?: boolean }> }).properties ?? {};
+  for (const [k, v] of Object.entries(options))
+    if (props[k]?.secretEnv === true && typeof v === 'string') registerSecretEnv(v, env);
+}
+
 /** Returns the options a plugin receives: ${VAR} filled from the environment in secret fields. */
 function interpolateSecrets(
   schema: TSchema,
@@ -545,8 +554,14 @@ function interpolateSecrets(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { ...options };
   for (const [k, v] of Object.entries(options)) {
-    if (!hasEnvRef(v) || !isSecret(schema, k)) continue;
+    if (!isSecret(schema, k)) continue;
+    if (!hasEnvRef(v)) {
+      // A secret written into the config itself: hidden under its config key.
+      if (typeof v === 'string') registerSecret([...prefix, k].join('.'), v);
+      continue;
+    }
     secretPaths.add([...prefix, k].join('\u0000'));
+    for (const name of envRefsOf(v)) registerSecretEnv(name, env);
     const r = interpolateEnv(v, env);
     if (r.missing.length > 0)
       report(

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { redact } from '../util/secrets.js';
 import type { Usage } from './types.js';
 
-/** One stored response. The request is kept without secrets (they never enter it). */
+/** One stored response. Secrets never enter the request; a reply or version string that echoes one is redacted when stored. */
 export interface CacheEntry {
   readonly key: string;
   readonly provider: string;
@@ -123,13 +124,13 @@ export class LlmCache {
       key: e.key,
       provider: e.provider,
       model: e.model,
-      request: e.request,
-      text: e.text,
+      request: redact(e.request),
+      text: redact(e.text),
       input_tokens: e.usage.input,
       cached_input_tokens: e.usage.cachedInput,
       output_tokens: e.usage.output,
       cost_usd: e.costUsd,
-      model_version: e.modelVersion,
+      model_version: redact(e.modelVersion),
       created_at: e.createdAt,
     });
     if (this.pending.size >= 512) this.flush();
@@ -196,7 +197,7 @@ export class LlmCache {
       for (const r of rows) {
         if (this.getStmt.get(r.key)) skipped++;
         else {
-          this.putStmt.run(r);
+          this.putStmt.run({ ...r, request: redact(r.request), text: redact(r.text) });
           added++;
         }
       }

@@ -1,3 +1,5 @@
+import { redact } from '../util/secrets.js';
+
 /** The kinds of unit error counted in metrics.json and shown in the leaderboard. */
 export type UnitErrorKind = 'parse' | 'llm' | 'method' | 'answer';
 
@@ -6,7 +8,7 @@ export class UnitError extends Error {
     readonly kind: UnitErrorKind,
     message: string,
   ) {
-    super(message);
+    super(redact(message));
     this.name = 'UnitError';
   }
 }

@@ -38,6 +38,7 @@ import {
   type LlmTestServer,
   type Route,
   type RouteContext,
+  echoCredential,
 } from './server-api.js';
 
 export interface OpenAiServerOptions extends LlmServerOptions {
@@ -201,6 +202,11 @@ class OpenAiFake {
   // ---- plumbing -----------------------------------------------------------
 
   private route(ex: Exchange): Outcome {
+    const outcome = this.answer(ex);
+    return this.options.echoKey ? echoCredential(outcome, ex) : outcome;
+  }
+
+  private answer(ex: Exchange): Outcome {
     if (this.options.apiKey !== undefined) {
       const auth = ex.header('authorization');
       if (auth !== `Bearer ${this.options.apiKey}`) {
@@ -307,6 +313,8 @@ class OpenAiFake {
           'server_error',
           'overloaded',
         );
+      case 'badRequest':
+        return this.error(400, 'Invalid request: the request could not be processed.', 'invalid_request_error');
       default:
         throw new Error(`not a status fault: ${fault}`);
     }
