@@ -6,12 +6,12 @@ import type { TSchema } from '@sinclair/typebox';
 import type { DatasetPlugin } from '../api/dataset.js';
 import type { LlmPlugin } from '../api/llm.js';
 import type { MethodPlugin } from '../api/method.js';
-import type { PluginKind } from '../api/plugin.js';
+import type { OptionIssue, PluginKind } from '../api/plugin.js';
 import type { RecommenderPlugin } from '../api/recommender.js';
 import type { ConfigRef, TaskPlugin } from '../api/task.js';
 import { loadPlugin, RegistryError } from '../registry/registry.js';
 import { createConfigAjv } from '../util/ajv.js';
-import { LlmRuntimeOptions, RUNTIME_KEYS, type LlmRuntime } from '../llm/runtime-options.js';
+import { LlmRuntimeOptions, RUNTIME_KEYS, runtimeIssues, type LlmRuntime } from '../llm/runtime-options.js';
 import { hashJson } from '../util/hash.js';
 import { registerSecret, registerSecretEnv } from '../util/secrets.js';
 import { didYouMean } from '../util/suggest.js';
@@ -146,7 +146,13 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     for (const [k, v] of Object.entries(entry)) if (!RESERVED[kind].includes(k)) options[k] = v;
     // LLM entries also take the harness's runtime options (limits, retries, execution).
     const schema = kind === 'llm' ? withRuntimeOptions(plugin.options) : plugin.options;
+    const before = issues.length;
     validateOptions(ajv.compile(schema), schema, options, path, report, `${kind} "${plugin.name}"`);
+    // Cross-field checks read well-typed options only: after a schema error they would only repeat it.
+    if (issues.length === before) {
+      crossCheck(plugin.check?.bind(plugin), options, path, report);
+      if (kind === 'llm') crossCheck(runtimeIssues, options, path, report);
+    }
     for (const [k, v] of Object.entries(options)) entry[k] = v;
     const runtime = interpolateSecrets(plugin.options, options, path, env, report, secretPaths);
     registerSecretEnvOptions(plugin.options, options, env);
@@ -258,7 +264,9 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     }
     const options: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(entry)) if (k !== 'task' && k !== 'methods') options[k] = v;
+    const before = issues.length;
     validateOptions(ajv.compile(task.options), task.options, options, ['tasks', i], report, `task "${task.name}"`);
+    if (issues.length === before) crossCheck(task.check?.bind(task), options, ['tasks', i], report);
     for (const ref of task.needs.refs ?? []) resolveRef(ref, options, listIds[ref.list], ['tasks', i], report);
     if (task.needs.judge && !judge && !isPlainObject(data['judge']) && !isPlainObject(data['llm'])) {
       report(
@@ -433,6 +441,16 @@ function checkUnique(list: string, ids: string[], report: (p: PathSeg[], m: stri
       report([list, i], `"${id}" appears twice in ${list}: give one of them a distinct id: (e.g. id: ${id}-2)`);
     seen.add(id);
   });
+}
+
+/** A plugin's own cross-field checks (min ≤ max, fractions summing to 1), each issue at its option's place. */
+function crossCheck(
+  check: ((options: never) => readonly OptionIssue[]) | undefined,
+  options: Record<string, unknown>,
+  prefix: PathSeg[],
+  report: (p: PathSeg[], m: string) => void,
+): void {
+  for (const issue of check?.(options as never) ?? []) report([...prefix, ...issue.path], issue.message);
 }
 
 function validateOptions(
