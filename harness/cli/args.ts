@@ -13,7 +13,9 @@ export function parse<O extends Options>(argv: string[], options: O, command: st
       strict: true,
     });
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.replace(/\. To specify.*$/, '')}. See: usersim ${command} --help`);
+    // parseArgs may explain over several lines; a usage error is one.
+    const message = (e as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\. To specify a positional.*$/, '');
+    throw new UsageError(`${message.replace(/\.+$/, '')}. See: usersim ${command} --help`);
   }
 }
 

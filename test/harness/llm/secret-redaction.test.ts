@@ -1,15 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnthropicServer, startOpenAiServer, type LlmTestServer } from '../../support/llm-servers/index.js';
-import { CLI, PROJECT_ROOT } from '../../support/project.js';
-
-// An absolute loader path: the children run in a temp dir, where `--import tsx` would not resolve.
-const TSX_LOADER = pathToFileURL(join(PROJECT_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+import { cliProcess } from '../../support/cli-process.js';
 
 // Two keys: the one the 401 run sends (refused, echoed back), and the accepted one (echoed in 400s, headers and replies).
 const WRONG = 'sk-wrong-7d2c9e41b3a85f06e1c4aa';
@@ -23,19 +18,8 @@ function leaksIn(text: string): string[] {
   return FRAGMENTS.filter((f) => text.includes(f));
 }
 
-/** The CLI in a child process, without blocking this one (the fake servers answer from here). */
-function cli(args: string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI, ...args], {
-      cwd,
-      env: { ...process.env, ...ENV, NO_COLOR: '1', FORCE_COLOR: '0' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
+function cli(args: string[], cwd: string) {
+  return cliProcess(args, cwd, { env: ENV });
 }
 
 function filesUnder(dir: string): string[] {
