@@ -69,7 +69,7 @@ export function defineSessionTask<S extends TSchema, G, A>(
 
 export type AnyPlugin = DatasetPlugin | RecommenderPlugin | LlmPlugin | MethodPlugin | TaskPlugin;
 
-export { splitOptionProperties, splitByOptions } from './data/split-options.js';
+export { splitOptionProperties, splitByOptions, splitOptionIssues, splitDataIssues } from './data/split-options.js';
 export { itemLine, attributesText, splitHistory } from './data/user-text.js';
 export type { HistorySplit } from './data/user-text.js';
 export { UnitError, LlmParseError } from './llm/errors.js';
@@ -107,6 +107,7 @@ export type { Observation, ObservationCut, ObservationOptions } from './shop/obs
 export { TextShop, catalogOf, countPages, SHOP_CHOICES } from './shop/text-shop.js';
 export type { ShopItem, ShopRanker, TextShopOptions, ShopStep } from './shop/text-shop.js';
 export { IMPLICIT_RATING_SCALE } from './data/implicit-scale.js';
+export { thresholdIssues } from './data/scale-checks.js';
 export { binaryPrf, prfFromCounts } from './metrics/index.js';
 export { classCounts, pooledF1 } from './metrics/pooled-f1.js';
 export type { F1Average } from './metrics/pooled-f1.js';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { newTrail, noteReused, withTrail } from '../llm/call-trail.js';
 import { emptyTotals, type UsageTotals } from '../llm/usage-meter.js';
 import { hashJson } from '../util/hash.js';
+import { redactValue } from '../util/secrets.js';
 
 /** Beside each artifact: the cache keys of the LLM calls that made it, and what they cost. */
 interface ArtifactCalls {
@@ -54,7 +55,8 @@ export class ArtifactStore {
     }
     this.misses++;
     const trail = newTrail();
-    const value = await withTrail(trail, make);
+    // Redacted before it is kept or stored, so a rerun reading the file sees what this run used.
+    const value = redactValue(await withTrail(trail, make));
     if (trail.tainted) return value;
     mkdirSync(this.dir, { recursive: true });
     const record: ArtifactCalls = { keys: [...trail.keys].sort(), usage: trail.usage };

@@ -40,7 +40,11 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
   try {
     parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (e) {
-    const msg = (e as Error).message.replace(/\. To specify.*$/s, '').replace(/\.$/, '');
+    // parseArgs may explain over several lines; a usage error is one.
+    const msg = (e as Error).message
+      .replace(/\. To specify.*$/s, '')
+      .replace(/\s*\n\s*/g, ' ')
+      .replace(/\.+$/, '');
     const unknown = /Unknown option '(--?[^']+)'/.exec(msg)?.[1];
     const hint = unknown
       ? didYouMean(
@@ -61,7 +65,7 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
   if (!help && (n < min || (max !== null && n > max))) {
     const what = spec.args || 'no argument';
     const count = max === 0 ? 'takes no argument' : min === max ? `needs exactly ${spec.args}` : `needs ${what}`;
-    throw usage(spec, `usersim ${spec.name} ${count} (got ${n === 0 ? 'none' : parsed.positionals.join(' ')})`);
+    throw usage(spec, `${spec.name} ${count} (got ${n === 0 ? 'none' : parsed.positionals.join(' ')})`);
   }
   return {
     spec,

@@ -1,6 +1,7 @@
 import { ConfigError, formatIssue } from '../config/config-error.js';
 import { DataError } from '../data/data-error.js';
 import { RunError } from '../runner/run-error.js';
+import { redact } from '../util/secrets.js';
 import { didYouMean } from '../util/suggest.js';
 import { type Parsed, parseCommand, subcommandOf } from './args.js';
 import { EXIT, UsageError } from './exit-codes.js';
@@ -71,7 +72,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const fn = await (LOADERS[top.name] as () => Promise<Command>)();
     return await fn(parsed);
   } catch (e) {
-    const message = userMessage(e);
+    const found = userMessage(e);
+    const message = found === null ? null : redact(found);
     if (message !== null) {
       process.stderr.write(
         `${message
@@ -82,9 +84,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.usage;
     }
     // A bug, not a usage error: still one line, with the way to the stack trace.
-    if (process.env['USERSIM_DEBUG'] === '1') process.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
+    if (process.env['USERSIM_DEBUG'] === '1') process.stderr.write(`${redact((e as Error)?.stack ?? String(e))}\n`);
     process.stderr.write(
-      `usersim ${spec.name}: internal error: ${(e as Error)?.message ?? String(e)} (a bug; rerun with USERSIM_DEBUG=1 for the stack trace and report it)\n`,
+      `usersim ${spec.name}: internal error: ${redact((e as Error)?.message ?? String(e))} (a bug; rerun with USERSIM_DEBUG=1 for the stack trace and report it)\n`,
     );
     return EXIT.usage;
   }

@@ -21,11 +21,13 @@ export function formatIssue(i: ConfigIssue): string {
   return `${where}: ${formatPath(i.path)}: ${i.message}`;
 }
 
-/** Every problem found in a config, reported together. */
+/** Every problem found in a config, reported together: one problem is one line, several are counted and listed. */
 export class ConfigError extends Error {
   constructor(readonly issues: readonly ConfigIssue[]) {
     super(
-      `${issues.length} problem${issues.length === 1 ? '' : 's'} in the config:\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`,
+      issues.length === 1
+        ? formatIssue(issues[0] as ConfigIssue)
+        : `${issues.length} problems in the config:\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`,
     );
     this.name = 'ConfigError';
   }

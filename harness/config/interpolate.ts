@@ -4,6 +4,11 @@ export function hasEnvRef(v: unknown): v is string {
   return typeof v === 'string' && v.includes('${');
 }
 
+/** The variables a ${VAR} string names. */
+export function envRefsOf(value: string): string[] {
+  return [...value.matchAll(REF)].map((m) => m[1] as string);
+}
+
 /**
  * Replaces ${VAR} with the environment's value. Only fields a plugin schema
  * marks `secret: true` get here; the resolved config in the manifest keeps the

@@ -6,16 +6,17 @@ import type { TSchema } from '@sinclair/typebox';
 import type { DatasetPlugin } from '../api/dataset.js';
 import type { LlmPlugin } from '../api/llm.js';
 import type { MethodPlugin } from '../api/method.js';
-import type { PluginKind } from '../api/plugin.js';
+import type { OptionIssue, PluginKind } from '../api/plugin.js';
 import type { RecommenderPlugin } from '../api/recommender.js';
 import type { ConfigRef, TaskPlugin } from '../api/task.js';
 import { loadPlugin, RegistryError } from '../registry/registry.js';
 import { createConfigAjv } from '../util/ajv.js';
-import { LlmRuntimeOptions, RUNTIME_KEYS, type LlmRuntime } from '../llm/runtime-options.js';
+import { LlmRuntimeOptions, RUNTIME_KEYS, runtimeIssues, type LlmRuntime } from '../llm/runtime-options.js';
 import { hashJson } from '../util/hash.js';
+import { registerSecret, registerSecretEnv } from '../util/secrets.js';
 import { didYouMean } from '../util/suggest.js';
 import { ConfigError, type ConfigIssue, type PathSeg } from './config-error.js';
-import { hasEnvRef, interpolateEnv } from './interpolate.js';
+import { envRefsOf, hasEnvRef, interpolateEnv } from './interpolate.js';
 import { applyOverride, parseOverride, type Override } from './overrides.js';
 import { ConfigSchema, UNHASHED_KEYS, type RawConfig } from './schema.js';
 import { displayName, isPlainObject, locateIn, mergeLayers, readLayers, type Layer } from './yaml-layers.js';
@@ -145,9 +146,16 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     for (const [k, v] of Object.entries(entry)) if (!RESERVED[kind].includes(k)) options[k] = v;
     // LLM entries also take the harness's runtime options (limits, retries, execution).
     const schema = kind === 'llm' ? withRuntimeOptions(plugin.options) : plugin.options;
+    const before = issues.length;
     validateOptions(ajv.compile(schema), schema, options, path, report, `${kind} "${plugin.name}"`);
+    // Cross-field checks read well-typed options only: after a schema error they would only repeat it.
+    if (issues.length === before) {
+      crossCheck(plugin.check?.bind(plugin), options, path, report);
+      if (kind === 'llm') crossCheck(runtimeIssues, options, path, report);
+    }
     for (const [k, v] of Object.entries(options)) entry[k] = v;
     const runtime = interpolateSecrets(plugin.options, options, path, env, report, secretPaths);
+    registerSecretEnvOptions(plugin.options, options, env);
     return { plugin, options: runtime };
   }
 
@@ -256,7 +264,9 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     }
     const options: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(entry)) if (k !== 'task' && k !== 'methods') options[k] = v;
+    const before = issues.length;
     validateOptions(ajv.compile(task.options), task.options, options, ['tasks', i], report, `task "${task.name}"`);
+    if (issues.length === before) crossCheck(task.check?.bind(task), options, ['tasks', i], report);
     for (const ref of task.needs.refs ?? []) resolveRef(ref, options, listIds[ref.list], ['tasks', i], report);
     if (task.needs.judge && !judge && !isPlainObject(data['judge']) && !isPlainObject(data['llm'])) {
       report(
@@ -433,6 +443,16 @@ function checkUnique(list: string, ids: string[], report: (p: PathSeg[], m: stri
   });
 }
 
+/** A plugin's own cross-field checks (min ≤ max, fractions summing to 1), each issue at its option's place. */
+function crossCheck(
+  check: ((options: never) => readonly OptionIssue[]) | undefined,
+  options: Record<string, unknown>,
+  prefix: PathSeg[],
+  report: (p: PathSeg[], m: string) => void,
+): void {
+  for (const issue of check?.(options as never) ?? []) report([...prefix, ...issue.path], issue.message);
+}
+
 function validateOptions(
   validate: ValidateFunction,
   _schema: TSchema,
@@ -534,6 +554,13 @@ function isSecret(schema: TSchema, key: string): boolean {
   return prop?.secret === true;
 }
 
+/** Options a schema marks `secretEnv` name a variable whose value is a secret (e.g. apiKeyEnv): the redactor learns it now. */
+function registerSecretEnvOptions(schema: TSchema, options: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  const props = (schema as { properties?: Record<string, { secretEnv?: boolean }> }).properties ?? {};
+  for (const [k, v] of Object.entries(options))
+    if (props[k]?.secretEnv === true && typeof v === 'string') registerSecretEnv(v, env);
+}
+
 /** Returns the options a plugin receives: ${VAR} filled from the environment in secret fields. */
 function interpolateSecrets(
   schema: TSchema,
@@ -545,8 +572,14 @@ function interpolateSecrets(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { ...options };
   for (const [k, v] of Object.entries(options)) {
-    if (!hasEnvRef(v) || !isSecret(schema, k)) continue;
+    if (!isSecret(schema, k)) continue;
+    if (!hasEnvRef(v)) {
+      // A secret written into the config itself: hidden under its config key.
+      if (typeof v === 'string') registerSecret([...prefix, k].join('.'), v);
+      continue;
+    }
     secretPaths.add([...prefix, k].join('\u0000'));
+    for (const name of envRefsOf(v)) registerSecretEnv(name, env);
     const r = interpolateEnv(v, env);
     if (r.missing.length > 0)
       report(

@@ -27,15 +27,6 @@ export function readLayers(file: string, displayBase: string, chain: string[] = 
       },
     ]);
   }
-  if (chain.includes(real)) {
-    throw new ConfigError([
-      {
-        source: display(file, displayBase),
-        path: ['extends'],
-        message: `extends: cycle: ${[...chain, real].map((f) => display(f, displayBase)).join(' → ')}`,
-      },
-    ]);
-  }
   const text = readFileSync(real, 'utf8');
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, strict: true });
@@ -79,7 +70,28 @@ export function readLayers(file: string, displayBase: string, chain: string[] = 
       { source, ...pos, path: ['extends'], message: 'extends: must be a relative path to another config file' },
     ]);
   }
-  return [layer, ...readLayers(resolve(dirname(real), ext), displayBase, [...chain, real])];
+  // A missing or cyclic base is blamed on the extends: line that names it.
+  const at = { source, ...locateIn(layer, ['extends']), path: ['extends'] };
+  let base: string;
+  try {
+    base = realpathSync(resolve(dirname(real), ext));
+  } catch {
+    throw new ConfigError([
+      {
+        ...at,
+        message: `${display(resolve(dirname(real), ext), displayBase)} does not exist (the path is relative to ${source}): fix the path or remove extends:`,
+      },
+    ]);
+  }
+  const seen = [...chain, real];
+  if (seen.includes(base))
+    throw new ConfigError([
+      {
+        ...at,
+        message: `cycle: ${[...seen, base].map((f) => display(f, displayBase)).join(' → ')}: remove one of these extends:`,
+      },
+    ]);
+  return [layer, ...readLayers(base, displayBase, seen)];
 }
 
 function display(file: string, base: string): string {

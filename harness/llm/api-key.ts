@@ -1,3 +1,4 @@
+import { registerSecretEnv } from '../util/secrets.js';
 import { ProviderError } from './provider-error.js';
 
 /** Reads an API key from the environment at the moment it is needed; the value never leaves the provider. */
@@ -11,5 +12,7 @@ export function apiKeyFrom(envName: string, what: string): string {
       'missing-key',
     );
   }
+  // Whatever reads a key makes it a secret, so a plugin that never declared it is covered too.
+  registerSecretEnv(envName);
   return v;
 }

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { redact } from '../util/secrets.js';
 import type { Usage } from './types.js';
 
-/** One stored response. The request is kept without secrets (they never enter it). */
+/** One stored response. Secrets never enter the request; a reply or version string that echoes one is redacted when stored. */
 export interface CacheEntry {
   readonly key: string;
   readonly provider: string;
@@ -102,21 +103,22 @@ const toEntry = (r: Row): CacheEntry => ({
   failed: r.failed === 1,
 });
 
+/** Every row written, stored or imported, is redacted: an echoed key never reaches the file. */
 const toRow = (e: CacheEntry): Row => ({
   key: e.key,
   provider: e.provider,
   model: e.model,
-  request: e.request,
-  text: e.text,
+  request: redact(e.request),
+  text: redact(e.text),
   input_tokens: e.usage.input,
   cached_input_tokens: e.usage.cachedInput,
   output_tokens: e.usage.output,
   cost_usd: e.costUsd,
-  model_version: e.modelVersion,
+  model_version: redact(e.modelVersion),
   created_at: e.createdAt,
   finish: e.finish ?? null,
   valid: e.valid === null || e.valid === undefined ? null : e.valid ? 1 : 0,
-  invalid_reason: e.invalidReason ?? null,
+  invalid_reason: e.invalidReason === null || e.invalidReason === undefined ? null : redact(e.invalidReason),
   failed: e.failed ? 1 : 0,
 });
 

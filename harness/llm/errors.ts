@@ -1,3 +1,5 @@
+import { redact } from '../util/secrets.js';
+
 /**
  * The kinds of unit error counted in metrics.json and shown in the leaderboard.
  * truncated: the reply was cut at maxTokens; fit: the method's fit produced
@@ -12,7 +14,7 @@ export class UnitError extends Error {
     /** `cause`: the provider error behind an 'llm' error (preflight reads its HTTP status). */
     options?: { readonly cause?: unknown },
   ) {
-    super(message, options);
+    super(redact(message), options);
     this.name = 'UnitError';
   }
 }

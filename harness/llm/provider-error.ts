@@ -1,3 +1,5 @@
+import { redact } from '../util/secrets.js';
+
 /**
  * What providers throw: the HTTP status (if any) and what the endpoint said
  * about when to retry. The retry layer decides from this alone.
@@ -11,7 +13,8 @@ export class ProviderError extends Error {
     /** 'timeout' | 'connection' | 'malformed' | provider error code. */
     readonly code: string | null = null,
   ) {
-    super(message);
+    // The message quotes the endpoint's reply, and some endpoints echo the key they were sent.
+    super(redact(message));
     this.name = 'ProviderError';
   }
 }

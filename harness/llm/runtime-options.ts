@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import type { OptionIssue } from '../api/plugin.js';
 
 /**
  * Options every LLM entry accepts besides its plugin's own: how calls are
@@ -45,5 +46,16 @@ export const LlmRuntimeOptions = Type.Object({
 });
 
 export type LlmRuntime = Static<typeof LlmRuntimeOptions>;
+
+/** Runtime options that contradict each other (the schema checks each alone). */
+export function runtimeIssues(o: LlmRuntime): OptionIssue[] {
+  const issues: OptionIssue[] = [];
+  if (o.backoffBaseMs > o.backoffCapMs)
+    issues.push({
+      path: ['backoffBaseMs'],
+      message: `backoffBaseMs (${o.backoffBaseMs}) is above backoffCapMs (${o.backoffCapMs}), so the first retry would already wait longer than the longest: lower backoffBaseMs or raise backoffCapMs`,
+    });
+  return issues;
+}
 
 export const RUNTIME_KEYS = Object.keys(LlmRuntimeOptions.properties);

@@ -9,6 +9,7 @@ import { Rng } from '../util/rng.js';
 import { kindOf, notApplicable, unitsFor } from './dataset-kinds.js';
 import { planEndpoints } from './endpoints.js';
 import type { FitStage, Plan, PlannedCell, PlannedDataset } from './plan.js';
+import { checkOnDataset } from './data-checks.js';
 import { capabilityIssues, probeSimulators } from './plan-checks.js';
 import { REFERENCE_ID, referenceMethod } from './reference-method.js';
 
@@ -26,6 +27,13 @@ export async function buildPlan(cfg: LoadedConfig, opts: PlanOptions): Promise<P
   const log = opts.log;
   const issues: ConfigIssue[] = [];
   const fail = (path: readonly PathSeg[], message: string) => issues.push({ ...cfg.locate(path), path, message });
+  // Data checks run once per dataset and seed: the same refused option is reported once.
+  const reported = new Set<string>();
+  const failOnce = (path: readonly PathSeg[], message: string) => {
+    const key = `${path.join('\u0000')}\u0001${message}`;
+    if (!reported.has(key)) fail(path, message);
+    reported.add(key);
+  };
   const choices = new Set<string>();
 
   const endpoints = await planEndpoints(cfg, fail);
@@ -68,6 +76,7 @@ export async function buildPlan(cfg: LoadedConfig, opts: PlanOptions): Promise<P
         log,
       });
       const kind = kindOf(dataset);
+      const refused = checkOnDataset(cfg, d, dataset, failOnce);
       datasetsInfo[d.id] = {
         name: dataset.name,
         split: kind.splitName(dataset),
@@ -83,7 +92,7 @@ export async function buildPlan(cfg: LoadedConfig, opts: PlanOptions): Promise<P
         const na = notApplicable(t.task, dataset);
         const units = unitsFor(t.task, dataset, t.options, Rng.derive(seed, 'units', t.task.name, d.id), env);
         if (na === null) applies.set(t.task.name, (applies.get(t.task.name) ?? 0) + 1);
-        if (units !== null && units.length === 0) {
+        if (units !== null && units.length === 0 && !refused) {
           const why = kind.noUnits(t.task, dataset, t.options) ?? 'check the task options and the dataset split';
           fail(['tasks', ti], `${t.task.name} has no eligible unit on dataset "${d.id}" (${dataset.name}): ${why}`);
         }

@@ -2,6 +2,7 @@ import type { PathSeg } from '../config/config-error.js';
 import { type LoadedConfig, type PluginUse, splitLlmOptions } from '../config/load.js';
 import type { LlmPlugin } from '../api/llm.js';
 import { hashJson } from '../util/hash.js';
+import { registerSecretEnv } from '../util/secrets.js';
 import { JUDGE, type PlannedEndpoint } from './plan.js';
 
 /**
@@ -29,6 +30,8 @@ export async function planEndpoints(
       configDir: use.baseDir,
       log: { info: () => {}, warn: () => {} },
     });
+    // The variable a provider takes its key from is a secret even when its schema does not say so.
+    if (provider.hints?.apiKeyEnv) registerSecretEnv(provider.hints.apiKeyEnv);
     if (runtime.execution === 'batch' && !provider.batch)
       fail(
         [...use.path, 'execution'],

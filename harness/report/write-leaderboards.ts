@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest } from '../results/manifest.js';
+import { writeText } from '../results/write-text.js';
 import type { MetricsFile } from '../results/metrics-file.js';
 import { renderCsv } from './render-csv.js';
 import { renderHtml } from './render-html.js';
@@ -64,7 +65,7 @@ export async function writeLeaderboards(
   for (const f of formats) {
     const path = join(dir, `leaderboard.${f}`);
     const samples = f === 'html' ? sampleBrowserHtml(dir, { manifest }) : '';
-    writeFileSync(path, await renderFormat(m, f, { decimals, manifest, ...(samples ? { samples } : {}) }));
+    writeText(path, await renderFormat(m, f, { decimals, manifest, ...(samples ? { samples } : {}) }));
     out.push(path);
   }
   return out;

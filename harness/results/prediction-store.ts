@@ -11,6 +11,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
+import { redactValue } from '../util/secrets.js';
 import type { PredictionLine } from './prediction-line.js';
 
 /** What a store keys its lines by: `unit` (a unit key, or a per-user state key). */
@@ -51,14 +52,17 @@ export class PredictionStore<L extends KeyedLine = PredictionLine> {
           return;
         }
         if (this.done.has(line.unit)) this.repaired.duplicates++;
-        this.done.set(line.unit, line);
+        // A file written before the key was known to be one is cleaned when it is compacted.
+        this.done.set(line.unit, redactValue(line));
       }
       start = end + 1;
     }
     if (text.length > 0 && !text.endsWith('\n')) writeFileSync(path, '\n', { flag: 'a' });
   }
 
-  append(line: L): void {
+  append(raw: L): void {
+    // An error message may quote what an endpoint echoed back, key included.
+    const line = redactValue(raw);
     if (this.fd === null) {
       mkdirSync(dirname(this.path), { recursive: true });
       this.fd = openSync(this.path, 'a');

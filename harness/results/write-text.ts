@@ -1,9 +1,10 @@
 import { renameSync, writeFileSync } from 'node:fs';
+import { redact } from '../util/secrets.js';
 
-/** Write-then-rename, so a reader never sees half a file. */
+/** Write-then-rename, so a reader never sees half a file; secrets never reach it. */
 export function writeText(path: string, text: string): void {
   const tmp = `${path}.tmp`;
-  writeFileSync(tmp, text);
+  writeFileSync(tmp, redact(text));
   renameSync(tmp, path);
 }
 

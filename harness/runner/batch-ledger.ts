@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { redact } from '../util/secrets.js';
 
 /** A batch submitted to a provider, saved in the results dir so a stopped run resumes by id. */
 export interface BatchRecord {
@@ -35,7 +36,8 @@ export class BatchLedger {
 
   save(): void {
     const tmp = `${this.path}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.records, null, 2) + '\n');
+    // A failed batch's message is what the provider said, which may echo the key.
+    writeFileSync(tmp, redact(JSON.stringify(this.records, null, 2) + '\n'));
     renameSync(tmp, this.path);
   }
 }

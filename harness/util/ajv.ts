@@ -8,7 +8,12 @@ const addFormats: AddFormats =
     ? (addFormatsModule as unknown as AddFormats)
     : (addFormatsModule as unknown as { default: AddFormats }).default;
 
-/** Ajv for configs and plugin options: every error at once, defaults applied, `secret` marks fields that may use ${ENV}. */
+/**
+ * Ajv for configs and plugin options: every error at once, defaults applied.
+ * `secret: true` marks fields that may use ${ENV}; `secretEnv: true` marks
+ * fields that name an environment variable holding a secret (`apiKeyEnv`).
+ * Both make the value a secret the redactor hides everywhere.
+ */
 export function createConfigAjv(): Ajv {
   const ajv = new Ajv({
     allErrors: true,
@@ -20,6 +25,7 @@ export function createConfigAjv(): Ajv {
   });
   addFormats(ajv);
   ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
+  ajv.addKeyword({ keyword: 'secretEnv', schemaType: 'boolean' });
   return ajv;
 }
 

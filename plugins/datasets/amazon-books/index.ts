@@ -12,6 +12,8 @@ import {
   type Interaction,
   type Item,
   type RatingsSplit,
+  splitOptionIssues,
+  splitDataIssues,
 } from '../../../harness/plugin-api.js';
 import { AMAZON_DOWNLOADS, AMAZON_FILES } from './downloads.js';
 import { readKgat } from './kgat.js';
@@ -67,6 +69,17 @@ export default defineDataset({
   description:
     'Amazon Books (McAuley lab): 2014 ratings-only CSV, 2014/2018 5-core reviews, KGAT amazon-book; item metadata; k-core filtering; shared splits.',
   options: Options,
+  check(o) {
+    if (o.split === 'official' && o.variant !== 'kgat')
+      return [
+        {
+          path: ['split'],
+          message: `split "official" exists only for the kgat variant (its train.txt/test.txt), not ${o.variant}: use split: agent4rec, random, leave-last-out or temporal, or variant: kgat`,
+        },
+      ];
+    return splitOptionIssues(o);
+  },
+  checkDataset: (o, dataset) => splitDataIssues(o, dataset),
   downloads: AMAZON_DOWNLOADS,
   choices: [
     'amazon-books: k-core filtering is repeated until every user and item has at least k interactions (default 5 on ratings-only files; 5-core and KGAT files are used as released)',

@@ -10,6 +10,8 @@ import {
   type Item,
   type RatingsSplit,
   type UserRecord,
+  splitOptionIssues,
+  splitDataIssues,
 } from '../../../harness/plugin-api.js';
 import { MOVIELENS_DOWNLOADS } from './downloads.js';
 import { parseCsvRecords, parseDelimited, parseRatingLines, readRaw, type RawFile } from './parse.js';
@@ -51,6 +53,17 @@ export default defineDataset({
   description:
     'GroupLens MovieLens 100K, 1M and latest-small, from path: or a copy fetched with "usersim datasets fetch movielens"; splits agent4rec, official-fold, random, leave-last-out, temporal.',
   options: Options,
+  check(o) {
+    if (o.split === 'official-fold' && o.variant !== '100k')
+      return [
+        {
+          path: ['split'],
+          message: `split "official-fold" exists only for MovieLens-100K (u1…u5), not ${o.variant}: use split: agent4rec, random, leave-last-out or temporal, or variant: 100k`,
+        },
+      ];
+    return splitOptionIssues(o);
+  },
+  checkDataset: (o, dataset) => splitDataIssues(o, dataset),
   downloads: MOVIELENS_DOWNLOADS,
   choices: ['movielens: items have no plot text; the description is the release date where the file gives one'],
   async load(o, ctx) {

@@ -11,6 +11,8 @@ import {
   type Interaction,
   type Item,
   type UserRecord,
+  splitOptionIssues,
+  splitDataIssues,
 } from '../../../harness/plugin-api.js';
 import { deriveRatings, describeRule } from './derive-rating.js';
 import { STEAM_DOWNLOADS, STEAM_FILES } from './downloads.js';
@@ -81,6 +83,8 @@ export default defineDataset({
   description:
     'Steam games: UCSD v2 reviews (hours), v1 Australian users (play time + recommendations), Kaggle steam-200k; 1–5 rating derived from play time (ours).',
   options: Options,
+  check: (o) => splitOptionIssues(o),
+  checkDataset: (o, dataset) => splitDataIssues(o, dataset),
   downloads: STEAM_DOWNLOADS,
   choices: [
     'steam: Steam has no stars; the plugin derives 1–5 from play time quintiles per game and the recommendation (options rating, recommendBonus, minItemPlayers; the exact rule is in the dataset choices)',

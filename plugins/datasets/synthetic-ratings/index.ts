@@ -10,6 +10,9 @@ import {
   type Interaction,
   type Item,
   type UserRecord,
+  splitOptionIssues,
+  splitDataIssues,
+  type OptionIssue,
 } from '../../../harness/plugin-api.js';
 import { ADJECTIVES, GENRE_WORDS, GENRES, OCCUPATIONS } from './vocabulary.js';
 import { GenreSetSampler } from './weighted-draws.js';
@@ -63,6 +66,26 @@ export default defineDataset({
   description:
     'Seeded synthetic ratings: latent genre tastes, generated titles and descriptions, 1–5 stars, timestamps.',
   options: Options,
+  check(o) {
+    const issues: OptionIssue[] = [];
+    if (o.maxRatings < o.minRatings)
+      issues.push({
+        path: ['maxRatings'],
+        message: `maxRatings (${o.maxRatings}) is below minRatings (${o.minRatings}): raise maxRatings to at least ${o.minRatings}, or lower minRatings`,
+      });
+    if (o.minRatings > o.items)
+      issues.push({
+        path: ['minRatings'],
+        message: `minRatings (${o.minRatings}) is above items (${o.items}): a user cannot rate more items than there are; lower minRatings or raise items`,
+      });
+    if (o.split === 'agent4rec' && o.minLiked > o.maxRatings)
+      issues.push({
+        path: ['minLiked'],
+        message: `minLiked (${o.minLiked}) is above maxRatings (${o.maxRatings}): no user rates that many items, so the agent4rec split keeps nobody; lower minLiked to at most ${o.maxRatings}`,
+      });
+    return [...issues, ...splitOptionIssues(o)];
+  },
+  checkDataset: (o, dataset) => splitDataIssues(o, dataset),
   choices: [
     'synthetic-ratings: users pick items with probability ∝ popularity × exp(taste fit), so held-out items are not uniform',
     `synthetic-ratings: generator ${GENERATOR_VERSION} draws a user's items without replacement by genre set, then by alias table within the set (O(genre sets + ratings) per user)`,

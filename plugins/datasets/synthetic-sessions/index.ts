@@ -7,6 +7,7 @@ import {
   defineDataset,
   hashJson,
   Type,
+  type OptionIssue,
 } from '../../../harness/plugin-api.js';
 import { loadOpera, OPERA_CHOICES } from '../opera/load-opera.js';
 import { writeOperaTables } from './opera-tables.js';
@@ -50,6 +51,21 @@ export default defineDataset({
   description:
     'Seeded synthetic OPeRA: shoppers with survey personas and sessions (13 click types, rationales, purchases) written as OPeRA Parquet, loaded by the opera loader.',
   options: Options,
+  check(o) {
+    const issues: OptionIssue[] = [];
+    if (o.maxSessions < o.minSessions)
+      issues.push({
+        path: ['maxSessions'],
+        message: `maxSessions (${o.maxSessions}) is below minSessions (${o.minSessions}): raise maxSessions to at least ${o.minSessions}, or lower minSessions`,
+      });
+    // A shopper's test sessions are floor(sessions × testFraction): below one even for the busiest, nothing is held out.
+    else if (Math.floor(o.maxSessions * o.testFraction) === 0)
+      issues.push({
+        path: ['testFraction'],
+        message: `testFraction (${o.testFraction}) puts no session in the test split: even a shopper with maxSessions (${o.maxSessions}) sessions gets floor(${o.maxSessions} × ${o.testFraction}) = 0; raise testFraction to at least ${Math.ceil(1000 / o.maxSessions) / 1000}`,
+      });
+    return issues;
+  },
   choices: [
     ...OPERA_CHOICES,
     'synthetic-sessions: shoppers have research/thrift/impulse/buyer traits that shape both their survey answers and their choices; each session searches one product line of a generated shop',

@@ -20,7 +20,11 @@ const Options = Type.Object(
       default: 'https://api.anthropic.com',
       description: 'Messages API endpoint (the SDK appends /v1/messages).',
     }),
-    apiKeyEnv: Type.String({ default: 'ANTHROPIC_API_KEY', description: 'Environment variable holding the API key.' }),
+    apiKeyEnv: Type.String({
+      default: 'ANTHROPIC_API_KEY',
+      secretEnv: true,
+      description: 'Environment variable holding the API key.',
+    }),
     structured: Type.Union([Type.Literal('tool'), Type.Literal('instructions')], {
       default: 'tool',
       description: 'tool: the schema as a forced tool call; instructions: the schema in the prompt.',

@@ -24,6 +24,7 @@ const Options = Type.Object(
     }),
     apiKeyEnv: Type.String({
       default: 'OPENAI_API_KEY',
+      secretEnv: true,
       description: 'Environment variable holding the API key (local servers accept any value).',
     }),
     structured: Type.Union([Type.Literal('json-schema'), Type.Literal('json-object'), Type.Literal('instructions')], {

@@ -83,6 +83,15 @@ export default defineMethod({
   description:
     'Agent4Rec: activity/diversity/conformity traits + LLM taste summary; pages of items judged align/watch/rate/feel with factual and emotional memory, reflection, fatigue and exit.',
   options: Options,
+  check(o) {
+    if (o.littleTiredAfter <= o.veryTiredAfter) return [];
+    return [
+      {
+        path: ['littleTiredAfter'],
+        message: `littleTiredAfter (${o.littleTiredAfter}) is after veryTiredAfter (${o.veryTiredAfter}): the agent would go from fresh to very tired and never be a little tired; make littleTiredAfter at most ${o.veryTiredAfter}`,
+      },
+    ];
+  },
   usesLlm: true,
   capabilities: ['discriminate', 'rate', 'browse'],
   prompts: {

@@ -147,6 +147,7 @@ export const alignUserOptionProperties = {
   }),
   apiKeyEnv: Type.String({
     default: 'OPENAI_API_KEY',
+    secretEnv: true,
     description: 'openai-finetune: environment variable holding the API key.',
   }),
   baseModel: Type.String({

@@ -1,4 +1,4 @@
-import { defineMethod, type Simulator, Type } from '../../../harness/plugin-api.js';
+import { defineMethod, type Simulator, Type, thresholdIssues } from '../../../harness/plugin-api.js';
 import { browseByJudgement } from '../shared/browse-by-judgement.js';
 import { BiasedMf } from './model.js';
 
@@ -22,6 +22,10 @@ export default defineMethod({
   description:
     'Non-LLM reference: biased matrix factorisation trained by seeded SGD; like = predicted rating ≥ likeThreshold.',
   options: Options,
+  checkDataset: (o, dataset) =>
+    dataset.kind === 'ratings'
+      ? thresholdIssues('likeThreshold', o.likeThreshold, dataset.scale, dataset.name, 'as liked')
+      : [],
   usesLlm: false,
   capabilities: ['discriminate', 'rate', 'browse'],
   choices: [

@@ -1,5 +1,5 @@
 import { defineRecommender, Rng, Type } from '../../../harness/plugin-api.js';
-import { implicitMatrix, minRatingOption, type ImplicitMatrix } from '../shared/implicit-matrix.js';
+import { implicitMatrix, minRatingIssues, minRatingOption, type ImplicitMatrix } from '../shared/implicit-matrix.js';
 import { implicitChoices, recommendByScore } from '../shared/recommend-by-score.js';
 
 const Options = Type.Object(
@@ -116,6 +116,7 @@ export default defineRecommender({
   description:
     'Matrix factorisation trained with Bayesian Personalised Ranking (Rendle et al. 2009): seeded SGD over uniformly sampled (user, positive, negative) triples.',
   options: Options,
+  checkDataset: (o, dataset) => minRatingIssues(o.minRating, dataset),
   choices: [
     ...implicitChoices('bpr-mf'),
     'bpr-mf: triples drawn uniformly with replacement (a positive pair, then a negative among all catalogue items the user has not seen); learned item bias on by default',

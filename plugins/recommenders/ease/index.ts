@@ -1,5 +1,11 @@
 import { defineRecommender, Type } from '../../../harness/plugin-api.js';
-import { implicitMatrix, itemCounts, minRatingOption, type ImplicitMatrix } from '../shared/implicit-matrix.js';
+import {
+  implicitMatrix,
+  minRatingIssues,
+  itemCounts,
+  minRatingOption,
+  type ImplicitMatrix,
+} from '../shared/implicit-matrix.js';
 import { implicitChoices, recommendByScore } from '../shared/recommend-by-score.js';
 import { totalmem } from 'node:os';
 import {
@@ -102,6 +108,7 @@ export default defineRecommender({
   description:
     'EASE^R (Steck 2019): closed-form item-item linear autoencoder on the binary interaction matrix, L2 penalty l2.',
   options: Options,
+  checkDataset: (o, dataset) => minRatingIssues(o.minRating, dataset),
   choices: [
     ...implicitChoices('ease'),
     'ease: items without training interactions rank after every other item (by id)',

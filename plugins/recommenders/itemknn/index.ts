@@ -1,5 +1,11 @@
 import { defineRecommender, Type } from '../../../harness/plugin-api.js';
-import { implicitMatrix, itemCounts, minRatingOption, type ImplicitMatrix } from '../shared/implicit-matrix.js';
+import {
+  implicitMatrix,
+  minRatingIssues,
+  itemCounts,
+  minRatingOption,
+  type ImplicitMatrix,
+} from '../shared/implicit-matrix.js';
 import { selectTop } from '../shared/ranking.js';
 import { implicitChoices, recommendByScore } from '../shared/recommend-by-score.js';
 
@@ -66,6 +72,7 @@ export default defineRecommender({
   description:
     "Item-based k-nearest neighbours: cosine similarity of binary item vectors, top `neighbours` per item, score = sum of similarities to the user's items.",
   options: Options,
+  checkDataset: (o, dataset) => minRatingIssues(o.minRating, dataset),
   choices: [
     ...implicitChoices('itemknn'),
     "itemknn: items with score 0 (no neighbour among the user's items) follow, by id",

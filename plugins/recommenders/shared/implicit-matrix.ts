@@ -1,4 +1,4 @@
-import { Type, type TrainData } from '../../../harness/plugin-api.js';
+import { thresholdIssues, Type, type Dataset, type OptionIssue, type TrainData } from '../../../harness/plugin-api.js';
 import { compareItemIds } from './ranking.js';
 
 /**
@@ -94,6 +94,13 @@ export function itemCounts(m: ImplicitMatrix): Int32Array {
   const c = new Int32Array(m.itemIds.length);
   for (let j = 0; j < c.length; j++) c[j] = (m.colStart[j + 1] as number) - (m.colStart[j] as number);
   return c;
+}
+
+/** minRating must lie on the dataset's scale, or no training interaction (or every one) counts. */
+export function minRatingIssues(minRating: number | null, dataset: Dataset): OptionIssue[] {
+  return dataset.kind === 'ratings'
+    ? thresholdIssues('minRating', minRating, dataset.scale, dataset.name, 'as a positive for training')
+    : [];
 }
 
 /** Option shared by the recommenders: which training interactions count as a positive. */

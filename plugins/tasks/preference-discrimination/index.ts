@@ -7,6 +7,7 @@ import {
   prfFromCounts,
   type MetricSpec,
   type MetricValue,
+  type OptionIssue,
 } from '../../../harness/plugin-api.js';
 import { heldOutByUser, interactedByUser } from '../shared/held-out.js';
 
@@ -51,6 +52,25 @@ export const preferenceDiscrimination = defineTask({
   version: 1,
   needs: { data: 'ratings', capabilities: ['discriminate'] },
   options: Options,
+  check(options) {
+    const issues: OptionIssue[] = [];
+    const seen = new Set<number>();
+    options.ratios.forEach((m, k) => {
+      if (seen.has(m))
+        issues.push({
+          path: ['ratios', k],
+          message: `ratio 1:${m} is listed twice: its units and columns would collide; list each ratio once`,
+        });
+      seen.add(m);
+      // A unit of ratio 1:m holds floor(itemsPerUser / (m + 1)) positives: none means the ratio has no unit at all.
+      if (Math.floor(options.itemsPerUser / (m + 1)) === 0)
+        issues.push({
+          path: ['ratios', k],
+          message: `ratio 1:${m} leaves no positive: itemsPerUser (${options.itemsPerUser}) // (${m} + 1) is 0, so its columns would stay empty; raise itemsPerUser to at least ${m + 1} or drop this ratio`,
+        });
+    });
+    return issues;
+  },
   choices: [
     'preference-discrimination: precision/recall/F1 of a user with no predicted positives count as 0 (scikit-learn zero_division=0)',
     'preference-discrimination: a unit whose answer misses an item is an error, not a guess',

@@ -11,6 +11,7 @@ import {
   type MetricValue,
   type RatingScale,
   type TaskUnit,
+  thresholdIssues,
 } from '../../../harness/plugin-api.js';
 import { heldOutByUser } from '../shared/held-out.js';
 
@@ -76,6 +77,16 @@ export const recommenderEvaluation = defineTask({
     refs: [{ option: 'recommenders', list: 'recommenders', many: true }],
   },
   options: Options,
+  checkDataset: (options, dataset) =>
+    dataset.kind === 'ratings'
+      ? thresholdIssues(
+          'likeThreshold',
+          options.likeThreshold,
+          dataset.scale ?? IMPLICIT_RATING_SCALE,
+          dataset.scale ? dataset.name : `${dataset.name} (browsed on the implicit 1–5 scale)`,
+          'as liked',
+        )
+      : [],
   choices: [
     "recommender-evaluation: the pages are fixed in advance from the recommender's top pageSize × maxPages (training items excluded); the recommender does not react to the visit",
     'recommender-evaluation: liked = watched and rated at or above likeThreshold (default three quarters up the scale); datasets without stars are browsed on 1–5',

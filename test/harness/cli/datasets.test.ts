@@ -71,7 +71,7 @@ describe('usersim datasets', () => {
     );
     expect(await usage(['fetch', 'synthetic-ratings'])).toMatch(/synthetic-ratings has nothing to download/);
     expect(await usage(['fetch'])).toMatch(
-      /^usersim datasets fetch needs NAME\.\.\. \(got none\)\. See: usersim datasets fetch --help$/,
+      /^datasets fetch needs NAME\.\.\. \(got none\)\. See: usersim datasets fetch --help$/,
     );
     expect(await usage(['get', 'movielens'])).toMatch(/unknown datasets subcommand "get"/);
     // Several names: every one is checked before any download starts; --variant only with one.

@@ -51,12 +51,12 @@ describe('usersim (top level)', () => {
         ['run', 'configs/quickstart.yaml', '--retry-error'],
         /^usersim run: Unknown option '--retry-error'\. Did you mean "--retry-errors"\. See: usersim run --help$/,
       ],
-      [['run'], /^usersim run: usersim run needs exactly CONFIG \(got none\)\. See: usersim run --help$/],
+      [['run'], /^usersim run: run needs exactly CONFIG \(got none\)\. See: usersim run --help$/],
       [
         ['run', 'configs/quickstart.yaml', '--limit', 'x'],
         /^usersim run: --limit needs a positive whole number, got "x"$/,
       ],
-      [['compare', 'a'], /^usersim compare: usersim compare needs exactly RUN_A RUN_B \(got a\)/],
+      [['compare', 'a'], /^usersim compare: compare needs exactly RUN_A RUN_B \(got a\)/],
       [
         ['compare', '/nonexistent/a', '/nonexistent/b'],
         /^usersim compare: \/nonexistent\/a\/metrics\.json does not exist/,

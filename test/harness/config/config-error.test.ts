@@ -19,7 +19,7 @@ describe('formatPath / formatIssue / ConfigError', () => {
 
   it('counts the problems and lists each on its own line', () => {
     const one = new ConfigError([{ source: 'a.yaml', line: 1, col: 1, path: [], message: 'm' }]);
-    expect(one.message).toBe('1 problem in the config:\n  a.yaml:1:1: (top level): m');
+    expect(one.message).toBe('a.yaml:1:1: (top level): m');
     expect(one.name).toBe('ConfigError');
     expect(one).toBeInstanceOf(Error);
     const two = new ConfigError([

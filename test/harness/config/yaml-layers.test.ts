@@ -198,26 +198,30 @@ llm:
     const e = await configError(load(tmp.path('cyc/a.yaml')));
     expect(e.issues).toHaveLength(1);
     expect(e.issues[0]?.path).toEqual(['extends']);
-    expect(e.issues[0]?.message).toBe('extends: cycle: cyc/a.yaml → cyc/b.yaml → cyc/a.yaml');
+    expect(lines(e)).toEqual([
+      'cyc/b.yaml:1:10: extends: cycle: cyc/a.yaml → cyc/b.yaml → cyc/a.yaml: remove one of these extends:',
+    ]);
   });
 
   it('detects a file extending itself', async () => {
     const e = await configError(load(tmp.write('cyc/self.yaml', 'extends: ./self.yaml\nname: a\n')));
-    expect(e.issues[0]?.message).toBe('extends: cycle: cyc/self.yaml → cyc/self.yaml');
+    expect(e.issues[0]?.message).toBe('cycle: cyc/self.yaml → cyc/self.yaml: remove one of these extends:');
   });
 
   it('detects a longer cycle that does not include the first file', async () => {
     tmp.write('cyc3/b.yaml', 'extends: c.yaml\n');
     tmp.write('cyc3/c.yaml', 'extends: b.yaml\n');
     const e = await configError(load(tmp.write('cyc3/a.yaml', 'extends: b.yaml\nname: a\n')));
-    expect(e.issues[0]?.message).toBe('extends: cycle: cyc3/a.yaml → cyc3/b.yaml → cyc3/c.yaml → cyc3/b.yaml');
+    expect(e.issues[0]?.message).toBe(
+      'cycle: cyc3/a.yaml → cyc3/b.yaml → cyc3/c.yaml → cyc3/b.yaml: remove one of these extends:',
+    );
   });
 
-  it('reports a missing extends file, naming the file that asked for it', async () => {
+  it('reports a missing extends file at the extends: line that names it', async () => {
     const e = await configError(load(tmp.write('miss/derived.yaml', 'extends: nope.yaml\nname: a\n')));
-    expect(e.issues).toHaveLength(1);
-    expect(e.issues[0]?.source).toBe('miss/nope.yaml');
-    expect(e.issues[0]?.message).toMatch(/^config file not found \(named in extends: of .*miss\/derived\.yaml\)$/);
+    expect(lines(e)).toEqual([
+      'miss/derived.yaml:1:10: extends: miss/nope.yaml does not exist (the path is relative to miss/derived.yaml): fix the path or remove extends:',
+    ]);
   });
 
   it('rejects an extends: that is not a string, at its line', async () => {

@@ -124,14 +124,15 @@ tasks:
   });
 
   it('refuses a cell with no eligible unit, saying why', async () => {
+    // Options that pass every check but leave the data without a unit: no user of 30 has 58 ratings above 3.
     const issues = await planIssues(
-      `${RATINGS}methods:\n  - { plugin: popularity }\ntasks:\n  - { task: preference-discrimination, ratios: [30], itemsPerUser: 20 }\n`,
+      `${RATINGS.replace('items: 60 }', 'items: 60, minLiked: 58 }')}methods:\n  - { plugin: popularity }\ntasks:\n  - { task: preference-discrimination }\n`,
     );
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatch(
       /^cfg:9:5: tasks\[0\]: preference-discrimination has no eligible unit on dataset "synthetic-ratings"/,
     );
-    expect(issues[0]).toContain('itemsPerUser (20) // (m + 1) is 0 for ratios 30');
+    expect(issues[0]).toContain('the split agent4rec holds no valid or test interaction');
   });
 
   it('refuses a task that reads a kind of data no dataset of the config holds', async () => {

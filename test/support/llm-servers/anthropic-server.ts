@@ -29,6 +29,7 @@ import { FaultPlan, STATUS_FAULTS, type FaultKind } from './faults.js';
 import { HttpCore, type Exchange, type Outcome, type Reply, type SseEvent } from './http-core.js';
 import type { JsonSchema } from './schema-reply.js';
 import {
+  echoCredential,
   IdMaker,
   isRecord,
   matchRoute,
@@ -155,6 +156,11 @@ class AnthropicFake {
   // ---- plumbing -----------------------------------------------------------
 
   private route(ex: Exchange): Outcome {
+    const outcome = this.answer(ex);
+    return this.options.echoKey ? echoCredential(outcome, ex) : outcome;
+  }
+
+  private answer(ex: Exchange): Outcome {
     if (this.options.apiKey !== undefined) {
       const key = ex.header('x-api-key');
       const bearer = ex.header('authorization');
@@ -242,6 +248,8 @@ class AnthropicFake {
         return this.error(503, 'api_error', 'Service unavailable');
       case 'overloaded':
         return this.error(529, 'overloaded_error', 'Overloaded');
+      case 'badRequest':
+        return this.error(400, 'invalid_request_error', 'The request could not be processed.');
       default:
         throw new Error(`not a status fault: ${fault}`);
     }

@@ -30,6 +30,8 @@ export const FAULT_KINDS = [
   'schemaInvalid',
   /** A correct reply delivered in pieces with `slowStreamDelayMs` between them (SSE events, or body chunks). */
   'slowStream',
+  /** 400 invalid_request_error: the request is refused as malformed (not worth a retry). Last, so adding it moved no other kind's draws. */
+  'badRequest',
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -41,6 +43,7 @@ export const STATUS_FAULTS: ReadonlySet<FaultKind> = new Set([
   'serverError',
   'unavailable',
   'overloaded',
+  'badRequest',
 ]);
 
 export type FaultProbabilities = { readonly [K in FaultKind]?: number };

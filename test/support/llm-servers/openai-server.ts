@@ -38,6 +38,7 @@ import {
   type LlmTestServer,
   type Route,
   type RouteContext,
+  echoCredential,
 } from './server-api.js';
 
 export interface OpenAiServerOptions extends LlmServerOptions {
@@ -213,6 +214,11 @@ class OpenAiFake {
   private completions = 0;
 
   private route(ex: Exchange): Outcome {
+    const outcome = this.answer(ex);
+    return this.options.echoKey ? echoCredential(outcome, ex) : outcome;
+  }
+
+  private answer(ex: Exchange): Outcome {
     const revokeAfter = this.options.revokeKeyAfter;
     if (revokeAfter !== undefined && this.completions >= revokeAfter)
       return {
@@ -330,6 +336,8 @@ class OpenAiFake {
           'server_error',
           'overloaded',
         );
+      case 'badRequest':
+        return this.error(400, 'Invalid request: the request could not be processed.', 'invalid_request_error');
       default:
         throw new Error(`not a status fault: ${fault}`);
     }

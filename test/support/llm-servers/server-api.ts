@@ -3,7 +3,7 @@
  */
 import type { ReplyFn } from './content.js';
 import type { Faults, FaultKind } from './faults.js';
-import type { Exchange, RecordedRequest, Reply, ServerStats } from './http-core.js';
+import type { Exchange, Outcome, RecordedRequest, Reply, ServerStats } from './http-core.js';
 
 export interface LlmServerOptions {
   /**
@@ -30,6 +30,13 @@ export interface LlmServerOptions {
   readonly batchPolls?: number;
   /** Simulate prompt caching (cached token counts on repeated prefixes). Default true. */
   readonly promptCache?: boolean;
+  /**
+   * Echo the credentials each request carried, as some OpenAI-compatible
+   * servers do: in the message of every 400 and 401 error body, and in an
+   * `x-echo-api-key` header on every response. For tests that a key never
+   * reaches results, caches or output. Default false.
+   */
+  readonly echoKey?: boolean;
 }
 
 /** What a test gets back from `startOpenAiServer` / `startAnthropicServer`. */
@@ -118,6 +125,25 @@ export function streamPieces(text: string): string[] {
     for (let off = 0; off < piece.length; off += 24) out.push(piece.slice(off, off + 24));
   }
   return out.length > 0 ? out : [''];
+}
+
+/** The raw credential a request carried (x-api-key, or the Bearer token). */
+function credentialOf(ex: Exchange): string {
+  return ex.header('x-api-key') ?? ex.header('authorization')?.replace(/^Bearer\s+/i, '') ?? '';
+}
+
+/** `echoKey`: the outcome with the request's credential put into its 400/401 message and a response header. */
+export function echoCredential(outcome: Outcome, ex: Exchange): Outcome {
+  const key = credentialOf(ex);
+  const r = outcome.reply;
+  if (r.kind === 'hang' || r.kind === 'reset') return outcome;
+  const headers = { ...(r.headers ?? {}), 'x-echo-api-key': key };
+  if (r.kind !== 'json') return { ...outcome, reply: { ...r, headers } };
+  let body = r.body;
+  const err = isRecord(body) ? body['error'] : undefined;
+  if ((r.status === 400 || r.status === 401) && isRecord(body) && isRecord(err) && typeof err['message'] === 'string')
+    body = { ...body, error: { ...err, message: `${err['message']} (the request sent the key ${key})` } };
+  return { ...outcome, reply: { ...r, body, headers } };
 }
 
 export function isRecord(v: unknown): v is Record<string, unknown> {

@@ -9,7 +9,8 @@ import { startOpenAiServer, type OpenAiTestServer } from '../../../support/llm-s
 import { scriptedLlm } from '../../../support/scripted-llm.ts';
 import { fitContext, ITEMS, makeLog, makeSim, scripted, tempDir, train, unit, userText, userView } from './fixtures.ts';
 
-const KEY = 'sk-alignuser-ft-test';
+// Random-looking, as a real key is: the redactor hides any 8-character piece of it, so a key spelling "alignuser" would hide the model's name.
+const KEY = 'sk-ft-5c91e07d2a4b';
 const ENV = 'ALIGNUSER_FT_TEST_KEY';
 
 describe('alignuser openai-finetune backend against the local OpenAI server', () => {
