@@ -1,76 +1,29 @@
 import { existsSync } from 'node:fs';
 import { loadReported, type ReportedValues } from '../results/reported-values.js';
 import { dirname, resolve } from 'node:path';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { TSchema } from '@sinclair/typebox';
 import type { DatasetPlugin } from '../api/dataset.js';
 import type { LlmPlugin } from '../api/llm.js';
 import type { MethodPlugin } from '../api/method.js';
-import type { OptionIssue, PluginKind } from '../api/plugin.js';
+import type { PluginKind } from '../api/plugin.js';
 import type { RecommenderPlugin } from '../api/recommender.js';
 import type { ConfigRef, TaskPlugin } from '../api/task.js';
 import { loadPlugin, RegistryError } from '../registry/registry.js';
 import { createConfigAjv } from '../util/ajv.js';
-import { LlmRuntimeOptions, RUNTIME_KEYS, runtimeIssues, type LlmRuntime } from '../llm/runtime-options.js';
+import { RUNTIME_KEYS, runtimeIssues } from '../llm/runtime-options.js';
 import { hashJson } from '../util/hash.js';
-import { registerSecret, registerSecretEnv } from '../util/secrets.js';
 import { didYouMean } from '../util/suggest.js';
 import { ConfigError, type ConfigIssue, type PathSeg } from './config-error.js';
-import { envRefsOf, hasEnvRef, interpolateEnv } from './interpolate.js';
+import { hasEnvRef } from './interpolate.js';
 import { applyOverride, parseOverride, type Override } from './overrides.js';
 import { ConfigSchema, UNHASHED_KEYS, type RawConfig } from './schema.js';
 import { displayName, isPlainObject, locateIn, mergeLayers, readLayers, type Layer } from './yaml-layers.js';
+import type { LoadedConfig, MethodUse, PluginUse, TaskUse } from './loaded-config.js';
+import { withRuntimeOptions } from './llm-options.js';
+import { checkUnique, collapseErrors, crossCheck, reportAjv, resolveRef, validateOptions } from './option-checks.js';
+import { interpolateSecrets, registerSecretEnvOptions } from './secret-options.js';
 
-export interface PluginUse<P> {
-  readonly id: string;
-  readonly plugin: P;
-  /** Directory of the config file that wrote this entry: its relative paths resolve against it. */
-  readonly baseDir: string;
-  /** Where the entry is in the config (for messages that name file:line). */
-  readonly path: readonly PathSeg[];
-  /** Validated options with defaults; secrets interpolated (never written anywhere). */
-  readonly options: Record<string, unknown>;
-}
-
-export interface MethodUse extends PluginUse<MethodPlugin> {
-  readonly llm: PluginUse<LlmPlugin> | null;
-}
-
-export interface TaskUse {
-  readonly task: TaskPlugin;
-  readonly options: Record<string, unknown>;
-  /** The method ids the task runs (`methods:` on the task entry); null: every method. */
-  readonly methods: readonly string[] | null;
-  /** Directory of the config file that wrote this entry. */
-  readonly baseDir: string;
-  readonly path: readonly PathSeg[];
-}
-
-export interface LoadedConfig {
-  readonly file: string;
-  readonly dir: string;
-  /** The files of the extends: chain, this one first. */
-  readonly layers: readonly string[];
-  /** Defaults applied; ${VAR} references kept as written. */
-  readonly resolved: RawConfig;
-  /** SHA-256 of the resolved config minus keys that do not change results. */
-  readonly hash: string;
-  readonly seeds: readonly number[];
-  readonly datasets: readonly PluginUse<DatasetPlugin>[];
-  readonly methods: readonly MethodUse[];
-  /** The recommenders a recommender-evaluation task shows the simulated users; empty when none are configured. */
-  readonly recommenders: readonly PluginUse<RecommenderPlugin>[];
-  /** The LLM judge of tasks that need one: `judge:`, else the top-level llm; null when neither is configured. */
-  readonly judge: PluginUse<LlmPlugin> | null;
-  readonly tasks: readonly TaskUse[];
-  readonly overrides: readonly string[];
-  /** report.reported resolved against the file that named it; null when none. */
-  readonly reportedPath: string | null;
-  /** Its contents, read and checked once at load. */
-  readonly reported: ReportedValues | null;
-  /** Where a config path was written (file:line, or the --set that made it), for later stages' config errors. */
-  locate(path: readonly PathSeg[], key?: boolean): Omit<ConfigIssue, 'path' | 'message'>;
-}
+export type { LoadedConfig, MethodUse, PluginUse, TaskUse } from './loaded-config.js';
+export { splitLlmOptions } from './llm-options.js';
 
 export interface LoadOptions {
   readonly sets?: readonly string[];
@@ -370,27 +323,6 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
   };
 }
 
-function withRuntimeOptions(schema: TSchema): TSchema {
-  const own = schema as { properties?: Record<string, unknown>; required?: string[] };
-  return {
-    ...schema,
-    type: 'object',
-    properties: { ...(own.properties ?? {}), ...LlmRuntimeOptions.properties },
-    additionalProperties: false,
-  } as unknown as TSchema;
-}
-
-/** Splits an LLM entry's validated options into the plugin's own and the harness's runtime ones. */
-export function splitLlmOptions(options: Record<string, unknown>): {
-  own: Record<string, unknown>;
-  runtime: LlmRuntime;
-} {
-  const own: Record<string, unknown> = {};
-  const runtime: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(options)) (RUNTIME_KEYS.includes(k) ? runtime : own)[k] = v;
-  return { own, runtime: runtime as LlmRuntime };
-}
-
 function idOf(entry: unknown, fallback: string): string {
   const id = isPlainObject(entry) ? entry['id'] : undefined;
   return typeof id === 'string' ? id : fallback;
@@ -398,197 +330,6 @@ function idOf(entry: unknown, fallback: string): string {
 
 function asList(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
-}
-
-/**
- * A task option that names entries of another config list. A list option left
- * null means every entry (the ids are written into the options, so the task's
- * columns and the manifest name them); a single one left null means none.
- */
-function resolveRef(
-  ref: ConfigRef,
-  options: Record<string, unknown>,
-  ids: readonly string[],
-  path: PathSeg[],
-  report: (p: PathSeg[], m: string) => void,
-): void {
-  const named = options[ref.option];
-  if (ref.many && (named === null || named === undefined)) {
-    if (ids.length === 0)
-      report(
-        path,
-        `this task puts ${ref.list} in front of the simulated users: add a top-level "${ref.list}:" list (e.g. recommenders: [{ plugin: random }, { plugin: pop }])`,
-      );
-    options[ref.option] = [...ids];
-    return;
-  }
-  const what = ref.list.replace(/s$/, '');
-  const check = (id: unknown, at: PathSeg[]) => {
-    if (typeof id === 'string' && !ids.includes(id))
-      report(
-        at,
-        `"${id}" is not a ${what} id of this config.${didYouMean(id, [...ids])} Configured: ${ids.join(', ') || `(none: add a top-level "${ref.list}:" list)`}`,
-      );
-  };
-  if (Array.isArray(named)) named.forEach((id, k) => check(id, [...path, ref.option, k]));
-  else check(named, [...path, ref.option]);
-}
-
-function checkUnique(list: string, ids: string[], report: (p: PathSeg[], m: string) => void): void {
-  const seen = new Set<string>();
-  ids.forEach((id, i) => {
-    if (seen.has(id))
-      report([list, i], `"${id}" appears twice in ${list}: give one of them a distinct id: (e.g. id: ${id}-2)`);
-    seen.add(id);
-  });
-}
-
-/** A plugin's own cross-field checks (min ≤ max, fractions summing to 1), each issue at its option's place. */
-function crossCheck(
-  check: ((options: never) => readonly OptionIssue[]) | undefined,
-  options: Record<string, unknown>,
-  prefix: PathSeg[],
-  report: (p: PathSeg[], m: string) => void,
-): void {
-  for (const issue of check?.(options as never) ?? []) report([...prefix, ...issue.path], issue.message);
-}
-
-function validateOptions(
-  validate: ValidateFunction,
-  _schema: TSchema,
-  options: Record<string, unknown>,
-  prefix: PathSeg[],
-  report: (p: PathSeg[], m: string, key?: boolean) => void,
-  what: string,
-): void {
-  validate(options);
-  for (const e of collapseErrors(validate.errors ?? [])) reportAjv(e, prefix, report, what);
-}
-
-/** anyOf produces one error per branch plus its own: keep one readable message per place. */
-function collapseErrors(errors: readonly ErrorObject[]): ErrorObject[] {
-  const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
-  const out: ErrorObject[] = [];
-  for (const e of errors) {
-    if (anyOfPaths.has(e.instancePath) && e.keyword !== 'anyOf') continue;
-    if (e.keyword === 'anyOf') {
-      const branches = (
-        (e.parentSchema as { anyOf?: Array<{ type?: string; const?: unknown }> } | undefined)?.anyOf ?? []
-      ).map((b) => (b.const !== undefined ? JSON.stringify(b.const) : (b.type ?? 'other')));
-      const consts = ((e.parentSchema as { anyOf?: Array<{ const?: unknown }> } | undefined)?.anyOf ?? [])
-        .filter((b) => b.const !== undefined)
-        .map((b) => String(b.const));
-      const hint = typeof e.data === 'string' && consts.length > 0 ? didYouMean(e.data, consts) : '';
-      out.push({ ...e, message: `must be ${branches.join(' or ')}`, params: { ...e.params, hint } });
-      continue;
-    }
-    out.push(e);
-  }
-  return out;
-}
-
-function pointerToPath(pointer: string): PathSeg[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-}
-
-function reportAjv(
-  e: ErrorObject,
-  prefix: PathSeg[],
-  report: (p: PathSeg[], m: string, key?: boolean) => void,
-  what?: string,
-): void {
-  const path = [...prefix, ...pointerToPath(e.instancePath)];
-  const of = what ? ` of ${what}` : '';
-  switch (e.keyword) {
-    case 'additionalProperties': {
-      const key = (e.params as { additionalProperty: string }).additionalProperty;
-      const known = Object.keys(
-        (e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {},
-      );
-      report(
-        [...path, key],
-        `unknown key "${key}"${of}.${didYouMean(key, known)} Known keys: ${known.join(', ')}`,
-        true,
-      );
-      return;
-    }
-    case 'required': {
-      const key = (e.params as { missingProperty: string }).missingProperty;
-      report(path, `missing required key "${key}"${of}`, true);
-      return;
-    }
-    case 'enum': {
-      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
-      const got = String(e.data);
-      report(
-        path,
-        `${JSON.stringify(e.data)} is not allowed${of}.${didYouMean(got, allowed.map(String))} Allowed: ${allowed.map((a) => JSON.stringify(a)).join(', ')}`,
-      );
-      return;
-    }
-    case 'type':
-      report(path, `${e.message ?? 'wrong type'}${of} (got ${describe(e.data)})`);
-      return;
-    default:
-      report(
-        path,
-        `${e.message ?? e.keyword}${of}${e.keyword === 'anyOf' ? ` (got ${describe(e.data)}).${String((e.params as { hint?: string }).hint ?? '')}` : ''}`,
-      );
-  }
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return `${typeof v} ${JSON.stringify(v)}`;
-}
-
-function isSecret(schema: TSchema, key: string): boolean {
-  const prop = (schema as { properties?: Record<string, { secret?: boolean }> }).properties?.[key];
-  return prop?.secret === true;
-}
-
-/** Options a schema marks `secretEnv` name a variable whose value is a secret (e.g. apiKeyEnv): the redactor learns it now. */
-function registerSecretEnvOptions(schema: TSchema, options: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
-  const props = (schema as { properties?: Record<string, { secretEnv?: boolean }> }).properties ?? {};
-  for (const [k, v] of Object.entries(options))
-    if (props[k]?.secretEnv === true && typeof v === 'string') registerSecretEnv(v, env);
-}
-
-/** Returns the options a plugin receives: ${VAR} filled from the environment in secret fields. */
-function interpolateSecrets(
-  schema: TSchema,
-  options: Record<string, unknown>,
-  prefix: PathSeg[],
-  env: NodeJS.ProcessEnv,
-  report: (p: PathSeg[], m: string) => void,
-  secretPaths: Set<string>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...options };
-  for (const [k, v] of Object.entries(options)) {
-    if (!isSecret(schema, k)) continue;
-    if (!hasEnvRef(v)) {
-      // A secret written into the config itself: hidden under its config key.
-      if (typeof v === 'string') registerSecret([...prefix, k].join('.'), v);
-      continue;
-    }
-    secretPaths.add([...prefix, k].join('\u0000'));
-    for (const name of envRefsOf(v)) registerSecretEnv(name, env);
-    const r = interpolateEnv(v, env);
-    if (r.missing.length > 0)
-      report(
-        [...prefix, k],
-        `environment variable ${r.missing.join(', ')} is not set: export it before running (its value is never written to results)`,
-      );
-    out[k] = r.value;
-  }
-  return out;
 }
 
 /** ${VAR} anywhere but a secret field is an error: it would copy the environment into results. */
