@@ -11,8 +11,9 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import { redactValue } from '../util/secrets.js';
+import { redact, redactValue } from '../util/secrets.js';
 import type { PredictionLine } from './prediction-line.js';
+import { StoredLines } from './stored-lines.js';
 
 /** What a store keys its lines by: `unit` (a unit key, or a per-user state key). */
 export interface KeyedLine {
@@ -29,7 +30,7 @@ const SYNC_INTERVAL_MS = 50;
  * in flight; a torn last line (power loss mid-write) is cut off on reopen.
  */
 export class PredictionStore<L extends KeyedLine = PredictionLine> {
-  readonly done = new Map<string, L>();
+  readonly done = new StoredLines<L>();
   private fd: number | null = null;
   private syncTimer: NodeJS.Timeout | null = null;
   private dirty = false;
@@ -39,21 +40,22 @@ export class PredictionStore<L extends KeyedLine = PredictionLine> {
   constructor(readonly path: string) {
     if (!existsSync(path)) return;
     const text = readFileSync(path, 'utf8');
+    // Only the last line can be torn (a torn line is cut off on every open), so only it is parsed in full here.
+    const lastBreak = text.endsWith('\n') ? text.lastIndexOf('\n', text.length - 2) : text.lastIndexOf('\n');
     let start = 0;
     while (start < text.length) {
       const nl = text.indexOf('\n', start);
       const end = nl < 0 ? text.length : nl;
       const raw = text.slice(start, end);
       if (raw.trim() !== '') {
-        const line = parseLine<L>(raw);
-        if (!line) {
+        const unit = start > lastBreak ? fullKey(raw) : (quickKey(raw) ?? fullKey(raw));
+        if (unit === null) {
           this.repaired.torn++;
           truncateSync(path, Buffer.byteLength(text.slice(0, start), 'utf8'));
           return;
         }
-        if (this.done.has(line.unit)) this.repaired.duplicates++;
-        // A file written before the key was known to be one is cleaned when it is compacted.
-        this.done.set(line.unit, redactValue(line));
+        if (this.done.has(unit)) this.repaired.duplicates++;
+        this.done.setText(unit, raw);
       }
       start = end + 1;
     }
@@ -67,8 +69,9 @@ export class PredictionStore<L extends KeyedLine = PredictionLine> {
       mkdirSync(dirname(this.path), { recursive: true });
       this.fd = openSync(this.path, 'a');
     }
-    writeSync(this.fd, JSON.stringify(line) + '\n');
-    this.done.set(line.unit, line);
+    const text = JSON.stringify(line);
+    writeSync(this.fd, `${text}\n`);
+    this.done.setText(line.unit, text);
     this.dirty = true;
     if (!this.syncTimer) {
       this.syncTimer = setTimeout(() => {
@@ -101,7 +104,8 @@ export class PredictionStore<L extends KeyedLine = PredictionLine> {
   compact(order: readonly string[]): void {
     this.close();
     if (!existsSync(this.path)) return;
-    const lines = order.filter((k) => this.done.has(k)).map((k) => JSON.stringify(this.done.get(k)) + '\n');
+    // The stored text, redacted when read in case the file was written before a secret was known to be one.
+    const lines = order.filter((k) => this.done.has(k)).map((k) => `${redact(this.done.text(k) as string)}\n`);
     const body = lines.join('');
     if (readFileSync(this.path, 'utf8') === body) return;
     const tmp = `${this.path}.tmp`;
@@ -113,10 +117,21 @@ export class PredictionStore<L extends KeyedLine = PredictionLine> {
   }
 }
 
-function parseLine<L extends KeyedLine>(raw: string): L | null {
+/** The unit key of a line as this store writes it (`{"id":"…","unit":"…",…}`), without parsing the rest. */
+const PREFIX = /^\{"id":"(?:[^"\\]|\\.)*","unit":"((?:[^"\\]|\\.)*)"/;
+
+function quickKey(raw: string): string | null {
+  if (!raw.endsWith('}')) return null;
+  const m = PREFIX.exec(raw);
+  if (!m) return null;
+  const key = m[1] as string;
+  return key.includes('\\') ? (JSON.parse(`"${key}"`) as string) : key;
+}
+
+function fullKey(raw: string): string | null {
   try {
-    const line = JSON.parse(raw) as L;
-    return typeof line.unit === 'string' && typeof line.id === 'string' ? line : null;
+    const line = JSON.parse(raw) as Partial<KeyedLine>;
+    return typeof line.unit === 'string' && typeof line.id === 'string' ? line.unit : null;
   } catch {
     return null;
   }

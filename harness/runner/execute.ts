@@ -93,8 +93,9 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
     stores.set(cell, store);
     const mine = cell.units.filter((_, k) => inShard(shard, k));
     const todo = mine.filter((u) => {
-      const line = store.done.get(u.key);
-      return !line || (o.retryErrors === true && line.error !== null);
+      // Asking `has` first: a rerun with nothing to do never parses its lines.
+      if (!store.done.has(u.key)) return true;
+      return o.retryErrors === true && store.done.get(u.key)?.error !== null;
     });
     const pending = o.limit ? todo.slice(0, o.limit) : todo;
     skipped += mine.length - todo.length;
@@ -147,10 +148,8 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
       const door = doors.of(plan.methodEndpoint.get(cell.method.id));
       // Errors that count against maxErrorRate: a fit error is decided already, not a sign of a doomed run.
       const tally = { done: 0, errors: 0 };
-      for (const line of store.done.values()) {
-        tally.done++;
-        if (line.error && line.error.kind !== 'fit') tally.errors++;
-      }
+      tally.done = store.done.size;
+      for (const line of store.done.withErrors()) if (line.error && line.error.kind !== 'fit') tally.errors++;
       const record = (line: PredictionLine) => {
         const before = store.done.get(line.unit);
         if (before) {
@@ -168,7 +167,7 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
         }
         progress.tick(line.error !== null);
         if (tally.done >= ERROR_RATE_MIN_UNITS && tally.errors / tally.done > maxErrorRate && !signal.aborted) {
-          const top = formatErrors(distinctErrors(store.done.values()), 3, '    ');
+          const top = formatErrors(distinctErrors(store.done.withErrors()), 3, '    ');
           o.onStop(
             'error-rate',
             `${tally.errors} of ${tally.done} units of ${cell.method.id} / ${cell.task.name} on ${cell.datasetId} ended in an error, more than maxErrorRate ${maxErrorRate}; the most frequent:\n${top}`,

@@ -10,6 +10,7 @@ import { LlmAuthError } from '../llm/errors.js';
 import { loadPriceTable } from '../llm/prices.js';
 import { Spend } from '../llm/spend.js';
 import { buildPlan } from '../plan/build-plan.js';
+import { StoredLines } from '../results/stored-lines.js';
 import type { Plan } from '../plan/plan.js';
 import { type FitRecord, type Invocation, type Manifest, readManifest } from '../results/manifest.js';
 import type { PredictionLine } from '../results/prediction-line.js';
@@ -305,7 +306,13 @@ function summarize(
 ): Array<{ method: string; errors: DistinctError[] }> {
   const out: Array<{ method: string; errors: DistinctError[] }> = [];
   for (const m of plan.cfg.methods) {
-    const mine = plan.cells.filter((c) => c.method.id === m.id).flatMap((c) => [...(lines.get(c)?.values() ?? [])]);
+    const mine = plan.cells
+      .filter((c) => c.method.id === m.id)
+      .flatMap((c) => {
+        const of = lines.get(c);
+        // Only the lines that may hold an error are parsed.
+        return of instanceof StoredLines ? [...of.withErrors()] : [...(of?.values() ?? [])];
+      });
     const errors = distinctErrors(mine);
     if (errors.length > 0) out.push({ method: m.id, errors });
   }
