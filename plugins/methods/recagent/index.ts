@@ -1,8 +1,10 @@
-import { defineMethod, IMPLICIT_RATING_SCALE, Type } from '../../../harness/plugin-api.js';
+import { defineMethod, IMPLICIT_RATING_SCALE, Rng, Type } from '../../../harness/plugin-api.js';
 import { browseVisit } from './browse.js';
 import { discriminate, rate, type DecisionDeps } from './decision.js';
 import { codeItems, needLlm } from '../shared/structured-calls.js';
 import type { CallSettings, RecAgentPrompts } from './llm-call.js';
+import type { MemoryOptions } from './memory.js';
+import { sessionAction } from './session.js';
 import { RecAgentUsers } from './user-state.js';
 
 const Options = Type.Object(
@@ -94,6 +96,12 @@ const Options = Type.Object(
       description:
         'Browse: after a watch, choose again on the same page (ours). Off: a watch ends the visit, as in YuLan-Rec.',
     }),
+    sessionRecentSteps: Type.Integer({
+      minimum: 0,
+      default: 5,
+      description:
+        "nextAction: the session's last steps shown verbatim beside the retrieved memories (as the original shows recently watched items).",
+    }),
     temperature: Type.Number({
       minimum: 0,
       maximum: 2,
@@ -113,16 +121,17 @@ const Options = Type.Object(
  * RecAgent (Wang et al., TOIS): profile, three-stage memory (sensory,
  * short-term, long-term with insights and reflection) and decisions made on a
  * recommendation page from the profile and retrieved memories; closed-loop
- * browsing (watch / next page / leave) on a per-visit fork of the memory.
- * See README.md.
+ * browsing (watch / next page / leave) on the unit's own copy of the memory;
+ * shopping sessions (nextAction) with the memory built over the session's
+ * earlier steps. See README.md.
  */
 export default defineMethod({
   name: 'recagent',
   description:
-    'RecAgent: profile + sensory/short-term/long-term memory (importance, reinforcement, insights, reflection) seeded from training history; page decisions from retrieved memories; browse: watch one item / next page / leave, rating and feeling per watch, pages written to a per-visit fork of memory.',
+    'RecAgent (YuLan-Rec): profile + sensory (importance cut)/short-term/long-term memory (reinforcement, insights, reflection, forgetting) seeded from training history; page decisions from retrieved memories; browse: watch one item (ends the visit) / next page / leave; nextAction: memory over the session so far, one action per step.',
   options: Options,
   usesLlm: true,
-  capabilities: ['discriminate', 'rate', 'browse'],
+  capabilities: ['discriminate', 'rate', 'browse', 'nextAction'],
   prompts: {
     system: new URL('./prompts/system.md', import.meta.url),
     importance: new URL('./prompts/importance.md', import.meta.url),
@@ -132,6 +141,8 @@ export default defineMethod({
     rate: new URL('./prompts/rate.md', import.meta.url),
     page: new URL('./prompts/page.md', import.meta.url),
     watch: new URL('./prompts/watch.md', import.meta.url),
+    shopperSystem: new URL('./prompts/shopper-system.md', import.meta.url),
+    sessionAction: new URL('./prompts/session-action.md', import.meta.url),
   },
   choices: [
     'recagent: profile from attributes, top genres of liked training items and mean training rating, no LLM call',
@@ -149,6 +160,7 @@ export default defineMethod({
     'recagent: browse prompts show the memories written during the visit in full, besides the memories the page recalls',
     'recagent: browse item codes restart at i1 on every page; the agent is told the page number, not how many pages there are',
     'recagent: browse has no satisfaction interview (the paper has none)',
+    "recagent: nextAction (no session module in YuLan-Rec): profile from the survey persona; each earlier step of the session is a memory observation (page, action, rationale), consolidated in one step; memories retrieved for the current page and the last sessionRecentSteps steps in the action prompt; one action per step over the page's elements",
   ],
   async create(o, ctx) {
     const p = ctx.prompts;
@@ -161,29 +173,28 @@ export default defineMethod({
       rate: p['rate'] as string,
       page: p['page'] as string,
       watch: p['watch'] as string,
+      shopperSystem: p['shopperSystem'] as string,
+      sessionAction: p['sessionAction'] as string,
     };
     const settings: CallSettings = { temperature: o.temperature, maxTokens: o.maxTokens };
-    const users = new RecAgentUsers(
-      {
-        seedObservations: o.seedObservations,
-        interestGenres: o.interestGenres,
-        memory: {
-          importanceBatchSize: o.importanceBatchSize,
-          sensoryThreshold: o.sensoryThreshold,
-          stmCapacity: o.stmCapacity,
-          reinforceThreshold: o.reinforceThreshold,
-          reinforcementsToPromote: o.reinforcementsToPromote,
-          reflectionThreshold: o.reflectionThreshold,
-          reflectionMaxEntries: o.reflectionMaxEntries,
-          forgetAfter: o.forgetAfter,
-          weights: {
-            relevance: o.relevanceWeight,
-            importance: o.importanceWeight,
-            recency: o.recencyWeight,
-            decay: o.recencyDecay,
-          },
-        },
+    const memory: MemoryOptions = {
+      importanceBatchSize: o.importanceBatchSize,
+      sensoryThreshold: o.sensoryThreshold,
+      stmCapacity: o.stmCapacity,
+      reinforceThreshold: o.reinforceThreshold,
+      reinforcementsToPromote: o.reinforcementsToPromote,
+      reflectionThreshold: o.reflectionThreshold,
+      reflectionMaxEntries: o.reflectionMaxEntries,
+      forgetAfter: o.forgetAfter,
+      weights: {
+        relevance: o.relevanceWeight,
+        importance: o.importanceWeight,
+        recency: o.recencyWeight,
+        decay: o.recencyDecay,
       },
+    };
+    const users = new RecAgentUsers(
+      { seedObservations: o.seedObservations, interestGenres: o.interestGenres, memory },
       { prompts, settings },
       ctx.seed,
     );
@@ -209,6 +220,16 @@ export default defineMethod({
         const llm = needLlm(unit.llm, 'recagent');
         const state = await users.forUnit(user, unit);
         return browseVisit(state, pages, user.scale ?? IMPLICIT_RATING_SCALE, llm, decision);
+      },
+      async nextAction(step, unit) {
+        const llm = needLlm(unit.llm, 'recagent');
+        return sessionAction(step, llm, new Rng(unit.rng.nextUint32()), {
+          prompts,
+          settings,
+          memory,
+          maxMemories: o.maxMemories,
+          recentSteps: o.sessionRecentSteps,
+        });
       },
     };
   },
