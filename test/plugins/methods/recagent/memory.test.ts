@@ -244,6 +244,18 @@ describe('RecAgent memory as YuLan-Rec: sensory cut, reflection scale, forgettin
     }
   });
 
+  it('a reflection weighs the mean importance of what it was drawn from, as the released code', async () => {
+    const s = scriptedLlm((r, n) =>
+      r.schemaName === 'importance' ? JSON.stringify({ o1: 10, o2: 6, o3: 7, o4: 7 }) : defaultReply(r, n),
+    );
+    const m = memory({ reinforcementsToPromote: 2, reflectionThreshold: 1 });
+    await m.observe([...STARSHIP], s.llm);
+    const basis = m.longTerm.filter((e) => e.kind !== 'reflection').map((e) => e.importance);
+    expect(new Set(basis).size).toBeGreaterThan(1);
+    const mean = basis.reduce((a, b) => a + b, 0) / basis.length;
+    expect(m.longTerm.find((e) => e.kind === 'reflection')?.importance).toBeCloseTo(mean, 10);
+  });
+
   it("forgets an untouched long-term entry with the released code's probability (1 − s) / Σ(1 − s)", () => {
     const ltm = new LongTermMemory();
     ltm.add(entry('m1', 'vivid', 10, 0));
