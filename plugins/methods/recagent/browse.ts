@@ -35,12 +35,12 @@ export function pageObservations(page: BrowsePage, watched: readonly WatchedItem
 /**
  * A visit to the recommendation pages, as RecAgent acts on them. On each page
  * the agent picks one action (watch one item, next page, leave); after a watch
- * it rates the item and says how it felt, then chooses again on the same page
- * (until it picks next or leave; at most one watch per item). When it goes on,
- * the page's observations enter memory in one consolidation step, so later
- * pages recall them. The visit works on a fork of the user's memory: every
- * unit starts from the same memory seeded from training, nothing is carried
- * between units.
+ * it rates the item and says how it felt, and the visit ends, as in YuLan-Rec
+ * (with `keepBrowsing`, it chooses again on the same page until it picks next
+ * or leave; at most one watch per item). When it goes on, the page's
+ * observations enter memory in one consolidation step, so later pages recall
+ * them. `state.memory` is the unit's own copy of the user's memory seeded
+ * from training: nothing is carried between units.
  */
 export async function browseVisit(
   state: RecAgentUser,
@@ -49,7 +49,7 @@ export async function browseVisit(
   llm: Llm,
   deps: DecisionDeps,
 ): Promise<BrowseOutcome> {
-  const memory = state.memory.fork();
+  const memory = state.memory;
   const visit: VisitMemory = { memory, start: memory.now };
   const out: PageOutcome[] = [];
   for (const [k, page] of pages.entries()) {
@@ -66,8 +66,10 @@ export async function browseVisit(
         throw new UnitError('answer', `recagent: page ${page.number}: "${code}" is not an unwatched item of this page`);
       const { rating, feeling } = await watchItem(state, visit, page.number, item, scale, llm, deps);
       watched.push({ code, item, rating, feeling });
+      // YuLan-Rec: a watch ends the visit (simulator.py:392-394); keepBrowsing lets the agent choose again.
+      if (!deps.keepBrowsing) break;
     }
-    const exit = action.type === 'leave';
+    const exit = action.type === 'leave' || (action.type === 'watch' && !deps.keepBrowsing);
     out.push({ watched: watched.map((w) => ({ item: w.item.id, rating: w.rating })), exit });
     // Nothing reads memory after the last page seen: no consolidation (and no calls) then.
     if (exit || k === pages.length - 1) break;

@@ -21,6 +21,8 @@ export interface DecisionDeps {
   readonly memoriesPerItem: number;
   /** Most memories in one prompt. */
   readonly maxMemories: number;
+  /** Browse: after a watch the agent chooses again on the same page (ours) rather than ending the visit (YuLan-Rec). */
+  readonly keepBrowsing: boolean;
 }
 
 /**
@@ -47,10 +49,13 @@ export function memoriesFor(
       if (!seen || r.score > seen.score) best.set(r.entry.id, r);
     }
   }
-  return [...best.values()]
+  const shown = [...best.values()]
     .sort((a, b) => b.score - a.score || b.entry.step - a.entry.step || (a.entry.id < b.entry.id ? -1 : 1))
     .slice(0, max)
     .map((r) => r.entry);
+  // Retrieval is an access, as in the released code (recency restarts, forgetting waits); the memory is the unit's own copy.
+  memory.touch(shown);
+  return shown;
 }
 
 export function memoriesText(entries: readonly MemoryEntry[]): string {
@@ -233,9 +238,11 @@ export async function pageAction(
   const choices =
     watchable.length === 0
       ? 'You have watched every item on this page. You can now move to the next page or leave the website.'
-      : page.watched.length === 0
-        ? 'On this website you can watch one item of this page (afterwards you may choose again), move to the next page, or leave the website.'
-        : 'You can watch one more item of this page that you have not watched yet (afterwards you may choose again), move to the next page, or leave the website.';
+      : !deps.keepBrowsing
+        ? 'On this website you can watch one item of this page (only one: once you have watched it, your visit ends), move to the next page, or leave the website.'
+        : page.watched.length === 0
+          ? 'On this website you can watch one item of this page (afterwards you may choose again), move to the next page, or leave the website.'
+          : 'You can watch one more item of this page that you have not watched yet (afterwards you may choose again), move to the next page, or leave the website.';
   const forms = `${watchable.length === 0 ? '' : `{"type": "watch", "item": one of ${watchable.map((c) => `"${c}"`).join(', ')}}, `}{"type": "next"} to see the next page, or {"type": "leave"}`;
   return askJson<PageActionReply>(
     llm,

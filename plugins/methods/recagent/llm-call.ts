@@ -10,6 +10,10 @@ export interface RecAgentPrompts {
   readonly page: string;
   /** Rating and feeling after watching an item (browse). */
   readonly watch: string;
+  /** System prompt of the shopping-session calls (nextAction). */
+  readonly shopperSystem: string;
+  /** One action of a shopping session (nextAction). */
+  readonly sessionAction: string;
 }
 
 export { askJson, type CallSettings } from '../shared/structured-calls.js';

@@ -12,8 +12,18 @@ export interface ImportanceDeps {
 }
 
 /**
+ * An importance score (1–10, as the LLM gives it) on the released code's
+ * scale: score / 10 × 0.9, i.e. 0.09–0.9 (recagent_memory.py:84,118). The
+ * sensory cut, the reflection threshold and retrieval use this scale, so that
+ * their constants are the original's.
+ */
+export function scaledImportance(score: number): number {
+  return (score / 10) * 0.9;
+}
+
+/**
  * Sensory memory: every observation gets an importance from 1 (mundane) to
- * 10 (poignant). The paper scores one observation per call; we score a list
+ * 10 (poignant); the memory keeps only those above the sensory threshold. The paper scores one observation per call; we score a list
  * per call (ours) so that seeding a user costs one call, not twenty.
  */
 export async function scoreImportance(

@@ -1,4 +1,6 @@
-import { BatchPending, itemLine, type Llm, type UserView } from '../../../harness/plugin-api.js';
+import { BatchPending, itemLine, Rng, type Llm, type UnitContext, type UserView } from '../../../harness/plugin-api.js';
+import { perUser } from '../shared/per-user.js';
+import { needLlm } from '../shared/structured-calls.js';
 import { RecAgentMemory, type MemoryDeps, type MemoryOptions } from './memory.js';
 import { buildProfile, profileText, type RecAgentProfile } from './profile.js';
 
@@ -34,11 +36,15 @@ export function seedObservations(user: UserView, cap: number): string[] {
 }
 
 /**
- * Per-user state, built once per user on first use and shared by every unit
- * of that user (units of one user may run concurrently: the Promise is
- * memoised). A failed build is kept too: the user's units share its one
- * error and its one set of calls, so the counts do not depend on the order
- * the units ran in (a batch round's BatchPending is the exception).
+ * Per-user state: the profile and the memory seeded from training, the same
+ * for every unit of a user. In a run it goes through the runner's per-user
+ * record (`ctx.perUser`: built once, its calls charged once to that record,
+ * however the run is cut); outside the runner (unit tests) a memoised Promise
+ * shares it. A failed build is kept too: the user's units share its one error
+ * and its one set of calls (a batch round's BatchPending is the exception).
+ * Every unit works on its own copy (`forUnit`): a unit that writes to memory
+ * (a visit, a retrieval touching entries) must not reach another unit, or
+ * results would depend on the order the units ran in.
  */
 export class RecAgentUsers {
   private readonly users = new Map<string, Promise<RecAgentUser>>();
@@ -46,9 +52,17 @@ export class RecAgentUsers {
   constructor(
     private readonly opts: UserStateOptions,
     private readonly deps: Omit<MemoryDeps, 'profile'>,
+    /** The run seed: the forgetting draws while seeding a user derive from it and the user's id. */
+    private readonly seed: number,
   ) {}
 
-  get(user: UserView, llm: Llm): Promise<RecAgentUser> {
+  /** The user's pre-unit state, copied for one unit (its memory forked, forgetting drawn from the unit's `rng`). */
+  async forUnit(user: UserView, unit: UnitContext): Promise<RecAgentUser> {
+    const base = await perUser(unit, user.id, 'memory', (l) => this.get(user, needLlm(l, 'recagent')));
+    return { ...base, memory: base.memory.fork(new Rng(unit.rng.nextUint32())) };
+  }
+
+  private get(user: UserView, llm: Llm): Promise<RecAgentUser> {
     let p = this.users.get(user.id);
     if (!p) {
       p = this.build(user, llm);
@@ -70,6 +84,7 @@ export class RecAgentUsers {
     const memory = new RecAgentMemory(
       this.opts.memory,
       { ...this.deps, profile: text },
+      Rng.derive(this.seed, 'recagent-memory', user.id),
       all.slice(0, all.length - seeds.length),
     );
     await memory.observe(seeds, llm);

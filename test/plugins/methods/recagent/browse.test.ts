@@ -71,8 +71,19 @@ function pageScript(actions: Record<string, unknown>[]) {
 const WATCH_NEXT_LEAVE = [{ type: 'watch', item: 'i2' }, { type: 'next' }, { type: 'leave' }];
 
 describe('RecAgent browse', () => {
-  it('watches, rates, goes on and leaves as the model says; page 2 remembers what was watched on page 1', async () => {
+  it('by default a watch ends the visit, as in YuLan-Rec: no second decision, no memory write, the page is the last', async () => {
     const sim = await makeSim();
+    const s = scriptedLlm(pageScript(WATCH_NEXT_LEAVE));
+    const out = await sim.browse!(userU(), PAGES, unit(s.llm));
+    expect(out).toEqual({ pages: [{ watched: [{ item: 'x', rating: 5 }], exit: true }] });
+    expect(s.requests.map((r) => r.schemaName)).toEqual(['importance', 'page_action', 'watch_feeling']);
+    const first = named(s, 'page_action')[0] as LlmRequest;
+    expect(lastUser(first)).toContain('only one: once you have watched it, your visit ends');
+    expect(lastUser(first)).not.toContain('afterwards you may choose again');
+  });
+
+  it('keepBrowsing: watches, rates, goes on and leaves as the model says; page 2 remembers what was watched on page 1', async () => {
+    const sim = await makeSim({ keepBrowsing: true });
     const s = scriptedLlm(pageScript(WATCH_NEXT_LEAVE));
     const out = await sim.browse!(userU(), PAGES, unit(s.llm));
     expect(out).toEqual({
@@ -121,7 +132,7 @@ describe('RecAgent browse', () => {
   });
 
   it("each unit is a fresh visit: the same script gives the same prompts again, the user's memory is untouched", async () => {
-    const sim = await makeSim();
+    const sim = await makeSim({ keepBrowsing: true });
     const runOnce = async () => {
       const s = scriptedLlm(pageScript(WATCH_NEXT_LEAVE));
       const out = await sim.browse!(userU(), PAGES, unit(s.llm));
@@ -142,8 +153,8 @@ describe('RecAgent browse', () => {
     expect(named(b.s, 'watch_feeling').map(promptText)).toEqual(named(a.s, 'watch_feeling').map(promptText));
   });
 
-  it('may watch every item of a page; then only next or leave are offered; running out of pages ends the visit', async () => {
-    const sim = await makeSim();
+  it('keepBrowsing: may watch every item of a page; then only next or leave are offered; running out of pages ends the visit', async () => {
+    const sim = await makeSim({ keepBrowsing: true });
     const pages: BrowsePage[] = [{ number: 1, items: [ITEMS['x'] as Item, ITEMS['y'] as Item] }];
     const s = scriptedLlm((r, n) =>
       defaultReply(r, n, {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { preferenceDiscrimination } from '../../../../plugins/tasks/preference-discrimination/index.ts';
 import { rating } from '../../../../plugins/tasks/rating/index.ts';
-import { LlmParseError, type UnitError, type Item } from '../../../../harness/plugin-api.ts';
+import {
+  LlmParseError,
+  type UnitError,
+  type Item,
+  type Llm,
+  type UnitContext,
+} from '../../../../harness/plugin-api.ts';
 import { promptText, scriptedLlm } from '../../../support/scripted-llm.ts';
 import { codesOf, defaultReply, ITEMS, lastUser, makeSim, unit, userU } from './fixtures.ts';
 
@@ -44,6 +50,41 @@ describe('RecAgent decisions', () => {
     expect(byName(names, 'ratings')).toBe(1);
     // the importance call saw every seed observation (five training items)
     expect(codesOf(s.requests.find((r) => r.schemaName === 'importance')!)).toHaveLength(5);
+  });
+
+  it("in a run the seeded memory is per-user state: built once through ctx.perUser, charged to the state's LLM, copied for each unit", async () => {
+    const sim = await makeSim({ keepBrowsing: true });
+    const states = new Map<string, Promise<unknown>>();
+    const asked: string[] = [];
+    const stateLlm = scriptedLlm((r, n) => defaultReply(r, n));
+    const perUser = <T>(user: string, name: string, build: (llm: Llm | null) => Promise<T>): Promise<T> => {
+      asked.push(`${user}|${name}`);
+      const key = `${user}|${name}`;
+      if (!states.has(key)) states.set(key, build(stateLlm.llm));
+      return states.get(key) as Promise<T>;
+    };
+    const withState = (llm: Llm): UnitContext => ({ ...unit(llm), perUser });
+    const a = scriptedLlm((r, n) => defaultReply(r, n));
+    await sim.discriminate!(userU(), candidates, withState(a.llm));
+    // a visit that writes to memory (watch, next page, then leave on page 2) must not reach the next unit
+    const visit = scriptedLlm((r, n) =>
+      defaultReply(r, n, { action: (_r, k) => (k < 3 ? { type: 'watch', item: 'i1' } : { type: 'next' }) }),
+    );
+    const pages = [
+      { number: 1, items: [ITEMS['x'] as Item] },
+      { number: 2, items: [ITEMS['y'] as Item] },
+      { number: 3, items: [ITEMS['e'] as Item] },
+    ];
+    await sim.browse!(userU(), pages, withState(visit.llm));
+    expect(visit.requests.filter((r) => r.schemaName === 'importance').length).toBeGreaterThan(0);
+    const b = scriptedLlm((r, n) => defaultReply(r, n));
+    await sim.discriminate!(userU(), candidates, withState(b.llm));
+    expect(asked).toEqual(['u|memory', 'u|memory', 'u|memory']);
+    // the seeding calls went to the state's LLM only, once
+    expect(stateLlm.requests.map((r) => r.schemaName)).toEqual(['importance']);
+    expect(a.requests.map((r) => r.schemaName)).toEqual(['page_choices']);
+    // the same prompt before and after the visit: the unit saw the pre-unit memory
+    expect(promptText(b.requests[0]!)).toBe(promptText(a.requests[0]!));
   });
 
   it('insights and reflections written while seeding reach the decision prompt as memories', async () => {
