@@ -13,13 +13,9 @@ import {
 import { dirname } from 'node:path';
 import { redact, redactValue } from '../util/secrets.js';
 import type { PredictionLine } from './prediction-line.js';
-import { StoredLines } from './stored-lines.js';
+import { type KeyedLine, StoredLines } from './stored-lines.js';
 
-/** What a store keys its lines by: `unit` (a unit key, or a per-user state key). */
-export interface KeyedLine {
-  readonly id: string;
-  readonly unit: string;
-}
+export type { KeyedLine } from './stored-lines.js';
 
 /** How often appended lines are forced to disk; a killed process loses nothing already written. */
 const SYNC_INTERVAL_MS = 50;

@@ -1,5 +1,10 @@
 import { redactValue } from '../util/secrets.js';
-import type { KeyedLine } from './prediction-store.js';
+
+/** What a store keys its lines by: `unit` (a unit key, or a per-user state key). */
+export interface KeyedLine {
+  readonly id: string;
+  readonly unit: string;
+}
 
 /**
  * A store's lines by unit key, kept as their JSON text and parsed when read.
