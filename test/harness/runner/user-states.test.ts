@@ -21,7 +21,8 @@ output: ${join(tmp, variant)}
 cache: { path: ${join(tmp, `${variant}.sqlite`)} }
 llm: { plugin: offline }
 datasets:
-  - { plugin: synthetic-ratings, id: films, users: 30, items: 50 }
+  # 120 items: synthetic users rate 30–60 each, and distractors must be training items they never rated
+  - { plugin: synthetic-ratings, id: films, users: 30, items: 120 }
 methods:
 ${METHODS.map((m) => `  - { plugin: ${m}${m.startsWith('alignuser') ? ', fitUsers: 6, pagesPerUser: 1' : ''} }`).join('\n')}
 tasks:

@@ -22,7 +22,11 @@ describe('agent4rec end to end on the offline mock', () => {
     expect(usage.calls).toBe(0);
 
     const pd =
-      preferenceDiscrimination.buildUnits(ds, { ratios: [1, 3], itemsPerUser: 20, users: 3 }, new Rng(5)) ?? [];
+      preferenceDiscrimination.buildUnits(
+        ds,
+        { ratios: [1, 3], itemsPerUser: 20, users: 3, negativesFrom: 'train-items' },
+        new Rng(5),
+      ) ?? [];
     expect(pd.length).toBe(6);
     let pages = 0;
     for (const u of pd) {
