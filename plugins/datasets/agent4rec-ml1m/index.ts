@@ -10,8 +10,7 @@ import {
   type TraitLevel,
   type UserRecord,
 } from '../../../harness/plugin-api.js';
-import { parse as parseCsv } from 'csv-parse/sync';
-import { readRaw, type RawFile } from '../movielens/parse.js';
+import { parseCsvRecords, readRaw, type RawFile } from '../movielens/parse.js';
 import { AGENT4REC_COMMIT, AGENT4REC_DOWNLOADS } from './downloads.js';
 
 const Options = Type.Object(
@@ -41,24 +40,6 @@ function parseUserLists(file: RawFile, fix: string): Map<string, string[]> {
     out.set(user, items);
   });
   return out;
-}
-
-/** A CSV file with a header as records; each named column must be in the header. */
-function parseCsvRecords(file: RawFile, columns: readonly string[], fix: string): Array<Record<string, string>> {
-  let records: Array<Record<string, string>>;
-  try {
-    records = parseCsv(file.text, { columns: true, skip_empty_lines: true, bom: true }) as Array<
-      Record<string, string>
-    >;
-  } catch (e) {
-    const err = e as { lines?: number; message: string };
-    throw new DataError(file.path, err.lines ?? null, `not valid CSV: ${err.message}`, fix);
-  }
-  const header = Object.keys(records[0] ?? {});
-  const missing = columns.filter((c) => !header.includes(c));
-  if (missing.length > 0)
-    throw new DataError(file.path, 1, `missing column ${missing.join(', ')} (header: ${header.join(', ')})`, fix);
-  return records;
 }
 
 function level(value: string | undefined, file: string, line: number, column: string, fix: string): TraitLevel {
