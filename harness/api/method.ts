@@ -108,6 +108,11 @@ export type Capability = 'discriminate' | 'rate' | 'nextAction' | 'browse';
 
 export interface MethodPlugin<S extends TSchema = TSchema> extends PluginBase<S> {
   readonly kind: 'method';
+  /**
+   * The protocol version: bumped when what the method asks, shows or decides
+   * changes (docs/protocols.md records each step); recorded in the manifest.
+   */
+  readonly version: number;
   /** Whether the method calls an LLM (then the config must give one). */
   readonly usesLlm: boolean;
   readonly capabilities: readonly Capability[];

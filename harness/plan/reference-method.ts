@@ -8,6 +8,7 @@ export const REFERENCE_ID = 'human';
 const plugin: MethodPlugin = {
   kind: 'method',
   name: REFERENCE_ID,
+  version: 1,
   description: "The dataset's own humans, as a task's reference row: made by the task from its data, never tested.",
   options: Type.Object({}),
   usesLlm: false,

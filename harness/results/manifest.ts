@@ -32,6 +32,8 @@ export interface Manifest {
   >;
   readonly prompts: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly tasks: Readonly<Record<string, { readonly version: number }>>;
+  /** Each configured method (by id): its plugin and that plugin's protocol version. */
+  readonly methods?: Readonly<Record<string, { readonly plugin: string; readonly version: number }>>;
   readonly seeds: readonly number[];
   readonly llms: Readonly<
     Record<string, { readonly provider: string; readonly model: string; readonly mock: boolean }>

@@ -53,6 +53,8 @@ export interface Executed {
   /** Per-user state records by `stateGroup(cell)`, by key. */
   readonly states: ReadonlyMap<string, ReadonlyMap<string, StateRecord>>;
   readonly computed: number;
+  /** Units in flight when the run stopped that could not finish: not recorded, so a resume runs them again. */
+  readonly cancelled: number;
   readonly skipped: number;
   readonly unitErrors: number;
   /** The fits this invocation made. */
@@ -128,6 +130,7 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
     return states;
   };
   let computed = 0;
+  let cancelled = 0;
   let unitErrors = 0;
   const methodSeconds: Record<string, number> = {};
 
@@ -245,7 +248,10 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
               ...(calls.length > 0 ? { calls } : {}),
             };
           } catch (e) {
-            if (signal.aborted || e instanceof CostLimitStop) return;
+            if (signal.aborted || e instanceof CostLimitStop) {
+              cancelled++;
+              return;
+            }
             if (e instanceof BatchPending) {
               deferred.push(unit);
               return;
@@ -263,7 +269,10 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
               ...(calls.length > 0 ? { calls } : {}),
             };
           }
-          if (signal.aborted && line.error) return;
+          if (signal.aborted && line.error) {
+            cancelled++;
+            return;
+          }
           record(line);
         });
         if (deferred.length === 0 || signal.aborted || !door) break;
@@ -300,7 +309,7 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
   }
   const states = new Map<string, ReadonlyMap<string, StateRecord>>();
   for (const [group, store] of stateStores) states.set(group, store.done);
-  return { lines, states, computed, skipped, unitErrors, fits: simulators.records, methodSeconds };
+  return { lines, states, computed, cancelled, skipped, unitErrors, fits: simulators.records, methodSeconds };
 }
 
 /** What a unit's line keeps of its error: kind and message, and for a refused reply its stage, raw text and validation error. */

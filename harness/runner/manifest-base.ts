@@ -19,6 +19,7 @@ export function baseManifest(
     node: process.version,
     packages: packageVersions(),
     tasks: Object.fromEntries(cfg.tasks.map((t) => [t.task.name, { version: t.task.version }])),
+    methods: Object.fromEntries(cfg.methods.map((m) => [m.id, { plugin: m.plugin.name, version: m.plugin.version }])),
     seeds: cfg.seeds,
   };
 }

@@ -56,6 +56,8 @@ export interface RunOutcome {
   readonly dir: string;
   readonly metrics: MetricsFile | null;
   readonly computed: number;
+  /** Units in flight when the run stopped that could not finish; a resume runs them again. */
+  readonly cancelled?: number;
   readonly skipped: number;
   readonly unitErrors: number;
   readonly interrupted: boolean;
@@ -125,7 +127,10 @@ async function executeRun(plan: Plan, dir: string, opts: RunOptions) {
     if (stopKind) return;
     stopKind = kind;
     stopReason = why;
-    if (kind !== 'auth') log.warn(`${why}\nStopping cleanly: the units in flight finish and are saved.`);
+    if (kind !== 'auth')
+      log.warn(
+        `${why}\nStopping: no new unit starts; units in flight that still wait on the LLM are cancelled and run again when you resume.`,
+      );
     stopper.abort();
   };
   opts.signal?.addEventListener('abort', () => stopper.abort(), { once: true });
@@ -264,6 +269,7 @@ async function executeRun(plan: Plan, dir: string, opts: RunOptions) {
     states: executed?.states ?? new Map(),
     fits,
     computed,
+    cancelled: executed?.cancelled ?? 0,
     skipped,
     unitErrors,
     interrupted,

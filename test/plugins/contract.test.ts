@@ -85,6 +85,7 @@ describe('every task builds units on the fixtures of its kind', () => {
     it(name, async () => {
       const task: TaskPlugin = await loadPlugin('task', name, opts);
       expect(task.kind).toBe('task');
+      expect(Number.isInteger(task.version) && task.version >= 1, 'a protocol version (a whole number ≥ 1)').toBe(true);
       expect(task.needs.capabilities.length).toBeGreaterThan(0);
       const options = withDefaults(task.options, {});
       let built = 0;
@@ -137,6 +138,7 @@ describe('every method answers each capability it declares (offline LLM, real ru
   for (const name of pluginNames('method')) {
     it(name, async () => {
       const m = await loadPlugin('method', name, opts);
+      expect(Number.isInteger(m.version) && m.version >= 1, 'a protocol version (a whole number ≥ 1)').toBe(true);
       expect(m.capabilities.length).toBeGreaterThan(0);
       const tasks: TaskPlugin[] = [];
       for (const cap of m.capabilities) {

@@ -7,6 +7,7 @@ import { numberFlag, type Parsed, shellQuote } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { formatErrors } from '../../runner/error-summary.js';
 import type { ProgressMode } from '../../runner/progress.js';
+import { interruptHandler } from '../interrupt-handler.js';
 import { stderrLogger } from '../logger.js';
 import { terminalWidth } from '../terminal-width.js';
 
@@ -71,19 +72,12 @@ export async function runCommand(args: Parsed): Promise<number> {
   const controller = new AbortController();
   const resumeArgs = argv.filter((a) => a !== '--fresh');
   const resume = `npx usersim run ${resumeArgs.map(shellQuote).join(' ')}`;
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      process.stderr.write(
-        '\nStopping: finishing the units in flight and saving them (Ctrl-C again to quit at once)…\n',
-      );
-      controller.abort();
-    } else {
-      process.stderr.write(`\nQuit. Resume with:\n  ${resume}\n`);
-      process.exit(EXIT.interrupted);
-    }
-  };
+  const onSigint = interruptHandler({
+    stop: () => controller.abort(),
+    resume,
+    write: (text) => process.stderr.write(text),
+    exit: () => process.exit(EXIT.interrupted),
+  });
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
@@ -127,8 +121,10 @@ export async function runCommand(args: Parsed): Promise<number> {
       const why = outcome.stopReason
         ? `Stopped (${outcome.stopKind === 'error-rate' ? 'maxErrorRate' : outcome.stopReason})`
         : 'Interrupted';
+      const cancelled = outcome.cancelled ?? 0;
+      const rerun = cancelled > 0 ? ` ${cancelled} unit(s) in flight were cancelled and run again on resume.` : '';
       process.stderr.write(
-        `${why}: ${outcome.computed} unit(s) saved in ${shown}. ${outcome.stopKind === 'error-rate' ? 'Fix the cause (inspect a unit with: npx usersim inspect ' + shown + ' --errors), then resume' : 'Resume'} with:\n  ${resume}\n`,
+        `${why}: ${outcome.computed} unit(s) saved in ${shown}.${rerun} ${outcome.stopKind === 'error-rate' ? 'Fix the cause (inspect a unit with: npx usersim inspect ' + shown + ' --errors), then resume' : 'Resume'} with:\n  ${resume}\n`,
       );
       return outcome.stopReason ? EXIT.unitErrors : EXIT.interrupted;
     }

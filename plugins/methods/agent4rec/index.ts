@@ -80,6 +80,7 @@ const Options = Type.Object(
  */
 export default defineMethod({
   name: 'agent4rec',
+  version: 1,
   description:
     'Agent4Rec: activity/diversity/conformity traits + LLM taste summary; pages of items judged align/watch/rate/feel with factual and emotional memory, reflection, fatigue and exit.',
   options: Options,

@@ -14,6 +14,7 @@ const PROMPTS = {
 
 export default defineMethod({
   name: 'alignuser-plus',
+  version: 2,
   description:
     'AlignUSER+ (Bougie et al., ACL 2026): AlignUSER plus knowledge-graph memory retrieval (agent-written queries, BM25 evidence) and causal validation by self-check questions.',
   options: AlignUserPlusOptions,

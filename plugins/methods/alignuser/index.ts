@@ -27,6 +27,7 @@ export const ALIGNUSER_CHOICES = [
 
 export default defineMethod({
   name: 'alignuser',
+  version: 2,
   description:
     'AlignUSER (Bougie et al., ACL 2026): world-model transitions, counterfactual actions and reflection lessons learned in fit (rating pages or OPeRA sessions); item screening then action selection, or next-action selection, in-context or with a fine-tuned model.',
   options: AlignUserOptions,

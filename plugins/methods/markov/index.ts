@@ -8,6 +8,7 @@ import { ActionModel } from './action-model.js';
  */
 export default defineMethod({
   name: 'markov',
+  version: 1,
   description:
     'Non-LLM reference for next-action: the most frequent next action class after the previous one in training sessions, on the page element most used for it.',
   options: Type.Object({}, { additionalProperties: false }),

@@ -19,6 +19,7 @@ const Options = Type.Object(
 
 export default defineMethod({
   name: 'mf',
+  version: 1,
   description:
     'Non-LLM reference: biased matrix factorisation trained by seeded SGD; like = predicted rating ≥ likeThreshold.',
   options: Options,

@@ -18,6 +18,7 @@ const Options = Type.Object(
  */
 export default defineMethod({
   name: 'popularity',
+  version: 1,
   description: 'Non-LLM reference: like = item popularity above the typical training item; rating = damped item mean.',
   options: Options,
   usesLlm: false,

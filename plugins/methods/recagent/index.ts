@@ -97,6 +97,7 @@ const Options = Type.Object(
  */
 export default defineMethod({
   name: 'recagent',
+  version: 1,
   description:
     'RecAgent: profile + sensory/short-term/long-term memory (importance, reinforcement, insights, reflection) seeded from training history; page decisions from retrieved memories; browse: watch one item / next page / leave, rating and feeling per watch, pages written to a per-visit fork of memory.',
   options: Options,

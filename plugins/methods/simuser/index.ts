@@ -124,6 +124,7 @@ function prompt(prompts: Readonly<Record<string, string>>, name: string): string
  */
 export default defineMethod({
   name: 'simuser',
+  version: 2,
   description:
     'SimUSER: matched persona, episodic + knowledge-graph memory, and a brain loop (elicit, evaluate, select, refine, reflect); browses pages with watch/rate/next/exit and a satisfaction interview.',
   options: Options,

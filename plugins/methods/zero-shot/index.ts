@@ -48,6 +48,7 @@ function list(entries: readonly HistoryEntry[]): string {
 /** The raw LLM row: persona and history in one prompt, a structured answer. */
 export default defineMethod({
   name: 'zero-shot',
+  version: 1,
   description:
     "One prompt with the user's attributes and history; structured like/not-like, ratings or next shopping action from the LLM.",
   options: Options,

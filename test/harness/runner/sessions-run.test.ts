@@ -99,7 +99,12 @@ describe('a run over a sessions dataset (next-action)', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'results', 'mixed', 'manifest.json'), 'utf8')) as {
       choices: string[];
       datasets: Record<string, { split: string; counts?: Record<string, number> }>;
+      methods: Record<string, { plugin: string; version: number }>;
+      tasks: Record<string, { version: number }>;
     };
+    // Protocol versions: each method's and task's, so a reader knows which protocol produced the numbers.
+    expect(manifest.methods['markov']).toEqual({ plugin: 'markov', version: 1 });
+    expect(manifest.tasks['next-action']).toEqual({ version: 2 });
     expect(manifest.choices.some((c) => c.startsWith('next-action: a click matches on its target alone'))).toBe(true);
     // The opera loader's counts reach the manifest: every generated row is a step, every gold target on its page.
     const counts = manifest.datasets['shop']?.counts;
