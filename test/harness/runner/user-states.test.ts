@@ -11,8 +11,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'usersim-user-states-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const quiet = { info: () => {}, warn: () => {} };
 
-// Methods that build per-user state with LLM calls (persona, memory, taste). recagent and agent4rec join once wired.
-const METHODS = ['simuser', 'alignuser', 'alignuser-plus'];
+// Methods that build per-user state with LLM calls (persona, memory, taste). recagent joins once wired.
+const METHODS = ['simuser', 'alignuser', 'alignuser-plus', 'agent4rec'];
 
 const yaml = (variant: string) => `name: states
 seed: 11
