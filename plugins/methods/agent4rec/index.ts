@@ -245,7 +245,9 @@ export default defineMethod({
             return it?.watch ? [{ item: item.id, rating: it.rating }] : [];
           });
           const exit = r.decision === 'exit';
-          visit.push({ watched, exit });
+          // Agent4Rec counts a page's likes as its ALIGN-yes items (arena.py:321-325).
+          const liked = items.flatMap(({ code, item }) => (r.items.get(code)?.align ? [item.id] : []));
+          visit.push({ watched, liked, exit });
           if (exit) break;
         }
         // The paper's exit interview: satisfaction 1–10 with the whole visit in memory.
