@@ -111,7 +111,7 @@ export const recommenderEvaluation = defineTask({
           group: `recommender ${r}`,
           unit:
             options.likedCount === 'agent4rec'
-              ? `items per page a user says fit their taste (or watched and rated at or above ${options.likeThreshold ?? 'three quarters up the scale'}), averaged over the pages seen`
+              ? `items per user and page judged to fit their taste (or watched and rated at or above ${options.likeThreshold ?? 'three quarters up the scale'}), averaged over the pages seen`
               : `items per user watched and rated at or above the like threshold (${options.likeThreshold ?? 'three quarters up the scale'})`,
         },
         {
