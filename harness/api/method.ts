@@ -70,6 +70,12 @@ export interface BrowsePage {
 export interface PageOutcome {
   /** Items of this page the user chose to watch (or open), with the rating they gave after; null when they gave none. */
   readonly watched: readonly { readonly item: string; readonly rating: number | null }[];
+  /**
+   * Items of this page the user says fit their taste, watched or not
+   * (Agent4Rec's per-item ALIGN yes). Absent when the simulator makes no such
+   * judgement; recommender evaluation then counts the watched items it rated highly.
+   */
+  readonly liked?: readonly string[];
   /** Whether the user left after this page. */
   readonly exit: boolean;
 }

@@ -1,4 +1,4 @@
-import type { HistoryEntry, Item, RatingsDataset, TrainData, UserView } from './types.js';
+import type { HistoryEntry, Item, PublishedProfile, RatingsDataset, TrainData, UserView } from './types.js';
 
 /**
  * Builds the only views of a dataset that methods ever receive. Held-out
@@ -17,10 +17,14 @@ export function trainDataOf(dataset: RatingsDataset): TrainData {
 export class UserViews {
   private readonly byUser = new Map<string, HistoryEntry[]>();
   private readonly attrs = new Map<string, Readonly<Record<string, string | number>>>();
+  private readonly published = new Map<string, PublishedProfile>();
 
   constructor(private readonly train: TrainData) {
     const items = new Map<string, Item>(train.items.map((i) => [i.id, i]));
-    for (const u of train.users) this.attrs.set(u.id, u.attributes);
+    for (const u of train.users) {
+      this.attrs.set(u.id, u.attributes);
+      if (u.published) this.published.set(u.id, u.published);
+    }
     for (const x of train.interactions) {
       const item = items.get(x.item);
       if (!item) continue;
@@ -33,11 +37,13 @@ export class UserViews {
   }
 
   view(userId: string): UserView {
+    const published = this.published.get(userId);
     return {
       id: userId,
       attributes: this.attrs.get(userId) ?? {},
       history: this.byUser.get(userId) ?? [],
       scale: this.train.scale,
+      ...(published ? { published } : {}),
     };
   }
 }

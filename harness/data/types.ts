@@ -9,12 +9,36 @@ export interface Item {
   /** Genres, categories or tags. */
   readonly genres: readonly string[];
   readonly description?: string;
+  /**
+   * The item's mean rating as the dataset publishes it, on the dataset's
+   * scale (Agent4Rec's movie_detail.csv: the mean over all MovieLens-1M
+   * ratings, which its agents are shown). Absent when the dataset publishes
+   * none; a simulator may then compute one from the training split.
+   */
+  readonly meanRating?: number;
+}
+
+/** An Agent4Rec social-trait level: 1 low, 2 middle, 3 high. */
+export type TraitLevel = 1 | 2 | 3;
+
+/**
+ * A simulated user's profile as a dataset publishes it, for simulators that
+ * would otherwise derive their own (Agent4Rec's released user_statistic.csv
+ * traits and all_personas_like.csv tastes). Never shown as demographics.
+ */
+export interface PublishedProfile {
+  /** Agent4Rec's activity, diversity and conformity levels. */
+  readonly traits?: { readonly activity: TraitLevel; readonly diversity: TraitLevel; readonly conformity: TraitLevel };
+  /** Taste sentences in the user's own words (first person), as released. */
+  readonly taste?: readonly string[];
 }
 
 export interface UserRecord {
   readonly id: string;
   /** Demographics or survey answers, as the dataset has them. */
   readonly attributes: Readonly<Record<string, string | number>>;
+  /** A profile the dataset publishes for this user (absent for most datasets). */
+  readonly published?: PublishedProfile;
 }
 
 export interface Interaction {
@@ -94,4 +118,6 @@ export interface UserView {
   /** Training interactions, oldest first. */
   readonly history: readonly HistoryEntry[];
   readonly scale: RatingScale | null;
+  /** The profile the dataset publishes for this user, when it does (training-side data, never held-out labels). */
+  readonly published?: PublishedProfile;
 }

@@ -6,6 +6,7 @@ export const datasets: PluginIndex<'dataset'> = {
   movielens: () => import('./movielens/index.js'),
   'amazon-books': () => import('./amazon-books/index.js'),
   steam: () => import('./steam/index.js'),
+  'agent4rec-ml1m': () => import('./agent4rec-ml1m/index.js'),
   opera: () => import('./opera/index.js'),
   'synthetic-sessions': () => import('./synthetic-sessions/index.js'),
 };

@@ -163,7 +163,8 @@ output: ${join(dir, 'results')}
 cache: { path: ${join(dir, 'llm.sqlite')} }
 llm: { plugin: offline }
 datasets:
-  - { plugin: synthetic-ratings, id: films, users: 16, items: 40 }
+  # 120 items: synthetic users rate 30–60 each, and distractors must be training items they never rated
+  - { plugin: synthetic-ratings, id: films, users: 16, items: 120 }
   - { plugin: synthetic-sessions, id: shop, users: 4 }
 recommenders: [{ plugin: pop }]
 methods:

@@ -261,8 +261,12 @@ export function parseDelimited(
   return rows;
 }
 
-/** CSV with a header (ml-latest-small); quoted titles contain commas. */
-export function parseCsvRecords(file: RawFile, columns: readonly string[]): Array<Record<string, string>> {
+/** CSV with a header (ml-latest-small, Agent4Rec's tables); quoted titles contain commas. `fix` says how to get a good copy. */
+export function parseCsvRecords(
+  file: RawFile,
+  columns: readonly string[],
+  fix = 're-download the file; ml-latest CSV files are RFC 4180 with a header line',
+): Array<Record<string, string>> {
   let records: Array<Record<string, string>>;
   try {
     records = parseCsv(file.text, { columns: true, skip_empty_lines: true, bom: true }) as Array<
@@ -270,12 +274,7 @@ export function parseCsvRecords(file: RawFile, columns: readonly string[]): Arra
     >;
   } catch (e) {
     const err = e as { lines?: number; message: string };
-    throw new DataError(
-      file.path,
-      err.lines ?? null,
-      `not valid CSV: ${err.message}`,
-      're-download the file; ml-latest CSV files are RFC 4180 with a header line',
-    );
+    throw new DataError(file.path, err.lines ?? null, `not valid CSV: ${err.message}`, fix);
   }
   const first = records[0];
   for (const c of columns) {

@@ -6,15 +6,17 @@ import {
   Type,
   UnitError,
   UserViews,
-  type Llm,
   type PageOutcome,
   type RatingScale,
+  type UnitContext,
   type UserView,
 } from '../../../harness/plugin-api.js';
+import { perUser } from '../shared/per-user.js';
 import { codeItems, needLlm } from '../shared/structured-calls.js';
+import { judgeForcedList, type ForcedListDeps } from './forced-list.js';
 import type { Agent4RecPrompts, CallSettings } from './llm-call.js';
 import type { PageItem } from './page.js';
-import { profileText, type Agent4RecProfile } from './profile.js';
+import { profileText, type Agent4RecProfile, type Taste } from './profile.js';
 import { BrowsingSession, type SessionDeps } from './session.js';
 import { tasteArtifactKey, writeTaste, type TasteDeps } from './taste.js';
 import { Agent4RecUsers } from './user-state.js';
@@ -34,18 +36,25 @@ const Options = Type.Object(
     }),
     tasteLiked: Type.Integer({
       minimum: 0,
-      default: 25,
-      description: 'Most recent liked (rating ≥ 4) training items the taste summary reads.',
+      default: 100,
+      description:
+        'Most recent liked (rating ≥ 4) training items the taste summary reads (the released generator: up to 100 per rating level).',
     }),
     tasteDisliked: Type.Integer({
       minimum: 0,
-      default: 10,
-      description: 'Most recent disliked (rating ≤ 2) training items the taste summary reads.',
+      default: 100,
+      description:
+        'Most recent disliked (rating ≤ 2) training items the taste summary reads (the released generator: up to 100 per rating level).',
     }),
     historicalRatings: Type.Boolean({
-      default: false,
+      default: true,
       description:
-        'Show each item\'s mean training rating on the page, as the released code does (the conformity trait refers to it). Off by default: items nobody rated in training would show "no ratings yet", which gives away many distractors (README).',
+        "Show each item's historical rating, as the released code does (the conformity trait refers to it): the dataset's published mean rating where it has one (agent4rec-ml1m), else the mean training rating. With distractors from the training items (preference-discrimination's default) every candidate has one.",
+    }),
+    profiles: Type.Union([Type.Literal('released'), Type.Literal('derived')], {
+      default: 'released',
+      description:
+        "released: the traits and taste the dataset publishes for a user (agent4rec-ml1m: Agent4Rec's own user_statistic.csv and all_personas_like.csv), where it has them, else derived; derived: traits computed from the training split and a taste summary the LLM writes (one call per user).",
     }),
     profileStage: Type.Union([Type.Literal('lazy'), Type.Literal('fit')], {
       default: 'lazy',
@@ -80,9 +89,9 @@ const Options = Type.Object(
  */
 export default defineMethod({
   name: 'agent4rec',
-  version: 1,
+  version: 2,
   description:
-    'Agent4Rec: activity/diversity/conformity traits + LLM taste summary; pages of items judged align/watch/rate/feel with factual and emotional memory, reflection, fatigue and exit.',
+    'Agent4Rec: activity/diversity/conformity traits + taste (released or LLM-written); discrimination in one stateless watch yes/no call over the list; rating and browsing page by page with align/watch/rate/feel, factual and emotional memory, reflection, fatigue and exit.',
   options: Options,
   check(o) {
     if (o.littleTiredAfter <= o.veryTiredAfter) return [];
@@ -102,17 +111,19 @@ export default defineMethod({
     ratePage: new URL('./prompts/rate-page.md', import.meta.url),
     reflection: new URL('./prompts/reflection.md', import.meta.url),
     interview: new URL('./prompts/interview.md', import.meta.url),
+    discriminateSystem: new URL('./prompts/discriminate-system.md', import.meta.url),
+    discriminate: new URL('./prompts/discriminate.md', import.meta.url),
   },
   choices: [
-    "agent4rec: traits computed on the training split only; diversity = genres needed to cover 80% of the user's genre tags; users without ratings get conformity level 2",
-    'agent4rec: taste summary from the 25 most recent liked (≥4) and 10 most recent disliked (≤2) training items, one call per user',
+    "agent4rec: profiles: released uses the dataset's released traits and taste where it has them; otherwise traits are computed on the training split only (the original: all of MovieLens-1M); users without ratings get conformity level 2, users with no genre within 80% diversity level 1",
+    'agent4rec: a derived taste summary reads the 100 most recent liked (≥4) and 100 most recent disliked (≤2) training items (the original: up to 100 random titles per rating level), one call per user',
     'agent4rec: memory retrieval by BM25 (top 5, topped up with the most recent entries) instead of embeddings',
     'agent4rec: a due reflection runs before the next page (or interview), not when it falls due',
     "agent4rec: a page's reaction and the next/exit decision are one call; discrimination shows every page even after the agent chose to leave (the exit page is kept in the session)",
-    'agent4rec: discrimination answer = align yes/no per item; rating task = the items watched page by page with a rating and a feeling each',
+    'agent4rec: discrimination = one stateless call over every candidate, the taste alone in the system prompt, watch yes/no per item (as the original); rating task = the items watched page by page with a rating and a feeling each',
     'agent4rec: each unit is a fresh session whose memory starts empty',
     "agent4rec: recommender evaluation = the paper's loop: pages of the recommender's ranking judged align/watch/rate with fatigue until the agent exits, then the 1–10 satisfaction interview",
-    "agent4rec: items' historical (mean training) ratings are not shown by default (historicalRatings: false), because distractors nobody rated in training would be given away",
+    "agent4rec: an item's historical rating is the dataset's published mean (agent4rec-ml1m: over all of MovieLens-1M, as the original) or else the mean training rating",
   ],
   async create(o, ctx) {
     const p = ctx.prompts;
@@ -126,7 +137,14 @@ export default defineMethod({
     };
     const settings: CallSettings = { temperature: o.temperature, maxTokens: o.maxTokens };
     const tasteDeps: TasteDeps = { prompts, settings, maxLiked: o.tasteLiked, maxDisliked: o.tasteDisliked };
-    const users = new Agent4RecUsers(tasteDeps);
+    const users = new Agent4RecUsers(tasteDeps, o.profiles);
+    const meanOf = o.historicalRatings ? users.meanOf : null;
+    const forcedDeps = (scale: RatingScale | null): ForcedListDeps => ({
+      prompts: { system: p['discriminateSystem'] as string, list: p['discriminate'] as string },
+      settings,
+      meanOf,
+      scale: scale ?? IMPLICIT_RATING_SCALE,
+    });
 
     const session = (profile: Agent4RecProfile, scale: RatingScale | null): BrowsingSession => {
       const deps: SessionDeps = {
@@ -134,7 +152,7 @@ export default defineMethod({
         settings,
         system: renderTemplate(prompts.system, { profile: profileText(profile) }),
         memory: { retrieveK: o.retrieveK, reflectionThreshold: o.reflectionThreshold },
-        meanOf: o.historicalRatings ? users.meanOf : null,
+        meanOf,
         scale: scale ?? IMPLICIT_RATING_SCALE,
         littleTiredAfter: o.littleTiredAfter,
         veryTiredAfter: o.veryTiredAfter,
@@ -147,7 +165,14 @@ export default defineMethod({
       for (let k = 0; k < coded.length; k += o.pageSize) pages.push(coded.slice(k, k + o.pageSize));
       return pages;
     };
-    const start = async (user: UserView, llm: Llm) => session(await users.profile(user, llm), user.scale);
+    /** The user's taste: released, or written once per user through the runner's per-user record. */
+    const tasteOf = (user: UserView, unit: UnitContext): Promise<Taste> => {
+      const released = users.releasedTaste(user);
+      if (released) return Promise.resolve(released);
+      return perUser(unit, user.id, 'taste', (l) => users.taste(user, needLlm(l, 'agent4rec')));
+    };
+    const start = async (user: UserView, unit: UnitContext) =>
+      session(users.profile(user, await tasteOf(user, unit)), user.scale);
 
     return {
       async fit(train, fitCtx) {
@@ -156,7 +181,10 @@ export default defineMethod({
         const llm = fitCtx.llm;
         if (!llm) throw new Error('agent4rec: profileStage "fit" needs an LLM in fit');
         const views = new UserViews(train);
-        const ids = [...new Set(train.interactions.map((x) => x.user))].sort();
+        // Users whose taste the dataset released need no summary.
+        const ids = [...new Set(train.interactions.map((x) => x.user))]
+          .sort()
+          .filter((id) => !users.releasedTaste(views.view(id)));
         // A summary whose call still fails is recorded and left out; that user's first unit tries again.
         const made = await fitItems(
           'agent4rec: taste summaries',
@@ -181,21 +209,16 @@ export default defineMethod({
       },
       async discriminate(user, items, unit) {
         const llm = needLlm(unit.llm, 'agent4rec');
-        const s = await start(user, llm);
-        const out = [];
-        for (const page of pagesOf(items)) {
-          const r = await s.browse(page, llm);
-          for (const { code, item } of page) {
-            const it = r.items.get(code);
-            if (it) out.push({ item: item.id, like: it.align, reason: it.reason });
-          }
-        }
-        return out;
+        const taste = await tasteOf(user, unit);
+        // The released taste as a list of the user's sentences, as the original's system prompt lists them.
+        const text = taste.sentences ? taste.sentences.map((t) => `- ${t}`).join('\n') : taste.taste;
+        const judged = await judgeForcedList(text, items, llm, forcedDeps(user.scale));
+        return judged.map((j) => ({ item: j.item, like: j.watch, reason: j.reason }));
       },
       async rate(user, items, unit) {
         if (!user.scale) throw new UnitError('method', 'agent4rec: the dataset has no rating scale');
         const llm = needLlm(unit.llm, 'agent4rec');
-        const s = await start(user, llm);
+        const s = await start(user, unit);
         const out = [];
         for (const page of pagesOf(items)) {
           const r = await s.rate(page, llm);
@@ -208,7 +231,7 @@ export default defineMethod({
       },
       async browse(user, pages, unit) {
         const llm = needLlm(unit.llm, 'agent4rec');
-        const s = await start(user, llm);
+        const s = await start(user, unit);
         // Codes run across the whole visit (i1 … iN), so memories of earlier pages stay unambiguous.
         const coded = [...codeItems(pages.flatMap((p) => p.items))].map(([code, item]) => ({ code, item }));
         const visit: PageOutcome[] = [];
@@ -222,7 +245,9 @@ export default defineMethod({
             return it?.watch ? [{ item: item.id, rating: it.rating }] : [];
           });
           const exit = r.decision === 'exit';
-          visit.push({ watched, exit });
+          // Agent4Rec counts a page's likes as its ALIGN-yes items (arena.py:321-325).
+          const liked = items.flatMap(({ code, item }) => (r.items.get(code)?.align ? [item.id] : []));
+          visit.push({ watched, liked, exit });
           if (exit) break;
         }
         // The paper's exit interview: satisfaction 1–10 with the whole visit in memory.

@@ -20,8 +20,10 @@ const DIVERSITY: Record<Level, string> = {
 export interface Taste {
   /** First-person description of what the user enjoys and avoids. */
   readonly taste: string;
-  /** One sentence on how the user tends to rate. */
+  /** One sentence on how the user tends to rate; "" when the released profile has none. */
   readonly ratingHabit: string;
+  /** The released taste as its separate sentences (absent for a taste we wrote). */
+  readonly sentences?: readonly string[];
 }
 
 /** An Agent4Rec agent's profile: traits from the data, taste from the LLM. Independent of any task. */
@@ -46,6 +48,6 @@ export function profileText(p: Agent4RecProfile): string {
     traitLines(p.traits),
     "(Activity is how often you act on recommendations; conformity is how much other viewers' average rating sways your own; diversity is how willing you are to try items outside your usual taste.)",
     `Your tastes: ${p.taste.taste}`,
-    `Your rating habit: ${p.taste.ratingHabit}`,
+    ...(p.taste.ratingHabit ? [`Your rating habit: ${p.taste.ratingHabit}`] : []),
   ].join('\n');
 }

@@ -5,7 +5,7 @@ import type { Interaction } from '../../../harness/plugin-api.js';
  * Each is a raw statistic per user, turned into a level 1–3 by cuts at
  * percentiles of the same statistic over all training users:
  *   activity    number of interactions                          cuts at the 60th / 90th percentile
- *   diversity   genres needed to cover 80% of the user's genre tags  33rd / 66th
+ *   diversity   top genres whose cumulative share of the user's genre tags stays within 80%  33rd / 66th
  *   conformity  mean squared gap between the user's ratings and the items' mean ratings  25th / 80th
  * A value below the first cut is level 1, below the second level 2, else 3
  * (the released preprocessing script's rule). Conformity level 1 means the
@@ -58,10 +58,11 @@ export function activityCounts(interactions: readonly Interaction[]): Map<string
 
 /**
  * Genre tags of the user's items are counted (an item with three genres adds
- * one to each); the genres are sorted by count and the result is the smallest
- * number of them whose share reaches `coverage`. The released script counts
- * the genres whose cumulative share stays at or below 80%, usually one fewer;
- * we take the covering count, as the paper words it (ours). Users whose items
+ * one to each); the genres are sorted by count and the result is how many of
+ * them have a cumulative share of at most `coverage`, as the released script
+ * counts (2_get_user_statistic.py:103-114; the paper's wording, "genres that
+ * cover 80%", would be one more). A user whose top genre alone holds more
+ * than 80% gets 0 (the released script drops such users). Users whose items
  * have no genres get 0.
  */
 export function diversityCounts(
@@ -76,22 +77,24 @@ export function diversityCounts(
     for (const g of genresOf(x.item)) m.set(g, (m.get(g) ?? 0) + 1);
   }
   const out = new Map<string, number>();
-  for (const [user, m] of tags) out.set(user, coveringCount([...m.values()], coverage));
+  for (const [user, m] of tags) out.set(user, genresWithin([...m.values()], coverage));
   return out;
 }
 
-/** Smallest k such that the k largest counts hold at least `coverage` of the total. */
-export function coveringCount(counts: readonly number[], coverage: number): number {
+/** How many of the largest counts have a cumulative share of at most `coverage`. */
+export function genresWithin(counts: readonly number[], coverage: number): number {
   const total = counts.reduce((a, b) => a + b, 0);
   if (total === 0) return 0;
   const sorted = [...counts].sort((a, b) => b - a);
   let acc = 0;
-  for (let k = 0; k < sorted.length; k++) {
-    acc += sorted[k] as number;
-    // a tolerance so that e.g. 4/5 counts as reaching 0.8
-    if (acc / total >= coverage - 1e-12) return k + 1;
+  let k = 0;
+  for (const c of sorted) {
+    acc += c;
+    // a tolerance so that e.g. 4/5 counts as within 0.8
+    if (acc / total > coverage + 1e-12) break;
+    k++;
   }
-  return sorted.length;
+  return k;
 }
 
 /** Mean rating per item over the given interactions (unrated ones ignored). */
@@ -127,8 +130,10 @@ export function conformityGaps(
 
 /**
  * Traits of every user in `interactions`. Percentiles are taken over the
- * users with a defined value; a user without one (no rated item) gets the
- * middle conformity level (ours).
+ * users with a defined value (for diversity: at least one genre within 80%,
+ * the users the released script keeps); a user without a conformity value
+ * (no rated item) gets the middle conformity level, one with diversity 0
+ * level 1 (ours: the released script has no profile for either).
  */
 export function computeTraits(
   interactions: readonly Interaction[],
@@ -137,12 +142,16 @@ export function computeTraits(
   const act = activityCounts(interactions);
   const div = diversityCounts(interactions, genresOf);
   const conf = conformityGaps(interactions);
-  const cutsOf = (m: Map<string, number>, ps: readonly [number, number]): [number, number] => {
-    const vals = [...m.values()].filter(Number.isFinite);
+  const cutsOf = (
+    m: Map<string, number>,
+    ps: readonly [number, number],
+    keep: (v: number) => boolean = Number.isFinite,
+  ): [number, number] => {
+    const vals = [...m.values()].filter(keep);
     return [percentile(vals, ps[0]), percentile(vals, ps[1])];
   };
   const aCuts = cutsOf(act, ACTIVITY_CUTS);
-  const dCuts = cutsOf(div, DIVERSITY_CUTS);
+  const dCuts = cutsOf(div, DIVERSITY_CUTS, (d) => d > 0);
   const cCuts = cutsOf(conf, CONFORMITY_CUTS);
   const out = new Map<string, { traits: Traits; values: TraitValues }>();
   for (const [user, a] of act) {

@@ -10,6 +10,7 @@ import {
   type OptionIssue,
 } from '../../../harness/plugin-api.js';
 import { heldOutByUser, interactedByUser } from '../shared/held-out.js';
+import { NegativePool, negativeUniverse } from './negatives.js';
 
 const Options = Type.Object(
   {
@@ -27,6 +28,11 @@ const Options = Type.Object(
       default: null,
       description: 'Evaluate at most this many users (first by id); null: all.',
     }),
+    negativesFrom: Type.Union([Type.Literal('train-items'), Type.Literal('all-items')], {
+      default: 'train-items',
+      description:
+        'Distractors come from the items that occur in the training split (Agent4Rec: every distractor has ratings) or from every item of the dataset; never one the user interacted with.',
+    }),
   },
   { additionalProperties: false },
 );
@@ -42,14 +48,15 @@ const ratioLabel = (m: number) => `1:${m}`;
 
 /**
  * Agent4Rec's protocol: for each user and ratio 1:m, held-out
- * items as positives and m times as many never-interacted items as negatives;
- * the simulator says like / not-like per item.
+ * items as positives and m times as many never-interacted items of the
+ * training item universe as negatives; the simulator says like / not-like per
+ * item. docs/protocols.md lists where we follow the original and where not.
  */
 export const preferenceDiscrimination = defineTask({
   name: 'preference-discrimination',
   description:
     'Tell held-out items from never-interacted distractors at 1:m ratios; accuracy and F1 per user, averaged.',
-  version: 1,
+  version: 2,
   needs: { data: 'ratings', capabilities: ['discriminate'] },
   options: Options,
   check(options) {
@@ -72,8 +79,9 @@ export const preferenceDiscrimination = defineTask({
     return issues;
   },
   choices: [
-    'preference-discrimination: precision/recall/F1 of a user with no predicted positives count as 0 (scikit-learn zero_division=0)',
+    "preference-discrimination: a user with no predicted positive has precision and F1 undefined (NaN, as in Agent4Rec); the F1 mean leaves them out and counts them (extra.undefinedUnits), where Agent4Rec's plain np.mean would be NaN",
     'preference-discrimination: a unit whose answer misses an item is an error, not a guess',
+    'preference-discrimination: when too few candidate distractors are left for m × positives, the unit takes fewer positives so that the ratio stays 1:m (Agent4Rec would stop with an error)',
   ],
   metrics(options): MetricSpec[] {
     return options.ratios.flatMap((m) => [
@@ -90,32 +98,32 @@ export const preferenceDiscrimination = defineTask({
     const held = dataset.split.valid.length + dataset.split.test.length;
     if (held === 0)
       return `the split ${dataset.split.name} holds no valid or test interaction, so no user has a held-out item`;
-    return `every ratio 1:m leaves no positive: itemsPerUser (${options.itemsPerUser}) // (m + 1) is 0 for ratios ${options.ratios.join(', ')}; lower the ratios or raise itemsPerUser`;
+    if (options.ratios.every((m) => Math.floor(options.itemsPerUser / (m + 1)) === 0))
+      return `every ratio 1:m leaves no positive: itemsPerUser (${options.itemsPerUser}) // (m + 1) is 0 for ratios ${options.ratios.join(', ')}; lower the ratios or raise itemsPerUser`;
+    const where = options.negativesFrom === 'train-items' ? 'the items of the training split' : 'the items';
+    return `no user has a distractor left: each has interacted with nearly all of ${where}, fewer than the smallest ratio needs; use a dataset with more items${options.negativesFrom === 'train-items' ? ', or negativesFrom: all-items' : ''}`;
   },
   buildUnits(dataset, options, rng) {
     const held = heldOutByUser(dataset);
     const seen = interactedByUser(dataset);
-    const allItems = dataset.items.map((i) => i.id);
+    const pool = new NegativePool(negativeUniverse(dataset, options.negativesFrom));
     const users = [...held.keys()].slice(0, options.users ?? undefined);
     const units = [];
     for (const user of users) {
       const positivesPool = (held.get(user) ?? []).map((x) => x.item);
       const interacted = seen.get(user) ?? new Set<string>();
-      let negativesPool: string[] | null = null;
+      const available = pool.available(interacted);
+      const free: { list?: string[] } = {};
       for (const m of options.ratios) {
         const unitRng = Rng.derive(rng.nextUint32(), user, m);
-        const nPos = Math.min(positivesPool.length, Math.floor(options.itemsPerUser / (m + 1)));
+        const nPos = Math.min(
+          positivesPool.length,
+          Math.floor(options.itemsPerUser / (m + 1)),
+          Math.floor(available / m),
+        );
         if (nPos === 0) continue;
         const positives = unitRng.sample(positivesPool, nPos);
-        const wanted = m * nPos;
-        let negatives: string[];
-        if (2 * wanted <= allItems.length - interacted.size) {
-          negatives = sampleOutside(allItems, interacted, wanted, unitRng);
-        } else {
-          // A user who has seen most items: the candidates are listed (once per user).
-          negativesPool ??= allItems.filter((i) => !interacted.has(i));
-          negatives = unitRng.sample(negativesPool, wanted);
-        }
+        const negatives = pool.draw(m * nPos, interacted, available, unitRng, free);
         units.push({
           key: `${user}|${ratioLabel(m)}`,
           user,
@@ -149,11 +157,13 @@ export const preferenceDiscrimination = defineTask({
     const pred = unit.items.map((i) => answer[i] === true);
     const prf = binaryPrf(pred, gold);
     const correct = gold.filter((g, k) => g === pred[k]).length;
+    // Agent4Rec (simulation/utils.py) divides 0 by 0 here: precision, and so F1, are undefined.
+    const none = prf.tp + prf.fp === 0;
     return {
       accuracy: correct / gold.length,
-      precision: prf.precision,
+      precision: none ? Number.NaN : prf.precision,
       recall: prf.recall,
-      f1: prf.f1,
+      f1: none ? Number.NaN : prf.f1,
       tp: prf.tp,
       fp: prf.fp,
       fn: prf.fn,
@@ -166,7 +176,9 @@ export const preferenceDiscrimination = defineTask({
       const rows = done.filter((d) => d.unit.gold.ratio === m);
       const ids = rows.map((r) => r.id);
       const acc = rows.map((r) => r.scores['accuracy'] as number);
-      const f1 = rows.map((r) => r.scores['f1'] as number);
+      // From the counts: a stored NaN comes back from the prediction file as null.
+      const f1 = rows.map((r) => unitF1(r.scores['tp'] as number, r.scores['fp'] as number, r.scores['fn'] as number));
+      const defined = f1.filter((x) => !Number.isNaN(x));
       let tp = 0,
         fp = 0,
         fn = 0,
@@ -189,33 +201,28 @@ export const preferenceDiscrimination = defineTask({
         unitScores: acc,
         extra: { micro: total === 0 ? Number.NaN : correct / total },
       };
+      // Users with no predicted positive have no F1: left out of the mean (and of intervals and tests), counted.
       out[`f1@${ratioLabel(m)}`] = {
-        value: mean(f1),
-        n: rows.length,
+        value: mean(defined),
+        n: defined.length,
         estimator: 'mean',
         unitIds: ids,
         unitScores: f1,
-        extra: { micro: pooled.f1, microPrecision: pooled.precision, microRecall: pooled.recall },
+        extra: {
+          micro: pooled.f1,
+          microPrecision: pooled.precision,
+          microRecall: pooled.recall,
+          undefinedUnits: f1.length - defined.length,
+        },
       };
     }
     return out;
   },
 });
 
-/**
- * k distinct items of `all` outside `seen`, by rejection: uniform draws from
- * the whole list, a draw that the user has seen or that was drawn already is
- * drawn again. The caller guarantees at least 2k candidates, so each draw is
- * accepted with probability at least 1/2: O(k) per unit, where listing the
- * candidates is O(items).
- */
-function sampleOutside(all: readonly string[], seen: ReadonlySet<string>, k: number, rng: Rng): string[] {
-  const chosen = new Set<string>();
-  while (chosen.size < k) {
-    const item = all[rng.int(all.length)] as string;
-    if (!seen.has(item)) chosen.add(item);
-  }
-  return [...chosen];
+/** A user's F1 from counts; NaN when nothing was predicted positive (precision 0/0). */
+function unitF1(tp: number, fp: number, fn: number): number {
+  return tp + fp === 0 ? Number.NaN : prfFromCounts(tp, fp, fn).f1;
 }
 
 export default preferenceDiscrimination;

@@ -40,6 +40,11 @@ const Options = Type.Object(
       description:
         'A watched item counts as liked at this rating or above; null: three quarters up the scale (4 of 1–5).',
     }),
+    likedCount: Type.Union([Type.Literal('agent4rec'), Type.Literal('rated')], {
+      default: 'agent4rec',
+      description:
+        "agent4rec: liked = per user, the mean over the pages seen of the items the user says fit their taste (Agent4Rec's ALIGN yes, arena.py:321-325,500-503), or, for a method that reports no such judgement, of the watched items rated at or above likeThreshold; rated: the watched items rated at or above likeThreshold over the whole visit.",
+    }),
   },
   { additionalProperties: false },
 );
@@ -49,6 +54,8 @@ interface Gold {
   /** The recommender's offline NDCG@k on the evaluated users' held-out items (same in every unit of it). */
   readonly ndcg: number;
   readonly likeThreshold: number;
+  /** Units built by buildUnits always say; absent (hand-made units of version 1) counts as rated. */
+  readonly likedCount?: 'agent4rec' | 'rated';
   readonly pageSize: number;
 }
 
@@ -70,7 +77,7 @@ export const recommenderEvaluation = defineTask({
   name: 'recommender-evaluation',
   description:
     'Simulated users browse pages of each recommender: liked items, rating, pages seen, satisfaction; Kendall τ of that ranking against offline NDCG@k.',
-  version: 1,
+  version: 2,
   needs: {
     data: 'ratings',
     capabilities: ['browse'],
@@ -89,7 +96,7 @@ export const recommenderEvaluation = defineTask({
       : [],
   choices: [
     "recommender-evaluation: the pages are fixed in advance from the recommender's top pageSize × maxPages (training items excluded); the recommender does not react to the visit",
-    'recommender-evaluation: liked = watched and rated at or above likeThreshold (default three quarters up the scale); datasets without stars are browsed on 1–5',
+    "recommender-evaluation: liked (likedCount: agent4rec) = per user, the mean over pages of the items judged to fit the user's taste, or for methods without that judgement of the watched items rated at or above likeThreshold (default three quarters up the scale); datasets without stars are browsed on 1–5",
     "recommender-evaluation: the simulated ranking of recommenders is by mean liked items per user; τ is Kendall's τ-b against offline NDCG@k on the same users, without an interval",
   ],
   metrics(options): MetricSpec[] {
@@ -102,7 +109,10 @@ export const recommenderEvaluation = defineTask({
           direction: 'higher' as const,
           unitScore: 'liked',
           group: `recommender ${r}`,
-          unit: `items per user watched and rated at or above the like threshold (${options.likeThreshold ?? 'three quarters up the scale'})`,
+          unit:
+            options.likedCount === 'agent4rec'
+              ? `items per user and page judged to fit their taste (or watched and rated at or above ${options.likeThreshold ?? 'three quarters up the scale'}), averaged over the pages seen`
+              : `items per user watched and rated at or above the like threshold (${options.likeThreshold ?? 'three quarters up the scale'})`,
         },
         {
           key: `rating@${r}`,
@@ -176,7 +186,7 @@ export const recommenderEvaluation = defineTask({
           key: `${user}|${id}`,
           user,
           items,
-          gold: { recommender: id, ndcg, likeThreshold, pageSize: options.pageSize },
+          gold: { recommender: id, ndcg, likeThreshold, likedCount: options.likedCount, pageSize: options.pageSize },
         });
       }
     }
@@ -196,10 +206,15 @@ export const recommenderEvaluation = defineTask({
   score(unit, answer) {
     const watched = answer.pages.flatMap((p) => p.watched);
     const ratings = watched.flatMap((w) => (w.rating === null ? [] : [w.rating]));
+    const likedOn = (p: BrowseOutcome['pages'][number]) =>
+      p.watched.filter((w) => w.rating !== null && w.rating >= unit.gold.likeThreshold).length;
     return {
       pages: answer.pages.length,
       watched: watched.length,
-      liked: watched.filter((w) => w.rating !== null && w.rating >= unit.gold.likeThreshold).length,
+      liked:
+        unit.gold.likedCount === 'agent4rec'
+          ? mean(answer.pages.map((p) => p.liked?.length ?? likedOn(p)))
+          : answer.pages.reduce((a, p) => a + likedOn(p), 0),
       rated: ratings.length,
       meanRating: mean(ratings),
       satisfaction: typeof answer.satisfaction === 'number' ? answer.satisfaction : Number.NaN,
@@ -267,6 +282,8 @@ function checkOutcome(o: BrowseOutcome, pages: readonly BrowsePage[], scale: Rat
   o.pages.forEach((p, k) => {
     const offered = new Set((pages[k] as BrowsePage).items.map((i) => i.id));
     const seenHere = new Set<string>();
+    for (const item of p.liked ?? [])
+      if (!offered.has(item)) throw new UnitError('answer', `page ${k + 1}: liked item "${item}" was not on that page`);
     for (const w of p.watched) {
       if (!offered.has(w.item))
         throw new UnitError('answer', `page ${k + 1}: watched item "${w.item}" was not on that page`);

@@ -80,7 +80,7 @@ describe('runConfig', () => {
     expect(manifest['configHash']).toBe(cfg.hash);
     expect(manifest['status']).toBe('complete');
     expect(Object.keys(manifest['prompts'] as object)).toEqual(['zero-shot']);
-    expect((manifest['choices'] as string[]).some((c) => c.includes('zero_division'))).toBe(true);
+    expect((manifest['choices'] as string[]).some((c) => c.includes('extra.undefinedUnits'))).toBe(true);
   });
 
   it('refuses to mix results of a changed config unless --fresh', async () => {

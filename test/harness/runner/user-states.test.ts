@@ -11,8 +11,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'usersim-user-states-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const quiet = { info: () => {}, warn: () => {} };
 
-// Methods that build per-user state with LLM calls (persona, memory, taste). agent4rec joins once wired.
-const METHODS = ['simuser', 'alignuser', 'alignuser-plus', 'recagent'];
+// Methods that build per-user state with LLM calls (persona, memory, taste).
+const METHODS = ['simuser', 'alignuser', 'alignuser-plus', 'recagent', 'agent4rec'];
 
 const yaml = (variant: string) => `name: states
 seed: 11
@@ -21,7 +21,8 @@ output: ${join(tmp, variant)}
 cache: { path: ${join(tmp, `${variant}.sqlite`)} }
 llm: { plugin: offline }
 datasets:
-  - { plugin: synthetic-ratings, id: films, users: 30, items: 50 }
+  # 120 items: synthetic users rate 30–60 each, and distractors must be training items they never rated
+  - { plugin: synthetic-ratings, id: films, users: 30, items: 120 }
 methods:
 ${METHODS.map((m) => `  - { plugin: ${m}${m.startsWith('alignuser') ? ', fitUsers: 6, pagesPerUser: 1' : ''} }`).join('\n')}
 tasks:

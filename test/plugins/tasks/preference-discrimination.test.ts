@@ -22,7 +22,13 @@ const ds = handDataset({
   valid: [...rows('1', range(11, 16)), ...rows('2', [35])],
   test: [...rows('1', range(17, 22)), ...rows('2', [36, 37]), ...rows('10', range(64, 67))],
 });
-const opts = { ratios: [1, 3, 9], itemsPerUser: 20, users: null };
+/** Most tests draw from every item, so that the pool never runs short; the negativesFrom tests cover train-items. */
+const opts = {
+  ratios: [1, 3, 9],
+  itemsPerUser: 20,
+  users: null as number | null,
+  negativesFrom: 'all-items' as 'all-items' | 'train-items',
+};
 const heldOut: Record<string, number[]> = { '1': range(11, 22), '2': [35, 36, 37], '10': range(64, 67) };
 const interacted: Record<string, number[]> = { '1': range(1, 22), '2': range(30, 37), '10': range(60, 67) };
 
@@ -113,7 +119,7 @@ describe('preference-discrimination units', () => {
   it('`users` evaluates the first users by id; itemsPerUser sets the budget', () => {
     const two = task.buildUnits(ds, { ...opts, users: 2 }, new Rng(42)) ?? [];
     expect([...new Set(two.map((u) => u.user))]).toEqual(['1', '2']);
-    const small = task.buildUnits(ds, { ratios: [1], itemsPerUser: 6, users: null }, new Rng(1)) ?? [];
+    const small = task.buildUnits(ds, { ...opts, ratios: [1], itemsPerUser: 6 }, new Rng(1)) ?? [];
     expect(small.map((u) => [u.key, u.gold.positives.length, u.items.length])).toEqual([
       ['1|1:1', 3, 6],
       ['2|1:1', 3, 6],
@@ -151,10 +157,11 @@ describe('preference-discrimination units', () => {
     expect([...split.valid, ...split.test].some((x) => x.item === '30')).toBe(false);
     // 31 items in all: user 1's never-rated items are 31 only; item 30 must not be a negative
     const d = handDataset(split, { nItems: 31 });
-    const us = task.buildUnits(d, { ratios: [9], itemsPerUser: 20, users: null }, new Rng(1)) ?? [];
+    const us = task.buildUnits(d, { ...opts, ratios: [1] }, new Rng(1)) ?? [];
     const u1 = us.find((u) => u.user === '1');
     expect(u1).toBeDefined();
     expect(u1?.items).not.toContain('30');
+    expect(u1?.items).toContain('31');
   });
 });
 
@@ -233,10 +240,20 @@ describe('preference-discrimination scoring', () => {
     expect([s['tp'], s['fp'], s['fn'], s['n']]).toEqual([1, 1, 1, 6]);
   });
 
-  it('a user with no predicted positives scores precision 0 and F1 0 (zero_division = 0)', () => {
+  it('a user with no predicted positives has precision and F1 NaN, as Agent4Rec (numpy 0/0)', () => {
     const s = task.score(unitB, answerB);
     expect(s['accuracy']).toBe(0.75);
-    expect([s['precision'], s['recall'], s['f1']]).toEqual([0, 0, 0]);
+    expect([s['precision'], s['recall'], s['f1']]).toEqual([Number.NaN, 0, Number.NaN]);
+    expect([s['tp'], s['fp'], s['fn']]).toEqual([0, 0, 1]);
+  });
+
+  it('reads F1 from the counts, so a prediction-file round trip (NaN → null) changes nothing', () => {
+    const scores = JSON.parse(JSON.stringify(task.score(unitB, answerB))) as Record<string, number>;
+    expect(scores['f1']).toBeNull();
+    const out = task.aggregate([{ id: 'B', unit: unitB, answer: answerB, scores }], { ...opts, ratios: [2] });
+    expect(out['f1@1:2']?.value).toBeNaN();
+    expect(out['f1@1:2']?.n).toBe(0);
+    expect(out['f1@1:2']?.extra?.['undefinedUnits']).toBe(1);
   });
 
   it('aggregates per-user means and pooled micro values', () => {
@@ -244,7 +261,7 @@ describe('preference-discrimination scoring', () => {
       { id: 'A', unit: unitA, answer: answerA, scores: task.score(unitA, answerA) },
       { id: 'B', unit: unitB, answer: answerB, scores: task.score(unitB, answerB) },
     ];
-    const out = task.aggregate(done, { ratios: [2], itemsPerUser: 20, users: null });
+    const out = task.aggregate(done, { ...opts, ratios: [2] });
     const acc = out['accuracy@1:2'];
     const f1 = out['f1@1:2'];
     // mean accuracy (4/6 + 3/4)/2 = 17/24; micro accuracy (4+3)/10 = 0.7
@@ -252,9 +269,12 @@ describe('preference-discrimination scoring', () => {
     expect(acc?.extra?.['micro']).toBeCloseTo(0.7, 15);
     expect(acc?.unitIds).toEqual(['A', 'B']);
     expect(acc?.n).toBe(2);
-    // mean F1 (0.5 + 0)/2 = 0.25; pooled TP 1, FP 1, FN 2 → F1 2/(2+1+2) = 0.4, P 0.5, R 1/3
-    expect(f1?.value).toBe(0.25);
-    expect(f1?.unitScores).toEqual([0.5, 0]);
+    // B predicts no positive: its F1 is undefined, left out of the mean and counted (before: 0, mean 0.25).
+    // Pooled TP 1, FP 1, FN 2 → F1 2/(2+1+2) = 0.4, P 0.5, R 1/3
+    expect(f1?.value).toBe(0.5);
+    expect(f1?.n).toBe(1);
+    expect(f1?.extra?.['undefinedUnits']).toBe(1);
+    expect(f1?.unitScores).toEqual([0.5, Number.NaN]);
     expect(f1?.extra?.['micro']).toBeCloseTo(0.4, 15);
     expect(f1?.extra?.['microPrecision']).toBe(0.5);
     expect(f1?.extra?.['microRecall']).toBeCloseTo(1 / 3, 15);
@@ -279,12 +299,16 @@ describe('preference-discrimination negatives', () => {
     ] as const) {
       const drawn = new Map<string, number>();
       for (let s = 0; s < 300; s++) {
-        for (const u of task.buildUnits(data, { ratios: [1, 3], itemsPerUser: 8, users: null }, new Rng(s)) ?? []) {
+        for (const u of task.buildUnits(data, { ...opts, ratios: [1, 3], itemsPerUser: 8 }, new Rng(s)) ?? []) {
           if (u.user !== user) continue;
           const negatives = u.items.filter((i) => !u.gold.positives.includes(i));
           expect(new Set(negatives).size).toBe(negatives.length);
-          // As many as asked, or every candidate when there are fewer.
-          expect(negatives.length).toBe(Math.min(u.gold.ratio * u.gold.positives.length, n - seen.length));
+          // Always m × positives: with fewer candidates the unit takes fewer positives.
+          const free = n - seen.length;
+          expect(u.gold.positives.length).toBe(
+            Math.min(user === '1' ? 12 : 4, Math.floor(8 / (u.gold.ratio + 1)), Math.floor(free / u.gold.ratio)),
+          );
+          expect(negatives.length).toBe(u.gold.ratio * u.gold.positives.length);
           for (const i of negatives) drawn.set(i, (drawn.get(i) ?? 0) + 1);
         }
       }
@@ -293,5 +317,49 @@ describe('preference-discrimination negatives', () => {
         .map(String);
       expect([...drawn.keys()].sort()).toEqual(candidates.sort());
     }
+  });
+});
+
+describe('preference-discrimination distractors (negativesFrom)', () => {
+  // 100 items; only items 1–10, 30–34, 40–45, 60–63 occur in train (25 items).
+  const trainItems = new Set(ds.split.train.map((x) => x.item));
+  const negativesOf = (u: { items: readonly string[]; gold: { positives: readonly string[] } }) => {
+    const pos = new Set(u.gold.positives);
+    return u.items.filter((i) => !pos.has(i));
+  };
+
+  it('defaults to train-items: every distractor occurs in the training split, never one the user saw', () => {
+    expect(task.options.properties.negativesFrom.default).toBe('train-items');
+    const units = task.buildUnits(ds, { ...opts, negativesFrom: 'train-items' }, new Rng(3)) ?? [];
+    expect(units.length).toBeGreaterThan(0);
+    for (const u of units) {
+      const neg = negativesOf(u);
+      expect(neg.length).toBe(u.gold.ratio * u.gold.positives.length);
+      for (const n of neg) expect(trainItems.has(n)).toBe(true);
+      for (const n of neg) expect(interacted[u.user]?.map(String)).not.toContain(n);
+    }
+  });
+
+  it('all-items draws from the whole catalogue (items nobody trained on appear)', () => {
+    const units = task.buildUnits(ds, opts, new Rng(3)) ?? [];
+    expect(units.flatMap(negativesOf).some((n) => !trainItems.has(n))).toBe(true);
+  });
+
+  it('a short pool keeps the ratio exact by taking fewer positives, and drops a ratio it cannot fill', () => {
+    // User 1 has interacted with 1–22: 15 train items are left (30–34, 40–45, 60–63).
+    // 1:1 → min(12, 10, 15) = 10; 1:3 → min(12, 5, 5) = 5; 1:9 → min(12, 2, 1) = 1.
+    // User 2 (30–37) leaves 20 train items: 1:9 → min(3, 2, 2) = 2.
+    const units = task.buildUnits(ds, { ...opts, negativesFrom: 'train-items' }, new Rng(3)) ?? [];
+    const n = Object.fromEntries(units.map((u) => [u.key, u.gold.positives.length]));
+    expect([n['1|1:1'], n['1|1:3'], n['1|1:9'], n['2|1:9']]).toEqual([10, 5, 1, 2]);
+    // User 1 knows 1, 2, 3, every train item: nothing is left to draw, so no unit (not one without distractors).
+    const tiny = handDataset({ train: [...rows('1', [1, 2]), ...rows('2', [3])], valid: rows('1', [3]), test: [] });
+    expect(task.buildUnits(tiny, { ...opts, ratios: [1, 9], negativesFrom: 'train-items' }, new Rng(1))).toEqual([]);
+  });
+
+  it('draws the same units whatever the users option cuts off', () => {
+    const all = task.buildUnits(ds, { ...opts, negativesFrom: 'train-items' }, new Rng(9)) ?? [];
+    const first = task.buildUnits(ds, { ...opts, negativesFrom: 'train-items', users: 1 }, new Rng(9)) ?? [];
+    expect(first).toEqual(all.filter((u) => u.user === '1'));
   });
 });

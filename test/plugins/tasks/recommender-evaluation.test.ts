@@ -27,7 +27,16 @@ const fixed = (order: number[]): Recommendation => ({
 // "good" puts the held-out items first; "bad" never shows them in the top 10.
 const good: FittedRecommender = { id: 'good', recommendation: fixed([1, 6, 7, 8, ...range(9, 30)]) };
 const bad: FittedRecommender = { id: 'bad', recommendation: fixed([...range(9, 30), 6, 7, 8]) };
-const opts = { recommenders: ['good', 'bad'], pageSize: 2, maxPages: 3, users: null, k: 10, likeThreshold: null };
+/** The older count (watched and rated highly, summed over the visit); the likedCount tests cover agent4rec's. */
+const opts = {
+  recommenders: ['good', 'bad'],
+  pageSize: 2,
+  maxPages: 3,
+  users: null,
+  k: 10,
+  likeThreshold: null,
+  likedCount: 'rated' as 'rated' | 'agent4rec',
+};
 
 const units = task.buildUnits(ds, opts, new Rng(1), { recommenders: [good, bad] }) ?? [];
 
@@ -63,6 +72,7 @@ describe('recommender-evaluation units', () => {
       recommender: 'good',
       ndcg: (1 + 1 / Math.log2(4)) / 2,
       likeThreshold: 4,
+      likedCount: 'rated',
       pageSize: 2,
     });
     expect(units[2]?.gold.ndcg).toBe(0);
@@ -101,6 +111,9 @@ describe('recommender-evaluation run', () => {
     });
     await expect(run({ pages: [{ watched: [{ item: '8', rating: 4 }], exit: true }] })).rejects.toMatchObject({
       message: expect.stringMatching(/page 1: watched item "8" was not on that page/),
+    });
+    await expect(run({ pages: [{ watched: [], liked: ['9'], exit: true }] })).rejects.toMatchObject({
+      message: expect.stringMatching(/page 1: liked item "9" was not on that page/),
     });
     await expect(run({ pages: [{ watched: [{ item: '6', rating: 9 }], exit: true }] })).rejects.toMatchObject({
       message: expect.stringMatching(/outside the scale 1–5/),
@@ -170,5 +183,41 @@ describe('recommender-evaluation scores', () => {
       'satisfaction@bad',
       'tau',
     ]);
+  });
+});
+
+describe('recommender-evaluation likedCount', () => {
+  it('defaults to agent4rec: per user, the mean over pages of the items judged to fit the taste (arena.py:321-325,500-503)', async () => {
+    expect(task.options.properties.likedCount.default).toBe('agent4rec');
+    const a4r =
+      task.buildUnits(ds, { ...opts, likedCount: 'agent4rec' }, new Rng(1), { recommenders: [good, bad] }) ?? [];
+    const unit = a4r[0]!;
+    expect(unit.gold.likedCount).toBe('agent4rec');
+    // page 1: both items fit, one watched; page 2: none fit; page 3: one fits → (2 + 0 + 1) / 3 = 1
+    const outcome: BrowseOutcome = {
+      pages: [
+        { watched: [{ item: '6', rating: 2 }], liked: ['6', '7'], exit: false },
+        { watched: [], liked: [], exit: false },
+        { watched: [], liked: ['11'], exit: true },
+      ],
+    };
+    const answer = await task.run(
+      { browse: async () => outcome },
+      userView('1'),
+      unit.items.map(item),
+      unitContext(),
+      unit,
+    );
+    expect(task.score(unit, answer)['liked']).toBe(1);
+    // the older count on the same visit: watched and rated ≥ 4 over the visit = 0
+    expect(task.score({ ...unit, gold: { ...unit.gold, likedCount: 'rated' } }, answer)['liked']).toBe(0);
+    // a method without the judgement: the watched items rated ≥ 4, per page, averaged: (1 + 0) / 2
+    const plain: BrowseOutcome = {
+      pages: [
+        { watched: [{ item: '6', rating: 5 }], exit: false },
+        { watched: [{ item: '8', rating: 3 }], exit: true },
+      ],
+    };
+    expect(task.score(unit, plain)['liked']).toBe(0.5);
   });
 });

@@ -35,6 +35,7 @@ describe('Agent4Rec browsing a recommender (recommender-evaluation)', () => {
           { item: 'c1', rating: 5 },
           { item: 'c3', rating: 5 },
         ],
+        liked: ['c1', 'c3'],
         exit: false,
       },
       {
@@ -42,6 +43,7 @@ describe('Agent4Rec browsing a recommender (recommender-evaluation)', () => {
           { item: 'c5', rating: 5 },
           { item: 'c7', rating: 5 },
         ],
+        liked: ['c5', 'c7'],
         exit: true,
       },
     ]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { preferenceDiscrimination } from '../../../../plugins/tasks/preference-discrimination/index.ts';
 import { rating } from '../../../../plugins/tasks/rating/index.ts';
-import { LlmParseError, type UnitError } from '../../../../harness/plugin-api.ts';
+import { LlmParseError, type Item, type LlmRequest, type UnitError } from '../../../../harness/plugin-api.ts';
 import { fatigueNote, pageSchema } from '../../../../plugins/methods/agent4rec/page.ts';
 import { promptText, scriptedLlm } from '../../../support/scripted-llm.ts';
 import { CANDIDATES, codesOf, defaultReply, lastUser, makeSim, systemOf, train, unit, userU } from './fixtures.ts';
@@ -19,71 +19,78 @@ async function fitted(o: Parameters<typeof makeSim>[0] = {}) {
   return sim;
 }
 
-describe('Agent4Rec discrimination: pages of four', () => {
-  it('20 items are 5 page calls with 2 reflections between them, after one taste call', async () => {
+/** The scripted reply to the discrimination call: watch the odd-numbered codes. */
+function watchList(r: LlmRequest, n: number, watch: (code: string) => boolean = (c) => Number(c.slice(1)) % 2 === 1) {
+  if (r.schemaName !== 'watch_list') return defaultReply(r, n);
+  return JSON.stringify(Object.fromEntries(codesOf(r).map((c) => [c, { watch: watch(c), reason: `WHY-${c}` }])));
+}
+
+describe('Agent4Rec discrimination: one stateless call over the whole list (avatar.py:212-235)', () => {
+  it('20 items are one watch-list call after one taste call; like = watch, matched by code', async () => {
     const sim = await fitted();
-    const s = scriptedLlm((r, n) => defaultReply(r, n, { align: (c) => Number(c.slice(1)) % 2 === 1 }));
+    const s = scriptedLlm((r, n) => watchList(r, n));
     const out = await sim.discriminate!(userU(), CANDIDATES, unit(s.llm));
-    expect(s.requests.map((r) => r.schemaName)).toEqual([
-      'taste',
-      'recommendation_page',
-      'recommendation_page',
-      'satisfaction_reflection',
-      'recommendation_page',
-      'recommendation_page',
-      'satisfaction_reflection',
-      'recommendation_page',
-    ]);
-    // like = align, matched to items by code
+    expect(s.requests.map((r) => r.schemaName)).toEqual(['taste', 'watch_list']);
+    expect(codesOf(s.requests[1]!)).toEqual(CANDIDATES.map((_, k) => `i${k + 1}`));
     expect(out).toHaveLength(20);
     expect(out.map((j) => j.like)).toEqual(CANDIDATES.map((_, k) => k % 2 === 0));
-    expect(out[0]).toEqual({ item: 'c1', like: true, reason: 'REASON-i1' });
-    const pages = s.requests.filter((r) => r.schemaName === 'recommendation_page');
-    expect(pages.map((p) => codesOf(p, ['items']))).toEqual(
-      [0, 1, 2, 3, 4].map((k) => [1, 2, 3, 4].map((j) => `i${4 * k + j}`)),
-    );
+    expect(out[0]).toEqual({ item: 'c1', like: true, reason: 'WHY-i1' });
+    // a second unit of the user reuses the taste: one more call
+    await sim.discriminate!(userU(), CANDIDATES.slice(0, 3), unit(s.llm));
+    expect(s.requests).toHaveLength(3);
   });
 
-  it('each page prompt carries the traits, the taste, the session memories, the fatigue and the historical ratings', async () => {
-    const sim = await fitted({ historicalRatings: true });
-    const s = scriptedLlm((r, n) => defaultReply(r, n));
-    await sim.discriminate!(userU(), CANDIDATES, unit(s.llm));
-    const pages = s.requests.filter((r) => r.schemaName === 'recommendation_page');
-    for (const p of pages) {
-      const sys = systemOf(p);
-      expect(sys).toContain('TASTE: I love starship sagas');
-      expect(sys).toContain('HABIT: I rate sci-fi generously.');
-      expect(sys).toMatch(/- Activity: .+\n- Conformity: .+\n- Diversity: /);
-    }
-    const [p1, p2, p3, , p5] = pages.map(lastUser);
-    expect(p1).toContain('nothing yet');
-    expect(p1).toContain('just started');
-    // candidate 1 was rated by two other users (4 and 3); candidate 2 by nobody
-    expect(p1).toContain('i1: Candidate 1 [Sci-Fi] — Plot number 1. (average rating from other viewers: 3.5 of 5)');
-    expect(p1).toContain('i2: Candidate 2 [Comedy] — Plot number 2. (no ratings from other viewers yet)');
-    expect(p2).toContain('Page 1 recommended Candidate 1; Candidate 2; Candidate 3; Candidate 4.');
-    expect(p2).toContain('still feel fresh');
-    expect(p3).toContain('Looking back on the recommendations so far, I am satisfied: REFLECTION-');
-    expect(p3).toContain('a little tired');
-    expect(p5).toContain('very tired');
-    // the reflection reads the recent memories of the session
-    const reflection = s.requests.find((r) => r.schemaName === 'satisfaction_reflection')!;
-    expect(lastUser(reflection)).toContain('After page 2 I felt positive');
-    expect(systemOf(reflection)).toContain('TASTE:');
-  });
-
-  it('historical ratings are hidden by default', async () => {
+  it('the system prompt holds the taste only; every item shows title, genres, summary and historical rating', async () => {
     const sim = await fitted();
-    const s = scriptedLlm((r, n) => defaultReply(r, n));
-    await sim.discriminate!(userU(), CANDIDATES.slice(0, 2), unit(s.llm));
-    const page = lastUser(s.requests.find((r) => r.schemaName === 'recommendation_page')!);
+    const s = scriptedLlm((r, n) => watchList(r, n));
+    await sim.discriminate!(userU(), CANDIDATES, unit(s.llm));
+    const call = s.requests.find((r) => r.schemaName === 'watch_list')!;
+    const sys = systemOf(call);
+    expect(sys).toContain('TASTE: I love starship sagas');
+    // no traits, rating habit, memory or fatigue (those are for browsing)
+    expect(sys).not.toContain('HABIT');
+    expect(sys).not.toMatch(/Activity|Conformity|Diversity/);
+    const list = lastUser(call);
+    expect(list).not.toMatch(/tired|fresh|remember/);
+    // candidate 1 was rated by two other users (4 and 3); candidate 2 by nobody
+    expect(list).toContain('i1: Candidate 1 [Sci-Fi] — Plot number 1. (average rating from other viewers: 3.50 of 5)');
+    expect(list).toContain('i2: Candidate 2 [Comedy] — Plot number 2. (no ratings from other viewers yet)');
+    expect(list).toContain('i20: Candidate 20');
+  });
+
+  it("historicalRatings: false hides them; a dataset's published mean rating wins over the training mean", async () => {
+    const hidden = await fitted({ historicalRatings: false });
+    const s = scriptedLlm((r, n) => watchList(r, n));
+    await hidden.discriminate!(userU(), CANDIDATES.slice(0, 2), unit(s.llm));
+    const page = lastUser(s.requests.find((r) => r.schemaName === 'watch_list')!);
     expect(page).not.toContain('average rating');
     expect(page).not.toContain('no ratings');
+
+    const published = await makeSim();
+    const t0 = train();
+    const items = t0.items.map((i) => (i.id === 'c1' ? { ...i, meanRating: 4.146 } : i));
+    await published.fit!({ ...t0, items }, fitContext(null, store()));
+    const t = scriptedLlm((r, n) => watchList(r, n));
+    await published.discriminate!(userU(), [items.find((i) => i.id === 'c1')!], unit(t.llm));
+    expect(lastUser(t.requests.at(-1)!)).toContain('(average rating from other viewers: 4.15 of 5)');
+  });
+
+  it('profiles: released uses the taste the dataset published (no taste call); derived writes its own', async () => {
+    const user = { ...userU(), published: { taste: ['I like starships.', 'I avoid sitcoms.'] } };
+    const released = await fitted();
+    const s = scriptedLlm((r, n) => watchList(r, n));
+    await released.discriminate!(user, CANDIDATES.slice(0, 4), unit(s.llm));
+    expect(s.requests.map((r) => r.schemaName)).toEqual(['watch_list']);
+    expect(systemOf(s.requests[0]!)).toContain('- I like starships.\n- I avoid sitcoms.');
+    const derived = await fitted({ profiles: 'derived' });
+    const d = scriptedLlm((r, n) => watchList(r, n));
+    await derived.discriminate!(user, CANDIDATES.slice(0, 4), unit(d.llm));
+    expect(d.requests.map((r) => r.schemaName)).toEqual(['taste', 'watch_list']);
   });
 
   it('writes the taste summary once per user from liked and disliked training items', async () => {
     const sim = await fitted();
-    const s = scriptedLlm((r, n) => defaultReply(r, n));
+    const s = scriptedLlm((r, n) => watchList(r, n));
     await Promise.all([
       sim.discriminate!(userU(), CANDIDATES.slice(0, 4), unit(s.llm)),
       sim.rate!(userU(), CANDIDATES.slice(0, 4), unit(s.llm)),
@@ -99,7 +106,7 @@ describe('Agent4Rec discrimination: pages of four', () => {
 
   it("profileStage fit writes every training user's taste in fit, stored as artifacts reused by the next fit", async () => {
     const artifacts = store();
-    const s = scriptedLlm((r, n) => defaultReply(r, n));
+    const s = scriptedLlm((r, n) => watchList(r, n));
     const sim = await makeSim({ profileStage: 'fit' });
     await sim.fit!(train(), fitContext(s.llm, artifacts));
     expect(s.requests.map((r) => r.schemaName)).toEqual(['taste', 'taste', 'taste']);
@@ -112,26 +119,61 @@ describe('Agent4Rec discrimination: pages of four', () => {
     expect(artifacts.hits).toBe(3);
   });
 
-  it('without fit there are no traits: a method error', async () => {
+  it('without fit there are no traits: a method error when rating', async () => {
     const sim = await makeSim();
     const s = scriptedLlm((r, n) => defaultReply(r, n));
-    const err = await sim.discriminate!(userU(), CANDIDATES.slice(0, 2), unit(s.llm)).catch((e: unknown) => e);
+    const err = await sim.rate!(userU(), CANDIDATES.slice(0, 2), unit(s.llm)).catch((e: unknown) => e);
     expect((err as UnitError).kind).toBe('method');
   });
 
-  it('a malformed page is repaired once, then recorded by the task as a parse error', async () => {
+  it('a malformed list is repaired once, then recorded by the task as a parse error', async () => {
     const sim = await fitted();
     const s = scriptedLlm((r, n) =>
-      r.schemaName === 'recommendation_page' ? '{"items": {}, "feeling": "meh"}' : defaultReply(r, n),
+      r.schemaName === 'watch_list' ? '{"i1": {"watch": "maybe"}}' : defaultReply(r, n),
     );
     const err = await preferenceDiscrimination
       .run(sim, userU(), CANDIDATES.slice(0, 4), unit(s.llm))
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LlmParseError);
     expect((err as UnitError).kind).toBe('parse');
+    const calls = s.requests.filter((r) => r.schemaName === 'watch_list');
+    expect(calls).toHaveLength(2);
+    expect(promptText(calls[1]!)).toMatch(/could not be used/);
+  });
+});
+
+describe('Agent4Rec browsing pages (recommender evaluation)', () => {
+  const pagesOf = (items: readonly Item[]) =>
+    Array.from({ length: Math.ceil(items.length / 4) }, (_, k) => ({
+      number: k + 1,
+      items: items.slice(4 * k, 4 * k + 4),
+    }));
+
+  it('each page prompt carries the traits, the taste, the session memories, the fatigue and the historical ratings', async () => {
+    const sim = await fitted();
+    const s = scriptedLlm((r, n) => defaultReply(r, n));
+    await sim.browse!(userU(), pagesOf(CANDIDATES), unit(s.llm));
     const pages = s.requests.filter((r) => r.schemaName === 'recommendation_page');
-    expect(pages).toHaveLength(2);
-    expect(promptText(pages[1]!)).toMatch(/could not be used: .*feeling/);
+    expect(pages).toHaveLength(5);
+    for (const p of pages) {
+      const sys = systemOf(p);
+      expect(sys).toContain('TASTE: I love starship sagas');
+      expect(sys).toContain('HABIT: I rate sci-fi generously.');
+      expect(sys).toMatch(/- Activity: .+\n- Conformity: .+\n- Diversity: /);
+    }
+    const [p1, p2, p3, , p5] = pages.map(lastUser);
+    expect(p1).toContain('nothing yet');
+    expect(p1).toContain('just started');
+    expect(p1).toContain('i1: Candidate 1 [Sci-Fi] — Plot number 1. (average rating from other viewers: 3.5 of 5)');
+    expect(p1).toContain('i2: Candidate 2 [Comedy] — Plot number 2. (no ratings from other viewers yet)');
+    expect(p2).toContain('Page 1 recommended Candidate 1; Candidate 2; Candidate 3; Candidate 4.');
+    expect(p2).toContain('still feel fresh');
+    expect(p3).toContain('Looking back on the recommendations so far, I am satisfied: REFLECTION-');
+    expect(p3).toContain('a little tired');
+    expect(p5).toContain('very tired');
+    const reflection = s.requests.find((r) => r.schemaName === 'satisfaction_reflection')!;
+    expect(lastUser(reflection)).toContain('After page 2 I felt positive');
+    expect(systemOf(reflection)).toContain('TASTE:');
   });
 });
 

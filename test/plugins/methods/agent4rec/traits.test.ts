@@ -4,8 +4,8 @@ import {
   activityCounts,
   computeTraits,
   conformityGaps,
-  coveringCount,
   diversityCounts,
+  genresWithin,
   itemMeans,
   level,
   percentile,
@@ -65,12 +65,14 @@ describe('trait statistics on a hand-made example', () => {
     expect(Object.fromEntries(activityCounts(X))).toEqual({ u1: 2, u2: 3, u3: 1, u4: 4, u5: 5 });
   });
 
-  it('diversity = genres needed to cover 80% of the genre tags', () => {
-    // u1: A2 B1 → 2/3 < .8, 3/3 → 2.  u2: A B C D once each → 3/4 < .8 → 4.  u3: A → 1.
-    // u4: A3 C2 B1 → 3/6, 5/6 ≥ .8 → 2.  u5: A3 C2 B1 D1 → 3/7, 5/7, 6/7 → 3.
-    expect(Object.fromEntries(diversityCounts(X, genresOf))).toEqual({ u1: 2, u2: 4, u3: 1, u4: 2, u5: 3 });
-    expect(coveringCount([4, 1], 0.8)).toBe(1);
-    expect(coveringCount([], 0.8)).toBe(0);
+  it('diversity = top genres whose cumulative share stays within 80%, as the released script counts', () => {
+    // u1: A2 B1 → 2/3 ≤ .8, 3/3 → 1.  u2: A B C D once each → 1/4, 2/4, 3/4 ≤ .8 → 3.  u3: A → 1/1 > .8 → 0.
+    // u4: A3 C2 B1 → 3/6, 5/6 > .8 → 1.  u5: A3 C2 B1 D1 → 3/7, 5/7 ≤ .8, 6/7 → 2.
+    // (The covering count, which we used before, was one more: 2, 4, 1, 2, 3.)
+    expect(Object.fromEntries(diversityCounts(X, genresOf))).toEqual({ u1: 1, u2: 3, u3: 0, u4: 1, u5: 2 });
+    expect(genresWithin([4, 1], 0.8)).toBe(1);
+    expect(genresWithin([9, 1], 0.8)).toBe(0);
+    expect(genresWithin([], 0.8)).toBe(0);
   });
 
   it("conformity = mean squared gap to the items' mean ratings", () => {
@@ -93,7 +95,7 @@ describe('trait statistics on a hand-made example', () => {
   it("levels by the paper's percentile cuts", () => {
     const t = computeTraits(X, genresOf);
     // activity [2,3,1,4,5]: p60 = 3.4, p90 = 4.6
-    // diversity [2,4,1,2,3]: p33 = 2, p66 = 2.64
+    // diversity [1,3,0,1,2]; cuts over the users above 0, [1,1,2,3]: p33 = 1, p66 = 1.98; u3 (0) is level 1
     // conformity [1.5625, .1042, .0625, .84375, 1.925]: p25 = .1042, p80 = 1.635
     const levels = Object.fromEntries(
       [...t].map(([u, v]) => [u, [v.traits.activity, v.traits.diversity, v.traits.conformity]]),
@@ -105,7 +107,7 @@ describe('trait statistics on a hand-made example', () => {
       u4: [2, 2, 2],
       u5: [3, 3, 3],
     });
-    expect(t.get('u5')?.values).toEqual({ activity: 5, diversity: 3, conformity: expect.closeTo(1.925, 12) });
+    expect(t.get('u5')?.values).toEqual({ activity: 5, diversity: 2, conformity: expect.closeTo(1.925, 12) });
   });
 
   it('a user with no rated interaction gets conformity level 2 and does not move the cuts', () => {

@@ -27,7 +27,11 @@ describe.each(cases)('%s end to end on synthetic ratings with the offline mock L
     const expected = (user: string) => callsPerUnit + (seen.has(user) ? 0 : (seen.add(user), 1));
 
     const pd =
-      preferenceDiscrimination.buildUnits(dataset, { ratios: [1, 3], itemsPerUser: 20, users: 3 }, new Rng(11)) ?? [];
+      preferenceDiscrimination.buildUnits(
+        dataset,
+        { ratios: [1, 3], itemsPerUser: 20, users: 3, negativesFrom: 'train-items' },
+        new Rng(11),
+      ) ?? [];
     expect(pd.length).toBe(6);
     const pdDone = [];
     for (const u of pd) {
@@ -41,7 +45,12 @@ describe.each(cases)('%s end to end on synthetic ratings with the offline mock L
       expect(scores['accuracy']).toBeLessThanOrEqual(1);
       pdDone.push({ id: u.key, unit: u, answer, scores });
     }
-    const pdMetrics = preferenceDiscrimination.aggregate(pdDone, { ratios: [1, 3], itemsPerUser: 20, users: 3 });
+    const pdMetrics = preferenceDiscrimination.aggregate(pdDone, {
+      ratios: [1, 3],
+      itemsPerUser: 20,
+      users: 3,
+      negativesFrom: 'train-items',
+    });
     expect(Number.isFinite(pdMetrics['accuracy@1:1']!.value)).toBe(true);
 
     const rt = rating.buildUnits(dataset, { maxItemsPerUser: 20, users: 3 }, new Rng(12)) ?? [];

@@ -15,7 +15,11 @@ describe('recagent end to end on the offline mock', () => {
     const { llm, usage } = await offlineLlm();
 
     const pd =
-      preferenceDiscrimination.buildUnits(ds, { ratios: [1, 3], itemsPerUser: 20, users: 3 }, new Rng(5)) ?? [];
+      preferenceDiscrimination.buildUnits(
+        ds,
+        { ratios: [1, 3], itemsPerUser: 20, users: 3, negativesFrom: 'train-items' },
+        new Rng(5),
+      ) ?? [];
     expect(pd.length).toBe(6);
     for (const u of pd) {
       const answer = await preferenceDiscrimination.run(
