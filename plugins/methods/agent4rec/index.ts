@@ -16,6 +16,7 @@ import type { Agent4RecPrompts, CallSettings } from './llm-call.js';
 import type { PageItem } from './page.js';
 import { profileText, type Agent4RecProfile } from './profile.js';
 import { BrowsingSession, type SessionDeps } from './session.js';
+import { SHOP_CHOICES, ShopAgent } from './shop-session.js';
 import { tasteArtifactKey, writeTaste, type TasteDeps } from './taste.js';
 import { Agent4RecUsers } from './user-state.js';
 
@@ -93,7 +94,7 @@ export default defineMethod({
     ];
   },
   usesLlm: true,
-  capabilities: ['discriminate', 'rate', 'browse'],
+  capabilities: ['discriminate', 'rate', 'browse', 'nextAction'],
   prompts: {
     system: new URL('./prompts/system.md', import.meta.url),
     taste: new URL('./prompts/taste.md', import.meta.url),
@@ -101,6 +102,10 @@ export default defineMethod({
     ratePage: new URL('./prompts/rate-page.md', import.meta.url),
     reflection: new URL('./prompts/reflection.md', import.meta.url),
     interview: new URL('./prompts/interview.md', import.meta.url),
+    shopSystem: new URL('./prompts/shop-system.md', import.meta.url),
+    shopTaste: new URL('./prompts/shop-taste.md', import.meta.url),
+    shopStep: new URL('./prompts/shop-step.md', import.meta.url),
+    shopReflection: new URL('./prompts/shop-reflection.md', import.meta.url),
   },
   choices: [
     "agent4rec: traits computed on the training split only; diversity = genres needed to cover 80% of the user's genre tags; users without ratings get conformity level 2",
@@ -112,6 +117,7 @@ export default defineMethod({
     'agent4rec: each unit is a fresh session whose memory starts empty',
     "agent4rec: recommender evaluation = the paper's loop: pages of the recommender's ranking judged align/watch/rate with fatigue until the agent exits, then the 1–10 satisfaction interview",
     "agent4rec: items' historical (mean training) ratings are not shown by default (historicalRatings: false), because distractors nobody rated in training would be given away",
+    ...SHOP_CHOICES,
   ],
   async create(o, ctx) {
     const p = ctx.prompts;
@@ -147,8 +153,27 @@ export default defineMethod({
       return pages;
     };
     const start = async (user: UserView, llm: Llm) => session(await users.profile(user, llm), user.scale);
+    // Shopping sessions (next-action, opera-consistency): see shop-session.ts and the README.
+    const shop = new ShopAgent(
+      {
+        shopSystem: p['shopSystem'] as string,
+        shopTaste: p['shopTaste'] as string,
+        shopStep: p['shopStep'] as string,
+        shopReflection: p['shopReflection'] as string,
+      },
+      {
+        memory: { retrieveK: o.retrieveK, reflectionThreshold: o.reflectionThreshold },
+        littleTiredAfter: o.littleTiredAfter,
+        veryTiredAfter: o.veryTiredAfter,
+        settings,
+      },
+    );
 
     return {
+      async fitSessions(train) {
+        shop.fit(train);
+      },
+      nextAction: (step, unit) => shop.nextAction(step, unit),
       async fit(train, fitCtx) {
         users.fit(train);
         if (o.profileStage !== 'fit') return;
