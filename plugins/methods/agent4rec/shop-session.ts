@@ -10,8 +10,9 @@ import {
   type StepContext,
   type UnitContext,
 } from '../../../harness/plugin-api.js';
-import { perUser } from '../shared/per-user.js';
+import { perUserOnce } from '../shared/per-user.js';
 import { actionFromReply, actionSchema, type ActionReply } from '../shared/session-actions.js';
+import { pageHead, pageTitle, surveyText } from '../shared/session-page.js';
 import { askJson, needLlm, type CallSettings } from '../shared/structured-calls.js';
 import { Agent4RecMemory, type MemoryEntry, type MemoryOptions } from './memory.js';
 import { shopTraitLines, shopTraits, type ShopTraits } from './shop-traits.js';
@@ -84,24 +85,6 @@ export function stepSchema(step: StepContext): Record<string, unknown> {
   };
 }
 
-/** The survey answers, one "question: answer" line each. */
-export function surveyLines(p: PersonaRecord): string {
-  const lines = Object.entries(p.attributes).map(([k, v]) => `- ${k}: ${v}`);
-  return lines.length === 0 ? '(no survey answers)' : lines.join('\n');
-}
-
-const pageTitle = (observation: string) => {
-  const first = (observation.split('\n', 1)[0] ?? '').replace(/^Page:\s*/, '');
-  return first.length > 120 ? `${first.slice(0, 119)}…` : first;
-};
-
-/** The lines of a page before its element list: what the memory is searched with. */
-function pageHead(observation: string): string {
-  const lines = observation.split('\n');
-  const k = lines.findIndex((l) => /^Interactive elements/.test(l));
-  return (k < 0 ? lines.slice(0, 8) : lines.slice(0, k)).join('\n');
-}
-
 /** Pages seen so far, counting a new page whenever the page title changes (a typed search is the same page). */
 export function pagesSeen(step: StepContext): number {
   const titles = [...step.history.map((h) => h.observation), step.observation].map(pageTitle);
@@ -164,11 +147,7 @@ export class ShopAgent {
   }
 
   private state<T>(unit: UnitContext, user: string, name: string, build: (llm: Llm | null) => Promise<T>): Promise<T> {
-    if (unit.perUser) return perUser(unit, user, name, build);
-    const key = `${user}|${name}`;
-    let p = this.local.get(key) as Promise<T> | undefined;
-    if (!p) this.local.set(key, (p = build(unit.llm)));
-    return p;
+    return perUserOnce(this.local, unit, user, name, build);
   }
 
   /** The profile the system prompt carries: traits (or that none are known), taste and shopping habit. */
@@ -198,7 +177,7 @@ export class ShopAgent {
         '',
         renderTemplate(this.prompts.shopTaste, {
           persona: persona.persona.trim() || '(no persona text)',
-          survey: surveyLines(persona),
+          survey: surveyText(persona),
         }),
         TASTE_SCHEMA,
         'shop_taste',

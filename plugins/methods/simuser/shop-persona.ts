@@ -1,4 +1,5 @@
 import { renderTemplate, Rng, type Llm, type PersonaRecord } from '../../../harness/plugin-api.js';
+import { surveyText } from '../shared/session-page.js';
 import { bestCandidate, PERSONA_SCHEMA, personaText, type Persona, type ScoredCandidate } from './persona.js';
 
 /**
@@ -49,12 +50,6 @@ const answers = (p: PersonaRecord) =>
   Object.entries(p.attributes)
     .map(([question, v]) => ({ question, answer: String(v).trim() }))
     .filter((x) => x.answer !== '' && x.answer.length <= MAX_PROBE_CHARS);
-
-/** The survey answers, one "question: answer" line each. */
-export function surveyText(p: PersonaRecord): string {
-  const lines = Object.entries(p.attributes).map(([k, v]) => `- ${k}: ${v}`);
-  return lines.length === 0 ? '(no survey answers)' : lines.join('\n');
-}
 
 /**
  * The answers a candidate is scored on, drawn with `rng`: `ownItems` of the

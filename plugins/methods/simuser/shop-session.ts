@@ -10,8 +10,9 @@ import {
   type StepContext,
   type UnitContext,
 } from '../../../harness/plugin-api.js';
-import { perUser } from '../shared/per-user.js';
+import { perUserOnce } from '../shared/per-user.js';
 import { actionFromReply, actionSchema, type ActionReply } from '../shared/session-actions.js';
+import { pageHead, pageTitle } from '../shared/session-page.js';
 import { needLlm } from '../shared/structured-calls.js';
 import { EpisodicMemory, type Episode } from './memory.js';
 import { personaText } from './persona.js';
@@ -57,17 +58,6 @@ interface Refinement extends ActionReply {
 
 /** Steps of the current session shown in full; older ones are counted. */
 const SESSION_STEPS_SHOWN = 20;
-
-const pageTitle = (observation: string) => {
-  const first = (observation.split('\n', 1)[0] ?? '').replace(/^Page:\s*/, '');
-  return first.length > 120 ? `${first.slice(0, 119)}…` : first;
-};
-
-function pageHead(observation: string): string {
-  const lines = observation.split('\n');
-  const k = lines.findIndex((l) => /^Interactive elements/.test(l));
-  return (k < 0 ? lines.slice(0, 8) : lines.slice(0, k)).join('\n');
-}
 
 /** `actionSchema(step)` with extra text fields first, so that a model writes them before it acts. */
 function withFields(step: StepContext, fields: readonly string[]): Record<string, unknown> {
@@ -153,11 +143,7 @@ export class ShopBrain {
   }
 
   private state<T>(unit: UnitContext, user: string, name: string, build: (llm: Llm | null) => Promise<T>): Promise<T> {
-    if (unit.perUser) return perUser(unit, user, name, build);
-    const key = `${user}|${name}`;
-    let p = this.local.get(key) as Promise<T> | undefined;
-    if (!p) this.local.set(key, (p = build(unit.llm)));
-    return p;
+    return perUserOnce(this.local, unit, user, name, build);
   }
 
   private async shopper(persona: PersonaRecord, unit: UnitContext) {
