@@ -18,6 +18,7 @@ import type { Agent4RecPrompts, CallSettings } from './llm-call.js';
 import type { PageItem } from './page.js';
 import { profileText, type Agent4RecProfile, type Taste } from './profile.js';
 import { BrowsingSession, type SessionDeps } from './session.js';
+import { SHOP_CHOICES, ShopAgent } from './shop-session.js';
 import { tasteArtifactKey, writeTaste, type TasteDeps } from './taste.js';
 import { Agent4RecUsers } from './user-state.js';
 
@@ -103,7 +104,7 @@ export default defineMethod({
     ];
   },
   usesLlm: true,
-  capabilities: ['discriminate', 'rate', 'browse'],
+  capabilities: ['discriminate', 'rate', 'browse', 'nextAction'],
   prompts: {
     system: new URL('./prompts/system.md', import.meta.url),
     taste: new URL('./prompts/taste.md', import.meta.url),
@@ -113,6 +114,10 @@ export default defineMethod({
     interview: new URL('./prompts/interview.md', import.meta.url),
     discriminateSystem: new URL('./prompts/discriminate-system.md', import.meta.url),
     discriminate: new URL('./prompts/discriminate.md', import.meta.url),
+    shopSystem: new URL('./prompts/shop-system.md', import.meta.url),
+    shopTaste: new URL('./prompts/shop-taste.md', import.meta.url),
+    shopStep: new URL('./prompts/shop-step.md', import.meta.url),
+    shopReflection: new URL('./prompts/shop-reflection.md', import.meta.url),
   },
   choices: [
     "agent4rec: profiles: released uses the dataset's released traits and taste where it has them; otherwise traits are computed on the training split only (the original: all of MovieLens-1M); users without ratings get conformity level 2, users with no genre within 80% diversity level 1",
@@ -124,6 +129,7 @@ export default defineMethod({
     'agent4rec: each unit is a fresh session whose memory starts empty',
     "agent4rec: recommender evaluation = the paper's loop: pages of the recommender's ranking judged align/watch/rate with fatigue until the agent exits, then the 1–10 satisfaction interview",
     "agent4rec: an item's historical rating is the dataset's published mean (agent4rec-ml1m: over all of MovieLens-1M, as the original) or else the mean training rating",
+    ...SHOP_CHOICES,
   ],
   async create(o, ctx) {
     const p = ctx.prompts;
@@ -173,8 +179,27 @@ export default defineMethod({
     };
     const start = async (user: UserView, unit: UnitContext) =>
       session(users.profile(user, await tasteOf(user, unit)), user.scale);
+    // Shopping sessions (next-action, opera-consistency): see shop-session.ts and the README.
+    const shop = new ShopAgent(
+      {
+        shopSystem: p['shopSystem'] as string,
+        shopTaste: p['shopTaste'] as string,
+        shopStep: p['shopStep'] as string,
+        shopReflection: p['shopReflection'] as string,
+      },
+      {
+        memory: { retrieveK: o.retrieveK, reflectionThreshold: o.reflectionThreshold },
+        littleTiredAfter: o.littleTiredAfter,
+        veryTiredAfter: o.veryTiredAfter,
+        settings,
+      },
+    );
 
     return {
+      async fitSessions(train) {
+        shop.fit(train);
+      },
+      nextAction: (step, unit) => shop.nextAction(step, unit),
       async fit(train, fitCtx) {
         users.fit(train);
         if (o.profileStage !== 'fit') return;

@@ -14,6 +14,7 @@ import { RatingsGraph } from './knowledge-graph.js';
 import { MemoryBank } from './memory.js';
 import { perceive } from './perception.js';
 import { PersonaMatcher, TrainPopulation } from './persona.js';
+import { SHOP_CHOICES, ShopBrain } from './shop-session.js';
 
 const Options = Type.Object(
   {
@@ -129,7 +130,7 @@ export default defineMethod({
     'SimUSER: matched persona, episodic + knowledge-graph memory, and a brain loop (elicit, evaluate, select, refine, reflect); browses pages with watch/rate/next/exit and a satisfaction interview.',
   options: Options,
   usesLlm: true,
-  capabilities: ['discriminate', 'rate', 'browse'],
+  capabilities: ['discriminate', 'rate', 'browse', 'nextAction'],
   prompts: {
     system: new URL('./prompts/system.md', import.meta.url),
     summarise: new URL('./prompts/summarise.md', import.meta.url),
@@ -144,6 +145,13 @@ export default defineMethod({
     page: new URL('./prompts/page.md', import.meta.url),
     refinePage: new URL('./prompts/refine-page.md', import.meta.url),
     exitInterview: new URL('./prompts/exit-interview.md', import.meta.url),
+    shopSystem: new URL('./prompts/shop-system.md', import.meta.url),
+    shopSummarise: new URL('./prompts/shop-summarise.md', import.meta.url),
+    shopPropose: new URL('./prompts/shop-propose.md', import.meta.url),
+    shopScore: new URL('./prompts/shop-score.md', import.meta.url),
+    shopElicit: new URL('./prompts/shop-elicit.md', import.meta.url),
+    shopSelect: new URL('./prompts/shop-select.md', import.meta.url),
+    shopRefine: new URL('./prompts/shop-refine.md', import.meta.url),
   },
   choices: [
     'simuser: persona score (personaScoring: mae-contrast) = −MAE(own training ratings) + λ·MAE(other users’ training ratings), λ = contrastWeight (0.5); rating-gap (the paper’s Σ r̂(own) − Σ r̂(other)) uses means; ties go to the first proposed persona',
@@ -156,6 +164,7 @@ export default defineMethod({
     "simuser: browse keeps a per-visit episodic memory (one entry per page: items shown, watched with ratings, feeling, move) shown in full to every later page and to the exit interview; per-item memories and graph paths come from training (and, with crossUnitMemory, earlier units) only, and the graph never gains the visit's ratings",
     'simuser: browse fatigue is not a coded state: the page number and the pages so far are in the prompt and the LLM decides when to leave; the user is not told which page is the last',
     "simuser: browse ends with one exit-interview call: a post-interaction reflection and satisfaction on 1–10; the reflection is kept in the user's memory only with crossUnitMemory",
+    ...SHOP_CHOICES,
   ],
   async create(o, ctx) {
     const describe = (item: Item) => perceive(item, o.maxDescriptionChars);
@@ -220,6 +229,29 @@ export default defineMethod({
       describe,
     );
 
+    // Shopping sessions (next-action, opera-consistency): see shop-session.ts and the README.
+    const shop = new ShopBrain(
+      {
+        shopSystem: prompt(ctx.prompts, 'shopSystem'),
+        shopSummarise: prompt(ctx.prompts, 'shopSummarise'),
+        shopPropose: prompt(ctx.prompts, 'shopPropose'),
+        shopScore: prompt(ctx.prompts, 'shopScore'),
+        shopElicit: prompt(ctx.prompts, 'shopElicit'),
+        shopSelect: prompt(ctx.prompts, 'shopSelect'),
+        shopRefine: prompt(ctx.prompts, 'shopRefine'),
+      },
+      {
+        candidates: o.personaCandidates,
+        ownItems: o.scoringOwnItems,
+        otherItems: o.scoringOtherItems,
+        memoryTopK: o.memoryTopK,
+        refinementRounds: o.refinementRounds,
+        temperature: o.temperature,
+        maxTokens: o.maxTokens,
+      },
+      ctx.seed,
+    );
+
     /** Runs a unit of `user`; with crossUnitMemory, after the user's earlier units (the queue position is taken here, synchronously, so they keep the runner's order). */
     const forUser = <T>(user: UserView, fn: () => Promise<T>): Promise<T> =>
       o.crossUnitMemory ? bank.exclusive(user.id, fn) : fn();
@@ -251,6 +283,10 @@ export default defineMethod({
       });
 
     return {
+      async fitSessions(train) {
+        shop.fit(train);
+      },
+      nextAction: (step, unit) => shop.nextAction(step, unit),
       async fit(train) {
         population = new TrainPopulation(train);
         graph = RatingsGraph.fromTrain(train);

@@ -41,7 +41,7 @@ const names = (s: { requests: { schemaName?: string }[] }) => s.requests.map((r)
 describe('simuser plugin', () => {
   it('is registered, declares its prompts, and every option has a default and a description', async () => {
     expect((await methods['simuser']!()).default).toBe(simuser);
-    expect(simuser.capabilities).toEqual(['discriminate', 'rate', 'browse']);
+    expect(simuser.capabilities).toEqual(['discriminate', 'rate', 'browse', 'nextAction']);
     expect(simuser.usesLlm).toBe(true);
     expect(Object.keys(simuser.prompts ?? {}).sort()).toEqual([
       'askLike',
@@ -55,6 +55,13 @@ describe('simuser plugin', () => {
       'refinePage',
       'reflect',
       'score',
+      'shopElicit',
+      'shopPropose',
+      'shopRefine',
+      'shopScore',
+      'shopSelect',
+      'shopSummarise',
+      'shopSystem',
       'summarise',
       'system',
     ]);
