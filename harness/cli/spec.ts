@@ -160,13 +160,13 @@ export const REPORT: CommandSpec = {
 
 export const VERIFY: CommandSpec = {
   name: 'verify',
-  args: 'RESULTS_DIR',
-  positionals: { min: 1, max: 1 },
+  args: 'RESULTS_DIR...',
+  positionals: { min: 1, max: null },
   summary: "Check the paper's reported values against our intervals",
   description:
-    "For every cell whose config named a reported-numbers file (report.reported), prints ours, our confidence interval, the paper's value, and the verdict: the paper's value lies inside our CI widened by X on each side.",
+    "For every cell whose config named a reported-numbers file (report.reported), prints the cell's model, n and unit errors, ours, our confidence interval, the paper's value, and the verdict: inside (the paper's value lies inside our CI widened by X on each side), outside, or not comparable, when the paper measured it on other data (the reported cell's dataset plugin, variant or split differs from the run's, as its manifest records them); those are counted apart, with the reason. Several results folders give one table and one summary.",
   flags: [{ name: 'tolerance', value: 'X', help: 'Widen each interval by X on each side (default 0)' }],
-  exitCodes: '0 every reported value is inside, 1 some are outside, 2 usage error.',
+  exitCodes: '0 every comparable reported value is inside, 1 some are outside, 2 usage error.',
 };
 
 export const COMPARE: CommandSpec = {

@@ -193,7 +193,7 @@ describe('opera-consistency closed loop', () => {
     expect(answer.steps).toHaveLength(2);
     expect(answer.steps.every((s) => s.ignored)).toBe(true);
     // No reason given: not judged.
-    expect(answer.judge.supports).toEqual([null, null]);
+    expect(answer.judge?.supports).toEqual([null, null]);
     const s = task.score(units[0]!, answer);
     expect(s['thoughtAction']).toBeNaN();
     expect(s['purchased']).toBe(0);
