@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../api/plugin.js';
@@ -8,6 +8,7 @@ import type { Usage } from '../llm/types.js';
 import { type Manifest, readManifest } from '../results/manifest.js';
 import type { MetricsFile } from '../results/metrics-file.js';
 import type { PredictionLine } from '../results/prediction-line.js';
+import { buildPlan } from '../plan/build-plan.js';
 import { runConfig } from '../runner/run.js';
 
 /** A model as the config names it, with its price per million tokens (null: not in the price table). */
@@ -99,15 +100,6 @@ function readLines(path: string): PredictionLine[] {
     .map((l) => JSON.parse(l) as PredictionLine);
 }
 
-/** The sample's prediction files of one cell (any seed suffix): predictions/<dataset>/<task>/<method>[.seedN].jsonl. */
-function cellFiles(dir: string, dataset: string, task: string, method: string): string[] {
-  const folder = join(dir, 'predictions', dataset, task);
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder)
-    .filter((f) => f === `${method}.jsonl` || (f.startsWith(`${method}.seed`) && f.endsWith('.jsonl')))
-    .map((f) => join(folder, f));
-}
-
 /** Mean, and the 95% half-width of a total over `total` units estimated from these `xs` (without replacement). */
 function scaled(xs: readonly number[], total: number): { sum: number; error: number } {
   const n = xs.length;
@@ -157,6 +149,8 @@ export async function estimateCost(file: string, o: EstimateOptions): Promise<Es
       ],
       ...(o.allowLocalPlugins ? { allowLocalPlugins: true } : {}),
     });
+    // The plan's units (their users) for scaling; runConfig builds the same plan again to run it.
+    const plan = await buildPlan(offline, { log: o.log });
     const out = await runConfig(offline, { log: o.log, fresh: true, limit: o.sample, noPreflight: true, cwd: tmp });
     const metrics = out.metrics as MetricsFile;
     const manifest = readManifest(out.dir) as Manifest;
@@ -170,48 +164,60 @@ export async function estimateCost(file: string, o: EstimateOptions): Promise<Es
       let costErr2 = 0;
       let sampled = 0;
       let total = 0;
-      for (const cell of metrics.cells.filter((c) => c.method === method.id && c.status !== 'n/a')) {
-        const lines = cellFiles(out.dir, cell.dataset, cell.task, method.id).flatMap(readLines);
+      const add = (into: Sums, x: Sums, f: number) => {
+        into.calls += x.calls * f;
+        into.input += x.input * f;
+        into.cached += x.cached * f;
+        into.output += x.output * f;
+      };
+      // Per-user state (a persona, a memory) is built once per user and charged to a cell, not to its lines:
+      // per (seed, dataset), it is scaled by users, sampled to all.
+      const groups = new Map<string, { state: Sums; sampledUsers: Set<string>; users: Set<string> }>();
+      for (const p of plan.cells.filter((c) => c.method.id === method.id && !c.reference && c.units)) {
+        const cell = metrics.cells.find(
+          (c) => c.dataset === p.datasetId && c.task === p.task.name && c.method === method.id && c.seed === p.seed,
+        );
+        const lines = readLines(join(out.dir, p.file));
         const done = lines.length;
-        if (done === 0) continue;
-        const N = cell.units.total;
+        if (!cell || done === 0) continue;
+        const N = p.units?.length ?? 0;
+        const g = groups.get(`${p.seed}|${p.datasetId}`) ?? {
+          state: zero(),
+          sampledUsers: new Set(),
+          users: new Set(),
+        };
+        groups.set(`${p.seed}|${p.datasetId}`, g);
+        for (const u of p.units ?? []) g.users.add(u.user);
+        for (const l of lines) g.sampledUsers.add(l.user);
         const own = lines.map((l) => {
           const m = zero();
           const j = zero();
           for (const c of l.calls ?? []) {
-            const s = c.stage.startsWith('judge/') ? j : m;
-            s.calls++;
-            s.input += c.usage.input;
-            s.cached += c.usage.cachedInput;
-            s.output += c.usage.output;
+            const x = c.stage.startsWith('judge/') ? j : m;
+            x.calls++;
+            x.input += c.usage.input;
+            x.cached += c.usage.cachedInput;
+            x.output += c.usage.output;
           }
           return { m, j };
         });
-        // Per-user state (a persona, a memory) is charged to the cell, not to its lines: scaled like the units.
-        const lineSum = own.reduce(
-          (a, x) => ({
-            calls: a.calls + x.m.calls + x.j.calls,
-            input: a.input + x.m.input + x.j.input,
-            cached: a.cached + x.m.cached + x.j.cached,
-            output: a.output + x.m.output + x.j.output,
-          }),
-          zero(),
+        const lineSum = zero();
+        for (const x of own) {
+          add(lineSum, x.m, 1);
+          add(lineSum, x.j, 1);
+        }
+        add(
+          g.state,
+          {
+            calls: Math.max(0, cell.usage.calls - lineSum.calls),
+            input: Math.max(0, cell.usage.input - lineSum.input),
+            cached: Math.max(0, cell.usage.cachedInput - lineSum.cached),
+            output: Math.max(0, cell.usage.output - lineSum.output),
+          },
+          1,
         );
-        const state: Sums = {
-          calls: Math.max(0, cell.usage.calls - lineSum.calls),
-          input: Math.max(0, cell.usage.input - lineSum.input),
-          cached: Math.max(0, cell.usage.cachedInput - lineSum.cached),
-          output: Math.max(0, cell.usage.output - lineSum.output),
-        };
         const k = N / done;
-        const add = (into: Sums, s: Sums, f: number) => {
-          into.calls += s.calls * f;
-          into.input += s.input * f;
-          into.cached += s.cached * f;
-          into.output += s.output * f;
-        };
         for (const x of own) add(units, x.m, k);
-        add(units, state, k);
         const c = scaled(
           own.map((x) => x.m.calls),
           N,
@@ -236,6 +242,8 @@ export async function estimateCost(file: string, o: EstimateOptions): Promise<Es
           });
         }
       }
+      for (const g of groups.values())
+        if (g.sampledUsers.size > 0) add(units, g.state, g.users.size / g.sampledUsers.size);
       if (total > 0)
         rows.push({
           method: method.id,
