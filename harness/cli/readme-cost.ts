@@ -15,14 +15,5 @@ export async function readmeCostSection(): Promise<string> {
     log: { info: () => {}, warn: () => {} },
   });
   const command = `usersim estimate ${README_COST.config} ${README_COST.sets.map((s) => `--set '${s}'`).join(' ')} --sample ${README_COST.sample} --format md`;
-  return [
-    '```sh',
-    command,
-    '```',
-    '',
-    estimateMarkdown(e).trimEnd(),
-    '',
-    ...estimateNotes(e),
-    '',
-  ].join('\n');
+  return ['```sh', command, '```', '', estimateMarkdown(e).trimEnd(), '', ...estimateNotes(e), ''].join('\n');
 }

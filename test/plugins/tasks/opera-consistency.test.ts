@@ -290,3 +290,29 @@ describe('opera-consistency closed loop', () => {
     });
   });
 });
+
+describe('opera-consistency Human (OPeRA) reference row', () => {
+  it('is the human test sessions themselves, unjudged: their pages and purchase rate, no judge call', async () => {
+    const units = task.buildUnits(ds, opts, new Rng(1)) ?? [];
+    const { ctx, judge } = await ctxWith(() => {
+      throw new Error('the reference row must not call the judge');
+    });
+    expect(task.reference?.label).toBe('Human (OPeRA)');
+    const done = [];
+    for (const u of units) {
+      const answer = await task.reference!.run(u, ds, ctx);
+      done.push({ id: u.key, unit: u, answer, scores: task.score(u, answer) });
+    }
+    expect(judge.requests).toHaveLength(0);
+    // s1: 3 pages up to its purchase click, bought; s2: 4 pages, not bought.
+    expect(done.map((d) => [d.answer.pages, d.answer.purchased])).toEqual([
+      [3, true],
+      [4, false],
+    ]);
+    const m = task.aggregate(done, opts);
+    expect(m['pages-gap']).toMatchObject({ value: 3.5, estimator: 'mean', unitScores: [3, 4], n: 2 });
+    expect(m['purchase-gap']).toMatchObject({ value: 50, estimator: 'mean', unitScores: [100, 0] });
+    expect(m['thought-action']?.value).toBeNaN();
+    expect(m['persona-behaviour']?.value).toBeNaN();
+  });
+});
