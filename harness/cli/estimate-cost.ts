@@ -335,9 +335,9 @@ export async function estimateCost(file: string, o: EstimateOptions): Promise<Es
   }
 }
 
-const int = (x: number) => Math.round(x).toLocaleString('en-US');
-const usd = (x: number) => (x === 0 ? '0' : x < 0.01 ? x.toFixed(4) : x.toFixed(2));
-const pm = (x: number, err: number, f: (v: number) => string) => (err > 0 ? `${f(x)} ± ${f(err)}` : f(x));
+export const int = (x: number) => Math.round(x).toLocaleString('en-US');
+export const usd = (x: number) => (x === 0 ? '0' : x < 0.01 ? x.toFixed(4) : x.toFixed(2));
+export const pm = (x: number, err: number, f: (v: number) => string) => (err > 0 ? `${f(x)} ± ${f(err)}` : f(x));
 const modelText = (m: PricedModel | null) =>
   m ? `${m.provider}/${m.model}${m.price ? '' : ' (no price: $0 counted)'}` : '—';
 

@@ -1,12 +1,8 @@
 import Table from 'cli-table3';
-import { estimateCost, estimateNotes, estimateMarkdown, type Estimate } from '../estimate-cost.js';
+import { type Estimate, estimateCost, estimateMarkdown, estimateNotes, int, pm, usd } from '../estimate-cost.js';
 import { numberFlag, type Parsed } from '../args.js';
 import { EXIT } from '../exit-codes.js';
 import { stderrLogger } from '../logger.js';
-
-const int = (x: number) => Math.round(x).toLocaleString('en-US');
-const usd = (x: number) => (x === 0 ? '0' : x < 0.01 ? x.toFixed(4) : x.toFixed(2));
-const pm = (x: number, err: number, f: (v: number) => string) => (err > 0 ? `${f(x)} ± ${f(err)}` : f(x));
 
 function estimateTable(e: Estimate): string {
   const table = new Table({
