@@ -21,6 +21,7 @@ const LOADERS: Record<string, () => Promise<Command>> = {
   datasets: async () => (await import('./commands/datasets.js')).datasetsCommand,
   report: async () => (await import('./commands/report.js')).reportCommand,
   verify: async () => (await import('./commands/verify.js')).verifyCommand,
+  estimate: async () => (await import('./commands/estimate.js')).estimateCommand,
   compare: async () => (await import('./commands/compare.js')).compareCommand,
   inspect: async () => (await import('./commands/inspect.js')).inspectCommand,
   cache: async () => (await import('./commands/cache.js')).cacheCommand,

@@ -160,13 +160,29 @@ export const REPORT: CommandSpec = {
 
 export const VERIFY: CommandSpec = {
   name: 'verify',
-  args: 'RESULTS_DIR',
-  positionals: { min: 1, max: 1 },
+  args: 'RESULTS_DIR...',
+  positionals: { min: 1, max: null },
   summary: "Check the paper's reported values against our intervals",
   description:
-    "For every cell whose config named a reported-numbers file (report.reported), prints ours, our confidence interval, the paper's value, and the verdict: the paper's value lies inside our CI widened by X on each side.",
+    "For every cell whose config named a reported-numbers file (report.reported), prints the cell's model, n and unit errors, ours, our confidence interval, the paper's value, and the verdict: inside (the paper's value lies inside our CI widened by X on each side), outside, or not comparable, when the paper measured it on other data (the reported cell's dataset plugin, variant or split differs from the run's, as its manifest records them); those are counted apart, with the reason. Several results folders give one table and one summary.",
   flags: [{ name: 'tolerance', value: 'X', help: 'Widen each interval by X on each side (default 0)' }],
-  exitCodes: '0 every reported value is inside, 1 some are outside, 2 usage error.',
+  exitCodes: '0 every comparable reported value is inside, 1 some are outside, 2 usage error.',
+};
+
+export const ESTIMATE: CommandSpec = {
+  name: 'estimate',
+  args: 'CONFIG',
+  positionals: { min: 1, max: 1 },
+  summary: 'Project the LLM calls, tokens and cost of a config before paying for it',
+  description:
+    "Runs CONFIG's plan with the offline LLM in a temporary folder (no key, no cache, nothing written to results/): every fit in full and the first N units of each cell, then scales each cell's calls and tokens to its full unit count. Prints, per method, its units (with per-user state), its fit and the task judge apart, and the total: LLM calls, input and output tokens and cost at the configured models' prices (harness/llm/prices.yaml and the config's prices:), with the 95% sampling error of the projection. Token counts are the offline mock's (4 characters a token; replies as long as its schema-valid answers).",
+  flags: [
+    SET,
+    { name: 'sample', value: 'N', help: 'Units run per cell (default 5); more units, smaller sampling error' },
+    { name: 'format', value: 'txt|md', help: 'A terminal table (default) or a Markdown table' },
+    LOCAL_PLUGINS,
+  ],
+  exitCodes: '0 estimated, 2 usage or config error.',
 };
 
 export const COMPARE: CommandSpec = {
@@ -257,6 +273,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   DATASETS,
   REPORT,
   VERIFY,
+  ESTIMATE,
   COMPARE,
   INSPECT,
   CACHE,

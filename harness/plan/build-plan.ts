@@ -79,6 +79,11 @@ export async function buildPlan(cfg: LoadedConfig, opts: PlanOptions): Promise<P
       const refused = checkOnDataset(cfg, d, dataset, failOnce);
       datasetsInfo[d.id] = {
         name: dataset.name,
+        plugin: d.plugin.name,
+        variant:
+          typeof (d.options as { variant?: unknown }).variant === 'string'
+            ? (d.options as { variant: string }).variant
+            : null,
         split: kind.splitName(dataset),
         checksums: dataset.checksums,
         ...(dataset.counts ? { counts: dataset.counts } : {}),

@@ -74,10 +74,16 @@ export function tableNotes(t: Table, format: NoteFormat): string[] {
     notes.push(
       '(mock judge): the offline mock LLM judged this column, so its values are chance level whatever the method.',
     );
-  const ref = t.rows.find((r) => r.reference);
-  if (ref)
+  // A task's own reference rows (the humans, scored by the task) or, without one, the gap columns' fixed human means.
+  for (const ref of t.rows.filter((r) => r.reference))
     notes.push(
-      `${ref.label}: the human test sessions' means the gaps are measured from (pages per session; purchase rate in %): fixed values, not resampled.`,
+      ref.method === '(human)'
+        ? `${ref.label}: the human test sessions' means the gaps are measured from (pages per session; purchase rate in %): fixed values, not resampled.`
+        : `${ref.label}: the dataset's humans, scored by the task from its own data (intervals over their units); never tested, never marked best.${
+            t.cells.some((c) => Object.values(c.metrics).some((x) => x.estimator === 'gap'))
+              ? " In a gap column the row shows the humans' own value (pages per session; purchase rate in %), not a gap."
+              : ''
+          }`,
     );
   const reported = valueCells.find((c) => c.reported);
   if (reported?.reported)
@@ -85,6 +91,11 @@ export function tableNotes(t: Table, format: NoteFormat): string[] {
       format === 'tex'
         ? `paper: the value reported in ${reported.reported.source}; ∈ inside our interval, ∉ outside.`
         : `paper: the value reported in ${reported.reported.source}; ✓ inside our interval, ✗ outside.`,
+    );
+  const apart = valueCells.find((c) => c.reported?.notComparable);
+  if (apart?.reported?.notComparable)
+    notes.push(
+      `≠: the paper measured this value on other data than this run's, so it is shown but not compared (${apart.reported.notComparable}).`,
     );
   // n: shown in a cell only where it differs from its column's usual count (HTML shows it everywhere).
   const counted = metricCols.filter((c) => c.n !== null);

@@ -24,6 +24,7 @@ const TEX: Record<string, string> = {
   '≡': '$^\\equiv$',
   '∈': '$\\in$',
   '∉': '$\\notin$',
+  '≠': '$\\neq$',
   '≥': '$\\geq$',
   '≤': '$\\leq$',
   '×': '$\\times$',
@@ -40,7 +41,7 @@ const TEX: Record<string, string> = {
 };
 
 export function texEscape(s: string): string {
-  return s.replace(/[&%$#_{}~^\\|<>†ατ±≡∈∉≥≤×−·↑↓—–…✓✗◀]/g, (c) => TEX[c] ?? c);
+  return s.replace(/[&%$#_{}~^\\|<>†ατ±≡∈∉≠≥≤×−·↑↓—–…✓✗◀]/g, (c) => TEX[c] ?? c);
 }
 
 /** A cell's lines stacked in a one-column tabular: value and marks, interval, paper's value, n. */
@@ -51,7 +52,7 @@ function cell(c: TableCell, decimals: number): string {
   const small = [
     c.ci && !c.degenerate ? `[${c.ci.lo.toFixed(decimals)}, ${c.ci.hi.toFixed(decimals)}]` : '',
     c.reported
-      ? `paper ${c.reported.value.toFixed(decimals)}${c.reported.insideCi === null ? '' : c.reported.insideCi ? '\\,$\\in$' : '\\,$\\notin$'}`
+      ? `paper ${c.reported.value.toFixed(decimals)}${c.reported.notComparable ? '\\,$\\neq$' : c.reported.insideCi === null ? '' : c.reported.insideCi ? '\\,$\\in$' : '\\,$\\notin$'}`
       : '',
     c.showN ? `$n=${c.n}$` : '',
   ].filter(Boolean);

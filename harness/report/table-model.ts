@@ -31,7 +31,13 @@ export interface TableCell {
   readonly degenerate: boolean;
   /** A point value (its estimator gives no interval, e.g. τ). */
   readonly point: boolean;
-  readonly reported?: { readonly value: number; readonly insideCi: boolean | null; readonly source: string };
+  readonly reported?: {
+    readonly value: number;
+    readonly insideCi: boolean | null;
+    readonly source: string;
+    /** The paper measured it on other data than this run's (why): shown, never compared. */
+    readonly notComparable?: string;
+  };
 }
 
 export interface TableColumn {
@@ -193,6 +199,7 @@ function valueCell(cell: Cell, metric: CellMetric | undefined, decimals: number)
             value: metric.reported.value,
             insideCi: metric.reported.insideCi,
             source: metric.reported.source,
+            ...(metric.reported.notComparable ? { notComparable: metric.reported.notComparable } : {}),
           },
         }
       : {}),
@@ -382,6 +389,12 @@ export function shortText(c: TableCell, decimals: number): string {
 /** "paper 0.550 ✓": the paper's value and whether it lies inside our interval. */
 export function reportedText(c: TableCell, decimals: number): string {
   if (!c.reported) return '';
-  const verdict = c.reported.insideCi === null ? '' : c.reported.insideCi ? ' ✓' : ' ✗';
+  const verdict = c.reported.notComparable
+    ? ' ≠'
+    : c.reported.insideCi === null
+      ? ''
+      : c.reported.insideCi
+        ? ' ✓'
+        : ' ✗';
   return `paper ${c.reported.value.toFixed(decimals)}${verdict}`;
 }

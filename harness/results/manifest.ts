@@ -23,6 +23,9 @@ export interface Manifest {
       string,
       {
         readonly name: string;
+        /** The dataset plugin and its variant option (null: the plugin has none), for matching a paper's numbers. */
+        readonly plugin?: string;
+        readonly variant?: string | null;
         readonly split: string;
         readonly checksums: Readonly<Record<string, string>>;
         /** The loader's counts of rows kept, left out or not shown (dataset `counts`), when it reports any. */

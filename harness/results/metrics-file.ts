@@ -38,6 +38,8 @@ export interface CellMetric
     readonly source: string;
     readonly insideCi: boolean | null;
     readonly difference: number;
+    /** Set when the paper measured it on other data (variant or split) than this run's: shown, never compared. */
+    readonly notComparable?: string;
   };
 }
 

@@ -51,7 +51,7 @@ function statisticsOptions(plan: Plan): TableStatsOptions {
     level: rep.level,
     ci: rep.ci,
     seed: cfg.seeds[0] as number,
-    ...(cfg.reported ? { reported: cfg.reported } : {}),
+    ...(cfg.reported ? { reported: cfg.reported, datasets: plan.manifest.datasets } : {}),
   };
 }
 

@@ -2,7 +2,7 @@ import type { Comparison, ComparisonsFile } from '../results/comparisons-file.js
 import type { CellMetric, MetricsFile } from '../results/metrics-file.js';
 
 export type { Comparison, ComparisonsFile } from '../results/comparisons-file.js';
-import type { ReportedValues } from '../results/reported-values.js';
+import { notComparable, type ReportedValues, type RunData } from '../results/reported-values.js';
 import { hashJson } from '../util/hash.js';
 import { type Deferred, estimatorOf, type PairedResult, type UnitStat } from './estimators/index.js';
 import { benjaminiHochberg, holm } from './multiple-testing.js';
@@ -18,6 +18,8 @@ export interface TableStatsOptions {
   readonly ci: 'percentile' | 'bca';
   readonly seed: number;
   readonly reported?: ReportedValues;
+  /** Each dataset id's plugin, variant and split (the manifest's): a reported cell is compared only on its own data. */
+  readonly datasets?: Readonly<Record<string, RunData>>;
 }
 
 const TEST_NAMES: Record<TableStatsOptions['test'], string> = {
@@ -140,6 +142,7 @@ export function withStatistics(
     const rep = o.reported?.cells.find(
       (x) => x.dataset === c.dataset && x.task === c.task && x.method === c.method && x.metric === key,
     );
+    const apart = rep ? notComparable(rep, o.datasets?.[c.dataset]) : null;
     c.metrics[key] = {
       ...metric,
       ...(ci ? { ci } : {}),
@@ -148,8 +151,9 @@ export function withStatistics(
             reported: {
               value: rep.value,
               source: o.reported?.source ?? '',
-              insideCi: ci ? rep.value >= ci.lo && rep.value <= ci.hi : null,
+              insideCi: ci && apart === null ? rep.value >= ci.lo && rep.value <= ci.hi : null,
               difference: metric.value === null ? Number.NaN : metric.value - rep.value,
+              ...(apart !== null ? { notComparable: apart } : {}),
             },
           }
         : {}),

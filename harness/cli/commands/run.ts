@@ -9,6 +9,7 @@ import { formatErrors } from '../../runner/error-summary.js';
 import type { ProgressMode } from '../../runner/progress.js';
 import { interruptHandler } from '../interrupt-handler.js';
 import { stderrLogger } from '../logger.js';
+import { readSuite, runSuite } from '../run-suite.js';
 import { terminalWidth } from '../terminal-width.js';
 
 /** A bar when a person watches a terminal; plain lines in logs, pipes, Slurm and CI. */
@@ -42,6 +43,9 @@ function printErrorSummary(summary: RunOutcome['errorSummary']): void {
 }
 
 export async function runCommand(args: Parsed): Promise<number> {
+  // A suite file (configs/paper/all.yaml) runs its configs one after the other, then one verify summary.
+  const suite = readSuite(args.positionals[0] as string);
+  if (suite) return runSuite(args, suite, runCommand);
   const argv = [...args.argv];
   const limit = numberFlag(args, 'limit', { integer: true, min: 1, what: 'a positive whole number' }) ?? null;
   let shard: Shard | undefined;

@@ -67,11 +67,12 @@ interface Answer {
   readonly steps: readonly SimStep[];
   readonly pages: number;
   readonly purchased: boolean;
+  /** null for the humans' own session (the reference row): the paper judges only simulated sessions. */
   readonly judge: {
     readonly supports: readonly (boolean | null)[];
     readonly personaFit: boolean;
     readonly reason: string;
-  };
+  } | null;
 }
 
 const isPurchase = (a: SessionAction) => a.type === 'click' && a.clickType === 'purchase';
@@ -123,7 +124,7 @@ export const operaConsistency = defineSessionTask({
   name: 'opera-consistency',
   description:
     "Closed-loop shopping in a text shop from the dataset's products; an LLM judge scores thought-action and persona-behaviour consistency; pages and purchases against the human sessions.",
-  version: 1,
+  version: 2,
   needs: {
     data: 'sessions',
     capabilities: ['nextAction'],
@@ -139,6 +140,7 @@ export const operaConsistency = defineSessionTask({
     "opera-consistency: the simulated shopper starts on the search results of the human session's first search (its intent), with that search in its history; test sessions without a search are not simulated (they still count in the human means)",
     'opera-consistency: pages per session = distinct consecutive pages acted on until the first purchase click or the end, for simulated and human sessions alike; a session purchases when it makes a purchase click (as the opera loader decides for humans)',
     'opera-consistency: one judge call per session scores every step (the reason supports the action) and the persona fit; an action the shop ignored (no such element) still counts as a step',
+    "opera-consistency: the Human (OPeRA) reference row is the human test sessions that are units, unjudged (— in the judged columns, as in the paper); in the Pages gap and Purchase gap columns it shows the humans' own pages per session and purchase rate (%), the reference the gaps are measured from (which also counts the test sessions without a search)",
     'opera-consistency: search results are the top BM25 candidates over product titles, ordered by the recommender the task names (fitted on the train sessions, one interaction per shopper and product acted on) or, without one, in BM25 order',
     ...SHOP_CHOICES,
   ],
@@ -269,13 +271,21 @@ export const operaConsistency = defineSessionTask({
     const acted = history.map((h, k) => ({ observation: h.observation, action: k === firstPurchase ? BUY : BROWSE }));
     return { steps, pages: pagesUntilPurchase(acted), purchased: shop.purchaseClicks > 0, judge };
   },
+  reference: {
+    label: 'Human (OPeRA)',
+    async run(unit, dataset): Promise<Answer> {
+      const s = dataset.sessions.find((x) => x.id === unit.key);
+      if (!s) throw new Error(`opera-consistency: test session ${unit.key} is not in ${dataset.name}`);
+      return { steps: [], pages: pagesUntilPurchase(s.steps), purchased: s.purchased, judge: null };
+    },
+  },
   score(_unit, answer) {
-    const judged = answer.judge.supports.filter((x): x is boolean => x !== null);
+    const judged = answer.judge?.supports.filter((x): x is boolean => x !== null) ?? [];
     return {
       steps: answer.steps.length,
       judged: judged.length,
       thoughtAction: judged.length === 0 ? Number.NaN : (100 * judged.filter(Boolean).length) / judged.length,
-      personaFit: answer.judge.personaFit ? 100 : 0,
+      personaFit: answer.judge === null ? Number.NaN : answer.judge.personaFit ? 100 : 0,
       pages: answer.pages,
       purchased: answer.purchased ? 1 : 0,
     };
@@ -284,6 +294,7 @@ export const operaConsistency = defineSessionTask({
     const ids = done.map((d) => d.id);
     const s = (k: string) => done.map((d) => d.scores[k] as number);
     const mean = (xs: number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
+    if (done.length > 0 && done.every((d) => d.answer.judge === null)) return humanRow(done);
     const judged = s('judged');
     const totalJudged = judged.reduce((a, b) => a + b, 0);
     const gold = done[0]?.unit.gold;
@@ -337,6 +348,25 @@ export const operaConsistency = defineSessionTask({
   },
 });
 
+/**
+ * The humans' own sessions (the reference row): nothing judged; the gap
+ * columns show what the gaps are measured from, pages per session and the
+ * purchase rate (%), with intervals over the sessions.
+ */
+function humanRow(done: ReadonlyArray<{ id: string; scores: Readonly<Record<string, number>> }>) {
+  const ids = done.map((d) => d.id);
+  const pages = done.map((d) => d.scores['pages'] as number);
+  const bought = done.map((d) => 100 * (d.scores['purchased'] as number));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const none: MetricValue = { value: Number.NaN, n: 0, estimator: 'mean', unitIds: [], unitScores: [] };
+  return {
+    'thought-action': none,
+    'persona-behaviour': none,
+    'pages-gap': { value: mean(pages), n: done.length, estimator: 'mean', unitIds: ids, unitScores: pages },
+    'purchase-gap': { value: mean(bought), n: done.length, estimator: 'mean', unitIds: ids, unitScores: bought },
+  } satisfies Record<string, MetricValue>;
+}
+
 interface JudgeReply {
   readonly steps: readonly { readonly supports: boolean }[];
   readonly personaFit: boolean;
@@ -350,7 +380,7 @@ async function judgeSession(
   persona: PersonaRecord,
   intent: string,
   steps: readonly SimStep[],
-): Promise<Answer['judge']> {
+): Promise<NonNullable<Answer['judge']>> {
   const lines = steps.map(
     (st, k) =>
       `${k + 1}. on "${st.page}": ${actionText(st.action)}${st.ignored ? ' (the page had no such element; nothing happened)' : ''} — reason: ${st.rationale.trim() || '(none given)'}`,

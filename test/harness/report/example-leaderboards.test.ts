@@ -119,15 +119,22 @@ describe('marks in the example reports', () => {
     expect(tauNotes.some((n) => n.startsWith('Values without an interval are point values'))).toBe(true);
   });
 
-  it('opera-consistency: mock-judged columns labelled, the human means as a fixed reference row, no ±0.000', async () => {
+  it('opera-consistency: mock-judged columns labelled, the Human (OPeRA) reference row, no ±0.000', async () => {
     const { metrics, dir } = run('opera-consistency');
     const [t] = buildTables(metrics, { decimals: 3 });
     expect(t?.columns.filter((c) => c.judge?.mock).map((c) => c.key)).toEqual(['thought-action', 'persona-behaviour']);
-    const ref = t?.rows.find((r) => r.reference);
-    expect(ref?.label).toBe('human (reference)');
-    expect(ref?.cells.some((c) => c.best || c.ci)).toBe(false);
-    const human = metrics.cells[0]?.metrics['pages-gap']?.extra?.['human'] as number;
-    expect(ref?.cells[2]?.text).toBe(human.toFixed(3));
+    const refs = t?.rows.filter((r) => r.reference) ?? [];
+    // The task's own reference row replaces the fixed means row: unjudged, never best, never tested.
+    expect(refs.map((r) => r.label)).toEqual(['Human (OPeRA)']);
+    const ref = refs[0];
+    expect(ref?.cells.some((c) => c.best || c.significant)).toBe(false);
+    expect(ref?.cells.slice(0, 2).map((c) => c.text)).toEqual(['—', '—']);
+    const human = metrics.cells.find((c) => c.method === 'human');
+    expect(Object.values(human?.metrics ?? {}).some((x) => x.comparison)).toBe(false);
+    // Every synthetic test session starts with a search, so the row's pages are the mean the gaps use.
+    const means = metrics.cells[0]?.metrics['pages-gap']?.extra?.['human'] as number;
+    expect(ref?.cells[2]?.value).toBeCloseTo(means, 9);
+    expect(ref?.cells[2]?.ci).toBeDefined();
     for (const f of ['txt', 'md', 'html'] as const) {
       const text = await renderFormat(metrics, f, { decimals: 3 });
       expect(text, f).toContain('(mock judge)');
@@ -136,6 +143,6 @@ describe('marks in the example reports', () => {
       // Notes for the format they appear in.
       expect(text.includes('± half') || text.includes('±: half'), f).toBe(f === 'txt');
     }
-    expect(readFileSync(join(dir, 'leaderboard.md'), 'utf8')).toContain('human (reference)');
+    expect(readFileSync(join(dir, 'leaderboard.md'), 'utf8')).toContain('Human (OPeRA)');
   });
 });

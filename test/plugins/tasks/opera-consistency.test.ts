@@ -193,7 +193,7 @@ describe('opera-consistency closed loop', () => {
     expect(answer.steps).toHaveLength(2);
     expect(answer.steps.every((s) => s.ignored)).toBe(true);
     // No reason given: not judged.
-    expect(answer.judge.supports).toEqual([null, null]);
+    expect(answer.judge?.supports).toEqual([null, null]);
     const s = task.score(units[0]!, answer);
     expect(s['thoughtAction']).toBeNaN();
     expect(s['purchased']).toBe(0);
@@ -288,5 +288,31 @@ describe('opera-consistency closed loop', () => {
     await expect(task.run({}, persona, ds.sessions[1] as Session, ctx, units[0], ds)).rejects.toMatchObject({
       kind: 'method',
     });
+  });
+});
+
+describe('opera-consistency Human (OPeRA) reference row', () => {
+  it('is the human test sessions themselves, unjudged: their pages and purchase rate, no judge call', async () => {
+    const units = task.buildUnits(ds, opts, new Rng(1)) ?? [];
+    const { ctx, judge } = await ctxWith(() => {
+      throw new Error('the reference row must not call the judge');
+    });
+    expect(task.reference?.label).toBe('Human (OPeRA)');
+    const done = [];
+    for (const u of units) {
+      const answer = await task.reference!.run(u, ds, ctx);
+      done.push({ id: u.key, unit: u, answer, scores: task.score(u, answer) });
+    }
+    expect(judge.requests).toHaveLength(0);
+    // s1: 3 pages up to its purchase click, bought; s2: 4 pages, not bought.
+    expect(done.map((d) => [d.answer.pages, d.answer.purchased])).toEqual([
+      [3, true],
+      [4, false],
+    ]);
+    const m = task.aggregate(done, opts);
+    expect(m['pages-gap']).toMatchObject({ value: 3.5, estimator: 'mean', unitScores: [3, 4], n: 2 });
+    expect(m['purchase-gap']).toMatchObject({ value: 50, estimator: 'mean', unitScores: [100, 0] });
+    expect(m['thought-action']?.value).toBeNaN();
+    expect(m['persona-behaviour']?.value).toBeNaN();
   });
 });
