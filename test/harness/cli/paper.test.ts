@@ -1,45 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { readmeCostSection } from '../../../harness/cli/readme-cost.ts';
 import { readSuite } from '../../../harness/cli/run-suite.ts';
-import { ConfigError } from '../../../harness/config/config-error.ts';
-import { type LoadedConfig, loadConfig } from '../../../harness/config/load.ts';
+import { loadConfig } from '../../../harness/config/load.ts';
 import { buildPlan } from '../../../harness/plan/build-plan.ts';
-import type { Plan } from '../../../harness/plan/plan.ts';
 import { PROJECT_ROOT } from '../../../harness/results/manifest.ts';
 import { loadReported } from '../../../harness/results/reported-values.ts';
 
 const quiet = { info: () => {}, warn: () => {} };
-
-// Until recagent, agent4rec and simuser gain nextAction (issue 13 item 1, done elsewhere), a config that lists
-// them for a session task is refused for exactly that reason: these tests then drop them and check the rest.
-const PENDING = /^method "(recagent|agent4rec|simuser)" can run none of this config's tasks: they need nextAction/;
-
-/** The config (and, with `plan`, its plan), minus the methods refused only for lacking nextAction. */
-async function loadTolerant(
-  file: string,
-  plan = false,
-): Promise<{ cfg: LoadedConfig; dropped: string[]; plan: Plan | null }> {
-  try {
-    const cfg = await loadConfig(file, { env: {} });
-    return { cfg, dropped: [], plan: plan ? await buildPlan(cfg, { log: quiet }) : null };
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    const dropped = e.issues.map((i) => PENDING.exec(i.message)?.[1]);
-    expect(
-      dropped.every((d) => d !== undefined),
-      e.message,
-    ).toBe(true);
-    const own = parse(readFileSync(file, 'utf8')) as { methods: { plugin: string; id?: string }[] };
-    const kept = own.methods.filter((m) => !dropped.includes(m.plugin));
-    // A dropped baseline (Table 4's simuser) gives way to the first method kept.
-    const sets = [`methods=${JSON.stringify(kept)}`, `report.baseline=${kept[0]?.id ?? kept[0]?.plugin}`];
-    const cfg = await loadConfig(file, { env: {}, sets });
-    return { cfg, dropped: dropped as string[], plan: plan ? await buildPlan(cfg, { log: quiet }) : null };
-  }
-}
 
 describe('the paper configs for Tables 3 and 4', () => {
   it('Table 3 and 4 configs validate; their methods and the reported cells name the same ids', async () => {
@@ -52,6 +21,8 @@ describe('the paper configs for Tables 3 and 4', () => {
           'zero-shot-gpt-4.1',
           'zero-shot-claude-3.7',
           'zero-shot-llama-3.3',
+          'recagent',
+          'agent4rec',
           'simuser',
           'alignuser',
           'alignuser-plus',
@@ -64,8 +35,8 @@ describe('the paper configs for Tables 3 and 4', () => {
         ['recagent', 'agent4rec', 'simuser', 'alignuser', 'alignuser-plus'],
       ],
     ] as const) {
-      const { cfg, dropped } = await loadTolerant(file);
-      expect([...cfg.methods.map((m) => m.id), ...dropped].sort()).toEqual([...methods].sort());
+      const cfg = await loadConfig(file, { env: {} });
+      expect(cfg.methods.map((m) => m.id).sort()).toEqual([...methods].sort());
       expect(cfg.datasets.map((d) => [d.plugin.name, d.options['variant']])).toEqual([['opera', 'filtered']]);
       expect(cfg.reported).not.toBeNull();
       const mine = reported.filter((c) => c.task === task);
@@ -86,7 +57,7 @@ describe('the paper configs for Tables 3 and 4', () => {
 
   it('their local variants plan offline on synthetic-sessions, with the Human (OPeRA) row in Table 4', async () => {
     for (const file of ['configs/paper/local/table3-synthetic.yaml', 'configs/paper/local/table4-synthetic.yaml']) {
-      const plan = (await loadTolerant(file, true)).plan as Plan;
+      const plan = await buildPlan(await loadConfig(file, { env: {} }), { log: quiet });
       expect(
         plan.endpoints.every((e) => e.provider.provider === 'offline'),
         file,
