@@ -15,6 +15,7 @@ import {
   type TaskUnit,
 } from '../../../harness/plugin-api.js';
 import { heldOutByUser, interactedByUser } from '../shared/held-out.js';
+import { askHumanLikeness } from '../shared/human-likeness-judge.js';
 
 const Options = Type.Object(
   {
@@ -206,21 +207,11 @@ async function judgeVisit(
   const judge: Llm | null | undefined = ctx.judge;
   if (!judge) throw new UnitError('method', 'human-likeness needs an LLM judge: add judge: (or llm:) to the config');
   const prompts = ctx.prompts ?? {};
-  const reply = await judge.json<{ reason: string; rating: number }>({
-    messages: [
-      { role: 'system', content: prompts['judgeSystem'] ?? '' },
-      { role: 'user', content: renderTemplate(prompts['judge'] ?? '', { log: visitLog(visit, pages, max) }) },
-    ],
-    schema: {
-      type: 'object',
-      properties: { reason: { type: 'string' }, rating: { type: 'integer', minimum: 1, maximum: 5 } },
-      required: ['reason', 'rating'],
-      additionalProperties: false,
-    },
-    schemaName: 'human_likeness',
-    temperature: 0,
-    maxTokens: 400,
-  });
+  const reply = await askHumanLikeness(
+    judge,
+    prompts['judgeSystem'] ?? '',
+    renderTemplate(prompts['judge'] ?? '', { log: visitLog(visit, pages, max) }),
+  );
   return { visit, rating: reply.rating, reason: reply.reason };
 }
 

@@ -21,6 +21,7 @@ import {
   type ShopItem,
   type ShopRanker,
 } from '../../../harness/plugin-api.js';
+import { askHumanLikeness } from '../shared/human-likeness-judge.js';
 
 const Options = Type.Object(
   {
@@ -39,6 +40,11 @@ const Options = Type.Object(
       description:
         'Id of a configured recommender that orders the search results for each shopper (fitted on the train sessions as implicit feedback); null: the BM25 order.',
     }),
+    humanLikeness: Type.Boolean({
+      default: false,
+      description:
+        'Also ask the judge, once more per session, how human the session log looks (1-5, the human-likeness question on sessions); the Human (OPeRA) row is then judged too, in that column only.',
+    }),
   },
   { additionalProperties: false },
 );
@@ -53,6 +59,8 @@ interface Gold {
   readonly maxSteps: number;
   readonly resultsPerPage: number;
   readonly recommender: string | null;
+  /** Present (true) only with the option on, so that units without it are unchanged. */
+  readonly humanLikeness?: true;
 }
 
 interface SimStep {
@@ -73,9 +81,12 @@ interface Answer {
     readonly personaFit: boolean;
     readonly reason: string;
   } | null;
+  /** The human-likeness judge's 1-5 rating of the session log (option humanLikeness), for simulated and human sessions. */
+  readonly humanLike?: number;
 }
 
 const isPurchase = (a: SessionAction) => a.type === 'click' && a.clickType === 'purchase';
+const isFirstSearch = (a: SessionAction) => a.type === 'input' && !!a.text && /search/i.test(a.target ?? '');
 /** Stand for the shop-confirmed purchase click, and any other step, when a simulated session's pages are counted. */
 const BUY: SessionAction = { type: 'click', clickType: 'purchase', target: null, text: null };
 const BROWSE: SessionAction = { type: 'click', clickType: 'other', target: null, text: null };
@@ -94,9 +105,7 @@ function pagesUntilPurchase(
 
 /** The session's first search: text typed into a search box (never a product the human went on to buy). */
 function intentOf(s: Session): string | null {
-  const a = s.steps.find(
-    (st) => st.action.type === 'input' && st.action.text && /search/i.test(st.action.target ?? ''),
-  )?.action;
+  const a = s.steps.find((st) => isFirstSearch(st.action))?.action;
   return a?.text?.trim() || null;
 }
 
@@ -135,16 +144,19 @@ export const operaConsistency = defineSessionTask({
   prompts: {
     judgeSystem: new URL('./prompts/opera-judge-system.md', import.meta.url),
     judge: new URL('./prompts/opera-judge.md', import.meta.url),
+    humanLikeSystem: new URL('./prompts/human-likeness-system.md', import.meta.url),
+    humanLike: new URL('./prompts/human-likeness.md', import.meta.url),
   },
   choices: [
     "opera-consistency: the simulated shopper starts on the search results of the human session's first search (its intent), with that search in its history; test sessions without a search are not simulated (they still count in the human means)",
     'opera-consistency: pages per session = distinct consecutive pages acted on until the first purchase click or the end, for simulated and human sessions alike; a session purchases when it makes a purchase click (as the opera loader decides for humans)',
     'opera-consistency: one judge call per session scores every step (the reason supports the action) and the persona fit; an action the shop ignored (no such element) still counts as a step',
     "opera-consistency: the Human (OPeRA) reference row is the human test sessions that are units, unjudged (— in the judged columns, as in the paper); in the Pages gap and Purchase gap columns it shows the humans' own pages per session and purchase rate (%), the reference the gaps are measured from (which also counts the test sessions without a search)",
+    "opera-consistency (ours), option humanLikeness: one more judge call per session rates its log 1-5 from most like an AI to most like a human (AlignUSER llm_evaluator.py question); the log is each step's page title and action (typed text, clicked element), from the first search on, without the stated reasons, which human sessions mostly lack; a human test session is cut at 2 + maxSteps steps, the window a simulated session has",
     'opera-consistency: search results are the top BM25 candidates over product titles, ordered by the recommender the task names (fitted on the train sessions, one interaction per shopper and product acted on) or, without one, in BM25 order',
     ...SHOP_CHOICES,
   ],
-  metrics() {
+  metrics(options) {
     return [
       {
         key: 'thought-action',
@@ -176,6 +188,18 @@ export const operaConsistency = defineSessionTask({
         unitScore: 'session purchased (0/1)',
         unit: '|simulated − human| purchase rate, in percentage points',
       },
+      ...(options.humanLikeness
+        ? [
+            {
+              key: 'human-likeness',
+              label: 'Human-like (1-5)',
+              direction: 'higher' as const,
+              unitScore: 'rating',
+              unit: '1-5, judged on the session log',
+              judged: true,
+            },
+          ]
+        : []),
     ];
   },
   noUnits(dataset) {
@@ -204,6 +228,7 @@ export const operaConsistency = defineSessionTask({
                 maxSteps: options.maxSteps,
                 resultsPerPage: options.resultsPerPage,
                 recommender: options.recommender,
+                ...(options.humanLikeness ? { humanLikeness: true } : {}),
               } as Gold,
             },
           ]
@@ -269,19 +294,34 @@ export const operaConsistency = defineSessionTask({
     const judge = await judgeSession(ctx.judge, ctx.prompts ?? {}, persona, intent, steps);
     // The shop's view, not the simulator's claims: only the step where the shop counted a purchase is one.
     const acted = history.map((h, k) => ({ observation: h.observation, action: k === firstPurchase ? BUY : BROWSE }));
-    return { steps, pages: pagesUntilPurchase(acted), purchased: shop.purchaseClicks > 0, judge };
+    const answer: Answer = { steps, pages: pagesUntilPurchase(acted), purchased: shop.purchaseClicks > 0, judge };
+    if (!unit.gold.humanLikeness) return answer;
+    const ignored = [false, false, ...steps.map((st) => st.ignored)];
+    const log = history.map((h, k) => ({ observation: h.observation, action: h.action, ignored: ignored[k] === true }));
+    return { ...answer, humanLike: await judgeHumanLike(ctx.judge, ctx.prompts ?? {}, log) };
   },
   reference: {
     label: 'Human (OPeRA)',
-    async run(unit, dataset): Promise<Answer> {
+    async run(unit, dataset, ctx): Promise<Answer> {
       const s = dataset.sessions.find((x) => x.id === unit.key);
       if (!s) throw new Error(`opera-consistency: test session ${unit.key} is not in ${dataset.name}`);
-      return { steps: [], pages: pagesUntilPurchase(s.steps), purchased: s.purchased, judge: null };
+      const answer: Answer = { steps: [], pages: pagesUntilPurchase(s.steps), purchased: s.purchased, judge: null };
+      if (!unit.gold.humanLikeness) return answer;
+      if (!ctx.judge) throw new UnitError('method', 'humanLikeness needs an LLM judge (config judge: or llm:)');
+      const start = Math.max(
+        0,
+        s.steps.findIndex((st) => isFirstSearch(st.action)),
+      );
+      const log = s.steps
+        .slice(start, start + 2 + unit.gold.maxSteps)
+        .map((st) => ({ observation: st.observation, action: st.action, ignored: false }));
+      return { ...answer, humanLike: await judgeHumanLike(ctx.judge, ctx.prompts ?? {}, log) };
     },
   },
   score(_unit, answer) {
     const judged = answer.judge?.supports.filter((x): x is boolean => x !== null) ?? [];
     return {
+      ...(answer.humanLike !== undefined ? { humanLike: answer.humanLike } : {}),
       steps: answer.steps.length,
       judged: judged.length,
       thoughtAction: judged.length === 0 ? Number.NaN : (100 * judged.filter(Boolean).length) / judged.length,
@@ -290,11 +330,22 @@ export const operaConsistency = defineSessionTask({
       purchased: answer.purchased ? 1 : 0,
     };
   },
-  aggregate(done) {
+  aggregate(done, options) {
     const ids = done.map((d) => d.id);
     const s = (k: string) => done.map((d) => d.scores[k] as number);
     const mean = (xs: number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
-    if (done.length > 0 && done.every((d) => d.answer.judge === null)) return humanRow(done);
+    const humanLike: Record<string, MetricValue> = options.humanLikeness
+      ? {
+          'human-likeness': {
+            value: mean(s('humanLike')),
+            n: done.length,
+            estimator: 'mean',
+            unitIds: ids,
+            unitScores: s('humanLike'),
+          },
+        }
+      : {};
+    if (done.length > 0 && done.every((d) => d.answer.judge === null)) return { ...humanRow(done), ...humanLike };
     const judged = s('judged');
     const totalJudged = judged.reduce((a, b) => a + b, 0);
     const gold = done[0]?.unit.gold;
@@ -344,6 +395,7 @@ export const operaConsistency = defineSessionTask({
         gap: { reference: humanRate, scale: 100 },
         extra: { simulated: 100 * rate, human: 100 * humanRate },
       },
+      ...humanLike,
     };
   },
 });
@@ -424,6 +476,24 @@ async function judgeSession(
     personaFit: reply.personaFit,
     reason: reply.reason,
   };
+}
+
+/** One human-likeness judge call on a session log (the same for simulated and human sessions; never the method's name). */
+async function judgeHumanLike(
+  judge: Llm,
+  prompts: Readonly<Record<string, string>>,
+  log: readonly { readonly observation: string; readonly action: SessionAction; readonly ignored: boolean }[],
+): Promise<number> {
+  const lines = log.map(
+    (st, k) =>
+      `${k + 1}. on "${pageTitle(st.observation)}": ${actionText(st.action)}${st.ignored ? ' (the page had no such element; nothing happened)' : ''}`,
+  );
+  const reply = await askHumanLikeness(
+    judge,
+    prompts['humanLikeSystem'] ?? '',
+    renderTemplate(prompts['humanLike'] ?? '', { log: lines.length > 0 ? lines.join('\n') : '(no steps)' }),
+  );
+  return reply.rating;
 }
 
 export default operaConsistency;

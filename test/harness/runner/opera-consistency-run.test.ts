@@ -75,7 +75,12 @@ describe('an opera-consistency run', () => {
       llms: Record<string, { model: string }>;
       choices: string[];
     };
-    expect(Object.keys(manifest.prompts['task:opera-consistency'] ?? {})).toEqual(['judgeSystem', 'judge']);
+    expect(Object.keys(manifest.prompts['task:opera-consistency'] ?? {})).toEqual([
+      'judgeSystem',
+      'judge',
+      'humanLikeSystem',
+      'humanLike',
+    ]);
     expect(manifest.llms['(judge)']?.model).toBe('judge-mock');
     expect(manifest.choices.some((c) => c.startsWith('text shop (ours)'))).toBe(true);
 
@@ -149,6 +154,50 @@ describe('an opera-consistency run', () => {
       expect(readFileSync(join(b, 'results', 'consistency', 'metrics.json'), 'utf8')).toBe(
         readFileSync(join(a, 'results', 'consistency', 'metrics.json'), 'utf8'),
       );
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it('humanLikeness: one more judge call per session, a Human-like column for every method and the Human (OPeRA) row, the method never named', async () => {
+    process.env['USERSIM_TEST_HL_KEY'] = 'sk-hl-test';
+    const server = await startOpenAiServer({ apiKey: 'sk-hl-test' });
+    try {
+      const file = join(dir, 'hl.yaml');
+      writeFileSync(
+        file,
+        CONFIG.replace('name: consistency', 'name: hl')
+          .replace(
+            'judge: { plugin: offline, model: judge-mock }',
+            `judge: { plugin: openai, model: gpt-4.1, baseURL: "${server.baseURL}", apiKeyEnv: USERSIM_TEST_HL_KEY }`,
+          )
+          .replace(
+            '{ task: opera-consistency, maxSteps: 8 }',
+            '{ task: opera-consistency, maxSteps: 8, humanLikeness: true }',
+          ),
+      );
+      const r = await runConfig(await loadConfig(file), { log: quiet, cwd: dir });
+      expect(r.unitErrors).toBe(0);
+      const m = JSON.parse(readFileSync(join(dir, 'results', 'hl', 'metrics.json'), 'utf8')) as MetricsFile;
+      const cells = m.cells.filter((c) => c.task === 'opera-consistency');
+      const human = cells.find((c) => c.reference);
+      expect(human?.reference?.label).toBe('Human (OPeRA)');
+      for (const c of cells) {
+        const v = c.metrics['human-likeness'];
+        expect(v?.value, c.method).toBeGreaterThanOrEqual(1);
+        expect(v?.value, c.method).toBeLessThanOrEqual(5);
+        expect(v?.n).toBe(c.units.done);
+      }
+      expect(human?.metrics['thought-action']?.value ?? Number.NaN).toBeNaN();
+      // markov calls no LLM: per session, the consistency judgement and the human-likeness one.
+      const markov = cells.find((c) => c.method === 'markov');
+      expect(markov?.usage.calls).toBe(2 * (markov?.units.done ?? 0));
+      const judged = server.requests
+        .map((q) => JSON.stringify((q.body as { messages?: unknown }).messages ?? ''))
+        .filter((t) => t.includes('most like an AI'));
+      // Every simulated session and every human one, once.
+      expect(judged).toHaveLength(2 * (markov?.units.done ?? 0) + (human?.units.done ?? 0));
+      for (const t of judged) expect(t).not.toMatch(/markov|zero-shot|Human \(OPeRA\)/i);
     } finally {
       await server.close();
     }

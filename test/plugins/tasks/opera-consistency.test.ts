@@ -94,7 +94,7 @@ const ds: SessionsDataset = {
   checksums: {},
   choices: [],
 };
-const opts = { sessions: null, maxSteps: 6, resultsPerPage: 6, recommender: null };
+const opts = { sessions: null, maxSteps: 6, resultsPerPage: 6, recommender: null, humanLikeness: false };
 
 /** Opens the first product of the results, buys it now, places the order: what the step's page allows, found by element id. */
 function buyer(seen: StepContext[]): Simulator {
@@ -314,5 +314,93 @@ describe('opera-consistency Human (OPeRA) reference row', () => {
     expect(m['purchase-gap']).toMatchObject({ value: 50, estimator: 'mean', unitScores: [100, 0] });
     expect(m['thought-action']?.value).toBeNaN();
     expect(m['persona-behaviour']?.value).toBeNaN();
+  });
+});
+
+const judgeCtx = async (judge: ReturnType<typeof scriptedLlm>): Promise<TaskContext> => ({
+  rng: new Rng(1),
+  llm: null,
+  signal: new AbortController().signal,
+  judge: judge.llm,
+  prompts: await readPrompts(),
+});
+
+describe('opera-consistency option humanLikeness', () => {
+  const on = { ...opts, humanLikeness: true };
+  const byKind = (sessionJudge: string) => (r: { schemaName?: string }) =>
+    r.schemaName === 'human_likeness' ? JSON.stringify({ reason: 'hesitant, like a person', rating: 4 }) : sessionJudge;
+
+  it('is off by default: no metric, no gold field, one judge call per session', async () => {
+    expect(task.metrics(opts).map((m) => m.key)).not.toContain('human-likeness');
+    const units = task.buildUnits(ds, opts, new Rng(1)) ?? [];
+    expect(units[0]?.gold).not.toHaveProperty('humanLikeness');
+    const { ctx, judge } = await ctxWith(() => allSupported(3));
+    const answer = await task.run(buyer([]), persona, ds.sessions[1] as Session, ctx, units[0], ds);
+    expect(judge.requests).toHaveLength(1);
+    expect(answer).not.toHaveProperty('humanLike');
+    expect(task.score(units[0]!, answer)).not.toHaveProperty('humanLike');
+  });
+
+  it('one more judge call per simulated session rates its log 1-5; the log has pages and actions, not reasons', async () => {
+    expect(task.metrics(on).find((m) => m.key === 'human-likeness')).toMatchObject({
+      label: 'Human-like (1-5)',
+      judged: true,
+      direction: 'higher',
+    });
+    const units = task.buildUnits(ds, on, new Rng(1)) ?? [];
+    const judge = scriptedLlm((r) => byKind(allSupported(3))(r as { schemaName?: string }));
+    const ctx = await judgeCtx(judge);
+    const answer = await task.run(buyer([]), persona, ds.sessions[1] as Session, ctx, units[0], ds);
+    expect(judge.requests).toHaveLength(2);
+    const hl = judge.requests.find((r) => r.schemaName === 'human_likeness')!;
+    const text = promptText(hl);
+    expect(text).toContain('most like an AI');
+    // The given start (the search typed and sent), then the shopper's three steps.
+    expect(text).toContain('1. on ');
+    expect(text).toContain('input [nav_bar.search_input] "desk lamp"');
+    expect(text).toMatch(/5\. on "[^"]+": click \[[^\]]+\] \(purchase\)/);
+    expect(text).not.toContain('Good price');
+    expect(text).not.toContain('A thrifty student');
+    expect(answer.humanLike).toBe(4);
+    const scores = task.score(units[0]!, answer);
+    expect(scores['humanLike']).toBe(4);
+    const m = task.aggregate([{ id: 's1', unit: units[0]!, answer, scores }], on);
+    expect(m['human-likeness']).toMatchObject({ value: 4, n: 1, estimator: 'mean', unitScores: [4] });
+    expect(Object.keys(m).sort()).toEqual(
+      ['human-likeness', 'pages-gap', 'persona-behaviour', 'purchase-gap', 'thought-action'].sort(),
+    );
+  });
+
+  it('the Human (OPeRA) row is judged on the human session itself, in that column only', async () => {
+    const units = task.buildUnits(ds, on, new Rng(1)) ?? [];
+    const judge = scriptedLlm((r) => {
+      if (r.schemaName !== 'human_likeness') throw new Error('the reference row gets no consistency judgement');
+      return JSON.stringify({ reason: 'r', rating: promptText(r).includes('"lamp"') ? 5 : 3 });
+    });
+    const ctx = await judgeCtx(judge);
+    const done = [];
+    for (const u of units) {
+      const answer = await task.reference!.run(u, ds, ctx);
+      done.push({ id: u.key, unit: u, answer, scores: task.score(u, answer) });
+    }
+    expect(judge.requests).toHaveLength(2);
+    // s1's log is its own four steps, from its first search.
+    const s1 = promptText(judge.requests[0]!);
+    expect(s1).toContain('1. on "s1 step 0": input [nav_bar.search_input] "desk lamp"');
+    expect(s1).toContain('4. on "s1 step 3": terminate');
+    const m = task.aggregate(done, on);
+    expect(m['human-likeness']).toMatchObject({ value: 4, n: 2, unitScores: [3, 5] });
+    expect(m['thought-action']?.value).toBeNaN();
+    expect(m['pages-gap']?.value).toBe(3.5);
+  });
+
+  it('a human session is cut at the window a simulated one has (2 + maxSteps steps)', async () => {
+    const units = task.buildUnits(ds, { ...on, maxSteps: 1 }, new Rng(1)) ?? [];
+    const judge = scriptedLlm(() => JSON.stringify({ reason: 'r', rating: 2 }));
+    const ctx = await judgeCtx(judge);
+    await task.reference!.run(units[0]!, ds, ctx);
+    const text = promptText(judge.requests[0]!);
+    expect(text).toContain('3. on "s1 step 2"');
+    expect(text).not.toContain('4. on');
   });
 });
