@@ -1,13 +1,21 @@
-import { compareIds, type Interaction, type RatingsDataset } from '../../../harness/plugin-api.js';
+import { compareIds, type Interaction, type RatingsDataset, type RatingsSplit } from '../../../harness/plugin-api.js';
+
+// Several tasks read the same split in one plan: each view is built once per split.
+const heldOut = new WeakMap<RatingsSplit, ReadonlyMap<string, readonly Interaction[]>>();
+const interacted = new WeakMap<RatingsSplit, ReadonlyMap<string, ReadonlySet<string>>>();
 
 /** Held-out (valid ∪ test) interactions per user, one per item (the later one wins), users in id order. */
-export function heldOutByUser(dataset: RatingsDataset): Map<string, Interaction[]> {
+export function heldOutByUser(dataset: RatingsDataset): ReadonlyMap<string, readonly Interaction[]> {
+  const split = dataset.split;
+  const known = heldOut.get(split);
+  if (known) return known;
   const byUser = new Map<string, Map<string, Interaction>>();
-  for (const x of [...dataset.split.valid, ...dataset.split.test]) {
-    let m = byUser.get(x.user);
-    if (!m) byUser.set(x.user, (m = new Map()));
-    m.set(x.item, x);
-  }
+  for (const part of [split.valid, split.test])
+    for (const x of part) {
+      let m = byUser.get(x.user);
+      if (!m) byUser.set(x.user, (m = new Map()));
+      m.set(x.item, x);
+    }
   const out = new Map<string, Interaction[]>();
   for (const u of [...byUser.keys()].sort(compareIds)) {
     const m = byUser.get(u) as Map<string, Interaction>;
@@ -16,18 +24,23 @@ export function heldOutByUser(dataset: RatingsDataset): Map<string, Interaction[
       [...m.values()].sort((a, b) => compareIds(a.item, b.item)),
     );
   }
+  heldOut.set(split, out);
   return out;
 }
 
 /** Every item a user interacted with in any split, including interactions the split left out. */
-export function interactedByUser(dataset: RatingsDataset): Map<string, Set<string>> {
+export function interactedByUser(dataset: RatingsDataset): ReadonlyMap<string, ReadonlySet<string>> {
+  const split = dataset.split;
+  const known = interacted.get(split);
+  if (known) return known;
   const m = new Map<string, Set<string>>();
-  for (const part of [dataset.split.train, dataset.split.valid, dataset.split.test, dataset.split.excluded ?? []]) {
+  for (const part of [split.train, split.valid, split.test, split.excluded ?? []]) {
     for (const x of part) {
       let s = m.get(x.user);
       if (!s) m.set(x.user, (s = new Set()));
       s.add(x.item);
     }
   }
+  interacted.set(split, m);
   return m;
 }

@@ -51,6 +51,48 @@ describe('compareIds', () => {
     expect(['10', '9', '100', '1'].sort(compareIds)).toEqual(['1', '9', '10', '100']);
     expect(['b', 'a', 'c'].sort(compareIds)).toEqual(['a', 'b', 'c']);
   });
+
+  it('its fast path for plain decimal ids gives the order of the numeric rule, also beside ids that are not plain', () => {
+    // The rule as it was before the fast path: numbers by value (ties by text), others lexically.
+    const byRule = (a: string, b: string) => {
+      const na = Number(a);
+      const nb = Number(b);
+      if (Number.isFinite(na) && Number.isFinite(nb) && a.trim() !== '' && b.trim() !== '')
+        return na - nb || a.localeCompare(b);
+      return a < b ? -1 : a > b ? 1 : 0;
+    };
+    const ids = [
+      '0',
+      '00',
+      '1',
+      '01',
+      '7',
+      '007',
+      '10',
+      '9',
+      '99',
+      '100',
+      '1e3',
+      '1000',
+      ' 12',
+      '12',
+      '-3',
+      '1.5',
+      '',
+    ].concat([
+      'abc',
+      'u1',
+      'u10',
+      '999999999999999',
+      '1000000000000000',
+      '12345678901234567',
+      'B0001',
+      '65536',
+      '655360',
+    ]);
+    for (const a of ids)
+      for (const b of ids) expect(Math.sign(compareIds(a, b)), `${a} vs ${b}`).toBe(Math.sign(byRule(a, b)));
+  });
 });
 
 describe('agent4rec split', () => {
