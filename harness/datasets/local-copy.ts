@@ -1,3 +1,4 @@
+import { noteDataFolder } from './data-folders.js';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataError } from '../data/data-error.js';
@@ -34,11 +35,15 @@ export function datasetFolder(req: DatasetFolderRequest): string {
       );
     if (!statSync(dir).isDirectory())
       throw new DataError(dir, null, `path: must be a folder, not a file`, `give the folder that holds the file`);
+    noteDataFolder(dir);
     return dir;
   }
   const cacheDir = datasetsCacheDir();
   const cached = download ? cachedCopy(req.plugin, download, cacheDir) : null;
-  if (cached) return cached;
+  if (cached) {
+    noteDataFolder(cached);
+    return cached;
+  }
   const where = download
     ? join(variantDir(cacheDir, req.plugin, req.variant), download.root)
     : variantDir(cacheDir, req.plugin, req.variant);

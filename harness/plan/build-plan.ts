@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from '../api/plugin.js';
+import { withDataFolders } from '../datasets/data-folders.js';
 import type { TaskEnv, TaskUnit } from '../api/task.js';
 import { ConfigError, type ConfigIssue, type PathSeg } from '../config/config-error.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -66,15 +67,19 @@ export async function buildPlan(cfg: LoadedConfig, opts: PlanOptions): Promise<P
   const cells: PlannedCell[] = [];
   const fits: FitStage[] = [];
   const applies = new Map<string, number>();
+  const dataFolders = new Set<string>();
   for (const seed of cfg.seeds) {
     for (const d of cfg.datasets) {
       log.info(`loading dataset ${d.id}${cfg.seeds.length > 1 ? ` (seed ${seed})` : ''}`);
-      const dataset = await d.plugin.load(d.options as never, {
-        seed,
-        rng: Rng.derive(seed, 'dataset', d.id),
-        configDir: d.baseDir,
-        log,
-      });
+      const { value: dataset, folders } = await withDataFolders(() =>
+        d.plugin.load(d.options as never, {
+          seed,
+          rng: Rng.derive(seed, 'dataset', d.id),
+          configDir: d.baseDir,
+          log,
+        }),
+      );
+      for (const f of folders) dataFolders.add(f);
       const kind = kindOf(dataset);
       const refused = checkOnDataset(cfg, d, dataset, failOnce);
       datasetsInfo[d.id] = {
@@ -198,6 +203,7 @@ export async function buildPlan(cfg: LoadedConfig, opts: PlanOptions): Promise<P
     fits: Object.freeze(fits),
     promptTexts,
     manifest: { datasets: datasetsInfo, prompts, llms, choices: [...choices].sort() },
+    dataFolders: Object.freeze([...dataFolders].sort()),
   });
 }
 

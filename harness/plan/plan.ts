@@ -75,6 +75,8 @@ export interface Plan {
   readonly promptTexts: ReadonlyMap<string, Readonly<Record<string, string>>>;
   /** The manifest fields the plan decides. */
   readonly manifest: Pick<Manifest, 'datasets' | 'prompts' | 'llms' | 'choices'>;
+  /** The data folders the dataset loads read (absolute, sorted): what a rerun checks for changes. */
+  readonly dataFolders: readonly string[];
 }
 
 export const JUDGE = '(judge)';

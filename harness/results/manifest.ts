@@ -74,6 +74,19 @@ export interface Invocation {
   readonly methodSeconds?: Readonly<Record<string, number>>;
 }
 
+/** What every invocation of a run spent together (the manifest's totals). */
+export function invocationTotals(invocations: readonly Invocation[]): {
+  calls: number;
+  cacheHits: number;
+  spentUsd: number;
+} {
+  return {
+    calls: invocations.reduce((s, i) => s + i.calls, 0),
+    cacheHits: invocations.reduce((s, i) => s + i.cacheHits, 0),
+    spentUsd: invocations.reduce((s, i) => s + i.spentUsd, 0),
+  };
+}
+
 /** What a method's fit on a dataset called and made (usage counts every call, whether answered now, by the cache or by a reused artifact). */
 export interface FitRecord {
   readonly method: string;

@@ -12,7 +12,7 @@ import { Spend } from '../llm/spend.js';
 import { buildPlan } from '../plan/build-plan.js';
 import { StoredLines } from '../results/stored-lines.js';
 import type { Plan } from '../plan/plan.js';
-import { type FitRecord, type Invocation, type Manifest, readManifest } from '../results/manifest.js';
+import { type FitRecord, invocationTotals, type Invocation, type Manifest, readManifest } from '../results/manifest.js';
 import type { PredictionLine } from '../results/prediction-line.js';
 import type { MetricsFile } from '../results/metrics-file.js';
 import { writeJson, writeText } from '../results/write-text.js';
@@ -24,6 +24,7 @@ import { executePlan } from './execute.js';
 import { baseManifest } from './manifest-base.js';
 import { preflight } from './preflight.js';
 import type { ProgressMode } from './progress.js';
+import { reuseIfNothingChanged, STAMP_FILE, stampApplies, writeRerunStamp } from './rerun-stamp.js';
 import { RunError } from './run-error.js';
 import { checkShardManifests, removeShardFiles, type Shard, shardManifestName, shardTag } from './shard.js';
 
@@ -76,6 +77,28 @@ export interface RunOutcome {
 /** config → plan → execute → score. The CLI renders the leaderboards from what this writes. */
 export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<RunOutcome> {
   const dir = openResultsDir(cfg, opts);
+  const stamped = stampApplies(cfg, opts);
+  const same = stamped ? reuseIfNothingChanged(cfg, dir, opts) : null;
+  if (same) {
+    opts.log.info(
+      'nothing changed since the last complete run (config, code, data, results): no plan, no units; metrics.json and comparisons.json reused',
+    );
+    return {
+      dir,
+      metrics: same.metrics,
+      computed: 0,
+      cancelled: 0,
+      skipped: same.stamp.units,
+      unitErrors: same.metrics.cells.reduce((s, c) => s + c.units.errors, 0),
+      interrupted: false,
+      stopReason: null,
+      stopKind: null,
+      errorSummary: same.stamp.errorSummary,
+      replies: { repairs: 0, libraryRepairs: 0, failed: 0 },
+    };
+  }
+  // Whatever happens from here, the old stamp no longer describes the results.
+  rmSync(join(dir, STAMP_FILE), { force: true });
   const plan = await buildPlan(cfg, { log: opts.log });
   const run = await executeRun(plan, dir, opts);
   if (run.interrupted || opts.shard) return { ...run, metrics: null, ...(opts.shard ? { shard: opts.shard } : {}) };
@@ -85,6 +108,14 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   else if (scored.recomputed.length < Object.keys(scored.inputs.tables).length)
     opts.log.info(`scored again: ${scored.recomputed.join(', ')} (the other tables reused)`);
   const errors = scored.metrics.cells.reduce((s, c) => s + c.units.errors, 0);
+  if (stamped && !run.stopKind && scored.metrics.cells.every((c) => c.status !== 'incomplete'))
+    writeRerunStamp(
+      cfg,
+      dir,
+      plan.dataFolders,
+      { units: run.computed + run.skipped, errorSummary: run.errorSummary },
+      opts,
+    );
   return { ...run, metrics: scored.metrics, unitErrors: errors };
 }
 
@@ -252,11 +283,7 @@ async function executeRun(plan: Plan, dir: string, opts: RunOptions) {
         cacheOnly: opts.cacheOnly === true,
       },
       invocations,
-      totals: {
-        calls: invocations.reduce((s, i) => s + i.calls, 0),
-        cacheHits: invocations.reduce((s, i) => s + i.cacheHits, 0),
-        spentUsd: invocations.reduce((s, i) => s + i.spentUsd, 0),
-      },
+      totals: invocationTotals(invocations),
       fits,
     } satisfies Manifest);
   if (stopKind === 'auth')

@@ -5,8 +5,10 @@ import { sha256 } from '../util/hash.js';
 
 /** What scoring code there is: harness/ makes the statistics, plugins/tasks/ the metrics. */
 const SCORING_SOURCES = ['harness', 'plugins/tasks', 'package.json'];
+/** Everything a run's results depend on: the harness, every plugin, and the dependencies they run on. */
+const RUN_SOURCES = ['harness', 'plugins', 'bin', 'package.json', 'package-lock.json'];
 
-let cached: string | null = null;
+const cached = new Map<string, string>();
 
 /**
  * A hash of the code that turns prediction lines into metrics.json: the source
@@ -14,7 +16,18 @@ let cached: string | null = null;
  * as a new version. Computed once per process (a few hundred small files).
  */
 export function scoringCodeVersion(): string {
-  if (cached !== null) return cached;
+  return sourceVersion(SCORING_SOURCES);
+}
+
+/** The same for everything a run depends on (plans, methods, datasets, scoring): what a rerun's stamp records. */
+export function runCodeVersion(): string {
+  return sourceVersion(RUN_SOURCES);
+}
+
+function sourceVersion(sources: readonly string[]): string {
+  const key = sources.join('\u0000');
+  const known = cached.get(key);
+  if (known !== undefined) return known;
   const parts: string[] = [];
   const visit = (path: string) => {
     const st = statSync(path, { throwIfNoEntry: false });
@@ -25,7 +38,8 @@ export function scoringCodeVersion(): string {
       parts.push(`${relative(PROJECT_ROOT, path)}\u0000${sha256(readFileSync(path))}`);
     }
   };
-  for (const s of SCORING_SOURCES) visit(join(PROJECT_ROOT, s));
-  cached = sha256(parts.join('\n'));
-  return cached;
+  for (const s of sources) visit(join(PROJECT_ROOT, s));
+  const version = sha256(parts.join('\n'));
+  cached.set(key, version);
+  return version;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -111,6 +111,8 @@ report: { baseline: popularity, B: 200 }
       expect(hit?.ci).toBeDefined();
     }
     expect(top1.find((c) => c.method === 'zero-shot')?.metrics['hit']?.comparison?.baseline).toBe('popularity');
+    // Its code is outside harness/ and plugins/, where a rerun stamp could see it changing: reruns take the full path.
+    expect(existsSync(join(out.dir, 'rerun-stamp.json'))).toBe(false);
   });
 
   it('is refused without --allow-local-plugins', async () => {

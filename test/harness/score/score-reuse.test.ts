@@ -48,6 +48,8 @@ describe('the score stage reuses what did not change', () => {
     const dir = first.out.dir;
     const before = snapshot(dir);
     await new Promise((r) => setTimeout(r, 20));
+    // Without the rerun stamp the full path runs (plan, execute, score): the score stage itself reuses.
+    rmSync(join(dir, 'rerun-stamp.json'));
     const again = await run(root);
     expect(again.out.computed).toBe(0);
     expect(again.infos).toContain('scores unchanged: metrics.json and comparisons.json reused');

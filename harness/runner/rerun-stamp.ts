@@ -1,0 +1,216 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { LoadedConfig } from '../config/load.js';
+import { isLocalPluginRef } from '../registry/registry.js';
+import { invocationTotals, type Invocation, type Manifest, readManifest } from '../results/manifest.js';
+import type { MetricsFile } from '../results/metrics-file.js';
+import { writeJson } from '../results/write-text.js';
+import { runCodeVersion } from '../score/code-version.js';
+import { sha256 } from '../util/hash.js';
+import type { DistinctError } from './error-summary.js';
+import { baseManifest } from './manifest-base.js';
+
+/**
+ * A rerun with nothing to do does no work. A run that finished every unit
+ * writes a stamp: a hash of what decides its plan and results (the resolved
+ * config, the reported values, the code of harness/ and plugins/, Node, where
+ * data is looked for), the size and time of every file in the data folders
+ * its datasets read, and the size and time of every results file. A later run
+ * whose stamp matches skips loading, planning, executing and scoring, and
+ * hands the CLI the metrics.json it already has. Anything else (a changed
+ * option, edited code or data, a touched prediction file, --fresh,
+ * --retry-errors, --limit, --shard, a config with a local plugin) takes the
+ * full path, whose score stage still reuses every table that did not change.
+ */
+export const STAMP_FILE = 'rerun-stamp.json';
+
+export interface RerunStamp {
+  readonly version: 1;
+  readonly inputs: string;
+  /** The data folders the plan's datasets read (absolute). */
+  readonly dataFolders: readonly string[];
+  readonly data: string;
+  readonly results: string;
+  /** Units of the plan: a rerun's "already done". */
+  readonly units: number;
+  readonly errorSummary: ReadonlyArray<{ readonly method: string; readonly errors: readonly DistinctError[] }>;
+}
+
+export interface StampOptions {
+  readonly fresh?: boolean;
+  readonly limit?: number | null;
+  readonly retryErrors?: boolean;
+  readonly shard?: unknown;
+  readonly cwd?: string;
+}
+
+/** Whether this invocation may use (and later write) a stamp at all. */
+export function stampApplies(cfg: LoadedConfig, opts: StampOptions): boolean {
+  if (opts.fresh === true || opts.retryErrors === true || opts.shard !== undefined) return false;
+  if (opts.limit !== undefined && opts.limit !== null) return false;
+  // A local plugin's code lives outside harness/ and plugins/, where the code version cannot see it.
+  return !usesLocalPlugin(cfg.resolved);
+}
+
+/** The stamp of a finished run: written after every other results file. */
+export function writeRerunStamp(
+  cfg: LoadedConfig,
+  dir: string,
+  dataFolders: readonly string[],
+  outcome: Pick<RerunStamp, 'units' | 'errorSummary'>,
+  opts: StampOptions,
+): void {
+  const stamp: RerunStamp = {
+    version: 1,
+    inputs: inputsHash(cfg, dataFolders, opts),
+    dataFolders,
+    data: foldersSignature(dataFolders),
+    results: resultsSignature(dir),
+    units: outcome.units,
+    errorSummary: outcome.errorSummary,
+  };
+  writeJson(join(dir, STAMP_FILE), stamp);
+}
+
+/**
+ * The finished run's metrics when nothing changed since its stamp, after
+ * recording this invocation in the manifest (as a full no-op rerun would);
+ * null when the run must take the full path.
+ */
+export function reuseIfNothingChanged(
+  cfg: LoadedConfig,
+  dir: string,
+  opts: StampOptions & { readonly command?: string; readonly cacheOnly?: boolean },
+): { metrics: MetricsFile; stamp: RerunStamp } | null {
+  const stamp = readStamp(dir);
+  if (!stamp) return null;
+  const previous = readManifest(dir, 'manifest.json');
+  if (previous?.status !== 'complete' || previous.configHash !== cfg.hash) return null;
+  const folders = stamp.dataFolders;
+  if (stamp.inputs !== inputsHash(cfg, folders, opts)) return null;
+  if (stamp.data !== foldersSignature(folders)) return null;
+  if (stamp.results !== resultsSignature(dir)) return null;
+  const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as MetricsFile;
+  if (metrics.cells.some((c) => c.status === 'incomplete')) return null;
+  recordInvocation(cfg, dir, previous, stamp, metrics, opts);
+  return { metrics, stamp };
+}
+
+function readStamp(dir: string): RerunStamp | null {
+  const p = join(dir, STAMP_FILE);
+  if (!existsSync(p)) return null;
+  try {
+    const s = JSON.parse(readFileSync(p, 'utf8')) as RerunStamp;
+    return s.version === 1 ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+function inputsHash(cfg: LoadedConfig, dataFolders: readonly string[], opts: StampOptions): string {
+  return sha256(
+    JSON.stringify({
+      config: cfg.resolved,
+      hash: cfg.hash,
+      reported: cfg.reported,
+      code: runCodeVersion(),
+      node: process.version,
+      // Relative outputs, caches and the datasets cache resolve against these.
+      cwd: opts.cwd ?? process.cwd(),
+      datasetsDir: process.env['USERSIM_DATASETS_DIR'] ?? null,
+      dataFolders,
+    }),
+  );
+}
+
+/** Relative path, size and modification time of every file under the folders. */
+function foldersSignature(folders: readonly string[]): string {
+  const rows: string[] = [];
+  for (const f of folders) {
+    if (!existsSync(f)) rows.push(`${f}\u0000absent`);
+    else walk(f, (path, size, mtime) => rows.push(`${path}\u0000${size}\u0000${mtime}`));
+  }
+  return sha256(rows.join('\n'));
+}
+
+/** The same for the results folder, minus what every invocation rewrites (manifest, leaderboards, the stamp). */
+function resultsSignature(dir: string): string {
+  const rows: string[] = [];
+  walk(dir, (path, size, mtime) => {
+    const rel = relative(dir, path);
+    if (rel === 'manifest.json' || rel === STAMP_FILE || /^leaderboard\.[^/]+$/.test(rel)) return;
+    rows.push(`${rel}\u0000${size}\u0000${mtime}`);
+  });
+  return sha256(rows.join('\n'));
+}
+
+function walk(dir: string, visit: (path: string, size: number, mtimeMs: number) => void): void {
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) walk(p, visit);
+    else {
+      const st = statSync(p, { throwIfNoEntry: false });
+      if (st) visit(p, st.size, st.mtimeMs);
+    }
+  }
+}
+
+function usesLocalPlugin(value: unknown, key = ''): boolean {
+  if (typeof value === 'string') return (key === 'plugin' || key === 'task') && isLocalPluginRef(value);
+  if (Array.isArray(value)) return value.some((v) => usesLocalPlugin(v, key));
+  if (value && typeof value === 'object')
+    return Object.entries(value as Record<string, unknown>).some(([k, v]) => usesLocalPlugin(v, k));
+  return false;
+}
+
+/** This invocation in the manifest, with no traffic: what a full rerun with nothing to do writes. */
+function recordInvocation(
+  cfg: LoadedConfig,
+  dir: string,
+  previous: Manifest,
+  stamp: RerunStamp,
+  metrics: MetricsFile,
+  opts: { readonly command?: string; readonly cacheOnly?: boolean },
+): void {
+  const base = baseManifest(cfg, opts.command ?? '');
+  const now = new Date().toISOString();
+  const invocation: Invocation = {
+    command: opts.command ?? '',
+    startedAt: base.startedAt,
+    finishedAt: now,
+    status: 'complete',
+    calls: 0,
+    cacheHits: 0,
+    input: 0,
+    output: 0,
+    spentUsd: 0,
+    replies: { repairs: 0, libraryRepairs: 0, failed: 0 },
+    cacheOnly: opts.cacheOnly === true,
+    methodSeconds: {},
+  };
+  const invocations = [...(previous.invocations ?? []), invocation];
+  const errors = metrics.cells.reduce((s, c) => s + c.units.errors, 0);
+  writeJson(join(dir, 'manifest.json'), {
+    ...previous,
+    ...base,
+    status: 'complete',
+    finishedAt: now,
+    units: { computed: 0, skipped: stamp.units, errors },
+    llmUsage: {
+      calls: 0,
+      cacheHits: 0,
+      input: 0,
+      cachedInput: 0,
+      output: 0,
+      costUsd: 0,
+      spentUsd: 0,
+      repairs: 0,
+      libraryRepairs: 0,
+      failedCalls: 0,
+      cache: (previous.llmUsage?.['cache'] as string | null | undefined) ?? null,
+      cacheOnly: opts.cacheOnly === true,
+    },
+    invocations,
+    totals: invocationTotals(invocations),
+  } satisfies Manifest);
+}
