@@ -81,6 +81,7 @@ export { apiKeyFrom } from './llm/api-key.js';
 export { cacheKey, cacheKeyMaterial } from './llm/cache-key.js';
 export type { DatasetDownload, DownloadFile, PinnedChecksum } from './datasets/download-spec.js';
 export { datasetFolder } from './datasets/local-copy.js';
+export { noteDataFolder } from './datasets/data-folders.js';
 export { forEachLine, isGzip } from './data/line-reader.js';
 export type { LineReadResult } from './data/line-reader.js';
 export { parsePythonLiteral, PythonLiteralError } from './data/python-literal.js';

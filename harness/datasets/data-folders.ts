@@ -1,10 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /**
- * The data folders a dataset load reads. Loaders find their folder through
- * `datasetFolder`, which notes it here; the plan keeps the folders of every
- * dataset so that a rerun can tell that the data did not change without
- * loading it again (rerun-stamp.ts).
+ * The data folders (and files) a dataset load reads. Loaders find their
+ * folder through `datasetFolder`, which notes it here; a loader that reads
+ * anything else notes it with `noteDataFolder` itself. The plan keeps them so
+ * that a rerun can tell that the data did not change without loading it
+ * again (rerun-stamp.ts).
  */
 const noting = new AsyncLocalStorage<Set<string>>();
 
@@ -15,7 +16,7 @@ export async function withDataFolders<T>(load: () => Promise<T>): Promise<{ valu
   return { value, folders: [...folders].sort() };
 }
 
-/** Called by the folder resolver for each folder it hands a loader. */
+/** A folder or file the running load reads (absolute). */
 export function noteDataFolder(dir: string): void {
   noting.getStore()?.add(dir);
 }

@@ -41,7 +41,8 @@ export function datasetFolder(req: DatasetFolderRequest): string {
   const cacheDir = datasetsCacheDir();
   const cached = download ? cachedCopy(req.plugin, download, cacheDir) : null;
   if (cached) {
-    noteDataFolder(cached);
+    // The fetch record beside the copy is read too (it says the copy is complete).
+    noteDataFolder(variantDir(cacheDir, req.plugin, req.variant));
     return cached;
   }
   const where = download

@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import { isLocalPluginRef } from '../registry/registry.js';
 import { invocationTotals, type Invocation, type Manifest, readManifest } from '../results/manifest.js';
@@ -13,14 +13,16 @@ import { baseManifest } from './manifest-base.js';
 /**
  * A rerun with nothing to do does no work. A run that finished every unit
  * writes a stamp: a hash of what decides its plan and results (the resolved
- * config, the reported values, the code of harness/ and plugins/, Node, where
- * data is looked for), the size and time of every file in the data folders
- * its datasets read, and the size and time of every results file. A later run
- * whose stamp matches skips loading, planning, executing and scoring, and
- * hands the CLI the metrics.json it already has. Anything else (a changed
- * option, edited code or data, a touched prediction file, --fresh,
- * --retry-errors, --limit, --shard, a config with a local plugin) takes the
- * full path, whose score stage still reuses every table that did not change.
+ * config, the folders its paths resolve against, the reported values, the
+ * code of harness/ and plugins/, Node, where data is looked for), the
+ * signature of every file in the data folders its datasets read, and that of
+ * every results file. A later run whose stamp matches, and whose keys (or
+ * cache, for --cache-only) are in place, skips loading, planning, executing
+ * and scoring, and hands the CLI the metrics.json it already has. Anything
+ * else (a changed option, edited code or data, a touched prediction file,
+ * --fresh, --retry-errors, --limit, --shard, a config with a local plugin)
+ * takes the full path, whose score stage still reuses every table that did
+ * not change.
  */
 export const STAMP_FILE = 'rerun-stamp.json';
 
@@ -44,12 +46,16 @@ export interface StampOptions {
   readonly cwd?: string;
 }
 
-/** Whether this invocation may use (and later write) a stamp at all. */
-export function stampApplies(cfg: LoadedConfig, opts: StampOptions): boolean {
-  if (opts.fresh === true || opts.retryErrors === true || opts.shard !== undefined) return false;
-  if (opts.limit !== undefined && opts.limit !== null) return false;
+/**
+ * Whether this invocation may reuse a stamp (`read`) and leave one (`write`).
+ * --fresh and --retry-errors redo work, so they never reuse, but what they
+ * leave is complete; --limit and --shard leave partial results.
+ */
+export function stampApplies(cfg: LoadedConfig, opts: StampOptions): { read: boolean; write: boolean } {
   // A local plugin's code lives outside harness/ and plugins/, where the code version cannot see it.
-  return !usesLocalPlugin(cfg.resolved);
+  const partial = opts.shard !== undefined || (opts.limit !== undefined && opts.limit !== null);
+  const write = !partial && !usesLocalPlugin(cfg.resolved);
+  return { write, read: write && opts.fresh !== true && opts.retryErrors !== true };
 }
 
 /** The stamp of a finished run: written after every other results file. */
@@ -84,6 +90,8 @@ export function reuseIfNothingChanged(
 ): { metrics: MetricsFile; stamp: RerunStamp } | null {
   const stamp = readStamp(dir);
   if (!stamp) return null;
+  // What the full path refuses before any unit, the reuse refuses too (the full path then says why).
+  if (!setupHolds(cfg, opts)) return null;
   const previous = readManifest(dir, 'manifest.json');
   if (previous?.status !== 'complete' || previous.configHash !== cfg.hash) return null;
   const folders = stamp.dataFolders;
@@ -92,7 +100,7 @@ export function reuseIfNothingChanged(
   if (stamp.results !== resultsSignature(dir)) return null;
   const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as MetricsFile;
   if (metrics.cells.some((c) => c.status === 'incomplete')) return null;
-  recordInvocation(cfg, dir, previous, stamp, metrics, opts);
+  recordInvocation(cfg, dir, previous, stamp, opts);
   return { metrics, stamp };
 }
 
@@ -111,6 +119,9 @@ function inputsHash(cfg: LoadedConfig, dataFolders: readonly string[], opts: Sta
   return sha256(
     JSON.stringify({
       config: cfg.resolved,
+      // Relative paths in the config (path:, games:, extends:) resolve against the folders that wrote them.
+      files: [cfg.file, ...cfg.layers],
+      baseDirs: [...cfg.datasets, ...cfg.methods, ...cfg.recommenders, ...cfg.tasks].map((u) => u.baseDir),
       hash: cfg.hash,
       reported: cfg.reported,
       code: runCodeVersion(),
@@ -123,12 +134,12 @@ function inputsHash(cfg: LoadedConfig, dataFolders: readonly string[], opts: Sta
   );
 }
 
-/** Relative path, size and modification time of every file under the folders. */
-function foldersSignature(folders: readonly string[]): string {
+/** Path, size, times and inode of every file under the folders (or of the file, for a noted file). */
+export function foldersSignature(folders: readonly string[]): string {
   const rows: string[] = [];
   for (const f of folders) {
     if (!existsSync(f)) rows.push(`${f}\u0000absent`);
-    else walk(f, (path, size, mtime) => rows.push(`${path}\u0000${size}\u0000${mtime}`));
+    else walk(f, (path, sig) => rows.push(`${path}\u0000${sig}`));
   }
   return sha256(rows.join('\n'));
 }
@@ -136,23 +147,51 @@ function foldersSignature(folders: readonly string[]): string {
 /** The same for the results folder, minus what every invocation rewrites (manifest, leaderboards, the stamp). */
 function resultsSignature(dir: string): string {
   const rows: string[] = [];
-  walk(dir, (path, size, mtime) => {
+  walk(dir, (path, sig) => {
     const rel = relative(dir, path);
     if (rel === 'manifest.json' || rel === STAMP_FILE || /^leaderboard\.[^/]+$/.test(rel)) return;
-    rows.push(`${rel}\u0000${size}\u0000${mtime}`);
+    rows.push(`${rel}\u0000${sig}`);
   });
   return sha256(rows.join('\n'));
 }
 
-function walk(dir: string, visit: (path: string, size: number, mtimeMs: number) => void): void {
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) walk(p, visit);
-    else {
-      const st = statSync(p, { throwIfNoEntry: false });
-      if (st) visit(p, st.size, st.mtimeMs);
-    }
+/**
+ * Visits every file under `root` (or `root` itself when it is a file),
+ * following symbolic links (a data folder is often a link to a copy), once
+ * per real folder. A file's signature is its size, modification and change
+ * times and inode: a copy that keeps the modification time still gets a new
+ * change time.
+ */
+function walk(root: string, visit: (path: string, signature: string) => void, seen = new Set<string>()): void {
+  const st = statSync(root, { throwIfNoEntry: false });
+  if (!st) return;
+  if (!st.isDirectory()) {
+    visit(root, `${st.size}\u0000${st.mtimeMs}\u0000${st.ctimeMs}\u0000${st.ino}`);
+    return;
   }
+  const real = realpathSync(root);
+  if (seen.has(real)) return;
+  seen.add(real);
+  for (const name of readdirSync(root).sort()) walk(join(root, name), visit, seen);
+}
+
+/**
+ * The full path's setup checks that need no network: every API key variable
+ * set (unless replaying from the cache), and the cache file present for a
+ * --cache-only replay of a config that calls an LLM.
+ */
+function setupHolds(cfg: LoadedConfig, opts: { readonly cacheOnly?: boolean; readonly cwd?: string }): boolean {
+  const llms = [...cfg.methods.map((m) => m.llm), cfg.judge].filter((u) => u !== null);
+  if (opts.cacheOnly === true) {
+    const cache = cfg.resolved.cache;
+    if (llms.length > 0 && (cache.mode === 'off' || !existsSync(resolve(opts.cwd ?? process.cwd(), cache.path))))
+      return false;
+    return true;
+  }
+  return llms.every((u) => {
+    const env = u.options['apiKeyEnv'];
+    return typeof env !== 'string' || (process.env[env] ?? '') !== '';
+  });
 }
 
 function usesLocalPlugin(value: unknown, key = ''): boolean {
@@ -169,7 +208,6 @@ function recordInvocation(
   dir: string,
   previous: Manifest,
   stamp: RerunStamp,
-  metrics: MetricsFile,
   opts: { readonly command?: string; readonly cacheOnly?: boolean },
 ): void {
   const base = baseManifest(cfg, opts.command ?? '');
@@ -189,13 +227,13 @@ function recordInvocation(
     methodSeconds: {},
   };
   const invocations = [...(previous.invocations ?? []), invocation];
-  const errors = metrics.cells.reduce((s, c) => s + c.units.errors, 0);
   writeJson(join(dir, 'manifest.json'), {
     ...previous,
     ...base,
     status: 'complete',
     finishedAt: now,
-    units: { computed: 0, skipped: stamp.units, errors },
+    // This invocation's own: it ran nothing (the cells still carry their errors).
+    units: { computed: 0, skipped: stamp.units, errors: 0 },
     llmUsage: {
       calls: 0,
       cacheHits: 0,

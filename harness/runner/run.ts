@@ -77,8 +77,8 @@ export interface RunOutcome {
 /** config → plan → execute → score. The CLI renders the leaderboards from what this writes. */
 export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<RunOutcome> {
   const dir = openResultsDir(cfg, opts);
-  const stamped = stampApplies(cfg, opts);
-  const same = stamped ? reuseIfNothingChanged(cfg, dir, opts) : null;
+  const stamp = stampApplies(cfg, opts);
+  const same = stamp.read ? reuseIfNothingChanged(cfg, dir, opts) : null;
   if (same) {
     opts.log.info(
       'nothing changed since the last complete run (config, code, data, results): no plan, no units; metrics.json and comparisons.json reused',
@@ -108,7 +108,7 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   else if (scored.recomputed.length < Object.keys(scored.inputs.tables).length)
     opts.log.info(`scored again: ${scored.recomputed.join(', ')} (the other tables reused)`);
   const errors = scored.metrics.cells.reduce((s, c) => s + c.units.errors, 0);
-  if (stamped && !run.stopKind && scored.metrics.cells.every((c) => c.status !== 'incomplete'))
+  if (stamp.write && !run.stopKind && scored.metrics.cells.every((c) => c.status !== 'incomplete'))
     writeRerunStamp(
       cfg,
       dir,

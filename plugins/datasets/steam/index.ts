@@ -5,6 +5,7 @@ import {
   datasetFolder,
   defineDataset,
   kCore,
+  noteDataFolder,
   splitOptionProperties,
   splitByOptions,
   Type,
@@ -161,6 +162,7 @@ export default defineDataset({
     for (let row = 0; row < table.length; row++)
       if (keep[row] === 1) catalogue.add(table.itemIds[table.itemOf(row)] as string);
     const gamesPath = o.games ? resolve(ctx.configDir, o.games) : join(dir, STEAM_FILES.games);
+    if (o.games) noteDataFolder(gamesPath);
     if (o.games && !existsSync(gamesPath))
       throw new DataError(
         gamesPath,

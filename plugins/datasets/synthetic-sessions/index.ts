@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   DataError,
   datasetsCacheDir,
+  noteDataFolder,
   DEFAULT_OBSERVATION_CHARS,
   defineDataset,
   hashJson,
@@ -82,6 +83,7 @@ export default defineDataset({
     const { observationChars, ...world } = o;
     const key = hashJson({ generator: GENERATOR_VERSION, seed, world });
     const dir = join(datasetsCacheDir(), 'synthetic-sessions', key.slice(0, 16));
+    noteDataFolder(dir);
     if (!existsSync(join(dir, DONE))) {
       const tmp = `${dir}.tmp-${process.pid}`;
       rmSync(tmp, { recursive: true, force: true });

@@ -1,10 +1,22 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../harness/config/load.ts';
 import type { Manifest } from '../../../harness/results/manifest.ts';
+import { foldersSignature, type RerunStamp } from '../../../harness/runner/rerun-stamp.ts';
 import { type RunOptions, runConfig } from '../../../harness/runner/run.ts';
+import { startOpenAiServer } from '../../support/llm-servers/index.ts';
 import { sharedDataset } from '../../support/shared-data.ts';
 
 const CONFIG = `
@@ -111,27 +123,106 @@ describe('a rerun after a complete run', () => {
   });
 
   it.skipIf(sharedDataset('movielens-100k') === null)(
-    'takes the full path when a file of a data folder changes',
+    'takes the full path when a data file changes, or when the same config is read from another folder',
     async () => {
-      const root = folder(
+      const ml = (path: string) =>
         CONFIG.replace(
           /datasets:\n.*\n/,
-          'datasets:\n  - { plugin: movielens, id: s, variant: 100k, path: ./ml-100k, split: agent4rec }\n',
+          `datasets:\n  - { plugin: movielens, id: s, variant: 100k, path: ${path}, split: agent4rec }\n`,
         )
           .replace('  - { plugin: zero-shot }\n', '')
           .replace('{ task: rating }', '{ task: rating, users: 10 }')
           .replace(
             '{ task: preference-discrimination, ratios: [1, 3] }',
             '{ task: preference-discrimination, ratios: [1], users: 10 }',
-          ),
-      );
+          );
+      const root = folder(ml('./ml-100k'));
       cpSync(sharedDataset('movielens-100k') as string, join(root, 'ml-100k'), { recursive: true });
       expect((await run(root)).planned).toBe(true);
       expect((await run(root)).planned).toBe(false);
       touch(join(root, 'ml-100k', 'u.item'));
       expect((await run(root)).planned).toBe(true);
       expect((await run(root)).planned).toBe(false);
+
+      // The same config text in another folder, with other data under the same relative path, into the same results.
+      const other = folder(ml('./ml-100k'));
+      cpSync(join(root, 'ml-100k'), join(other, 'ml-100k'), { recursive: true });
+      const uData = join(other, 'ml-100k', 'u.data');
+      writeFileSync(uData, readFileSync(uData, 'utf8').split('\n').slice(0, 60_000).join('\n'));
+      const cfgOther = await loadConfig(join(other, 'config.yaml'), {
+        env: {},
+        sets: [`output=${join(root, 'results')}`, `cache.path=${join(root, 'llm.sqlite')}`],
+      });
+      const infos: string[] = [];
+      await runConfig(cfgOther, { log: { info: (m) => infos.push(m), warn() {} }, cwd: root });
+      expect(infos.some((m) => m.startsWith('loading dataset'))).toBe(true);
     },
     60_000,
   );
+
+  it('notes the generated sessions of synthetic-sessions as data, and a --fresh run leaves a stamp', async () => {
+    const root = folder(`
+name: shop
+seed: 2
+datasets:
+  - { plugin: synthetic-sessions, id: shop, users: 6 }
+methods:
+  - { plugin: markov }
+tasks:
+  - { task: next-action }
+`);
+    const { out } = await run(root, { fresh: true });
+    const stamp = JSON.parse(readFileSync(join(out.dir, 'rerun-stamp.json'), 'utf8')) as RerunStamp;
+    expect(stamp.dataFolders).toHaveLength(1);
+    expect(stamp.dataFolders[0]).toMatch(/synthetic-sessions/);
+    expect((await run(root)).planned).toBe(false);
+    touch(join(stamp.dataFolders[0] as string, 'generated.json'));
+    expect((await run(root)).planned).toBe(true);
+  }, 30_000);
+
+  it('is not used when the full path would refuse the setup: a key unset, or --cache-only without the cache', async () => {
+    process.env['USERSIM_TEST_STAMP_KEY'] = 'sk-stamp';
+    const server = await startOpenAiServer({ apiKey: 'sk-stamp' });
+    const root = folder(
+      CONFIG.replace(
+        'llm: { plugin: offline }',
+        `llm: { plugin: openai, model: gpt-4.1-mini, baseURL: "${server.baseURL}", apiKeyEnv: USERSIM_TEST_STAMP_KEY }`,
+      ).replace('users: 30, items: 90', 'users: 8, items: 60'),
+    );
+    try {
+      expect((await run(root)).planned).toBe(true);
+      expect((await run(root)).planned).toBe(false);
+    } finally {
+      await server.close();
+    }
+    delete process.env['USERSIM_TEST_STAMP_KEY'];
+    await expect(run(root)).rejects.toThrow(/USERSIM_TEST_STAMP_KEY/);
+    process.env['USERSIM_TEST_STAMP_KEY'] = 'sk-stamp';
+    rmSync(join(root, 'llm.sqlite'), { force: true });
+    await expect(run(root, { cacheOnly: true })).rejects.toThrow(/cache/);
+    delete process.env['USERSIM_TEST_STAMP_KEY'];
+  }, 30_000);
+});
+
+describe('the data signature', () => {
+  it('follows linked folders (once, even in a loop) and sees a copy that keeps the modification time', () => {
+    const root = mkdtempSync(join(tmpdir(), 'usersim-sig-'));
+    roots.push(root);
+    mkdirSync(join(root, 'real', 'part'), { recursive: true });
+    const file = join(root, 'real', 'part', 'rows.csv');
+    writeFileSync(file, 'a,b\n1,2\n');
+    mkdirSync(join(root, 'data'));
+    symlinkSync(join(root, 'real', 'part'), join(root, 'data', 'part'));
+    symlinkSync(join(root, 'data'), join(root, 'real', 'part', 'loop'));
+    const before = foldersSignature([join(root, 'data')]);
+    expect(foldersSignature([join(root, 'data')])).toBe(before);
+    // Same size, modification time put back: the change time still moves.
+    const { mtime } = { mtime: new Date(Date.now() - 60_000) };
+    utimesSync(file, mtime, mtime);
+    const kept = foldersSignature([join(root, 'data')]);
+    writeFileSync(file, 'a,b\n3,4\n');
+    utimesSync(file, mtime, mtime);
+    expect(foldersSignature([join(root, 'data')])).not.toBe(kept);
+    expect(before).not.toBe(kept);
+  });
 });
