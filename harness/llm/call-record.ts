@@ -1,5 +1,5 @@
 import type { JsonRecovery } from './parse-json.js';
-import type { Usage } from './types.js';
+import type { LlmRequest, Usage } from './types.js';
 
 /**
  * One LLM call a unit (or fit) made, as its prediction line keeps it: enough
@@ -22,4 +22,30 @@ export interface CallRecord {
   /** Structured calls: how the JSON was obtained, or 'invalid' (the reason follows). */
   readonly json?: JsonRecovery | 'invalid';
   readonly invalid?: string;
+}
+
+/** The stage name a call is shown under: its stage label (schema name by default), after the meter's prefix. */
+export function stageOf(request: LlmRequest, prefix: string | undefined): string {
+  const own = request.stage ?? request.schemaName ?? 'call';
+  return prefix ? `${prefix}/${own}` : own;
+}
+
+/** The record of one call as the door answered it. */
+export function callRecordOf(
+  request: LlmRequest,
+  r: Pick<CallRecord, 'key' | 'cached' | 'usage' | 'costUsd'> & { readonly finish?: string | null },
+  attempt: number,
+  prefix: string | undefined,
+  extra: Partial<CallRecord> = {},
+): CallRecord {
+  return {
+    stage: stageOf(request, prefix),
+    key: r.key,
+    attempt,
+    cached: r.cached,
+    usage: r.usage,
+    costUsd: r.costUsd,
+    ...(r.finish && r.finish !== 'stop' ? { finish: r.finish } : {}),
+    ...extra,
+  };
 }

@@ -5,14 +5,14 @@ import { createReplyAjv, formatAjvError } from '../util/ajv.js';
 import { hashJson } from '../util/hash.js';
 import { Rng } from '../util/rng.js';
 import { BatchPending } from './batch-pending.js';
-import type { CallRecord } from './call-record.js';
+import { type CallRecord, callRecordOf, stageOf } from './call-record.js';
 import { noteCall } from './call-trail.js';
 import { cacheKey, cacheKeyMaterial } from './cache-key.js';
 import type { LlmCache } from './cache.js';
-import { LlmParseError, UnitError } from './errors.js';
+import { LlmParseError, truncatedReply, UnitError } from './errors.js';
 import { Limiter } from './limiter.js';
 import { parseReply } from './parse-json.js';
-import { costOf, priceOf, type PriceTable } from './prices.js';
+import { costOf, priceOf, type PriceTable, worstCostUsd } from './prices.js';
 import { withRetry } from './retry.js';
 import type { LlmRuntime } from './runtime-options.js';
 import { Spend } from './spend.js';
@@ -33,8 +33,6 @@ export interface DoorOptions {
 
 /** Batch APIs bill at half the online price. */
 const BATCH_DISCOUNT = 0.5;
-/** Output tokens assumed for the cost limit's worst case when a request sets no maxTokens. */
-const DEFAULT_WORST_OUTPUT = 1024;
 
 /**
  * How a meter treats a structured request whose earlier attempt ended in an
@@ -139,7 +137,7 @@ export class LlmDoor {
       complete: async (request) => {
         const r = await this.call(request, 0, signal, m.online);
         addUsage(totals, r.usage, r.costUsd, r.cached);
-        m.calls?.push(this.record(request, r, 0, m.stage));
+        m.calls?.push(callRecordOf(request, r, 0, m.stage));
         const { key: _key, ...response } = r;
         return response;
       },
@@ -150,31 +148,6 @@ export class LlmDoor {
   keyOf(request: LlmRequest, attempt = 0): { key: string; material: string } {
     const material = cacheKeyMaterial(this.provider.identity, request, attempt);
     return { key: cacheKey(material), material };
-  }
-
-  /** The stage name a call is shown under. */
-  private stageOf(request: LlmRequest, prefix: string | undefined): string {
-    const own = request.stage ?? request.schemaName ?? 'call';
-    return prefix ? `${prefix}/${own}` : own;
-  }
-
-  private record(
-    request: LlmRequest,
-    r: Sent,
-    attempt: number,
-    prefix: string | undefined,
-    extra: Partial<CallRecord> = {},
-  ): CallRecord {
-    return {
-      stage: this.stageOf(request, prefix),
-      key: r.key,
-      attempt,
-      cached: r.cached,
-      usage: r.usage,
-      costUsd: r.costUsd,
-      ...(r.finish && r.finish !== 'stop' ? { finish: r.finish } : {}),
-      ...extra,
-    };
   }
 
   /** What the provider is sent for an attempt: a later attempt also moves the seed, so a seeded endpoint can answer differently. */
@@ -225,23 +198,9 @@ export class LlmDoor {
     return r;
   }
 
-  /** The most a request can cost: its prompt (about three characters a token, to err high) and all of maxTokens. */
-  private worstCostUsd(request: LlmRequest): number {
-    const price = priceOf(this.opts.prices, this.provider.model);
-    if (!price) return 0;
-    const chars =
-      request.messages.reduce((s, m) => s + m.content.length + 16, 0) +
-      (request.schema ? JSON.stringify(request.schema).length : 0);
-    return costOf(price, {
-      input: Math.ceil(chars / 3) + 16,
-      cachedInput: 0,
-      output: request.maxTokens ?? DEFAULT_WORST_OUTPUT,
-    });
-  }
-
   private async fetch(key: string, material: string, request: LlmRequest, signal: AbortSignal): Promise<Sent> {
     const started = performance.now();
-    const worst = this.worstCostUsd(request);
+    const worst = worstCostUsd(this.opts.prices, this.provider.model, request);
     if (!this.spend.reserve(worst)) throw new CostLimitStop();
     let settled = false;
     try {
@@ -367,7 +326,7 @@ export class LlmDoor {
     const accept = (value: unknown): string | null =>
       validate(value) ? null : (validate.errors ?? []).map(formatAjvError).join('; ');
     const cache = this.opts.cache;
-    const stage = this.stageOf(request, m.stage);
+    const stage = stageOf(request, m.stage);
     const attempt = this.attemptFor(request, m.attempts);
 
     const first = await this.call(request, attempt, signal, m.online);
@@ -376,15 +335,15 @@ export class LlmDoor {
     if (r1.ok) {
       if (r1.recovery === 'library') this.replyStats.libraryRepairs++;
       cache?.mark(first.key, { valid: true });
-      m.calls?.push(this.record(request, first, attempt, m.stage, { json: r1.recovery }));
+      m.calls?.push(callRecordOf(request, first, attempt, m.stage, { json: r1.recovery }));
       return r1.value as T;
     }
     cache?.mark(first.key, { valid: false, invalidReason: r1.error });
-    m.calls?.push(this.record(request, first, attempt, m.stage, { json: 'invalid', invalid: r1.error }));
+    m.calls?.push(callRecordOf(request, first, attempt, m.stage, { json: 'invalid', invalid: r1.error }));
     if (first.finish === 'length') {
       // Asking again would be cut at the same limit: only a larger maxTokens helps.
       this.markFailed(first.key);
-      throw this.truncated(stage, request, first.text, r1.error, first.key);
+      throw truncatedReply(stage, request, first.text, r1.error, first.key);
     }
 
     this.replyStats.repairs++;
@@ -405,13 +364,13 @@ export class LlmDoor {
     if (r2.ok) {
       if (r2.recovery === 'library') this.replyStats.libraryRepairs++;
       cache?.mark(second.key, { valid: true });
-      m.calls?.push(this.record(repair, second, attempt, m.stage, { repair: true, json: r2.recovery }));
+      m.calls?.push(callRecordOf(repair, second, attempt, m.stage, { repair: true, json: r2.recovery }));
       return r2.value as T;
     }
     cache?.mark(second.key, { valid: false, invalidReason: r2.error });
     this.markFailed(first.key);
-    m.calls?.push(this.record(repair, second, attempt, m.stage, { repair: true, json: 'invalid', invalid: r2.error }));
-    if (second.finish === 'length') throw this.truncated(stage, request, second.text, r2.error, second.key);
+    m.calls?.push(callRecordOf(repair, second, attempt, m.stage, { repair: true, json: 'invalid', invalid: r2.error }));
+    if (second.finish === 'length') throw truncatedReply(stage, request, second.text, r2.error, second.key);
     throw new LlmParseError(`${stage}: structured reply invalid after one repair turn: ${r2.error}`, second.text, {
       stage,
       reply: second.text,
@@ -424,15 +383,5 @@ export class LlmDoor {
     this.replyStats.failed++;
     this.failedNow.add(key);
     this.opts.cache?.mark(key, { failed: true });
-  }
-
-  private truncated(stage: string, request: LlmRequest, text: string, validation: string, key: string): LlmParseError {
-    const now = request.maxTokens ?? 'unset, the endpoint default';
-    return new LlmParseError(
-      `${stage}: the reply was cut at maxTokens (finish_reason: length) before its JSON was complete — raise maxTokens (now ${now})`,
-      text,
-      { stage, reply: text, validation, key },
-      'truncated',
-    );
   }
 }

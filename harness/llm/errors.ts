@@ -44,6 +44,23 @@ export class LlmParseError extends UnitError {
   }
 }
 
+/** The structured reply ran into maxTokens before its JSON was complete: kind truncated, with the fix. */
+export function truncatedReply(
+  stage: string,
+  request: { readonly maxTokens?: number },
+  text: string,
+  validation: string,
+  key: string,
+): LlmParseError {
+  const now = request.maxTokens ?? 'unset, the endpoint default';
+  return new LlmParseError(
+    `${stage}: the reply was cut at maxTokens (finish_reason: length) before its JSON was complete — raise maxTokens (now ${now})`,
+    text,
+    { stage, reply: text, validation, key },
+    'truncated',
+  );
+}
+
 /**
  * The endpoint refused the credentials (HTTP 401/403, or the key variable is
  * unset): no other call can succeed, so the run stops (exit 2) instead of

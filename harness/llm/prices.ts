@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import type { Usage } from './types.js';
+import type { LlmRequest, Usage } from './types.js';
 
 export interface Price {
   readonly input: number;
@@ -38,4 +38,21 @@ export function costOf(price: Price | null, usage: Usage, discount = 1): number 
   const usd =
     (fresh * price.input + usage.cachedInput * (price.cachedInput ?? price.input) + usage.output * price.output) / 1e6;
   return usd * discount;
+}
+
+/** Output tokens assumed for the cost limit's worst case when a request sets no maxTokens. */
+const DEFAULT_WORST_OUTPUT = 1024;
+
+/** The most a request can cost: its prompt (about three characters a token, to err high) and all of maxTokens. */
+export function worstCostUsd(prices: PriceTable, model: string, request: LlmRequest): number {
+  const price = priceOf(prices, model);
+  if (!price) return 0;
+  const chars =
+    request.messages.reduce((s, m) => s + m.content.length + 16, 0) +
+    (request.schema ? JSON.stringify(request.schema).length : 0);
+  return costOf(price, {
+    input: Math.ceil(chars / 3) + 16,
+    cachedInput: 0,
+    output: request.maxTokens ?? DEFAULT_WORST_OUTPUT,
+  });
 }
