@@ -98,10 +98,19 @@ export function reuseIfNothingChanged(
   if (stamp.inputs !== inputsHash(cfg, folders, opts)) return null;
   if (stamp.data !== foldersSignature(folders)) return null;
   if (stamp.results !== resultsSignature(dir)) return null;
-  const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as MetricsFile;
-  if (metrics.cells.some((c) => c.status === 'incomplete')) return null;
+  const metrics = readMetrics(dir);
+  if (!metrics || metrics.cells.some((c) => c.status === 'incomplete')) return null;
   recordInvocation(cfg, dir, previous, stamp, opts);
   return { metrics, stamp };
+}
+
+/** metrics.json as the last run wrote it; null when it cannot be read (the full path then rewrites it). */
+function readMetrics(dir: string): MetricsFile | null {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as MetricsFile;
+  } catch {
+    return null;
+  }
 }
 
 function readStamp(dir: string): RerunStamp | null {
