@@ -6,7 +6,7 @@ import { loadConfig } from '../../../harness/config/load.js';
 import { ConfigError } from '../../../harness/config/config-error.js';
 import { runConfig } from '../../../harness/runner/run.js';
 import type { MetricsFile } from '../../../harness/results/metrics-file.js';
-import { startOpenAiServer } from '../../support/llm-servers/index.js';
+import { startOpenAiServer, startSloppyServer } from '../../support/llm-servers/index.js';
 
 const quiet = { info() {}, warn() {} };
 const CONFIG = `
@@ -198,6 +198,58 @@ describe('an opera-consistency run', () => {
       // Every simulated session and every human one, once.
       expect(judged).toHaveLength(2 * (markov?.units.done ?? 0) + (human?.units.done ?? 0));
       for (const t of judged) expect(t).not.toMatch(/markov|zero-shot|Human \(OPeRA\)/i);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it('humanLikeness with a judge answering like a small open model: slips mended or repaired, every session judged or its error kept', async () => {
+    process.env['USERSIM_TEST_HL_SLOPPY'] = 'local';
+    const server = await startSloppyServer({
+      record: false,
+      rates: {
+        fenced: 0.1,
+        prose: 0.1,
+        trailingText: 0.05,
+        trailingComma: 0.1,
+        singleQuotes: 0.03,
+        comment: 0.03,
+        missingField: 0.08,
+        truncated: 0.02,
+        persistent: 0.03,
+        repairRepeats: 0.3,
+      },
+    });
+    try {
+      const file = join(dir, 'hl-sloppy.yaml');
+      writeFileSync(
+        file,
+        CONFIG.replace('name: consistency', 'name: hl-sloppy')
+          .replace('users: 16, minSessions: 3, maxSessions: 5', 'users: 60, minSessions: 3, maxSessions: 5')
+          .replace(
+            'judge: { plugin: offline, model: judge-mock }',
+            `judge: { plugin: openai, model: sloppy-7b, baseURL: "${server.baseURL}", apiKeyEnv: USERSIM_TEST_HL_SLOPPY, backoffBaseMs: 1, backoffCapMs: 5 }\nmaxErrorRate: 1`,
+          )
+          .replace('  - { plugin: zero-shot }\n', '')
+          .replace(
+            '{ task: opera-consistency, maxSteps: 8 }',
+            '{ task: opera-consistency, maxSteps: 8, humanLikeness: true }',
+          ),
+      );
+      const r = await runConfig(await loadConfig(file), { log: quiet, cwd: dir });
+      expect(server.counts.firstMalformed).toBeGreaterThan(0);
+      expect(server.counts.repairs).toBeGreaterThan(0);
+      const m = JSON.parse(readFileSync(join(dir, 'results', 'hl-sloppy', 'metrics.json'), 'utf8')) as MetricsFile;
+      for (const c of m.cells.filter((x) => x.task === 'opera-consistency')) {
+        expect(c.units.done, c.method).toBe(c.units.total);
+        // What the judge could not answer is a unit error of a reply kind, never a crash.
+        for (const kind of Object.keys(c.units.errorKinds)) expect(['parse', 'truncated']).toContain(kind);
+        const v = c.metrics['human-likeness'];
+        expect(v?.value, c.method).toBeGreaterThanOrEqual(1);
+        expect(v?.value, c.method).toBeLessThanOrEqual(5);
+        expect(v?.n, c.method).toBe(c.units.done - c.units.errors);
+      }
+      expect(r.replies?.libraryRepairs ?? 0).toBeGreaterThan(0);
     } finally {
       await server.close();
     }
