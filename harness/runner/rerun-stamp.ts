@@ -68,7 +68,7 @@ export function writeRerunStamp(
 ): void {
   const stamp: RerunStamp = {
     version: 1,
-    inputs: inputsHash(cfg, dataFolders, opts),
+    inputs: inputsHash(cfg, opts),
     dataFolders,
     data: foldersSignature(dataFolders),
     results: resultsSignature(dir),
@@ -94,9 +94,8 @@ export function reuseIfNothingChanged(
   if (!setupHolds(cfg, opts)) return null;
   const previous = readManifest(dir, 'manifest.json');
   if (previous?.status !== 'complete' || previous.configHash !== cfg.hash) return null;
-  const folders = stamp.dataFolders;
-  if (stamp.inputs !== inputsHash(cfg, folders, opts)) return null;
-  if (stamp.data !== foldersSignature(folders)) return null;
+  if (stamp.inputs !== inputsHash(cfg, opts)) return null;
+  if (stamp.data !== foldersSignature(stamp.dataFolders)) return null;
   if (stamp.results !== resultsSignature(dir)) return null;
   const metrics = readMetrics(dir);
   if (!metrics || metrics.cells.some((c) => c.status === 'incomplete')) return null;
@@ -124,21 +123,20 @@ function readStamp(dir: string): RerunStamp | null {
   }
 }
 
-function inputsHash(cfg: LoadedConfig, dataFolders: readonly string[], opts: StampOptions): string {
+/** What decides the plan and its results, apart from the data files (whose paths and signatures are `data`). */
+function inputsHash(cfg: LoadedConfig, opts: StampOptions): string {
   return sha256(
     JSON.stringify({
       config: cfg.resolved,
       // Relative paths in the config (path:, games:, extends:) resolve against the folders that wrote them.
       files: [cfg.file, ...cfg.layers],
       baseDirs: [...cfg.datasets, ...cfg.methods, ...cfg.recommenders, ...cfg.tasks].map((u) => u.baseDir),
-      hash: cfg.hash,
       reported: cfg.reported,
       code: runCodeVersion(),
       node: process.version,
       // Relative outputs, caches and the datasets cache resolve against these.
       cwd: opts.cwd ?? process.cwd(),
       datasetsDir: process.env['USERSIM_DATASETS_DIR'] ?? null,
-      dataFolders,
     }),
   );
 }
@@ -147,8 +145,9 @@ function inputsHash(cfg: LoadedConfig, dataFolders: readonly string[], opts: Sta
 export function foldersSignature(folders: readonly string[]): string {
   const rows: string[] = [];
   for (const f of folders) {
-    if (!existsSync(f)) rows.push(`${f}\u0000absent`);
-    else walk(f, (path, sig) => rows.push(`${path}\u0000${sig}`));
+    // The folder itself first: which folders were read is part of the signature, even an empty one.
+    rows.push(`${f}\u0000${existsSync(f) ? 'folder' : 'absent'}`);
+    walk(f, (path, sig) => rows.push(`${path}\u0000${sig}`));
   }
   return sha256(rows.join('\n'));
 }

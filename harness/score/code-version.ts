@@ -9,6 +9,8 @@ const SCORING_SOURCES = ['harness', 'plugins/tasks', 'package.json'];
 const RUN_SOURCES = ['harness', 'plugins', 'bin', 'package.json', 'package-lock.json'];
 
 const cached = new Map<string, string>();
+/** Each file is read and hashed once per process, whichever versions include it. */
+const fileDigests = new Map<string, string>();
 
 /**
  * A hash of the code that turns prediction lines into metrics.json: the source
@@ -35,7 +37,9 @@ function sourceVersion(sources: readonly string[]): string {
     if (st.isDirectory()) {
       for (const name of readdirSync(path).sort()) visit(join(path, name));
     } else if (/\.(ts|js|json|yaml|md)$/.test(path)) {
-      parts.push(`${relative(PROJECT_ROOT, path)}\u0000${sha256(readFileSync(path))}`);
+      let digest = fileDigests.get(path);
+      if (digest === undefined) fileDigests.set(path, (digest = sha256(readFileSync(path))));
+      parts.push(`${relative(PROJECT_ROOT, path)}\u0000${digest}`);
     }
   };
   for (const s of sources) visit(join(PROJECT_ROOT, s));

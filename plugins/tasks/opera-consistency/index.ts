@@ -296,8 +296,13 @@ export const operaConsistency = defineSessionTask({
     const acted = history.map((h, k) => ({ observation: h.observation, action: k === firstPurchase ? BUY : BROWSE }));
     const answer: Answer = { steps, pages: pagesUntilPurchase(acted), purchased: shop.purchaseClicks > 0, judge };
     if (!unit.gold.humanLikeness) return answer;
-    const ignored = [false, false, ...steps.map((st) => st.ignored)];
-    const log = history.map((h, k) => ({ observation: h.observation, action: h.action, ignored: ignored[k] === true }));
+    // The history begins with the given start, which the shop never ignores.
+    const given = history.length - steps.length;
+    const log = history.map((h, k) => ({
+      observation: h.observation,
+      action: h.action,
+      ignored: steps[k - given]?.ignored === true,
+    }));
     return { ...answer, humanLike: await judgeHumanLike(ctx.judge, ctx.prompts ?? {}, log) };
   },
   reference: {
