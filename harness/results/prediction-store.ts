@@ -26,36 +26,45 @@ const SYNC_INTERVAL_MS = 50;
  * in flight; a torn last line (power loss mid-write) is cut off on reopen.
  */
 export class PredictionStore<L extends KeyedLine = PredictionLine> {
-  readonly done = new StoredLines<L>();
+  readonly done: StoredLines<L>;
   private fd: number | null = null;
   private syncTimer: NodeJS.Timeout | null = null;
   private dirty = false;
+  /** The file's length in bytes: where the next appended line starts. */
+  private bytes = 0;
   /** Lines that were torn or duplicated when the file was opened. */
   readonly repaired: { torn: number; duplicates: number } = { torn: 0, duplicates: 0 };
 
   constructor(readonly path: string) {
+    this.done = new StoredLines<L>(path);
     if (!existsSync(path)) return;
-    const text = readFileSync(path, 'utf8');
+    const data = readFileSync(path);
     // Only the last line can be torn (a torn line is cut off on every open), so only it is parsed in full here.
-    const lastBreak = text.endsWith('\n') ? text.lastIndexOf('\n', text.length - 2) : text.lastIndexOf('\n');
+    const endsWithBreak = data.length > 0 && data[data.length - 1] === NEWLINE;
+    const lastBreak = data.lastIndexOf(NEWLINE, endsWithBreak ? data.length - 2 : data.length - 1);
     let start = 0;
-    while (start < text.length) {
-      const nl = text.indexOf('\n', start);
-      const end = nl < 0 ? text.length : nl;
-      const raw = text.slice(start, end);
+    while (start < data.length) {
+      const nl = data.indexOf(NEWLINE, start);
+      const end = nl < 0 ? data.length : nl;
+      const raw = data.toString('utf8', start, end);
       if (raw.trim() !== '') {
         const unit = start > lastBreak ? fullKey(raw) : (quickKey(raw) ?? fullKey(raw));
         if (unit === null) {
           this.repaired.torn++;
-          truncateSync(path, Buffer.byteLength(text.slice(0, start), 'utf8'));
+          truncateSync(path, start);
+          this.bytes = start;
           return;
         }
         if (this.done.has(unit)) this.repaired.duplicates++;
-        this.done.setText(unit, raw);
+        this.done.note(unit, raw, start, end - start);
       }
       start = end + 1;
     }
-    if (text.length > 0 && !text.endsWith('\n')) writeFileSync(path, '\n', { flag: 'a' });
+    this.bytes = data.length;
+    if (data.length > 0 && !endsWithBreak) {
+      writeFileSync(path, '\n', { flag: 'a' });
+      this.bytes++;
+    }
   }
 
   append(raw: L): void {
@@ -66,8 +75,10 @@ export class PredictionStore<L extends KeyedLine = PredictionLine> {
       this.fd = openSync(this.path, 'a');
     }
     const text = JSON.stringify(line);
-    writeSync(this.fd, `${text}\n`);
-    this.done.setText(line.unit, text);
+    const bytes = Buffer.from(`${text}\n`, 'utf8');
+    writeSync(this.fd, bytes);
+    this.done.note(line.unit, text, this.bytes, bytes.length - 1);
+    this.bytes += bytes.length;
     this.dirty = true;
     if (!this.syncTimer) {
       this.syncTimer = setTimeout(() => {
@@ -95,23 +106,71 @@ export class PredictionStore<L extends KeyedLine = PredictionLine> {
   /**
    * Rewrites the file in unit order, one line per unit, so that an interrupted
    * and resumed run leaves the same file as an uninterrupted one. Atomic
-   * (write, fsync, rename), so a crash here loses nothing.
+   * (write, fsync, rename), so a crash here loses nothing. Lines are copied
+   * one at a time, so a large cell never has its whole file in memory.
    */
   compact(order: readonly string[]): void {
     this.close();
     if (!existsSync(this.path)) return;
-    // The stored text, redacted when read in case the file was written before a secret was known to be one.
-    const lines = order.filter((k) => this.done.has(k)).map((k) => `${redact(this.done.text(k) as string)}\n`);
-    const body = lines.join('');
-    if (readFileSync(this.path, 'utf8') === body) return;
+    const keys = order.filter((k) => this.done.has(k));
+    if (this.isCompact(keys)) return;
     const tmp = `${this.path}.tmp`;
     const fd = openSync(tmp, 'w');
-    writeSync(fd, body);
-    fdatasyncSync(fd);
-    closeSync(fd);
+    const placed: Array<[string, string, number, number]> = [];
+    try {
+      let chunk: string[] = [];
+      let chunkBytes = 0;
+      let at = 0;
+      for (const k of keys) {
+        // The stored text, redacted in case the file was written before a secret was known to be one.
+        const text = redact(this.done.text(k) as string);
+        const length = Buffer.byteLength(text, 'utf8');
+        placed.push([k, text.includes('"error":{') ? ERROR_MARK : '', at, length]);
+        chunk.push(text, '\n');
+        chunkBytes += length + 1;
+        at += length + 1;
+        if (chunkBytes >= WRITE_CHUNK_BYTES) {
+          writeSync(fd, chunk.join(''));
+          chunk = [];
+          chunkBytes = 0;
+        }
+      }
+      if (chunk.length > 0) writeSync(fd, chunk.join(''));
+      fdatasyncSync(fd);
+      this.bytes = at;
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, this.path);
+    this.done.replaced();
+    for (const [k, mark, offset, length] of placed) this.done.note(k, mark, offset, length);
+  }
+
+  /**
+   * Whether the file already holds exactly these lines in this order, one
+   * each, and none of them holds a secret: then compacting changes nothing.
+   */
+  private isCompact(keys: readonly string[]): boolean {
+    let at = 0;
+    for (const k of keys) {
+      const place = this.done.place(k) as { offset: number; length: number };
+      if (place.offset !== at) return false;
+      at += place.length + 1;
+    }
+    if (at !== this.bytes) return false;
+    for (const k of keys) {
+      const text = this.done.text(k) as string;
+      if (redact(text) !== text) return false;
+    }
+    return true;
   }
 }
+
+const NEWLINE = 0x0a;
+/** Lines are written to the compacted file in pieces of about this size. */
+const WRITE_CHUNK_BYTES = 1 << 20;
+/** What `note` needs to flag a line that may hold an error, without keeping its text. */
+const ERROR_MARK = '"error":{';
 
 /** The unit key of a line as this store writes it (`{"id":"…","unit":"…",…}`), without parsing the rest. */
 const PREFIX = /^\{"id":"(?:[^"\\]|\\.)*","unit":"((?:[^"\\]|\\.)*)"/;

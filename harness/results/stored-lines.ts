@@ -1,4 +1,5 @@
 import { redactValue } from '../util/secrets.js';
+import { LineWindow } from './line-window.js';
 
 /** What a store keys its lines by: `unit` (a unit key, or a per-user state key). */
 export interface KeyedLine {
@@ -7,35 +8,69 @@ export interface KeyedLine {
 }
 
 /**
- * A store's lines by unit key, kept as their JSON text and parsed when read.
- * A rerun with nothing to do then never parses the lines it only counts, and
- * a large run holds compact strings instead of object graphs (issue 16: the
- * no-op rerun was a fifth line parsing, and memory grew with every unit).
- * Each read parses afresh: callers that need a line twice keep it themselves.
+ * A store's lines by unit key, kept where they are in the store's file (byte
+ * offset and length) and read and parsed when asked for. A large run then
+ * holds a few numbers per unit instead of every line's text (issue 16: the
+ * line texts were the largest part of a 20,000-user run's memory), and a rerun
+ * with nothing to do never reads the lines it only counts. Each read parses
+ * afresh: callers that need a line twice keep it themselves.
  */
 export class StoredLines<L extends KeyedLine> implements ReadonlyMap<string, L> {
-  private readonly raw = new Map<string, string>();
+  private readonly slotOf = new Map<string, number>();
+  private offsets = new Float64Array(1024);
+  private lengths = new Uint32Array(1024);
+  /** 1 when the line's text holds a top-level-looking `"error":{` (see withErrors). */
+  private flagged = new Uint8Array(1024);
+  private slots = 0;
+  private readonly window: LineWindow;
+
+  constructor(path: string) {
+    this.window = new LineWindow(path);
+  }
 
   get size(): number {
-    return this.raw.size;
+    return this.slotOf.size;
   }
 
   has(key: string): boolean {
-    return this.raw.has(key);
+    return this.slotOf.has(key);
   }
 
   get(key: string): L | undefined {
-    const text = this.raw.get(key);
-    return text === undefined ? undefined : parse<L>(text);
+    const slot = this.slotOf.get(key);
+    return slot === undefined ? undefined : parse<L>(this.textAt(slot));
   }
 
   /** The line's JSON text as stored (one line of the file, without its newline). */
   text(key: string): string | undefined {
-    return this.raw.get(key);
+    const slot = this.slotOf.get(key);
+    return slot === undefined ? undefined : this.textAt(slot);
   }
 
-  setText(key: string, text: string): void {
-    this.raw.set(key, text);
+  /** Where the line's bytes are in the file (without its newline). */
+  place(key: string): { readonly offset: number; readonly length: number } | undefined {
+    const slot = this.slotOf.get(key);
+    return slot === undefined
+      ? undefined
+      : { offset: this.offsets[slot] as number, length: this.lengths[slot] as number };
+  }
+
+  /** Records that the line of `key` is `text`, whose bytes are `length` bytes at `offset` of the file. */
+  note(key: string, text: string, offset: number, length: number): void {
+    let slot = this.slotOf.get(key);
+    if (slot === undefined) {
+      slot = this.slots++;
+      if (slot === this.offsets.length) this.grow();
+      this.slotOf.set(key, slot);
+    }
+    this.offsets[slot] = offset;
+    this.lengths[slot] = length;
+    this.flagged[slot] = text.includes('"error":{') ? 1 : 0;
+  }
+
+  /** The file was replaced: its bytes were read or written anew, and every line is where `note` says. */
+  replaced(): void {
+    this.window.forget();
   }
 
   /**
@@ -45,23 +80,23 @@ export class StoredLines<L extends KeyedLine> implements ReadonlyMap<string, L> 
    * checked like the rest.
    */
   *withErrors(): IterableIterator<L> {
-    for (const text of this.raw.values()) {
-      if (!text.includes('"error":{')) continue;
-      const line = parse<L>(text) as L & { error?: unknown };
+    for (const slot of this.slotOf.values()) {
+      if (this.flagged[slot] !== 1) continue;
+      const line = parse<L>(this.textAt(slot)) as L & { error?: unknown };
       if (line.error !== null && line.error !== undefined) yield line;
     }
   }
 
   keys(): MapIterator<string> {
-    return this.raw.keys();
+    return this.slotOf.keys();
   }
 
   *values(): MapIterator<L> {
-    for (const text of this.raw.values()) yield parse<L>(text);
+    for (const slot of this.slotOf.values()) yield parse<L>(this.textAt(slot));
   }
 
   *entries(): MapIterator<[string, L]> {
-    for (const [k, text] of this.raw) yield [k, parse<L>(text)];
+    for (const [k, slot] of this.slotOf) yield [k, parse<L>(this.textAt(slot))];
   }
 
   [Symbol.iterator](): MapIterator<[string, L]> {
@@ -70,6 +105,23 @@ export class StoredLines<L extends KeyedLine> implements ReadonlyMap<string, L> 
 
   forEach(fn: (value: L, key: string, map: ReadonlyMap<string, L>) => void): void {
     for (const [k, v] of this.entries()) fn(v, k, this);
+  }
+
+  private textAt(slot: number): string {
+    return this.window.read(this.offsets[slot] as number, this.lengths[slot] as number);
+  }
+
+  private grow(): void {
+    const n = this.offsets.length * 2;
+    const offsets = new Float64Array(n);
+    offsets.set(this.offsets);
+    const lengths = new Uint32Array(n);
+    lengths.set(this.lengths);
+    const flagged = new Uint8Array(n);
+    flagged.set(this.flagged);
+    this.offsets = offsets;
+    this.lengths = lengths;
+    this.flagged = flagged;
   }
 }
 

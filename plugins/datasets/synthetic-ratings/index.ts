@@ -150,7 +150,9 @@ export default defineDataset({
         t += 60 + rng.int(7 * 86_400);
         const fit = (sampler.setMean[sampler.itemSet[i] as number] as number) + (quality[i] as number);
         const stars = Math.round(3 + 1.2 * (fit + bias) + rng.normal(0, o.noise));
-        interactions.push({ user: id, item: String(i + 1), rating: Math.min(5, Math.max(1, stars)), timestamp: t });
+        // The item's own id string: one string per item, not one per rating (issue 16: memory at 20,000 users).
+        const item = (items[i] as Item).id;
+        interactions.push({ user: id, item, rating: Math.min(5, Math.max(1, stars)), timestamp: t });
       }
     }
 

@@ -15,6 +15,7 @@ import {
   type TaskUnit,
 } from '../../../harness/plugin-api.js';
 import { heldOutByUser, interactedByUser } from '../shared/held-out.js';
+import { SortedIds } from '../shared/sorted-ids.js';
 import { askHumanLikeness } from '../shared/human-likeness-judge.js';
 
 const Options = Type.Object(
@@ -93,7 +94,7 @@ export const humanLikeness = defineTask({
       const latest = [...(held.get(user) ?? [])].sort((a, b) => a.timestamp - b.timestamp).slice(-options.heldOutItems);
       if (latest.length === 0) continue;
       const r = Rng.derive(rng.nextUint32(), user);
-      const mine = seen.get(user) ?? new Set<string>();
+      const mine = seen.get(user) ?? new SortedIds([]);
       const distractors: string[] = [];
       // Rejection against the user's items: linear in what is drawn, not in the catalogue.
       for (let tries = 0; distractors.length < latest.length && tries < 50 * latest.length; tries++) {

@@ -10,6 +10,7 @@ import {
   type OptionIssue,
 } from '../../../harness/plugin-api.js';
 import { heldOutByUser, interactedByUser } from '../shared/held-out.js';
+import { SortedIds } from '../shared/sorted-ids.js';
 import { NegativePool, negativeUniverse } from './negatives.js';
 
 const Options = Type.Object(
@@ -111,7 +112,7 @@ export const preferenceDiscrimination = defineTask({
     const units = [];
     for (const user of users) {
       const positivesPool = (held.get(user) ?? []).map((x) => x.item);
-      const interacted = seen.get(user) ?? new Set<string>();
+      const interacted = seen.get(user) ?? new SortedIds([]);
       const available = pool.available(interacted);
       const free: { list?: string[] } = {};
       for (const m of options.ratios) {

@@ -1,4 +1,5 @@
 import type { RatingsDataset, Rng } from '../../../harness/plugin-api.js';
+import type { IdSet } from '../shared/sorted-ids.js';
 
 export type NegativesFrom = 'train-items' | 'all-items';
 
@@ -24,7 +25,7 @@ export class NegativePool {
   }
 
   /** How many pool items the user has not interacted with (interactions outside the pool do not count). */
-  available(interacted: ReadonlySet<string>): number {
+  available(interacted: IdSet): number {
     let inPool = 0;
     for (const i of interacted) if (this.index.has(i)) inPool++;
     return this.items.length - inPool;
@@ -35,7 +36,7 @@ export class NegativePool {
    * user's candidate list when already made (and filled here when needed), so
    * that a dense user's candidates are listed once for all their ratios.
    */
-  draw(k: number, interacted: ReadonlySet<string>, available: number, rng: Rng, free: { list?: string[] }): string[] {
+  draw(k: number, interacted: IdSet, available: number, rng: Rng, free: { list?: string[] }): string[] {
     if (k > available) throw new RangeError(`NegativePool.draw: ${k} wanted, ${available} available`);
     if (2 * k <= available) {
       const chosen = new Set<string>();

@@ -1,8 +1,9 @@
 import { compareIds, type Interaction, type RatingsDataset, type RatingsSplit } from '../../../harness/plugin-api.js';
+import { type IdSet, SortedIds } from './sorted-ids.js';
 
 // Several tasks read the same split in one plan: each view is built once per split.
 const heldOut = new WeakMap<RatingsSplit, ReadonlyMap<string, readonly Interaction[]>>();
-const interacted = new WeakMap<RatingsSplit, ReadonlyMap<string, ReadonlySet<string>>>();
+const interacted = new WeakMap<RatingsSplit, ReadonlyMap<string, IdSet>>();
 
 /** Held-out (valid ∪ test) interactions per user, one per item (the later one wins), users in id order. */
 export function heldOutByUser(dataset: RatingsDataset): ReadonlyMap<string, readonly Interaction[]> {
@@ -29,18 +30,20 @@ export function heldOutByUser(dataset: RatingsDataset): ReadonlyMap<string, read
 }
 
 /** Every item a user interacted with in any split, including interactions the split left out. */
-export function interactedByUser(dataset: RatingsDataset): ReadonlyMap<string, ReadonlySet<string>> {
+export function interactedByUser(dataset: RatingsDataset): ReadonlyMap<string, IdSet> {
   const split = dataset.split;
   const known = interacted.get(split);
   if (known) return known;
-  const m = new Map<string, Set<string>>();
+  const lists = new Map<string, string[]>();
   for (const part of [split.train, split.valid, split.test, split.excluded ?? []]) {
     for (const x of part) {
-      let s = m.get(x.user);
-      if (!s) m.set(x.user, (s = new Set()));
-      s.add(x.item);
+      let s = lists.get(x.user);
+      if (!s) lists.set(x.user, (s = []));
+      s.push(x.item);
     }
   }
+  const m = new Map<string, IdSet>();
+  for (const [user, items] of lists) m.set(user, new SortedIds(items));
   interacted.set(split, m);
   return m;
 }

@@ -1,8 +1,9 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PredictionStore } from '../../../harness/results/prediction-store.js';
+import { clearSecretsForTests, registerSecret } from '../../../harness/util/secrets.js';
 
 interface Line {
   readonly id: string;
@@ -66,5 +67,54 @@ describe('PredictionStore', () => {
     const s = new PredictionStore<Line>(path);
     expect(s.repaired.torn).toBe(1);
     expect([...s.done.keys()]).toEqual(['z']);
+  });
+
+  it('keeps where each line is, not its text: reads back lines of a large file in any order, before and after compaction', () => {
+    const path = file();
+    const a = new PredictionStore<Line>(path);
+    // Long lines with multi-byte text, appended out of unit order, some twice: offsets are in bytes, windows are 64 KiB.
+    const order = Array.from({ length: 400 }, (_, k) => `ü${k}`);
+    const shuffled = [...order].reverse();
+    for (const u of shuffled) a.append(line(u, { text: `✓ ${u} `.repeat(80) }));
+    for (const u of order.slice(0, 50)) a.append(line(u, { text: `again ${u}` }, { kind: 'parse', message: 'x' }));
+    // Read while the file is still open for appending.
+    expect(a.done.get('ü399')?.answer).toEqual({ text: '✓ ü399 '.repeat(80) });
+    a.compact(order);
+    const compacted = readFileSync(path, 'utf8');
+    expect(
+      compacted
+        .split('\n')
+        .filter(Boolean)
+        .map((t) => (JSON.parse(t) as Line).unit),
+    ).toEqual(order);
+    for (const u of [...order].sort(() => 0.5 - Math.random()))
+      expect(a.done.get(u)).toEqual(JSON.parse(compacted.split('\n')[order.indexOf(u)] as string));
+    expect(new Set([...a.done.withErrors()].map((l) => l.unit))).toEqual(new Set(order.slice(0, 50)));
+    // Compacting a compact file leaves it as it is (same inode: not rewritten).
+    const inode = statSync(path).ino;
+    a.compact(order);
+    expect(statSync(path).ino).toBe(inode);
+    const b = new PredictionStore<Line>(path);
+    for (const u of order) expect(b.done.get(u)).toEqual(a.done.get(u));
+  });
+
+  it('compaction rewrites a compact file that holds a secret learned since it was written', () => {
+    const path = file();
+    const a = new PredictionStore<Line>(path);
+    a.append(line('a', 'ok'));
+    a.close();
+    writeFileSync(
+      path,
+      `${readFileSync(path, 'utf8')}${JSON.stringify(line('b', 'key sk-live-0123456789abcdefXYZ'))}\n`,
+    );
+    const b = new PredictionStore<Line>(path);
+    registerSecret('TEST_KEY', 'sk-live-0123456789abcdefXYZ');
+    try {
+      b.compact(['a', 'b']);
+      expect(readFileSync(path, 'utf8')).not.toContain('sk-live-0123456789abcdefXYZ');
+      expect(b.done.get('b')?.answer).not.toContain('sk-live');
+    } finally {
+      clearSecretsForTests();
+    }
   });
 });
