@@ -1,5 +1,6 @@
 import { Stream } from './resample.js';
-import { Block, type Interleaved, meansOver4, sumsOver4 } from './resample-kernels.js';
+import { Block, type Interleaved } from './resample-kernels.js';
+import { WasmSums } from './resample-wasm.js';
 
 /** A value computed later, once the resamples it reads have been drawn. */
 export type Deferred<T> = () => T;
@@ -87,10 +88,10 @@ export class SharedResamples {
     const stream = new Stream(this.seed);
     const per = Math.max(1, Math.floor(this.blockDigits / n));
     const block = new Block(Math.min(per, B), n);
+    const kernels = new WasmSums(quads, fours, Math.min(per, B));
     for (let r0 = 0; r0 < B; r0 += per) {
       block.draw(stream, Math.min(per, B - r0));
-      meansOver4(block, quads, r0);
-      sumsOver4(block, fours, r0);
+      kernels.run(block, r0);
     }
     if (wide)
       for (const r of reqs) {
