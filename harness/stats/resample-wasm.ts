@@ -26,6 +26,8 @@ function kernels(): Exports {
 }
 
 const PAGE = 65536;
+/** Kernel memory kept for the next draw; above this it is let go. */
+const KEEP_BYTES = 64 * 1024 * 1024;
 
 /**
  * One table draw's vectors in WebAssembly memory: the interleaved values are
@@ -90,6 +92,11 @@ export class WasmSums {
       this.k.sums4(this.bufAt, this.startAt, count, this.xAt[this.quads.length + j] as number, this.outAt);
       copyOut(v);
     });
+  }
+
+  /** A large table's vectors are not kept: the next draw starts with a fresh, small memory. */
+  done(): void {
+    if (this.k.memory.buffer.byteLength > KEEP_BYTES) instance = null;
   }
 
   private reserve(bytes: number): void {

@@ -38,6 +38,8 @@ export class SharedResamples {
     readonly B: number,
     /** Indices per block; blocks stay in cache while every vector is summed over them. */
     private readonly blockDigits = 1 << 18,
+    /** Bytes of vectors the kernels' memory holds at once; more are summed in further passes over the stream. */
+    private readonly batchBytes = 256 * 1024 * 1024,
   ) {}
 
   /** B resampled means of x (the mean kernel's summation order). The result is the caller's to modify. */
@@ -85,13 +87,17 @@ export class SharedResamples {
     const sums = reqs.filter((r) => r.kind === 'sums' || wide);
     const quads = interleave(means, 4, n);
     const fours = interleave(sums, 4, n);
-    const stream = new Stream(this.seed);
     const per = Math.max(1, Math.floor(this.blockDigits / n));
     const block = new Block(Math.min(per, B), n);
-    const kernels = new WasmSums(quads, fours, Math.min(per, B));
-    for (let r0 = 0; r0 < B; r0 += per) {
-      block.draw(stream, Math.min(per, B - r0));
-      kernels.run(block, r0);
+    // Vectors go to the kernels' memory in batches of bounded size; each batch reads the same stream from its start.
+    for (const batch of batches(quads, fours, this.batchBytes)) {
+      const stream = new Stream(this.seed);
+      const kernels = new WasmSums(batch.quads, batch.fours, Math.min(per, B));
+      for (let r0 = 0; r0 < B; r0 += per) {
+        block.draw(stream, Math.min(per, B - r0));
+        kernels.run(block, r0);
+      }
+      kernels.done();
     }
     if (wide)
       for (const r of reqs) {
@@ -99,6 +105,26 @@ export class SharedResamples {
         if (r.kind === 'means') for (let k = 0; k < B; k++) out[k] = (out[k] as number) / n;
       }
   }
+}
+
+function* batches(
+  quads: readonly Interleaved[],
+  fours: readonly Interleaved[],
+  limit: number,
+): Generator<{ quads: Interleaved[]; fours: Interleaved[] }> {
+  let batch = { quads: [] as Interleaved[], fours: [] as Interleaved[] };
+  let bytes = 0;
+  const all = [...quads.map((v) => ({ v, means: true })), ...fours.map((v) => ({ v, means: false }))];
+  for (const { v, means } of all) {
+    if (bytes > 0 && bytes + v.x.byteLength > limit) {
+      yield batch;
+      batch = { quads: [], fours: [] };
+      bytes = 0;
+    }
+    (means ? batch.quads : batch.fours).push(v);
+    bytes += v.x.byteLength;
+  }
+  if (bytes > 0) yield batch;
 }
 
 /** Groups of `width` vectors, interleaved unit by unit (with the zero pad), and their outputs; short groups are filled with a dummy. */

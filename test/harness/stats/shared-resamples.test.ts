@@ -39,6 +39,18 @@ describe('shared resamples: each stream drawn once, every vector summed over it'
     }
   });
 
+  it('vectors summed in several batches (the kernels memory bounded) give the same bits as one batch', () => {
+    const rng = new Rng('shared-batches');
+    const n = 501;
+    const xs = vectors(rng, n, 9);
+    const one = new SharedResamples('b', 50, 3 * n);
+    // One interleaved group of four vectors per batch.
+    const many = new SharedResamples('b', 50, 3 * n, 1);
+    const a = xs.flatMap((x) => [one.means(x), one.sums(x)]);
+    const b = xs.flatMap((x) => [many.means(x), many.sums(x)]);
+    a.forEach((d, k) => expect((b[k] as () => Float64Array)()).toEqual(d()));
+  });
+
   it('more than 65536 units: one output per index, one accumulator, as the old wide kernels', () => {
     const rng = new Rng('shared-wide');
     const [x, y] = vectors(rng, 70_000, 2) as [Float64Array, Float64Array];
