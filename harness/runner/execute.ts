@@ -15,6 +15,7 @@ import type { PredictionLine, UnitErrorRecord } from '../results/prediction-line
 import { PredictionStore } from '../results/prediction-store.js';
 import { type StateRecord, stateFileOf, stateGroup } from '../results/state-record.js';
 import { hashJson } from '../util/hash.js';
+import { heapBound } from '../util/heap-bound.js';
 import { Rng } from '../util/rng.js';
 import type { BatchLedger } from './batch-ledger.js';
 import type { Doors } from './doors.js';
@@ -166,6 +167,7 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<Execut
           if (line.error.kind !== 'fit') tally.errors++;
         }
         progress.tick(line.error !== null);
+        heapBound.tick();
         if (tally.done >= ERROR_RATE_MIN_UNITS && tally.errors / tally.done > maxErrorRate && !signal.aborted) {
           const top = formatErrors(distinctErrors(store.done.withErrors()), 3, '    ');
           o.onStop(

@@ -16,6 +16,7 @@ import { type FitRecord, invocationTotals, type Invocation, type Manifest, readM
 import type { PredictionLine } from '../results/prediction-line.js';
 import type { MetricsFile } from '../results/metrics-file.js';
 import { writeJson, writeText } from '../results/write-text.js';
+import { heapBound } from '../util/heap-bound.js';
 import { scorePlan, writeScores } from '../score/score.js';
 import { BatchLedger } from './batch-ledger.js';
 import { Doors } from './doors.js';
@@ -100,6 +101,7 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   // Whatever happens from here, the old stamp no longer describes the results.
   rmSync(join(dir, STAMP_FILE), { force: true });
   const plan = await buildPlan(cfg, { log: opts.log });
+  heapBound.check();
   const run = await executeRun(plan, dir, opts);
   if (run.interrupted || opts.shard) return { ...run, metrics: null, ...(opts.shard ? { shard: opts.shard } : {}) };
   const scored = scorePlan(plan, (cell) => run.lines.get(cell) ?? new Map(), dir, run.states, run.fits);

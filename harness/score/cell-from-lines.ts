@@ -5,6 +5,7 @@ import type { Cell, CellMetric, CellUsage, NaKind } from '../results/metrics-fil
 import type { MetricValue } from '../results/metric-value.js';
 import type { PredictionLine } from '../results/prediction-line.js';
 import type { ScoredUnit, TaskUnit } from '../api/task.js';
+import { heapBound } from '../util/heap-bound.js';
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
@@ -28,6 +29,7 @@ export function cellFromLines(
   let done = 0;
   for (const unit of units) {
     const line = lines.get(unit.key);
+    heapBound.tick();
     if (!line) continue;
     done++;
     addTotals(usage, line.usage);

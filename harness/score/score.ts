@@ -12,6 +12,7 @@ import { addTotals, emptyTotals, type UsageTotals } from '../llm/usage-meter.js'
 import { type StateRecord, stateFileOf, stateGroup } from '../results/state-record.js';
 import { type TableStatsOptions, withStatistics } from '../stats/table-statistics.js';
 import { hashJson } from '../util/hash.js';
+import { heapBound } from '../util/heap-bound.js';
 import { cellFromLines, cellUsage, naCell } from './cell-from-lines.js';
 import { scoringCodeVersion } from './code-version.js';
 
@@ -130,7 +131,10 @@ export function scorePlan(
 
   const options = statisticsOptions(plan);
   const changed = plan.cells.filter((p) => !dir || !same(tableOf(p)));
-  const fresh = withStatistics(metricsOf(plan, changed, linesOf, states), options);
+  const scoredCells = metricsOf(plan, changed, linesOf, states);
+  heapBound.check();
+  const fresh = withStatistics(scoredCells, options);
+  heapBound.check();
   const freshCells = new Map(fresh.metrics.cells.map((c) => [JSON.stringify(cellKeyOf(c)), c]));
   const oldCells = new Map((previous?.metrics.cells ?? []).map((c) => [JSON.stringify(cellKeyOf(c)), c]));
   const unitScores = UnitScores.of(fresh.metrics);
