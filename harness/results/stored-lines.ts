@@ -68,9 +68,11 @@ export class StoredLines<L extends KeyedLine> implements ReadonlyMap<string, L> 
     this.flagged[slot] = text.includes('"error":{') ? 1 : 0;
   }
 
-  /** The file was replaced: its bytes were read or written anew, and every line is where `note` says. */
+  /** The file was replaced: it holds only the lines noted after this, where `note` says. */
   replaced(): void {
     this.window.forget();
+    this.slotOf.clear();
+    this.slots = 0;
   }
 
   /**

@@ -98,6 +98,22 @@ describe('PredictionStore', () => {
     for (const u of order) expect(b.done.get(u)).toEqual(a.done.get(u));
   });
 
+  it('compaction drops the lines of units it was not given, from the file and from the store', () => {
+    const path = file();
+    const a = new PredictionStore<Line>(path);
+    a.append(line('b', 1, { kind: 'parse', message: 'x' }));
+    a.append(line('gone', 2, { kind: 'parse', message: 'y' }));
+    a.append(line('a', 3));
+    a.compact(['a', 'b']);
+    expect(a.done.has('gone')).toBe(false);
+    expect([...a.done.keys()]).toEqual(['a', 'b']);
+    expect([...a.done.withErrors()].map((l) => l.unit)).toEqual(['b']);
+    expect([...a.done.values()].map((l) => l.answer)).toEqual([3, 1]);
+    expect(readFileSync(path, 'utf8')).toBe(
+      `${JSON.stringify(line('a', 3))}\n${JSON.stringify(line('b', 1, { kind: 'parse', message: 'x' }))}\n`,
+    );
+  });
+
   it('compaction rewrites a compact file that holds a secret learned since it was written', () => {
     const path = file();
     const a = new PredictionStore<Line>(path);
