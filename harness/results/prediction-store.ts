@@ -76,7 +76,7 @@ export class PredictionStore<L extends KeyedLine = PredictionLine> {
     }
     const text = JSON.stringify(line);
     const bytes = Buffer.from(`${text}\n`, 'utf8');
-    writeSync(this.fd, bytes);
+    writeAll(this.fd, bytes);
     this.done.note(line.unit, text, this.bytes, bytes.length - 1);
     this.bytes += bytes.length;
     this.dirty = true;
@@ -117,10 +117,10 @@ export class PredictionStore<L extends KeyedLine = PredictionLine> {
     const tmp = `${this.path}.tmp`;
     const fd = openSync(tmp, 'w');
     const placed: Array<[string, string, number, number]> = [];
+    let at = 0;
     try {
       let chunk: string[] = [];
       let chunkBytes = 0;
-      let at = 0;
       for (const k of keys) {
         // The stored text, redacted in case the file was written before a secret was known to be one.
         const text = redact(this.done.text(k) as string);
@@ -130,18 +130,18 @@ export class PredictionStore<L extends KeyedLine = PredictionLine> {
         chunkBytes += length + 1;
         at += length + 1;
         if (chunkBytes >= WRITE_CHUNK_BYTES) {
-          writeSync(fd, chunk.join(''));
+          writeAll(fd, Buffer.from(chunk.join(''), 'utf8'));
           chunk = [];
           chunkBytes = 0;
         }
       }
-      if (chunk.length > 0) writeSync(fd, chunk.join(''));
+      if (chunk.length > 0) writeAll(fd, Buffer.from(chunk.join(''), 'utf8'));
       fdatasyncSync(fd);
-      this.bytes = at;
     } finally {
       closeSync(fd);
     }
     renameSync(tmp, this.path);
+    this.bytes = at;
     this.done.replaced();
     for (const [k, mark, offset, length] of placed) this.done.note(k, mark, offset, length);
   }
@@ -167,6 +167,11 @@ export class PredictionStore<L extends KeyedLine = PredictionLine> {
 }
 
 const NEWLINE = 0x0a;
+
+/** Writes every byte (a write may take fewer than asked): the offsets the store notes are only right if it did. */
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+}
 /** Lines are written to the compacted file in pieces of about this size. */
 const WRITE_CHUNK_BYTES = 1 << 20;
 /** What `note` needs to flag a line that may hold an error, without keeping its text. */

@@ -15,11 +15,18 @@ interface Exports {
 
 let instance: Exports | null = null;
 
+const wasmApi = (): Wasm | undefined => (globalThis as unknown as { WebAssembly?: Wasm }).WebAssembly;
+
+/** Whether this runtime runs WebAssembly (`node --jitless` does not). */
+export function hasWasm(): boolean {
+  return wasmApi() !== undefined;
+}
+
 /** The compiled kernels (resample-kernels.wat), instantiated once per process. */
 function kernels(): Exports {
   if (!instance) {
     const bytes = readFileSync(new URL('./resample-kernels.wasm', import.meta.url));
-    const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
+    const wasm = wasmApi() as Wasm;
     instance = new wasm.Instance(new wasm.Module(bytes)).exports as Exports;
   }
   return instance;

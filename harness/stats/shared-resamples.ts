@@ -1,6 +1,7 @@
 import { Stream } from './resample.js';
 import { Block, type Interleaved } from './resample-kernels.js';
-import { WasmSums } from './resample-wasm.js';
+import { JsSums } from './resample-js.js';
+import { hasWasm, WasmSums } from './resample-wasm.js';
 
 /** A value computed later, once the resamples it reads have been drawn. */
 export type Deferred<T> = () => T;
@@ -40,6 +41,8 @@ export class SharedResamples {
     private readonly blockDigits = 1 << 18,
     /** Bytes of vectors the kernels' memory holds at once; more are summed in further passes over the stream. */
     private readonly batchBytes = 256 * 1024 * 1024,
+    /** `js`: the plain JavaScript kernels even where WebAssembly runs (tests compare the two). */
+    private readonly kernels: 'auto' | 'js' = 'auto',
   ) {}
 
   /** B resampled means of x (the mean kernel's summation order). The result is the caller's to modify. */
@@ -92,7 +95,10 @@ export class SharedResamples {
     // Vectors go to the kernels' memory in batches of bounded size; each batch reads the same stream from its start.
     for (const batch of batches(quads, fours, this.batchBytes)) {
       const stream = new Stream(this.seed);
-      const kernels = new WasmSums(batch.quads, batch.fours, Math.min(per, B));
+      const kernels =
+        this.kernels === 'auto' && hasWasm()
+          ? new WasmSums(batch.quads, batch.fours, Math.min(per, B))
+          : new JsSums(batch.quads, batch.fours);
       for (let r0 = 0; r0 < B; r0 += per) {
         block.draw(stream, Math.min(per, B - r0));
         kernels.run(block, r0);

@@ -51,6 +51,19 @@ describe('shared resamples: each stream drawn once, every vector summed over it'
     a.forEach((d, k) => expect((b[k] as () => Float64Array)()).toEqual(d()));
   });
 
+  it('the plain JavaScript kernels (for a runtime without WebAssembly) give the bits of the SIMD ones', () => {
+    const rng = new Rng('shared-js');
+    for (const n of [1, 3, 7, 333, 43_691, 70_000]) {
+      const B = n > 10_000 ? 3 : 41;
+      const xs = vectors(rng, n, 5);
+      const simd = new SharedResamples(`j${n}`, B, 2 * n + 5);
+      const js = new SharedResamples(`j${n}`, B, 2 * n + 5, undefined, 'js');
+      const a = xs.flatMap((x) => [simd.means(x), simd.sums(x)]);
+      const b = xs.flatMap((x) => [js.means(x), js.sums(x)]);
+      a.forEach((d, k) => expect((b[k] as () => Float64Array)()).toEqual(d()));
+    }
+  });
+
   it('more than 65536 units: one output per index, one accumulator, as the old wide kernels', () => {
     const rng = new Rng('shared-wide');
     const [x, y] = vectors(rng, 70_000, 2) as [Float64Array, Float64Array];
