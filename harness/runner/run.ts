@@ -101,7 +101,7 @@ export async function runConfig(cfg: LoadedConfig, opts: RunOptions): Promise<Ru
   // Whatever happens from here, the old stamp no longer describes the results.
   rmSync(join(dir, STAMP_FILE), { force: true });
   const plan = await buildPlan(cfg, { log: opts.log });
-  heapBound.check();
+  heapBound.boundary();
   const run = await executeRun(plan, dir, opts);
   if (run.interrupted || opts.shard) return { ...run, metrics: null, ...(opts.shard ? { shard: opts.shard } : {}) };
   const scored = scorePlan(plan, (cell) => run.lines.get(cell) ?? new Map(), dir, run.states, run.fits);

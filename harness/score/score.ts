@@ -131,10 +131,11 @@ export function scorePlan(
 
   const options = statisticsOptions(plan);
   const changed = plan.cells.filter((p) => !dir || !same(tableOf(p)));
+  heapBound.boundary();
   const scoredCells = metricsOf(plan, changed, linesOf, states);
-  heapBound.check();
+  heapBound.boundary();
   const fresh = withStatistics(scoredCells, options);
-  heapBound.check();
+  heapBound.boundary();
   const freshCells = new Map(fresh.metrics.cells.map((c) => [JSON.stringify(cellKeyOf(c)), c]));
   const oldCells = new Map((previous?.metrics.cells ?? []).map((c) => [JSON.stringify(cellKeyOf(c)), c]));
   const unitScores = UnitScores.of(fresh.metrics);
