@@ -1,5 +1,6 @@
 import { IdInterner } from './id-interner.js';
 import type { Interaction } from './types.js';
+import { grown } from '../util/grown.js';
 
 /**
  * Interactions held as columns of numbers with interned ids, for loaders of
@@ -127,17 +128,9 @@ export class InteractionTable {
 
   private grow(): void {
     const size = this.u.length * 2;
-    const u = new Int32Array(size);
-    u.set(this.u);
-    const i = new Int32Array(size);
-    i.set(this.i);
-    const r = new Float32Array(size);
-    r.set(this.r);
-    const t = new Float64Array(size);
-    t.set(this.t);
-    this.u = u;
-    this.i = i;
-    this.r = r;
-    this.t = t;
+    this.u = grown(this.u, size);
+    this.i = grown(this.i, size);
+    this.r = grown(this.r, size);
+    this.t = grown(this.t, size);
   }
 }

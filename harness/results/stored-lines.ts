@@ -1,3 +1,4 @@
+import { grown } from '../util/grown.js';
 import { redactValue } from '../util/secrets.js';
 import { LineWindow } from './line-window.js';
 
@@ -115,15 +116,9 @@ export class StoredLines<L extends KeyedLine> implements ReadonlyMap<string, L> 
 
   private grow(): void {
     const n = this.offsets.length * 2;
-    const offsets = new Float64Array(n);
-    offsets.set(this.offsets);
-    const lengths = new Uint32Array(n);
-    lengths.set(this.lengths);
-    const flagged = new Uint8Array(n);
-    flagged.set(this.flagged);
-    this.offsets = offsets;
-    this.lengths = lengths;
-    this.flagged = flagged;
+    this.offsets = grown(this.offsets, n);
+    this.lengths = grown(this.lengths, n);
+    this.flagged = grown(this.flagged, n);
   }
 }
 

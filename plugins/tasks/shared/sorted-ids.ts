@@ -12,7 +12,7 @@ export interface IdSet extends Iterable<string> {
 export class SortedIds implements IdSet {
   private readonly ids: readonly string[];
 
-  /** `ids` may repeat; the set holds each once. */
+  /** `ids` may repeat; the set holds each once. The array is sorted in place: pass one the caller no longer needs. */
   constructor(ids: string[]) {
     ids.sort();
     let n = 0;
